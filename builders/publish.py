@@ -1,0 +1,148 @@
+"""Rows -> the published package: CSV and Parquet editions, Table Schemas and `datapackage.json`.
+
+Files are written deterministically (sorted rows, fixed writer options, no wall-clock times), so
+the same rows always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import __version__
+from .models import RESOURCES, Article, Resource
+from .tables import Column, arrow_schema, columns, encode_cell, row_values, table_schema
+
+PACKAGE_NAME = "serbia-arms-pressure"
+PACKAGE_TITLE = "US pressure on Serbia over Russian and Chinese arms purchases"
+PACKAGE_DESCRIPTION = (
+    "Articles about US pressure on Serbia over its Russian and Chinese arms purchases (sanctions "
+    "threats, CAATSA, S-400, Pantsir, FK-3, NIS waivers), turned into tables of articles, actors, "
+    "actor mentions, quotes, events and weapon systems. Every extracted row points at the exact "
+    "characters of the article text it comes from."
+)
+# The dataset's own version and release date (not the build time: rebuilds must be byte-identical).
+DATASET_VERSION = "0.1.0"
+DATASET_CREATED = "2026-11-24T00:00:00Z"
+LICENSES = [
+    {
+        "name": "CC-BY-4.0",
+        "path": "https://creativecommons.org/licenses/by/4.0/",
+        "title": "Creative Commons Attribution 4.0 — applies to the project's annotations (all tables except articles.text)",
+    },
+    {
+        "name": "other-at",
+        "title": "Article texts remain their publishers'; included under the terms each article states (see articles.copyright_notice)",
+    },
+]
+
+CSV_DIR = "datapackage/csv"
+PARQUET_DIR = "datapackage/parquet"
+SCHEMA_DIR = "schema"
+DESCRIPTOR = "datapackage.json"
+PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=True, write_statistics=True, row_group_size=50_000)
+
+
+def sort_rows(model: type[Resource], rows: list[Resource]) -> list[Resource]:
+    return sorted(rows, key=lambda row: getattr(row, model.primary_key))
+
+
+def csv_bytes(model: type[Resource], rows: list[Resource]) -> bytes:
+    """UTF-8 CSV, header row, RFC 4180 quoting and CRLF record ends."""
+    cols = columns(model)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([c.name for c in cols])
+    for row in rows:
+        values = row_values(row)
+        writer.writerow([encode_cell(values[c.name], c) for c in cols])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _arrow_column(col: Column, field: pa.Field, values: list) -> pa.Array:
+    if col.enum:  # dictionary of every allowed value, in declared order: stable categories for readers
+        index = {v: i for i, v in enumerate(col.enum)}
+        indices = pa.array([None if v is None else index[v] for v in values], type=pa.int32())
+        return pa.DictionaryArray.from_arrays(indices, pa.array(col.enum, type=pa.string()))
+    return pa.array(values, type=field.type)
+
+
+def arrow_table(model: type[Resource], rows: list[Resource]) -> pa.Table:
+    schema = arrow_schema(model)
+    dumped = [row_values(row) for row in rows]
+    arrays = [
+        _arrow_column(col, schema.field(col.name), [d[col.name] for d in dumped]) for col in columns(model)
+    ]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def write_parquet(model: type[Resource], rows: list[Resource], path: Path) -> None:
+    pq.write_table(arrow_table(model, rows), path, **PARQUET_OPTIONS)
+
+
+def schema_json(model: type[Resource]) -> str:
+    return json.dumps(table_schema(model), indent=2, ensure_ascii=False) + "\n"
+
+
+def descriptor(csv_files: dict[str, bytes], articles: list[Article]) -> dict:
+    """Data Package v2 descriptor of the CSV edition, with bytes and sha256 of each file."""
+    sources = sorted({a.publisher for a in articles if a.publisher} | {a.original_publisher for a in articles if a.original_publisher})
+    resources = []
+    for model in RESOURCES:
+        data = csv_files[model.resource_name]
+        resources.append(
+            {
+                "name": model.resource_name,
+                "type": "table",
+                "title": model.resource_title,
+                "description": (model.__doc__ or "").strip(),
+                "path": f"{CSV_DIR}/{model.resource_name}.csv",
+                "scheme": "file",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": len(data),
+                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "schema": table_schema(model),
+            }
+        )
+    return {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": PACKAGE_NAME,
+        "title": PACKAGE_TITLE,
+        "description": PACKAGE_DESCRIPTION,
+        "version": DATASET_VERSION,
+        "created": DATASET_CREATED,
+        "licenses": LICENSES,
+        "sources": [{"title": name} for name in sources],
+        "contributors": [{"title": "Serbia arms pressure dataset contributors", "roles": ["creator"]}],
+        "keywords": ["Serbia", "sanctions", "CAATSA", "arms trade", "event data", "quotations"],
+        "x-builder-version": __version__,
+        "resources": resources,
+    }
+
+
+def write_package(rows: dict[str, list[Resource]], out: Path) -> None:
+    """Write every file of the package under `out` (a fresh directory)."""
+    (out / CSV_DIR).mkdir(parents=True)
+    (out / PARQUET_DIR).mkdir(parents=True)
+    (out / SCHEMA_DIR).mkdir(parents=True)
+    csv_files = {}
+    for model in RESOURCES:
+        model_rows = sort_rows(model, rows.get(model.resource_name, []))
+        data = csv_bytes(model, model_rows)
+        csv_files[model.resource_name] = data
+        (out / CSV_DIR / f"{model.resource_name}.csv").write_bytes(data)
+        write_parquet(model, model_rows, out / PARQUET_DIR / f"{model.resource_name}.parquet")
+        (out / SCHEMA_DIR / f"{model.resource_name}.json").write_text(schema_json(model), encoding="utf-8")
+    text = json.dumps(descriptor(csv_files, rows.get("articles", [])), indent=2, ensure_ascii=False) + "\n"
+    (out / DESCRIPTOR).write_text(text, encoding="utf-8")
+
+
+PUBLISHED_PATHS = (DESCRIPTOR, "datapackage", SCHEMA_DIR)
