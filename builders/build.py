@@ -13,7 +13,7 @@ from pathlib import Path
 from .ingest import ingest
 from .models import Resource
 from .problems import InputError, Problem
-from .publish import PUBLISHED_PATHS, write_package
+from .publish import PUBLISHED_PATHS, update_readme, write_package
 
 ARTICLES_DIR = "seeds/articles"
 
@@ -73,6 +73,7 @@ def build(root: Path) -> list[Problem]:
         if any(p.severity == "error" for p in problems):
             return problems
         _swap_in(root, work)
+        update_readme(root)
         return problems
     finally:
         shutil.rmtree(work, ignore_errors=True)

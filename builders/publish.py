@@ -146,3 +146,26 @@ def write_package(rows: dict[str, list[Resource]], out: Path) -> None:
 
 
 PUBLISHED_PATHS = (DESCRIPTOR, "datapackage", SCHEMA_DIR)
+
+README = "README.md"
+DICTIONARY_START = "<!-- data-dictionary:start -->"
+DICTIONARY_END = "<!-- data-dictionary:end -->"
+
+
+def readme_with_dictionary(readme: str) -> str:
+    """The README with its data-dictionary section regenerated from the models."""
+    from .tables import data_dictionary_markdown
+
+    head, _, rest = readme.partition(DICTIONARY_START)
+    _, _, tail = rest.partition(DICTIONARY_END)
+    return f"{head}{DICTIONARY_START}\n{data_dictionary_markdown()}{DICTIONARY_END}{tail}"
+
+
+def update_readme(root: Path) -> None:
+    path = root / README
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+        if DICTIONARY_START in text and DICTIONARY_END in text:
+            new = readme_with_dictionary(text)
+            if new != text:
+                path.write_text(new, encoding="utf-8")

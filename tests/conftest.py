@@ -1,0 +1,61 @@
+"""Shared fixtures: real repositories on disk, built with the real builders."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from builders.build import build
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def make_repo(root: Path, extra_articles: list[Path] = ()) -> Path:
+    """A repository root holding a copy of the seed articles (and any extra article files)."""
+    articles = root / "seeds" / "articles"
+    articles.mkdir(parents=True)
+    for path in sorted((REPO / "seeds" / "articles").glob("*.txt")):
+        shutil.copyfile(path, articles / path.name)
+    for path in extra_articles:
+        shutil.copyfile(path, articles / path.name)
+    return root
+
+
+def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "builders", "--root", str(root), *args],
+        capture_output=True, text=True, cwd=REPO,
+    )
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every published file's bytes, by path relative to the root."""
+    out = {}
+    for rel in ("datapackage.json", "datapackage", "schema"):
+        path = root / rel
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        for file in files:
+            out[str(file.relative_to(root))] = file.read_bytes()
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_repo(tmp_path_factory) -> Path:
+    """The seeds built once into a temporary repository (read-only for tests)."""
+    root = make_repo(tmp_path_factory.mktemp("built"))
+    problems = build(root)
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    return root
+
+
+@pytest.fixture
+def fresh_repo(tmp_path) -> Path:
+    """A repository with the seeds, built, that a test may damage."""
+    root = make_repo(tmp_path / "repo")
+    assert [str(p) for p in build(root)] == []
+    return root

@@ -1,0 +1,198 @@
+"""The published package end to end: real build, real frictionless, real Parquet readers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pyarrow.parquet as pq
+import pytest
+
+from builders.build import build
+from builders.models import RESOURCES
+from builders.validate import validate
+from conftest import FIXTURES, REPO, make_repo, run_cli, snapshot
+
+
+def test_committed_package_is_valid_and_fresh():
+    """The package in the repository validates and equals a fresh build of its seeds."""
+    result = run_cli(REPO, "validate")
+    assert result.returncode == 0, result.stderr
+
+
+def test_rebuild_is_byte_identical(tmp_path, built_repo):
+    other = make_repo(tmp_path / "again")
+    assert build(other) == []
+    assert snapshot(other) == snapshot(built_repo)
+    assert build(other) == []  # and once more over an existing package
+    assert snapshot(other) == snapshot(built_repo)
+
+
+def test_frictionless_cli_validates_with_foreign_keys(built_repo):
+    result = subprocess.run(
+        [sys.executable, "-m", "frictionless", "validate", "--json", "datapackage.json"],
+        cwd=built_repo, capture_output=True, text=True,
+    )
+    report = json.loads(result.stdout)
+    assert result.returncode == 0 and report["valid"], result.stdout[:2000]
+    descriptor = json.loads((built_repo / "datapackage.json").read_text())
+    fks = {r["name"]: r["schema"].get("foreignKeys", []) for r in descriptor["resources"]}
+    assert {fk["reference"]["resource"] for fk in fks["events"]} == {"articles", "actors", "weapon_systems"}
+    assert {tuple(fk["fields"]) for fk in fks["quotes"]} == {("article_id",), ("speaker_actor_id",), ("via_actor_id",)}
+
+
+def test_descriptor_is_data_package_v2_with_hashes(built_repo):
+    descriptor = json.loads((built_repo / "datapackage.json").read_text())
+    assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    for key in ("name", "title", "description", "version", "licenses", "sources", "contributors", "created"):
+        assert descriptor[key], key
+    assert [r["name"] for r in descriptor["resources"]] == [m.resource_name for m in RESOURCES]
+    import hashlib
+
+    for resource in descriptor["resources"]:
+        data = (built_repo / resource["path"]).read_bytes()
+        assert resource["bytes"] == len(data)
+        assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+        assert (resource["format"], resource["mediatype"], resource["encoding"]) == ("csv", "text/csv", "utf-8")
+
+
+def test_duckdb_reads_declared_types(built_repo):
+    con = duckdb.connect()
+    parquet = built_repo / "datapackage" / "parquet"
+    types = {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM '{parquet / 'articles.parquet'}'").fetchall()}
+    assert types["published_date"] == "DATE"
+    assert types["authors"] == "VARCHAR[]"
+    assert types["word_count"] == "BIGINT"
+    events = {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM '{parquet / 'events.parquet'}'").fetchall()}
+    assert events["date_start"] == "DATE" and events["evidence_start"] == "BIGINT"
+    rows = con.execute(
+        f"SELECT article_id, published_date, len(authors) FROM '{parquet / 'articles.parquet'}' ORDER BY article_id"
+    ).fetchall()
+    assert [r[0] for r in rows] == sorted(p.stem for p in (REPO / "seeds" / "articles").glob("*.txt"))
+    assert str(rows[0][1]) == "2020-02-28" and rows[0][2] == 1
+    for model in RESOURCES:  # every file opens, empty or not
+        con.execute(f"SELECT count(*) FROM '{parquet / (model.resource_name + '.parquet')}'").fetchone()
+
+
+def test_polars_and_arrow_metadata(built_repo):
+    df = pl.read_parquet(built_repo / "datapackage" / "parquet" / "articles.parquet")
+    assert df.schema["authors"] == pl.List(pl.String)
+    assert df.schema["published_date"] == pl.Date
+    assert df["article_id"].to_list() == sorted(df["article_id"].to_list())
+    mentions = pl.read_parquet(built_repo / "datapackage" / "parquet" / "actor_mentions.parquet")
+    assert mentions.schema["mention_kind"] == pl.Categorical
+    schema = pq.read_schema(built_repo / "datapackage" / "parquet" / "articles.parquet")
+    assert schema.field("text").metadata[b"description"].startswith(b"Clean body")
+    assert pq.ParquetFile(built_repo / "datapackage" / "parquet" / "articles.parquet").metadata.row_group(0).column(0).compression == "ZSTD"
+
+
+def test_csv_arrays_are_json_and_nulls_are_empty(built_repo):
+    import csv
+
+    with open(built_repo / "datapackage" / "csv" / "articles.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    by_id = {r["article_id"]: r for r in rows}
+    assert by_id["000_7318cba5f0ad2b4c"]["regions"] == '["Europe","Russia and FSU","USA"]'
+    assert by_id["004_09128b696d84389e"]["authors"] == "[]"
+    assert by_id["004_09128b696d84389e"]["title"] == ""
+    raw = (built_repo / "datapackage" / "csv" / "articles.csv").read_bytes()
+    assert raw.startswith(b"article_id,title,") and raw.endswith(b"\r\n")
+
+
+def test_new_article_of_unseen_shape_builds_with_nulls(tmp_path):
+    root = make_repo(tmp_path / "repo", [FIXTURES / "articles" / "plain-notes-0001.txt"])
+    result = run_cli(root, "build")
+    assert result.returncode == 0, result.stderr
+    df = pl.read_parquet(root / "datapackage" / "parquet" / "articles.parquet").filter(pl.col("article_id") == "plain-notes-0001")
+    row = df.to_dicts()[0]
+    assert row["title"] is None and row["published_date"] is None and row["authors"] == []
+    assert run_cli(root, "validate").returncode == 0
+
+
+def _damage(root: Path, rel: str, old: bytes, new: bytes) -> None:
+    path = root / rel
+    data = path.read_bytes()
+    assert old in data
+    path.write_bytes(data.replace(old, new, 1))
+
+
+def test_validate_reports_hand_edited_csv(fresh_repo):
+    _damage(fresh_repo, "datapackage/csv/articles.csv", b"Global Research,InfoBrics", b"Global Research,Infobrics")
+    result = run_cli(fresh_repo, "validate")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("datapackage/csv/articles.csv: hash-count") for line in lines), lines
+    assert any("datapackage/parquet/articles.parquet:2: original_publisher: Parquet has 'InfoBrics', CSV has 'Infobrics' — rebuild" in line for line in lines), lines
+    assert "datapackage/csv/articles.csv: stale: differs from a fresh build of seeds/ — run python -m builders build" in lines
+
+
+def test_validate_reports_bad_cell_with_row_and_field(fresh_repo):
+    _damage(fresh_repo, "datapackage/csv/articles.csv", b",2020-02-28,", b",2020-02-31,")
+    result = run_cli(fresh_repo, "validate", "--json")
+    report = json.loads(result.stdout)
+    assert result.returncode == 1 and not report["valid"]
+    assert any(p["path"] == "datapackage/csv/articles.csv" and p["line"] == 2 and p["field"] == "published_date"
+               and p["message"].startswith("type-error") for p in report["problems"]), report["problems"]
+
+
+def test_validate_reports_stale_seed(fresh_repo):
+    seed = fresh_repo / "seeds" / "articles" / "003_f7aad1218264870f.txt"
+    seed.write_bytes(seed.read_bytes().replace(b"RFE reports", b"RFE says"))
+    problems = [str(p) for p in validate(fresh_repo)]
+    assert "datapackage/csv/articles.csv: stale: differs from a fresh build of seeds/ — run python -m builders build" in problems
+    assert "datapackage.json: stale: differs from a fresh build of seeds/ — run python -m builders build" in problems
+
+
+def test_validate_reports_parquet_mismatch(fresh_repo):
+    import pyarrow as pa
+
+    path = fresh_repo / "datapackage" / "parquet" / "articles.parquet"
+    table = pq.read_table(path)
+    words = table.column("word_count").to_pylist()
+    words[0] += 1
+    table = table.set_column(table.schema.get_field_index("word_count"), table.schema.field("word_count"), pa.array(words))
+    pq.write_table(table, path)
+    problems = [str(p) for p in validate(fresh_repo)]
+    assert "datapackage/parquet/articles.parquet:2: word_count: Parquet has 787, CSV has 786 — rebuild" in problems
+
+
+def test_failed_build_leaves_previous_package_untouched(fresh_repo):
+    before = snapshot(fresh_repo)
+    (fresh_repo / "seeds" / "articles" / "Bad Name.txt").write_bytes(b"Some text.\n")
+    (fresh_repo / "seeds" / "articles" / "empty.txt").write_bytes(b"")
+    result = run_cli(fresh_repo, "build")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:2] == [
+        "seeds/articles/Bad Name.txt: article_id: 'Bad Name' is not a valid id (^[a-z0-9][a-z0-9_-]{0,63}$) — rename the file to lower-case letters, digits, '_' or '-'",
+        "seeds/articles/empty.txt: text: the file is empty or holds only white space — add the article's text",
+    ]
+    assert snapshot(fresh_repo) == before
+    assert not list(fresh_repo.glob(".build-*"))
+
+
+def test_ids_differing_only_in_case_are_refused(fresh_repo):
+    shutil.copyfile(fresh_repo / "seeds/articles/003_f7aad1218264870f.txt", fresh_repo / "seeds/articles/003_F7aad1218264870f.txt")
+    result = run_cli(fresh_repo, "build")
+    assert result.returncode == 1
+    assert "id differs only in case from" in result.stderr
+
+
+def test_span_check_finds_offsets_that_do_not_match_the_text(built_repo):
+    from builders.validate import span_problems
+
+    text = "Matthew Palmer warned Belgrade."
+    tables = {
+        "articles": [{"article_id": "a", "text": text, "_row": 2}],
+        "actor_mentions": [
+            {"article_id": "a", "start": 0, "end": 14, "surface": "Matthew Palmer", "_row": 2},
+            {"article_id": "a", "start": 22, "end": 30, "surface": "Belgrad", "_row": 3},
+        ],
+    }
+    assert [str(p) for p in span_problems(built_repo, tables)] == [
+        "datapackage/csv/actor_mentions.csv:3: surface: articles.text[22:30] is 'Belgrade', not 'Belgrad'"
+    ]
