@@ -10,9 +10,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from dataclasses import dataclass
+
+from .actors import ArticleEntities, Matcher, find_entities
 from .ingest import ingest
-from .models import Resource
+from .models import Actor, Article, Method, Resource, WeaponSystem
 from .problems import InputError, Problem
+from .reference import Reference, load_reference
 from .publish import PUBLISHED_PATHS, update_readme, write_package
 
 ARTICLES_DIR = "seeds/articles"
@@ -36,19 +40,75 @@ def article_files(root: Path) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
+@dataclass
+class ArticleRows:
+    """Everything extracted from one article: plain rows, no shared state."""
+
+    article: Article
+    entities: ArticleEntities
+
+
+def extract(article_id: str, raw: bytes, path: str, matcher: Matcher) -> ArticleRows:
+    """One article's rows from its raw bytes and the reference (through `matcher`)."""
+    article = ingest(article_id, raw, path)
+    return ArticleRows(article, find_entities(article, matcher))
+
+
+def assemble(extracted: list[ArticleRows], reference: Reference) -> dict[str, list[Resource]]:
+    """Per-article rows -> tables; actors and weapon systems once each, only those mentioned."""
+    mentioned = {m.actor_id for rows in extracted for m in rows.entities.actor_mentions}
+    actors: dict[str, Actor] = {}
+    for entry in reference.actors:
+        if entry.id in mentioned:
+            actors[entry.id] = Actor(
+                actor_id=entry.id, name=entry.name, actor_type=entry.type, country_iso3=entry.country,
+                wikidata_id=entry.wikidata, role=entry.role, aliases=list(entry.aliases), method=Method.curated,
+            )
+    weapons_mentioned = {m.weapon_system_id for rows in extracted for m in rows.entities.weapon_mentions}
+    weapons: dict[str, WeaponSystem] = {}
+    for weapon in reference.weapons:
+        if weapon.id in weapons_mentioned:
+            weapons[weapon.id] = WeaponSystem(
+                weapon_system_id=weapon.id, designation=weapon.designation, aliases=list(weapon.aliases),
+                category=weapon.category, origin_country_iso3=weapon.origin,
+                nato_reporting_name=weapon.nato_reporting_name, method=Method.curated,
+            )
+    for rows in sorted(extracted, key=lambda r: r.article.article_id):  # first article wins a clash
+        for found in rows.entities.discovered_actors:
+            actors.setdefault(found.actor_id, Actor(
+                actor_id=found.actor_id, name=found.name, actor_type=found.actor_type,
+                country_iso3=found.country_iso3, role=found.role,
+                aliases=sorted(found.forms - {found.name}), method=Method.rule,
+            ))
+        for found in rows.entities.discovered_weapons:
+            weapons.setdefault(found.weapon_system_id, WeaponSystem(
+                weapon_system_id=found.weapon_system_id, designation=found.designation,
+                origin_country_iso3=found.origin_country_iso3, method=Method.rule,
+            ))
+    return {
+        "articles": [r.article for r in extracted],
+        "actors": list(actors.values()),
+        "actor_mentions": [m for r in extracted for m in r.entities.actor_mentions],
+        "weapon_systems": list(weapons.values()),
+        "weapon_system_mentions": [m for r in extracted for m in r.entities.weapon_mentions],
+    }
+
+
 def build_rows(root: Path) -> tuple[dict[str, list[Resource]], list[Problem]]:
     """Run every stage over the seeds. Problems are collected, not raised, so all are reported."""
     files, problems = article_files(root)
-    articles = []
+    reference, reference_problems = load_reference(root)
+    problems += reference_problems
+    matcher = Matcher(reference)
+    extracted = []
     for path in files:
         try:
-            articles.append(ingest(path.stem, path.read_bytes(), f"{ARTICLES_DIR}/{path.name}"))
+            extracted.append(extract(path.stem, path.read_bytes(), f"{ARTICLES_DIR}/{path.name}", matcher))
         except InputError as exc:
             problems.extend(exc.problems)
     if not files:
         problems.append(Problem(ARTICLES_DIR, None, None, "no articles found — add seeds/articles/<article_id>.txt"))
-    rows: dict[str, list[Resource]] = {"articles": articles}
-    return rows, problems
+    return assemble(extracted, reference), problems
 
 
 def build_into(root: Path, out: Path) -> list[Problem]:

@@ -40,6 +40,7 @@ class ActorType(StrEnum):
     ngo_think_tank = "ngo_think_tank"
     political_party = "political_party"
     legislature = "legislature"
+    academic_institution = "academic_institution"
     other = "other"
 
 
@@ -282,4 +283,24 @@ class WeaponSystem(Resource):
     method: Method = Field(description="curated: from the reference base; rule: found by a designation pattern.")
 
 
-RESOURCES: tuple[type[Resource], ...] = (Article, Actor, ActorMention, Quote, Event, WeaponSystem)
+class WeaponSystemMention(Resource):
+    """One row per mention of a weapon system in an article's text."""
+
+    resource_name: ClassVar[str] = "weapon_system_mentions"
+    resource_title: ClassVar[str] = "Weapon system mentions"
+    primary_key: ClassVar[str] = "mention_id"
+    foreign_keys: ClassVar[dict[str, str]] = {"article_id": "articles", "weapon_system_id": "weapon_systems"}
+    spans: ClassVar[tuple[tuple[str, str, str], ...]] = (("start", "end", "surface"),)
+
+    mention_id: str = _id("Stable id of the mention.")
+    article_id: str = _id("Article the mention is in.")
+    weapon_system_id: str = _id("Weapon system mentioned.")
+    start: int = Field(ge=0, description="Code-point offset of the first character in articles.text.")
+    end: int = Field(ge=1, description="Code-point offset after the last character (half-open).")
+    surface: str = Field(min_length=1, description="The mention as written: articles.text[start:end].")
+    method: Method = Field(description="curated: a reference spelling; rule: a designation pattern.")
+
+
+RESOURCES: tuple[type[Resource], ...] = (
+    Article, Actor, ActorMention, Quote, Event, WeaponSystem, WeaponSystemMention,
+)

@@ -16,11 +16,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def make_repo(root: Path, extra_articles: list[Path] = ()) -> Path:
-    """A repository root holding a copy of the seed articles (and any extra article files)."""
+    """A repository root holding a copy of seeds/ (and any extra article files)."""
+    shutil.copytree(REPO / "seeds", root / "seeds")
     articles = root / "seeds" / "articles"
-    articles.mkdir(parents=True)
-    for path in sorted((REPO / "seeds" / "articles").glob("*.txt")):
-        shutil.copyfile(path, articles / path.name)
     for path in extra_articles:
         shutil.copyfile(path, articles / path.name)
     return root

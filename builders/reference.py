@@ -1,0 +1,170 @@
+"""The curated reference base (actors, weapon systems), loaded safely and validated with line numbers.
+
+Reference files are contributions like any other: `yaml.safe_load` only, every entry checked by a
+pydantic model, every problem reported as `path:line: field: what — how to fix`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .models import ID_PATTERN, ISO3_PATTERN, WIKIDATA_PATTERN, ActorType
+from .problems import Problem
+
+ACTORS_FILE = "seeds/reference/actors.yaml"
+WEAPONS_FILE = "seeds/reference/weapon_systems.yaml"
+NOT_ACTORS_FILE = "seeds/reference/not_actors.yaml"
+
+
+class ActorEntry(BaseModel):
+    """One curated actor, as written in seeds/reference/actors.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    type: ActorType
+    country: str | None = Field(default=None, pattern=ISO3_PATTERN)
+    role: str | None = None
+    wikidata: str | None = Field(default=None, pattern=WIKIDATA_PATTERN)
+    aliases: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+    titles_from: dt.date | None = None
+    metonyms: tuple[str, ...] = ()
+    demonyms: tuple[str, ...] = ()
+    short_forms: tuple[str, ...] = ()
+
+
+class NotActorEntry(BaseModel):
+    """A phrase that contains an actor's name but names something else (a law, a place)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    phrase: str = Field(min_length=2)
+
+
+class WeaponEntry(BaseModel):
+    """One curated weapon system, as written in seeds/reference/weapon_systems.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=ID_PATTERN)
+    designation: str = Field(min_length=1)
+    aliases: tuple[str, ...] = ()
+    category: str | None = None
+    origin: str | None = Field(default=None, pattern=ISO3_PATTERN)
+    nato_reporting_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    actors: tuple[ActorEntry, ...]
+    weapons: tuple[WeaponEntry, ...]
+    not_actors: tuple[str, ...]
+    digest: str  # sha256 over both files: part of the cache key of every article's rows
+
+    def actor(self, actor_id: str) -> ActorEntry | None:
+        return next((a for a in self.actors if a.id == actor_id), None)
+
+
+# Letters that Unicode does not decompose into a base letter and a diacritic.
+_UNDECOMPOSED = str.maketrans({"Đ": "D", "đ": "d", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss",
+                               "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "Th", "þ": "th", "ı": "i"})
+
+
+def fold(text: str) -> str:
+    """Lower-case, diacritics removed: 'Vučić' and 'Vucic' fold alike, 'Đedović' to 'dedovic'."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def _load_entries(root: Path, rel: str, model: type[BaseModel]) -> tuple[list, list[Problem], bytes]:
+    path = root / rel
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return [], [Problem(rel, None, None, f"cannot read: {exc.strerror} — restore the file from git")], b""
+    try:
+        text = raw.decode("utf-8-sig")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except UnicodeDecodeError as exc:
+        return [], [Problem(rel, None, None, f"not UTF-8 ({exc.reason}) — re-save the file as UTF-8")], raw
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        return [], [Problem(rel, line, None, f"bad YAML: {getattr(exc, 'problem', exc)} — fix the syntax")], raw
+    if data is None:
+        return [], [], raw
+    if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
+        return [], [Problem(rel, 1, None, "must be a YAML list of entries (each starting with '- id: …')")], raw
+    entries, problems = [], []
+    for item, item_node in zip(data, node.value):
+        line = item_node.start_mark.line + 1
+        if model is NotActorEntry and isinstance(item, str):
+            item = {"phrase": item}
+        if not isinstance(item, dict):
+            problems.append(Problem(rel, line, None, "entry must be a mapping of keys to values"))
+            continue
+        key_lines = (
+            {k.value: k.start_mark.line + 1 for k, _ in item_node.value if isinstance(k, yaml.ScalarNode)}
+            if isinstance(item_node, yaml.MappingNode)
+            else {}
+        )
+        try:
+            entries.append(model.model_validate(item))
+        except ValidationError as exc:
+            for err in exc.errors():
+                field = str(err["loc"][0]) if err["loc"] else None
+                hint = {
+                    "extra_forbidden": "unknown key — remove it or check its spelling",
+                    "missing": "required key is missing — add it",
+                }.get(err["type"], err["msg"])
+                problems.append(Problem(rel, key_lines.get(field, line), field, f"{hint} (entry {item.get('id', '?')!r})"))
+    return entries, problems, raw
+
+
+def _duplicate_problems(rel: str, entries: list, forms_of) -> list[Problem]:
+    problems = []
+    ids: dict[str, str] = {}
+    for entry in entries:
+        if entry.id in ids:
+            problems.append(Problem(rel, None, "id", f"duplicate id {entry.id!r} — each entry needs its own id"))
+        ids[entry.id] = entry.id
+    owners: dict[str, str] = {}
+    for entry in entries:
+        for form in forms_of(entry):
+            other = owners.setdefault(form, entry.id)
+            if other != entry.id:
+                problems.append(
+                    Problem(rel, None, "aliases", f"{form!r} names both {other!r} and {entry.id!r} — keep it on one entry only")
+                )
+    return problems
+
+
+def _actor_forms(entry: ActorEntry) -> set[str]:
+    # short forms are only read after a full mention, so they may be shared ("the embassy")
+    return {entry.name, *entry.aliases, *entry.titles, *entry.metonyms, *entry.demonyms}
+
+
+def _weapon_forms(entry: WeaponEntry) -> set[str]:
+    return {entry.designation, *entry.aliases}
+
+
+def load_reference(root: Path) -> tuple[Reference, list[Problem]]:
+    actors, problems, raw_actors = _load_entries(root, ACTORS_FILE, ActorEntry)
+    weapons, weapon_problems, raw_weapons = _load_entries(root, WEAPONS_FILE, WeaponEntry)
+    not_actors, not_actor_problems, raw_not_actors = _load_entries(root, NOT_ACTORS_FILE, NotActorEntry)
+    problems += weapon_problems + not_actor_problems
+    problems += _duplicate_problems(ACTORS_FILE, actors, _actor_forms)
+    problems += _duplicate_problems(WEAPONS_FILE, weapons, _weapon_forms)
+    digest = hashlib.sha256(b"".join(hashlib.sha256(raw).digest() for raw in (raw_actors, raw_weapons, raw_not_actors))).hexdigest()
+    phrases = tuple(sorted({entry.phrase for entry in not_actors}))
+    return Reference(tuple(actors), tuple(weapons), phrases, digest), problems
