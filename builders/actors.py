@@ -443,8 +443,10 @@ def discover_weapons(text: str, found: list[Found], reference: Reference) -> lis
         designation = m.group(1)
         if fold(designation) in known or any(s < m.end() and m.start() < e for s, e in covered):
             continue
-        window_after = " ".join(text[m.end() : m.end() + 80].split()[:6])
-        window_before = " ".join(text[max(0, m.start() - 60) : m.start()].split()[-4:])
+        clause_after = re.split(r"[.;:!?]", text[m.end() : m.end() + 80], maxsplit=1)[0]
+        clause_before = re.split(r"[.;:!?,]", text[max(0, m.start() - 60) : m.start()])[-1]
+        window_after = " ".join(clause_after.split()[:6])
+        window_before = " ".join(clause_before.split()[-4:])
         if not (_WEAPON_NOUN.search(window_after) or _WEAPON_NOUN.search(window_before)):
             continue  # "G-20" or "COVID-19": a designation-like token that names no weapon
         weapon_id = slug(designation)

@@ -1,0 +1,65 @@
+"""Reference files are untrusted input: every bad entry is reported with file, line and field."""
+
+from __future__ import annotations
+
+import shutil
+
+from builders.reference import load_reference
+from conftest import REPO, run_cli, snapshot
+
+
+def _repo_with_actors(tmp_path, actors_yaml: str):
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    (tmp_path / "seeds" / "reference" / "actors.yaml").write_text(actors_yaml, encoding="utf-8")
+    return tmp_path
+
+
+def _messages(root) -> list[str]:
+    return [str(p) for p in load_reference(root)[1]]
+
+
+def test_bad_entries_are_reported_with_line_and_field(tmp_path):
+    root = _repo_with_actors(tmp_path, (
+        "- id: ok-actor\n  name: Fine\n  type: person\n"
+        "- id: Bad Id\n  name: X\n  type: person\n"
+        "- id: y\n  name: Y\n  type: wizard\n  country: usa\n"
+        "- id: z\n  name: Z\n  type: state\n  colour: red\n"
+        "- id: w\n  type: state\n"
+    ))
+    assert _messages(root) == [
+        "seeds/reference/actors.yaml:4: id: String should match pattern '^[a-z0-9][a-z0-9_-]{0,63}$' (entry 'Bad Id')",
+        "seeds/reference/actors.yaml:9: type: Input should be 'person', 'state', 'government_body', 'intergovernmental_organisation', 'military_unit', 'media_outlet', 'company', 'ngo_think_tank', 'political_party', 'legislature', 'academic_institution' or 'other' (entry 'y')",
+        "seeds/reference/actors.yaml:10: country: String should match pattern '^[A-Z]{3}$' (entry 'y')",
+        "seeds/reference/actors.yaml:14: colour: unknown key — remove it or check its spelling (entry 'z')",
+        "seeds/reference/actors.yaml:15: name: required key is missing — add it (entry 'w')",
+    ]
+
+
+def test_duplicate_ids_and_alias_clashes(tmp_path):
+    root = _repo_with_actors(tmp_path, (
+        "- id: a\n  name: Alpha\n  type: state\n  aliases: [AL]\n"
+        "- id: a\n  name: Alpha Two\n  type: state\n"
+        "- id: b\n  name: Beta\n  type: state\n  aliases: [AL]\n"
+    ))
+    assert _messages(root) == [
+        "seeds/reference/actors.yaml: id: duplicate id 'a' — each entry needs its own id",
+        "seeds/reference/actors.yaml: aliases: 'AL' names both 'a' and 'b' — keep it on one entry only",
+    ]
+
+
+def test_bad_yaml_and_unsafe_tags(tmp_path):
+    root = _repo_with_actors(tmp_path, "- id: a\n  name: [unclosed\n")
+    assert _messages(root)[0].startswith("seeds/reference/actors.yaml:3: bad YAML:")
+    root2 = _repo_with_actors(tmp_path / "two", "- !!python/object/apply:os.system ['echo pwned']\n")
+    messages = _messages(root2)
+    assert len(messages) == 1 and messages[0].startswith("seeds/reference/actors.yaml:1: bad YAML:")
+
+
+def test_a_bad_reference_fails_the_build_and_keeps_the_package(fresh_repo):
+    before = snapshot(fresh_repo)
+    path = fresh_repo / "seeds" / "reference" / "weapon_systems.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "- id: s-400\n  designation: Again\n", encoding="utf-8")
+    result = run_cli(fresh_repo, "build")
+    assert result.returncode == 1
+    assert "seeds/reference/weapon_systems.yaml: id: duplicate id 's-400' — each entry needs its own id" in result.stderr
+    assert snapshot(fresh_repo) == before
