@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from .actors import ArticleEntities, Matcher, find_entities
 from .ingest import ingest
-from .models import Actor, Article, Method, Resource, WeaponSystem
+from .models import Actor, Article, Method, Quote, Resource, WeaponSystem
+from .quotes import find_quotes
 from .problems import InputError, Problem
 from .reference import Reference, load_reference
 from .publish import PUBLISHED_PATHS, update_readme, write_package
@@ -46,12 +47,17 @@ class ArticleRows:
 
     article: Article
     entities: ArticleEntities
+    quotes: list[Quote]
 
 
 def extract(article_id: str, raw: bytes, path: str, matcher: Matcher) -> ArticleRows:
     """One article's rows from its raw bytes and the reference (through `matcher`)."""
     article = ingest(article_id, raw, path)
-    return ArticleRows(article, find_entities(article, matcher))
+    entities = find_entities(article, matcher)
+    types = {entry.id: entry.type for entry in matcher.reference.actors}
+    types.update({actor.actor_id: actor.actor_type for actor in entities.discovered_actors})
+    quotes = find_quotes(article, entities.found, types.get)
+    return ArticleRows(article, entities, quotes)
 
 
 def assemble(extracted: list[ArticleRows], reference: Reference) -> dict[str, list[Resource]]:
@@ -89,6 +95,7 @@ def assemble(extracted: list[ArticleRows], reference: Reference) -> dict[str, li
         "articles": [r.article for r in extracted],
         "actors": list(actors.values()),
         "actor_mentions": [m for r in extracted for m in r.entities.actor_mentions],
+        "quotes": [q for r in extracted for q in r.quotes],
         "weapon_systems": list(weapons.values()),
         "weapon_system_mentions": [m for r in extracted for m in r.entities.weapon_mentions],
     }

@@ -124,7 +124,7 @@ def _is_headline(line: str) -> bool:
     words = line.split()
     return (
         3 <= len(words) <= _MAX_TITLE_WORDS
-        and not line.endswith(_SENTENCE_END)
+        and not line.rstrip("\"”’')").endswith(_SENTENCE_END)
         and (line[0].isupper() or line[0].isdigit())
         and not line.startswith(("|", "- ", "“", '"'))
     )

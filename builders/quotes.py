@@ -1,0 +1,414 @@
+"""Quotations in an article and who said them.
+
+Finding: curly (“…”), straight ("…") and top-level single (‘…’, '…') marks are paired within a
+paragraph; single marks nested in a quotation stay part of it. An opening mark whose closing mark
+never comes yields a quotation bounded at the end of its paragraph, kind `unclosed`.
+
+Kinds: `term` — at most three words and no attribution in the sentence (a name or a scare-quoted
+term); `partial` — a fragment woven into the reporter's sentence (starts in lower case and is one
+sentence, or is a short attributed fragment); `direct` — a full statement; `unclosed` — see above.
+
+Speakers, from the text around the quotation, in this order: an attribution right after it
+(`"…," X said`, `"…," said X`, `"…," X told Y`); the last clause of its sentence (`…, X said on
+Friday.`); the subject of a speech verb before it in the sentence (`X said that "…"`, `X warned:
+"…"`, `X, saying "…"`); the paragraph before it when that ends in an introduction (`X said that`,
+`X hit back, saying`, `X said:`); `according to X`. A pronoun subject (he, she) is the person last
+named; "it" is the organisation last named. A nominal speaker ("a State Department spokesman") is
+the organisation it names, with the words kept in `speaker_surface`. Words that reach the article
+through an outlet (`according to TASS`, `X told RFE`, `…, Reuters reported`) carry the outlet in
+`via_actor_id`. No speaker is guessed: when none of these holds, the speaker is null.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from .actors import Found
+from .ids import row_id
+from .models import ActorType, Article, MentionKind, Method, Quote, QuoteKind
+
+OPENERS = {"“": "”", '"': '"', "‘": "’", "'": "'"}
+DOUBLE_OPENERS = {"“", '"'}
+
+CUES = {
+    "said": "say", "says": "say", "saying": "say", "say": "say",
+    "told": "tell", "tells": "tell", "telling": "tell",
+    "warned": "warn", "warns": "warn", "warning": "warn",
+    "added": "add", "adds": "add", "adding": "add",
+    "stressed": "stress", "stresses": "stress", "noted": "note", "notes": "note",
+    "stated": "state", "states": "state", "urged": "urge", "urges": "urge",
+    "reiterated": "reiterate", "emphasized": "emphasize", "emphasised": "emphasise",
+    "insisted": "insist", "argued": "argue", "argues": "argue", "claimed": "claim",
+    "explained": "explain", "wrote": "write", "writes": "write", "announced": "announce",
+    "declared": "declare", "replied": "reply", "responded": "respond", "asked": "ask",
+    "reported": "report", "reports": "report", "confirmed": "confirm", "tweeted": "tweet",
+    "put": "put",
+}
+_CUE = r"(?P<cue>" + "|".join(sorted(CUES, key=len, reverse=True)) + r"|called on|calls on|was quoted as saying|according to)"
+# `"…," X said` / `"…," said X` right after the closing mark
+_AFTER_SPEAKER_VERB = re.compile(r"^[\s,]*(?P<speaker>[^.,;:!?“”\"]{1,90}?)\s+" + _CUE + r"\b")
+_AFTER_VERB_SPEAKER = re.compile(r"^[\s,]*" + _CUE + r"\s+(?P<speaker>[^.,;:!?“”\"]{1,90})")
+# the last clause of a sentence: `…, Serbian defense minister said on Friday.`
+_CLAUSE_SPEAKER_VERB = re.compile(r"(?:^|[,;—–]\s*)(?P<speaker>[^,;—–]{1,90}?)\s+" + _CUE + r"\b[^,;—–]*$")
+_PRONOUNS = {"he": "person", "she": "person", "it": "organisation", "they": None}
+_NOMINAL_HEADS = r"spokes(?:man|woman|person)|officials?|diplomats?|sources?|representatives?|envoy|minister|ambassador|president"
+_OUTLET_VERBS = {"report", "say", "write"}
+_ABBREVIATIONS = {"U.S", "U.K", "Mr", "Mrs", "Ms", "Dr", "St", "No", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul",
+                  "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Gen", "Col", "Lt", "Sen", "Rep", "e.g", "i.e"}
+
+
+@dataclass
+class QuoteSpan:
+    start: int  # first character inside the marks
+    end: int  # after the last character inside the marks
+    open_at: int  # offset of the opening mark
+    close_at: int | None  # offset of the closing mark; None when it never comes
+    closed: bool
+
+
+def _can_open(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if text[i] in ("'", "‘"):
+        return not before.isalnum() and after.isalnum()  # not an apostrophe ("Serbia's")
+    if text[i] == '"':
+        return not before.isalnum() and not after.isspace()
+    return True
+
+
+def _can_close(text: str, i: int, opener: str) -> bool:
+    if opener in ("'", "‘"):
+        after = text[i + 1] if i + 1 < len(text) else " "
+        before = text[i - 1] if i > 0 else " "
+        return not after.isalnum() and not before.isspace()
+    return True
+
+
+def find_quote_spans(text: str) -> list[QuoteSpan]:
+    """Pair quotation marks paragraph by paragraph (paragraphs are separated by newlines)."""
+    spans: list[QuoteSpan] = []
+    for para in re.finditer(r"[^\n]+", text):
+        p_start, p_end = para.span()
+        i = p_start
+        opener: str | None = None
+        open_at = 0
+        while i < p_end:
+            ch = text[i]
+            if opener is None:
+                if ch in OPENERS and _can_open(text, i):
+                    opener, open_at = ch, i
+            elif ch == OPENERS[opener] and _can_close(text, i, opener):
+                if i > open_at + 1:
+                    spans.append(QuoteSpan(open_at + 1, i, open_at, i, True))
+                opener = None
+            elif ch == opener and opener in DOUBLE_OPENERS and ch == "“":
+                # a second opening mark before any closing one: the first quotation never closed
+                spans.append(_unclosed(text, open_at, i))
+                open_at = i
+            i += 1
+        if opener is not None:
+            spans.append(_unclosed(text, open_at, p_end))
+    return [s for s in spans if s.end > s.start]
+
+
+def _unclosed(text: str, open_at: int, limit: int) -> QuoteSpan:
+    end = limit
+    while end > open_at + 1 and text[end - 1].isspace():
+        end -= 1
+    return QuoteSpan(open_at + 1, end, open_at, None, False)
+
+
+def _sentence_bounds(text: str, spans: list[QuoteSpan]) -> list[tuple[int, int]]:
+    """Sentences, found on a copy of the text whose quotations are masked (their periods do not count)."""
+    masked = list(text)
+    for s in spans:
+        for k in range(s.start, s.end - 1):
+            if masked[k] != "\n":
+                masked[k] = "x"
+    masked_text = "".join(masked)
+    bounds = []
+    for para in re.finditer(r"[^\n]+", masked_text):
+        start = para.start()
+        for m in re.finditer(r"[.!?][\"”’']?\s+(?=[A-Z“\"‘'])", masked_text[para.start() : para.end()]):
+            cut = para.start() + m.end()
+            word = re.search(r"(\S+)[.!?][\"”’']?\s+$", masked_text[start:cut])
+            if word and (word.group(1).lstrip("(") in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word.group(1))):
+                continue
+            bounds.append((start, cut))
+            start = cut
+        bounds.append((start, para.end()))
+    return bounds
+
+
+def _kind(text: str, span: QuoteSpan, attributed: bool) -> QuoteKind:
+    if not span.closed:
+        return QuoteKind.unclosed
+    quoted = text[span.start : span.end].strip()
+    words = quoted.split()
+    if len(words) <= 3 and not attributed:
+        return QuoteKind.term
+    sentences = len(re.findall(r"[.!?](?:\s|$)", quoted))
+    if quoted[:1].islower() and sentences <= 1:
+        return QuoteKind.partial
+    if len(words) <= 3:
+        return QuoteKind.partial
+    return QuoteKind.direct
+
+
+@dataclass
+class _Speaker:
+    actor_id: str | None
+    surface: str | None
+    cue: str | None
+    via: str | None = None
+
+
+class _Context:
+    """The article's mentions, with what kind of actor each one names."""
+
+    def __init__(self, text: str, found: list[Found], actor_type: Callable[[str], ActorType | None]):
+        self.text = text
+        self.mentions = [f for f in found if not f.form.is_weapon]
+        self.actor_type = actor_type
+
+    def in_range(self, start: int, end: int) -> list[Found]:
+        return [m for m in self.mentions if m.start >= start and m.end <= end]
+
+    def is_outlet(self, actor_id: str | None) -> bool:
+        return actor_id is not None and self.actor_type(actor_id) == ActorType.media_outlet
+
+    def subject(self, start: int, end: int) -> tuple[Found | None, int]:
+        """The speaker in text[start:end]: a person named there ("A US special envoy, Matthew Palmer,"),
+        else its first actor mention, skipping demonyms when a name follows."""
+        mentions = self.in_range(start, end)
+        people = [m for m in mentions if self.actor_type(m.form.target) == ActorType.person]
+        named = people or [m for m in mentions if m.form.kind != MentionKind.demonym]
+        if named:
+            return named[0], named[0].start
+        return (mentions[0], mentions[0].start) if mentions else (None, start)
+
+    def last_before(self, offset: int, want: str) -> Found | None:
+        for m in reversed(self.mentions):
+            if m.end > offset:
+                continue
+            kind = self.actor_type(m.form.target)
+            if want == "person" and kind == ActorType.person:
+                return m
+            if want == "organisation" and kind not in (ActorType.person, ActorType.state, None):
+                return m
+        return None
+
+    def speaker_from_phrase(self, start: int, end: int, cue: str | None) -> _Speaker | None:
+        """Resolve a speaker phrase (text[start:end]) to an actor: a mention in it, or a pronoun."""
+        phrase = self.text[start:end].strip()
+        pronoun = phrase.casefold()
+        if pronoun in _PRONOUNS:
+            want = _PRONOUNS[pronoun]
+            found = self.last_before(start, want) if want else None
+            return _Speaker(found.form.target if found else None, phrase, cue)
+        mention, _ = self.subject(start, end)
+        if mention is None:
+            return None
+        return _Speaker(mention.form.target, self._surface(mention, end), cue)
+
+    def _surface(self, mention: Found, limit: int) -> str:
+        """The speaker as written: the mention, with a determiner before and a nominal head after."""
+        begin, finish = mention.start, mention.end
+        det = re.search(r"\b(?:[Aa]n?|[Tt]he)\s+$", self.text[max(0, begin - 5) : begin])
+        if det:
+            begin -= len(det.group(0))
+        head = re.match(rf"(?:\s+[a-z-]+)?\s+(?:{_NOMINAL_HEADS})\b", self.text[finish:limit])
+        if head:
+            finish += head.end()
+        return self.text[begin:finish]
+
+
+def _attribution_after(ctx: _Context, close: int, limit: int) -> _Speaker | None:
+    segment = ctx.text[close:limit]
+    for pattern in (_AFTER_SPEAKER_VERB, _AFTER_VERB_SPEAKER):
+        m = pattern.match(segment)
+        if m:
+            speaker = ctx.speaker_from_phrase(close + m.start("speaker"), close + m.end("speaker"), _lemma(m.group("cue")))
+            if speaker and speaker.actor_id:
+                _via_from_object(ctx, speaker, close + m.end(), limit)
+                return speaker
+    return None
+
+
+def _clause_attribution(ctx: _Context, start: int, end: int) -> _Speaker | None:
+    segment = ctx.text[start:end].rstrip(" .")
+    m = _CLAUSE_SPEAKER_VERB.search(segment)
+    if not m:
+        return None
+    return ctx.speaker_from_phrase(start + m.start("speaker"), start + m.end("speaker"), _lemma(m.group("cue")))
+
+
+def _attribution_before(ctx: _Context, start: int, end: int) -> _Speaker | None:
+    """The subject of the last speech verb in text[start:end] (the text before a quotation)."""
+    segment = ctx.text[start:end]
+    cues = list(re.finditer(r"\b" + _CUE + r"\b", segment))
+    if not cues:
+        if segment.rstrip().endswith(":"):
+            mention, _ = ctx.subject(start, end)
+            return _Speaker(mention.form.target, ctx._surface(mention, end), None) if mention else None
+        return None
+    cue = cues[-1]
+    cue_at = start + cue.start()
+    if cue.group("cue") == "according to":
+        return ctx.speaker_from_phrase(start + cue.end(), end, "according to")
+    pronoun = re.search(r"\b(He|he|She|she|It|it)\s+(?:\w+\s+){0,2}$", ctx.text[start:cue_at])
+    clause_start = max([start] + [start + m.end() for m in re.finditer(r"[;—–]|, and\b|\bwhile\b", segment[: cue.start()])])
+    mention, _ = ctx.subject(clause_start, cue_at)
+    if mention is None and pronoun is None:
+        mention, _ = ctx.subject(start, cue_at)  # coordinated verbs share the subject: "X told …, and said"
+    if mention is None and pronoun:
+        return ctx.speaker_from_phrase(start + pronoun.start(1), start + pronoun.end(1), _lemma(cue.group("cue")))
+    if mention is None:
+        return None
+    speaker = _Speaker(mention.form.target, ctx._surface(mention, cue_at), _lemma(cue.group("cue")))
+    _via_from_object(ctx, speaker, start + cue.end(), end)
+    return speaker
+
+
+def _via_from_object(ctx: _Context, speaker: _Speaker, start: int, end: int) -> None:
+    """`X told RFE`: an outlet as the addressee of the speech verb is the channel."""
+    if speaker.cue == "tell":
+        first, _ = ctx.subject(start, min(end, start + 40))
+        if first and ctx.is_outlet(first.form.target):
+            speaker.via = first.form.target
+
+
+def _lemma(cue: str) -> str:
+    if cue in ("called on", "calls on"):
+        return "call on"
+    if cue == "was quoted as saying":
+        return "say"
+    return CUES.get(cue, cue)
+
+
+def _according_to(ctx: _Context, start: int, end: int) -> Found | None:
+    for m in re.finditer(r"\baccording to\s+", ctx.text[start:end]):
+        mention, _ = ctx.subject(start + m.end(), min(end, start + m.end() + 60))
+        if mention is not None and mention.start == start + m.end() + _det_len(ctx.text, start + m.end()):
+            return mention
+    return None
+
+
+def _det_len(text: str, at: int) -> int:
+    det = re.match(r"(?:the|The)\s+", text[at:])
+    return det.end() if det else 0
+
+
+def _outlet_reported(ctx: _Context, start: int, end: int) -> str | None:
+    """`…, Radio Free Europe (RFE) reported.` or `… as Russia's TASS reported`: an outlet as channel."""
+    for m in re.finditer(r"\b(?:reported|said|reports|says|wrote)\b", ctx.text[start:end]):
+        before = ctx.in_range(max(start, start + m.start() - 50), start + m.start())
+        outlets = [f for f in before if ctx.is_outlet(f.form.target)]
+        if outlets:
+            return outlets[-1].form.target
+    return None
+
+
+def find_quotes(article: Article, found: list[Found], actor_type: Callable[[str], ActorType | None]) -> list[Quote]:
+    text = article.text
+    spans = find_quote_spans(text)
+    sentences = _sentence_bounds(text, spans)
+    ctx = _Context(text, found, actor_type)
+    rows: list[Quote] = []
+    previous: tuple[int, _Speaker] | None = None  # paragraph start and speaker of the last attributed quote
+    for span in spans:
+        s_start, s_end = next(((a, b) for a, b in sentences if a <= span.open_at < b), (span.open_at, span.end))
+        close = (span.close_at + 1) if span.closed else span.end
+        para_start = text.rfind("\n", 0, span.open_at) + 1
+        in_sentence = [q for q in spans if s_start <= q.open_at < s_end]
+        last_close = max(((q.close_at + 1) if q.closed else q.end) for q in in_sentence)
+        first_open = min(q.open_at for q in in_sentence)
+
+        right = _attribution_after(ctx, close, s_end) if span.closed else None
+        if right is None and last_close < s_end:
+            right = _clause_attribution(ctx, last_close, s_end)
+        previous_close = max([s_start] + [(q.close_at + 1) if q.closed else q.end for q in in_sentence if q.open_at < span.open_at])
+        left = _attribution_before(ctx, previous_close, span.open_at)
+        if left is None and previous_close != s_start:
+            left = _attribution_before(ctx, s_start, first_open)
+        speaker = _choose(ctx, right, left)
+        intro_paragraph = None
+        if speaker is None and text[para_start:span.open_at].strip() == "" and para_start > 0:
+            prev_start = text.rfind("\n", 0, max(0, para_start - 2)) + 1
+            intro = text[prev_start : para_start].strip()
+            if re.search(r"(?:\b(?:said|saying|says|stated|added|warned|wrote)(?: that)?|:)$", intro):
+                intro_paragraph = (prev_start, prev_start + len(intro))
+                speaker = _attribution_before(ctx, *intro_paragraph)
+        only_quotes = re.sub(r"[\s.,;:!?“”\"‘’']", "", _outside(text, s_start, s_end, in_sentence)) == ""
+        if speaker is None and only_quotes and previous and previous[0] in (para_start, _previous_paragraph_start(text, para_start)):
+            continued = previous[1]  # a sentence that is only a quotation goes on with the last speaker
+            speaker = _Speaker(continued.actor_id, continued.surface, continued.cue, continued.via)
+
+        # the channel: "according to TASS", "Radio Free Europe (RFE) reported", "X told RFE"
+        via = speaker.via if speaker else None
+        window = (intro_paragraph[0] if intro_paragraph else s_start, s_end)
+        outlet_by_according = _according_to(ctx, *window)
+        if outlet_by_according is not None:
+            if ctx.is_outlet(outlet_by_according.form.target):
+                if speaker is None or speaker.actor_id != outlet_by_according.form.target:
+                    via = via or outlet_by_according.form.target
+            elif speaker is None:
+                speaker = _Speaker(outlet_by_according.form.target, ctx._surface(outlet_by_according, s_end), "according to")
+        if speaker is not None and via is None and not ctx.is_outlet(speaker.actor_id):
+            via = _outlet_reported(ctx, max(close, last_close), s_end)
+        if speaker is not None and speaker.actor_id == via:
+            via = None
+
+        kind = _kind(text, span, attributed=speaker is not None and speaker.actor_id is not None)
+        if kind == QuoteKind.term:
+            speaker, via = None, None
+        rows.append(
+            Quote(
+                quote_id=row_id(article.article_id, "q", len(rows) + 1),
+                article_id=article.article_id,
+                text=text[span.start : span.end],
+                start=span.start,
+                end=span.end,
+                speaker_actor_id=speaker.actor_id if speaker else None,
+                speaker_surface=speaker.surface if speaker else None,
+                cue=speaker.cue if speaker else None,
+                via_actor_id=via,
+                kind=kind,
+                method=Method.rule,
+            )
+        )
+        if speaker is not None and speaker.actor_id:
+            previous = (para_start, speaker)
+    return rows
+
+
+def _choose(ctx: _Context, right: _Speaker | None, left: _Speaker | None) -> _Speaker | None:
+    """An outlet named after the quotation ("…, RFE reported", "according to TASS") is the channel
+    when the sentence names a speaker before it; otherwise the attribution after the quotation wins."""
+    if right is not None and left is not None and left.actor_id and not ctx.is_outlet(left.actor_id):
+        if ctx.is_outlet(right.actor_id) and right.cue in _OUTLET_VERBS | {"according to"}:
+            left.via = left.via or right.actor_id
+            return left
+        if right.cue == "according to":
+            return left
+    return right or left
+
+
+def _outside(text: str, start: int, end: int, spans: list[QuoteSpan]) -> str:
+    """text[start:end] without the quotations in it."""
+    out, at = [], start
+    for q in sorted(spans, key=lambda q: q.open_at):
+        out.append(text[at : q.open_at])
+        at = (q.close_at + 1) if q.closed else q.end
+    out.append(text[at:end])
+    return "".join(out)
+
+
+def _previous_paragraph_start(text: str, para_start: int) -> int:
+    """Start of the paragraph before the one starting at `para_start` (blank lines skipped)."""
+    i = para_start - 1
+    while i > 0 and text[i - 1] == "\n":
+        i -= 1
+    return text.rfind("\n", 0, i) + 1
