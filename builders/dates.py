@@ -75,3 +75,248 @@ def split_trailing_date(text: str) -> tuple[str, dt.date] | None:
             if date is not None:
                 return match.group("head").strip(), date
     return None
+
+
+# --- date expressions in running text, resolved to intervals ---------------------------------------
+
+import calendar  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+@dataclass(frozen=True)
+class DateInterval:
+    start: dt.date | None
+    end: dt.date | None
+    precision: str  # day, week, month, quarter, year, unknown
+    source: str  # text, publication, unknown
+
+
+UNKNOWN = DateInterval(None, None, "unknown", "unknown")
+
+
+def _month_interval(year: int, month: int) -> DateInterval:
+    return DateInterval(dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]), "month", "text")
+
+
+def _year_interval(year: int) -> DateInterval:
+    return DateInterval(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", "text")
+
+
+def _week_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    monday = day - dt.timedelta(days=day.weekday())
+    return monday, monday + dt.timedelta(days=6)
+
+
+def _add_months(day: dt.date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def _closest_year(month: int, day: int, anchor: dt.date) -> dt.date | None:
+    """A day and month without a year: the year that puts it closest to the anchor date."""
+    candidates = []
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            candidates.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    return min(candidates, key=lambda d: (abs((d - anchor).days), d)) if candidates else None
+
+
+def _recent_month(month: int, anchor: dt.date, strictly_before: bool = False) -> int:
+    """Year of the most recent `month` at or before the anchor's month (strictly before if asked)."""
+    if month < anchor.month or (month == anchor.month and not strictly_before):
+        return anchor.year
+    return anchor.year - 1
+
+
+# Month names only with a capital ("may" the verb is no month); weekdays likewise.
+_M = r"(?-i:(?P<month>" + "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True)) + r"))\.?(?!\w)"
+_WD = r"(?-i:(?P<weekday>" + "|".join(w.capitalize() for w in WEEKDAYS) + r"))"
+
+# (pattern, resolver(match, anchor) -> DateInterval | None); anchor is None when the article has no date.
+_EXPRESSIONS: list[tuple[re.Pattern, object]] = []
+
+
+def _expr(pattern: str):
+    def register(func):
+        _EXPRESSIONS.append((re.compile(pattern, re.IGNORECASE), func))
+        return func
+    return register
+
+
+@_expr(rf"\b{_M}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b")
+@_expr(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_M},?\s+(?P<year>(?:19|20)\d\d)\b")
+def _full_date(m, anchor):
+    try:
+        day = dt.date(int(m["year"]), MONTHS[m["month"].lower()], int(m["day"]))
+    except ValueError:
+        return None
+    return DateInterval(day, day, "day", "text")
+
+
+@_expr(r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>[01]\d)-(?P<day>[0-3]\d)\b")
+def _iso_date(m, anchor):
+    try:
+        day = dt.date(int(m["year"]), int(m["mon"]), int(m["day"]))
+    except ValueError:
+        return None
+    return DateInterval(day, day, "day", "text")
+
+
+@_expr(r"\b(?P<day>[0-3]?\d)\.(?P<mon>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b")
+@_expr(r"(?:^|(?<=\bon\s)|(?<=\bfrom\s)|(?<=\buntil\s)|(?<=\bsince\s)|(?<=\bby\s))(?P<day>[0-3]\d)\.(?P<mon>[01]\d)\b\.?(?![\d.])")
+def _dotted_date(m, anchor):
+    day, month = int(m["day"]), int(m["mon"])
+    if not (1 <= month <= 12):
+        return None
+    if m.groupdict().get("year"):
+        try:
+            value = dt.date(int(m["year"]), month, day)
+        except ValueError:
+            return None
+    elif anchor is None:
+        return UNKNOWN
+    else:
+        value = _closest_year(month, day, anchor)
+        if value is None:
+            return None
+    return DateInterval(value, value, "day", "text")
+
+
+@_expr(rf"\b{_M}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!,?\s+(?:19|20)\d\d)(?!\d)")
+@_expr(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_M}(?!,?\s+(?:19|20)\d\d)")
+def _day_month(m, anchor):
+    if anchor is None:
+        return UNKNOWN
+    value = _closest_year(MONTHS[m["month"].lower()], int(m["day"]), anchor)
+    return DateInterval(value, value, "day", "text") if value else None
+
+
+@_expr(rf"\b(?:in\s+)?{_M}\s+last\s+year\b")
+@_expr(rf"\blast\s+{_M}")
+def _month_last_year(m, anchor):
+    if anchor is None:
+        return UNKNOWN
+    month = MONTHS[m["month"].lower()]
+    if "year" in m.group(0).lower():
+        return _month_interval(anchor.year - 1, month)
+    return _month_interval(_recent_month(month, anchor, strictly_before=True), month)
+
+
+@_expr(rf"\b{_M},?\s+(?P<year>(?:19|20)\d\d)\b")
+def _month_year(m, anchor):
+    return _month_interval(int(m["year"]), MONTHS[m["month"].lower()])
+
+
+@_expr(rf"\b(?:in|since|during|by|until|of)\s+{_M}(?!\s+\d)")
+def _bare_month(m, anchor):
+    if anchor is None:
+        return UNKNOWN
+    month = MONTHS[m["month"].lower()]
+    return _month_interval(_recent_month(month, anchor), month)
+
+
+@_expr(r"\b(?:(?:the\s+)?(?P<ordinal>first|second|third|fourth)\s+quarter\s+of|Q(?P<q>[1-4]))\s+(?P<year>(?:19|20)\d\d)\b")
+def _quarter(m, anchor):
+    q = int(m["q"]) if m["q"] else ["first", "second", "third", "fourth"].index(m["ordinal"].lower()) + 1
+    year = int(m["year"])
+    end_month = q * 3
+    return DateInterval(dt.date(year, end_month - 2, 1), dt.date(year, end_month, calendar.monthrange(year, end_month)[1]), "quarter", "text")
+
+
+@_expr(r"\b(?:in|since|during|by|of)\s+(?P<year>(?:19|20)\d\d)\b(?!s)")
+def _year(m, anchor):
+    return _year_interval(int(m["year"]))
+
+
+@_expr(r"\b(?P<rel>yesterday|today|tomorrow)\b")
+def _deictic_day(m, anchor):
+    if anchor is None:
+        return UNKNOWN
+    day = anchor + dt.timedelta(days={"yesterday": -1, "today": 0, "tomorrow": 1}[m["rel"].lower()])
+    return DateInterval(day, day, "day", "text")
+
+
+@_expr(rf"\b(?:(?P<which>last|next|this)\s+)?{_WD}\b")
+def _weekday(m, anchor):
+    if anchor is None:
+        return UNKNOWN
+    target = WEEKDAYS.index(m["weekday"].lower())
+    which = (m["which"] or "").lower()
+    if which == "next":
+        delta = (target - anchor.weekday()) % 7 or 7
+        day = anchor + dt.timedelta(days=delta)
+    else:
+        back = (anchor.weekday() - target) % 7
+        if which == "last" and back == 0:
+            back = 7
+        day = anchor - dt.timedelta(days=back)
+    return DateInterval(day, day, "day", "text")
+
+
+@_expr(r"\b(?P<part>late|early|earlier|later)\s+(?:in\s+)?(?:the|this)\s+week\b|\b(?P<which>last|this|next)\s+week\b")
+def _week(m, anchor):
+    if anchor is None:
+        return UNKNOWN
+    monday, sunday = _week_of(anchor)
+    which = (m["which"] or "this").lower()
+    if which == "last":
+        monday, sunday = monday - dt.timedelta(days=7), sunday - dt.timedelta(days=7)
+    elif which == "next":
+        monday, sunday = monday + dt.timedelta(days=7), sunday + dt.timedelta(days=7)
+    part = (m["part"] or "").lower()
+    if part == "late":
+        monday = monday + dt.timedelta(days=3)
+    elif part == "early":
+        sunday = monday + dt.timedelta(days=2)
+    if part in ("earlier", "late", "") and which == "this" or part == "earlier":
+        sunday = min(sunday, anchor)  # "earlier this week" has already happened
+    return DateInterval(monday, sunday, "week", "text")
+
+
+@_expr(r"\b(?P<which>last|this|next)\s+month\b")
+def _relative_month(m, anchor):
+    if anchor is None:
+        return UNKNOWN
+    year, month = _add_months(anchor, {"last": -1, "this": 0, "next": 1}[m["which"].lower()])
+    return _month_interval(year, month)
+
+
+@_expr(r"\b(?P<part>earlier|later)\s+this\s+year\b|\b(?P<which>last|this|next)\s+year\b")
+def _relative_year(m, anchor):
+    if anchor is None:
+        return UNKNOWN
+    if m["part"]:
+        if m["part"].lower() == "earlier":
+            return DateInterval(dt.date(anchor.year, 1, 1), anchor, "year", "text")
+        return DateInterval(anchor, dt.date(anchor.year, 12, 31), "year", "text")
+    return _year_interval(anchor.year + {"last": -1, "this": 0, "next": 1}[m["which"].lower()])
+
+
+def find_dates(text: str, anchor: dt.date | None) -> list[tuple[int, int, DateInterval]]:
+    """Date expressions in `text` (longest first, no overlaps), each resolved against `anchor`,
+    the date the text was written; relative expressions are unknown without it."""
+    found = []
+    for pattern, resolve in _EXPRESSIONS:
+        for m in pattern.finditer(text):
+            interval = resolve(m, anchor)
+            if interval is not None:
+                found.append((m.start(), m.end(), interval))
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    out, last_end = [], -1
+    for start, end, interval in found:
+        if start >= last_end:
+            out.append((start, end, interval))
+            last_end = end
+    return out
+
+
+def resolve_date(expression: str, anchor: dt.date | None) -> DateInterval:
+    """The interval of one date expression (the whole string), or UNKNOWN."""
+    found = find_dates(expression, anchor)
+    if len(found) == 1 and expression[: found[0][0]].strip(" ,").lower() in ("", "on", "in", "at", "since", "during", "by", "until", "of") and not expression[found[0][1]:].strip(" ,."):
+        return found[0][2]
+    return UNKNOWN
