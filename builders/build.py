@@ -13,9 +13,11 @@ from pathlib import Path
 from dataclasses import dataclass
 
 from .actors import ArticleEntities, Matcher, find_entities
+from .curation import CURATION_DIR, curation_files, parse_curation, read_curation
+from .events import curated_events, make_summary, merge, rule_events
 from .ingest import ingest
-from .models import Actor, Article, Method, Quote, Resource, WeaponSystem
-from .quotes import find_quotes
+from .models import Actor, Article, Event, EventType, Method, Quote, Resource, WeaponSystem
+from .quotes import find_quote_spans, find_quotes
 from .problems import InputError, Problem
 from .reference import Reference, load_reference
 from .publish import PUBLISHED_PATHS, update_readme, write_package
@@ -48,21 +50,43 @@ class ArticleRows:
     article: Article
     entities: ArticleEntities
     quotes: list[Quote]
+    events: list[Event]
 
 
-def extract(article_id: str, raw: bytes, path: str, matcher: Matcher) -> ArticleRows:
-    """One article's rows from its raw bytes and the reference (through `matcher`)."""
+def extract(article_id: str, raw: bytes, path: str, matcher: Matcher, curation_raw: bytes | None = None) -> ArticleRows:
+    """One article's rows from its raw bytes, its curation file (if any) and the reference.
+
+    Raises InputError with every problem of the article or its curation file."""
     article = ingest(article_id, raw, path)
+    reference = matcher.reference
     entities = find_entities(article, matcher)
-    types = {entry.id: entry.type for entry in matcher.reference.actors}
+    types = {entry.id: entry.type for entry in reference.actors}
     types.update({actor.actor_id: actor.actor_type for actor in entities.discovered_actors})
     quotes = find_quotes(article, entities.found, types.get)
-    return ArticleRows(article, entities, quotes)
+    summary = make_summary(
+        reference,
+        {a.actor_id: a.name for a in entities.discovered_actors},
+        {w.weapon_system_id: w.designation for w in entities.discovered_weapons},
+    )
+    rules = rule_events(article, entities.found, find_quote_spans(article.text), reference, summary)
+    rel = f"{CURATION_DIR}/{article_id}.yaml"
+    curation, lines, problems = parse_curation(rel, curation_raw)
+    curated = []
+    if curation is not None:
+        known_actors = {a.id for a in reference.actors} | {a.actor_id for a in entities.discovered_actors}
+        known_weapons = {w.id for w in reference.weapons} | {w.weapon_system_id for w in entities.discovered_weapons}
+        curated, event_problems = curated_events(article, curation, lines, rel, known_actors, known_weapons, reference, summary)
+        problems += event_problems
+    if problems:
+        raise InputError(problems)
+    events = merge(article, curated, rules, bool(curation and curation.complete), reference)
+    return ArticleRows(article, entities, quotes, events)
 
 
 def assemble(extracted: list[ArticleRows], reference: Reference) -> dict[str, list[Resource]]:
     """Per-article rows -> tables; actors and weapon systems once each, only those mentioned."""
     mentioned = {m.actor_id for rows in extracted for m in rows.entities.actor_mentions}
+    mentioned |= {actor for rows in extracted for e in rows.events for actor in (e.source_actor_id, e.target_actor_id) if actor}
     actors: dict[str, Actor] = {}
     for entry in reference.actors:
         if entry.id in mentioned:
@@ -71,6 +95,7 @@ def assemble(extracted: list[ArticleRows], reference: Reference) -> dict[str, li
                 wikidata_id=entry.wikidata, role=entry.role, aliases=list(entry.aliases), method=Method.curated,
             )
     weapons_mentioned = {m.weapon_system_id for rows in extracted for m in rows.entities.weapon_mentions}
+    weapons_mentioned |= {e.weapon_system_id for rows in extracted for e in rows.events if e.weapon_system_id}
     weapons: dict[str, WeaponSystem] = {}
     for weapon in reference.weapons:
         if weapon.id in weapons_mentioned:
@@ -96,6 +121,12 @@ def assemble(extracted: list[ArticleRows], reference: Reference) -> dict[str, li
         "actors": list(actors.values()),
         "actor_mentions": [m for r in extracted for m in r.entities.actor_mentions],
         "quotes": [q for r in extracted for q in r.quotes],
+        "events": [e for r in extracted for e in r.events],
+        "event_types": [
+            EventType(event_type=t.id, label=t.label, definition=t.definition, example=t.example,
+                      plover_type=t.plover, cameo_code=t.cameo)
+            for t in reference.event_types
+        ],
         "weapon_systems": list(weapons.values()),
         "weapon_system_mentions": [m for r in extracted for m in r.entities.weapon_mentions],
     }
@@ -110,9 +141,15 @@ def build_rows(root: Path) -> tuple[dict[str, list[Resource]], list[Problem]]:
     extracted = []
     for path in files:
         try:
-            extracted.append(extract(path.stem, path.read_bytes(), f"{ARTICLES_DIR}/{path.name}", matcher))
+            raw = path.read_bytes()
+            extracted.append(extract(path.stem, raw, f"{ARTICLES_DIR}/{path.name}", matcher, read_curation(root, path.stem)))
         except InputError as exc:
             problems.extend(exc.problems)
+    ids = {path.stem for path in files}
+    for orphan in curation_files(root):
+        if orphan.stem not in ids:
+            problems.append(Problem(f"{CURATION_DIR}/{orphan.name}", None, None,
+                                    f"no article {orphan.stem!r} in {ARTICLES_DIR} — rename the file to <article_id>.yaml or remove it"))
     if not files:
         problems.append(Problem(ARTICLES_DIR, None, None, "no articles found — add seeds/articles/<article_id>.txt"))
     return assemble(extracted, reference), problems

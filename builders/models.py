@@ -244,6 +244,7 @@ class Event(Resource):
         "source_actor_id": "actors",
         "target_actor_id": "actors",
         "weapon_system_id": "weapon_systems",
+        "event_type": "event_types",
     }
     spans: ClassVar[tuple[tuple[str, str, str], ...]] = (("evidence_start", "evidence_end", "evidence_text"),)
 
@@ -283,6 +284,21 @@ class WeaponSystem(Resource):
     method: Method = Field(description="curated: from the reference base; rule: found by a designation pattern.")
 
 
+class EventType(Resource):
+    """One row per type of the project's event codebook, mapped to PLOVER 2.0 and CAMEO."""
+
+    resource_name: ClassVar[str] = "event_types"
+    resource_title: ClassVar[str] = "Event types"
+    primary_key: ClassVar[str] = "event_type"
+
+    event_type: str = _id("Codebook id (events.event_type).")
+    label: str = Field(min_length=1, description="Short name.")
+    definition: str = Field(min_length=1, description="What counts as an event of this type.")
+    example: str = Field(min_length=1, description="An example sentence.")
+    plover_type: PloverType | None = Field(default=None, description="PLOVER 2.0 type; null where PLOVER codes no event (plain statements).")
+    cameo_code: str = Field(pattern=CAMEO_PATTERN, description="CAMEO code.")
+
+
 class WeaponSystemMention(Resource):
     """One row per mention of a weapon system in an article's text."""
 
@@ -302,5 +318,5 @@ class WeaponSystemMention(Resource):
 
 
 RESOURCES: tuple[type[Resource], ...] = (
-    Article, Actor, ActorMention, Quote, Event, WeaponSystem, WeaponSystemMention,
+    Article, Actor, ActorMention, Quote, Event, EventType, WeaponSystem, WeaponSystemMention,
 )

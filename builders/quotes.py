@@ -120,7 +120,7 @@ def _unclosed(text: str, open_at: int, limit: int) -> QuoteSpan:
     return QuoteSpan(open_at + 1, end, open_at, None, False)
 
 
-def _sentence_bounds(text: str, spans: list[QuoteSpan]) -> list[tuple[int, int]]:
+def sentence_bounds(text: str, spans: list[QuoteSpan]) -> list[tuple[int, int]]:
     """Sentences, found on a copy of the text whose quotations are masked (their periods do not count)."""
     masked = list(text)
     for s in spans:
@@ -314,7 +314,7 @@ def _outlet_reported(ctx: _Context, start: int, end: int) -> str | None:
 def find_quotes(article: Article, found: list[Found], actor_type: Callable[[str], ActorType | None]) -> list[Quote]:
     text = article.text
     spans = find_quote_spans(text)
-    sentences = _sentence_bounds(text, spans)
+    sentences = sentence_bounds(text, spans)
     ctx = _Context(text, found, actor_type)
     rows: list[Quote] = []
     previous: tuple[int, _Speaker] | None = None  # paragraph start and speaker of the last attributed quote

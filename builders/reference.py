@@ -15,12 +15,17 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .models import ID_PATTERN, ISO3_PATTERN, WIKIDATA_PATTERN, ActorType
+import re
+
+from pydantic import field_validator
+
+from .models import CAMEO_PATTERN, ID_PATTERN, ISO3_PATTERN, WIKIDATA_PATTERN, ActorType, PloverType
 from .problems import Problem
 
 ACTORS_FILE = "seeds/reference/actors.yaml"
 WEAPONS_FILE = "seeds/reference/weapon_systems.yaml"
 NOT_ACTORS_FILE = "seeds/reference/not_actors.yaml"
+EVENT_TYPES_FILE = "seeds/reference/event_types.yaml"
 
 
 class ActorEntry(BaseModel):
@@ -50,6 +55,39 @@ class NotActorEntry(BaseModel):
     phrase: str = Field(min_length=2)
 
 
+class EventTypeEntry(BaseModel):
+    """One type of the event codebook, as written in seeds/reference/event_types.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=ID_PATTERN)
+    label: str = Field(min_length=1)
+    definition: str = Field(min_length=1)
+    example: str = Field(min_length=1)
+    plover: PloverType | None = None
+    cameo: str = Field(pattern=CAMEO_PATTERN)
+    triggers: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+
+    @field_validator("triggers")
+    @classmethod
+    def _compiles(cls, triggers: tuple[str, ...]) -> tuple[str, ...]:
+        for trigger in triggers:
+            try:
+                re.compile(trigger)
+            except re.error as exc:
+                raise ValueError(f"trigger {trigger!r} is not a valid regular expression: {exc}") from None
+        return triggers
+
+    @field_validator("needs")
+    @classmethod
+    def _known_needs(cls, needs: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = set(needs) - {"source", "target", "weapon"}
+        if unknown:
+            raise ValueError(f"needs may hold source, target and weapon, not {sorted(unknown)}")
+        return needs
+
+
 class WeaponEntry(BaseModel):
     """One curated weapon system, as written in seeds/reference/weapon_systems.yaml."""
 
@@ -68,6 +106,7 @@ class Reference:
     actors: tuple[ActorEntry, ...]
     weapons: tuple[WeaponEntry, ...]
     not_actors: tuple[str, ...]
+    event_types: tuple[EventTypeEntry, ...]
     digest: str  # sha256 over both files: part of the cache key of every article's rows
 
     def actor(self, actor_id: str) -> ActorEntry | None:
@@ -162,9 +201,11 @@ def load_reference(root: Path) -> tuple[Reference, list[Problem]]:
     actors, problems, raw_actors = _load_entries(root, ACTORS_FILE, ActorEntry)
     weapons, weapon_problems, raw_weapons = _load_entries(root, WEAPONS_FILE, WeaponEntry)
     not_actors, not_actor_problems, raw_not_actors = _load_entries(root, NOT_ACTORS_FILE, NotActorEntry)
-    problems += weapon_problems + not_actor_problems
+    event_types, event_type_problems, raw_event_types = _load_entries(root, EVENT_TYPES_FILE, EventTypeEntry)
+    problems += weapon_problems + not_actor_problems + event_type_problems
+    problems += _duplicate_problems(EVENT_TYPES_FILE, event_types, lambda entry: set())
     problems += _duplicate_problems(ACTORS_FILE, actors, _actor_forms)
     problems += _duplicate_problems(WEAPONS_FILE, weapons, _weapon_forms)
-    digest = hashlib.sha256(b"".join(hashlib.sha256(raw).digest() for raw in (raw_actors, raw_weapons, raw_not_actors))).hexdigest()
+    digest = hashlib.sha256(b"".join(hashlib.sha256(raw).digest() for raw in (raw_actors, raw_weapons, raw_not_actors, raw_event_types))).hexdigest()
     phrases = tuple(sorted({entry.phrase for entry in not_actors}))
-    return Reference(tuple(actors), tuple(weapons), phrases, digest), problems
+    return Reference(tuple(actors), tuple(weapons), phrases, tuple(event_types), digest), problems

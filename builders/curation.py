@@ -1,0 +1,104 @@
+"""Per-article curation files (`seeds/curation/<article_id>.yaml`): facts written by a person.
+
+A curation file lists the article's events with the evidence quoted from the article; the evidence
+must occur in the article's clean text. `complete: true` says the curated events are all the events
+of the article, so rule events are not added to them. Everything is checked, and every problem is
+reported as `path:line: field: what — how to fix`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .models import ID_PATTERN, DatePrecision, Modality
+from .problems import Problem
+
+CURATION_DIR = "seeds/curation"
+
+
+class CuratedDate(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    precision: DatePrecision
+    source: str = Field(default="text", pattern=r"^(text|publication|unknown)$")
+
+
+class CuratedEvent(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    event_type: str = Field(pattern=ID_PATTERN)
+    source: str | None = Field(default=None, pattern=ID_PATTERN)
+    target: str | None = Field(default=None, pattern=ID_PATTERN)
+    weapon: str | None = Field(default=None, pattern=ID_PATTERN)
+    modality: Modality
+    evidence: str = Field(min_length=3)
+    occurrence: int = Field(default=1, ge=1, description="which occurrence of the evidence text, when it occurs more than once")
+    date: CuratedDate | None = None  # when absent, resolved from the evidence like rule events
+    summary: str = Field(min_length=3)
+    note: str | None = None  # why a borderline call was made; not published
+
+
+class CurationFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    complete: bool = False
+    events: tuple[CuratedEvent, ...] = ()
+
+
+def read_curation(root: Path, article_id: str) -> bytes | None:
+    path = root / CURATION_DIR / f"{article_id}.yaml"
+    return path.read_bytes() if path.is_file() else None
+
+
+def parse_curation(rel: str, raw: bytes | None) -> tuple[CurationFile | None, dict[int, int], list[Problem]]:
+    """A curation file (None when there is none), the line of each event, and its problems."""
+    if raw is None:
+        return None, {}, []
+    try:
+        text = raw.decode("utf-8-sig")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except UnicodeDecodeError as exc:
+        return None, {}, [Problem(rel, None, None, f"not UTF-8 ({exc.reason}) — re-save the file as UTF-8")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return None, {}, [Problem(rel, mark.line + 1 if mark else None, None, f"bad YAML: {getattr(exc, 'problem', exc)} — fix the syntax")]
+    if data is None:
+        return CurationFile(), {}, []
+    if not isinstance(data, dict):
+        return None, {}, [Problem(rel, 1, None, "must be a mapping with the keys 'complete' and 'events'")]
+    lines = _event_lines(node)
+    try:
+        return CurationFile.model_validate(data), lines, []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = err["loc"]
+            line = lines.get(loc[1], 1) if len(loc) > 1 and loc[0] == "events" and isinstance(loc[1], int) else 1
+            field = ".".join(str(part) for part in loc)
+            hint = {
+                "extra_forbidden": "unknown key — remove it or check its spelling",
+                "missing": "required key is missing — add it",
+            }.get(err["type"], err["msg"])
+            problems.append(Problem(rel, line, field, hint))
+        return None, {}, problems
+
+
+def _event_lines(node: yaml.Node | None) -> dict[int, int]:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "events" and isinstance(value, yaml.SequenceNode):
+            return {i: item.start_mark.line + 1 for i, item in enumerate(value.value)}
+    return {}
+
+
+def curation_files(root: Path) -> list[Path]:
+    folder = root / CURATION_DIR
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
