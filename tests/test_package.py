@@ -42,7 +42,7 @@ def test_frictionless_cli_validates_with_foreign_keys(built_repo):
     assert result.returncode == 0 and report["valid"], result.stdout[:2000]
     descriptor = json.loads((built_repo / "datapackage.json").read_text())
     fks = {r["name"]: r["schema"].get("foreignKeys", []) for r in descriptor["resources"]}
-    assert {fk["reference"]["resource"] for fk in fks["events"]} == {"articles", "actors", "weapon_systems"}
+    assert {fk["reference"]["resource"] for fk in fks["events"]} == {"articles", "actors", "weapon_systems", "event_types"}
     assert {tuple(fk["fields"]) for fk in fks["quotes"]} == {("article_id",), ("speaker_actor_id",), ("via_actor_id",)}
 
 
