@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .actors import ArticleEntities, Matcher, find_entities
 from .curation import CURATION_DIR, curation_files, parse_curation, read_curation
 from .events import curated_events, make_summary, merge, rule_events
-from .ingest import ingest
+from .ingest import MAX_ARTICLE_BYTES, check_raw, ingest, too_large
 from .models import Actor, Article, Event, EventType, Method, Quote, Resource, WeaponSystem
 from .quotes import find_quote_spans, find_quotes
 from .problems import InputError, Problem
@@ -51,6 +51,7 @@ class ArticleRows:
     entities: ArticleEntities
     quotes: list[Quote]
     events: list[Event]
+    warnings: list[Problem]
 
 
 def extract(article_id: str, raw: bytes, path: str, matcher: Matcher, curation_raw: bytes | None = None) -> ArticleRows:
@@ -80,7 +81,7 @@ def extract(article_id: str, raw: bytes, path: str, matcher: Matcher, curation_r
     if problems:
         raise InputError(problems)
     events = merge(article, curated, rules, bool(curation and curation.complete), reference)
-    return ArticleRows(article, entities, quotes, events)
+    return ArticleRows(article, entities, quotes, events, check_raw(raw, path))
 
 
 def assemble(extracted: list[ArticleRows], reference: Reference) -> dict[str, list[Resource]]:
@@ -140,9 +141,16 @@ def build_rows(root: Path) -> tuple[dict[str, list[Resource]], list[Problem]]:
     matcher = Matcher(reference)
     extracted = []
     for path in files:
+        rel = f"{ARTICLES_DIR}/{path.name}"
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:  # refused unread: memory stays bounded whatever is sent
+            problems.append(Problem(rel, None, None, too_large(size)))
+            continue
         try:
             raw = path.read_bytes()
-            extracted.append(extract(path.stem, raw, f"{ARTICLES_DIR}/{path.name}", matcher, read_curation(root, path.stem)))
+            rows = extract(path.stem, raw, rel, matcher, read_curation(root, path.stem))
+            extracted.append(rows)
+            problems.extend(rows.warnings)
         except InputError as exc:
             problems.extend(exc.problems)
     ids = {path.stem for path in files}

@@ -88,6 +88,30 @@ class _Header:
     copyright_notice: str | None = None
 
 
+MAX_ARTICLE_BYTES = 2 * 1024 * 1024  # a news article is tens of kilobytes; more is not an article
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def too_large(size: int) -> str:
+    return f"{size / 1e6:.1f} MB is over the {MAX_ARTICLE_BYTES // (1024 * 1024)} MB limit for one article — split it, or check that it is an article"
+
+
+def check_raw(raw: bytes, path: str) -> list[Problem]:
+    """Refuse what is not an article before reading it; report repairs the builder makes (warnings)."""
+    if len(raw) > MAX_ARTICLE_BYTES:
+        return [Problem(path, None, None, too_large(len(raw)))]
+    if b"\x00" in raw:
+        at = raw.index(b"\x00")
+        return [Problem(path, raw[:at].count(b"\n") + 1, None, f"binary data (a NUL byte at offset {at}) — save the article as plain UTF-8 text")]
+    warnings = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        warnings.append(Problem(path, 1, None, "UTF-8 byte-order mark removed from the text (the raw file is kept as it is)", "warning"))
+    if b"\r" in raw:
+        line = raw[: raw.index(b"\r")].count(b"\n") + 1
+        warnings.append(Problem(path, line, None, "CR/CRLF line ends read as LF (the raw file is kept as it is)", "warning"))
+    return warnings
+
+
 def decode(raw: bytes, path: str) -> str:
     """UTF-8 text of a raw article; a leading byte-order mark is dropped."""
     try:
@@ -254,7 +278,13 @@ def ingest(article_id: str, raw: bytes, path: str | None = None) -> Article:
         raise InputError(
             [Problem(path, None, "article_id", f"'{article_id}' is not a valid id ({ID_PATTERN}) — rename the file to lower-case letters, digits, '_' or '-'")]
         )
+    refused = [p for p in check_raw(raw, path) if p.severity == "error"]
+    if refused:
+        raise InputError(refused)
     text = normalise(decode(raw, path))
+    if _CONTROL.search(text):
+        at = _CONTROL.search(text).start()
+        raise InputError([Problem(path, text[:at].count("\n") + 1, None, f"control character U+{ord(text[at]):04X} in the text — save the article as plain UTF-8 text")])
     if not text.strip():
         raise InputError([Problem(path, None, "text", "the file is empty or holds only white space — add the article's text")])
     lines = [strip_markup(line) for line in text.split("\n")]

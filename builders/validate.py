@@ -83,6 +83,24 @@ def span_problems(root: Path, tables: dict[str, list[dict]]) -> list[Problem]:
     return problems
 
 
+FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
+
+
+def formula_problems(tables: dict[str, list[dict]]) -> list[Problem]:
+    """Cells a spreadsheet would run as a formula. The data is not rewritten (offsets and the Parquet
+    edition must keep the exact text), so such a cell is an error to fix in the source."""
+    problems = []
+    for model in RESOURCES:
+        path = f"{CSV_DIR}/{model.resource_name}.csv"
+        for row in tables.get(model.resource_name, []):
+            for name, value in row.items():
+                values = value if isinstance(value, list) else [value]
+                for v in values:
+                    if isinstance(v, str) and v.startswith(FORMULA_STARTS):
+                        problems.append(Problem(path, row["_row"], name, f"starts with {v[0]!r}, which a spreadsheet would run as a formula — change the source so that this value does not start with =, +, @, tab or CR"))
+    return problems
+
+
 def parquet_problems(root: Path, tables: dict[str, list[dict]]) -> list[Problem]:
     problems = []
     for model in RESOURCES:
@@ -119,6 +137,7 @@ def validate_package(root: Path) -> list[Problem]:
         tables[model.resource_name] = rows
         problems += read
     problems += span_problems(root, tables)
+    problems += formula_problems(tables)
     problems += parquet_problems(root, tables)
     return problems
 
