@@ -196,3 +196,34 @@ def test_span_check_finds_offsets_that_do_not_match_the_text(built_repo):
     assert [str(p) for p in span_problems(built_repo, tables)] == [
         "datapackage/csv/actor_mentions.csv:3: surface: articles.text[22:30] is 'Belgrade', not 'Belgrad'"
     ]
+
+
+def test_every_actor_and_weapon_system_is_mentioned(built_repo):
+    import duckdb
+
+    parquet = built_repo / "datapackage" / "parquet"
+    unmentioned = duckdb.sql(f"""
+        SELECT actor_id FROM '{parquet / 'actors.parquet'}'
+        WHERE actor_id NOT IN (SELECT actor_id FROM '{parquet / 'actor_mentions.parquet'}')
+    """).fetchall()
+    assert unmentioned == []
+    weapons = duckdb.sql(f"""
+        SELECT weapon_system_id FROM '{parquet / 'weapon_systems.parquet'}'
+        WHERE weapon_system_id NOT IN (SELECT weapon_system_id FROM '{parquet / 'weapon_system_mentions.parquet'}')
+    """).fetchall()
+    assert weapons == []
+
+
+def test_join_articles_quotes_and_actors(built_repo):
+    import duckdb
+
+    parquet = built_repo / "datapackage" / "parquet"
+    rows = duckdb.sql(f"""
+        SELECT a.article_id, s.name AS speaker, v.name AS via, q.kind
+        FROM '{parquet / 'quotes.parquet'}' q
+        JOIN '{parquet / 'articles.parquet'}' a USING (article_id)
+        LEFT JOIN '{parquet / 'actors.parquet'}' s ON s.actor_id = q.speaker_actor_id
+        LEFT JOIN '{parquet / 'actors.parquet'}' v ON v.actor_id = q.via_actor_id
+        WHERE q.via_actor_id IS NOT NULL ORDER BY q.quote_id
+    """).fetchall()
+    assert rows[0] == ("001_6b7ba81664c089ef", "Aleksandar Vučić", "TASS", "direct")
