@@ -35,7 +35,6 @@ class Form:
     needs_prior: bool = False  # counts only after the target was named in the same article
     metonym: bool = False
     titles_from: object = None  # a date: titles do not apply to articles published before it
-    method: Method = Method.curated
     blocked: bool = False  # a non-actor phrase: consumes the text, yields no mention
 
 
@@ -511,12 +510,12 @@ def _discovered_candidates(text: str, actors: list[DiscoveredActor], weapons: li
         for surface, kind in surfaces.items():
             for m in re.finditer(re.escape(surface), text):
                 if _bounded(text, m.start(), m.end()):
-                    form = Form(actor.actor_id, False, kind, needs_prior=kind == MentionKind.short_name, method=Method.rule)
+                    form = Form(actor.actor_id, False, kind, needs_prior=kind == MentionKind.short_name)
                     out.append((m.start(), m.end(), form))
     for weapon in weapons:
         for m in re.finditer(re.escape(weapon.designation) + "s?", text):
             if _bounded(text, m.start(), m.end()):
-                out.append((m.start(), m.end(), Form(weapon.weapon_system_id, True, None, method=Method.rule)))
+                out.append((m.start(), m.end(), Form(weapon.weapon_system_id, True, None)))
     return out
 
 
@@ -535,7 +534,7 @@ def find_entities(article: Article, matcher: Matcher) -> ArticleEntities:
             weapon_rows.append(
                 WeaponSystemMention(
                     mention_id=row_id(article.article_id, "w", len(weapon_rows) + 1), article_id=article.article_id,
-                    weapon_system_id=f.form.target, start=f.start, end=f.end, surface=f.surface, method=f.form.method,
+                    weapon_system_id=f.form.target, start=f.start, end=f.end, surface=f.surface, method=Method.rule,
                 )
             )
         else:
@@ -543,7 +542,7 @@ def find_entities(article: Article, matcher: Matcher) -> ArticleEntities:
                 ActorMention(
                     mention_id=row_id(article.article_id, "m", len(actor_rows) + 1), article_id=article.article_id,
                     actor_id=f.form.target, start=f.start, end=f.end, surface=f.surface,
-                    mention_kind=f.form.kind, method=f.form.method,
+                    mention_kind=f.form.kind, method=Method.rule,
                 )
             )
     mentioned_actors = {m.actor_id for m in actor_rows}

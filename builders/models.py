@@ -204,7 +204,7 @@ class ActorMention(Resource):
     end: int = Field(ge=1, description="Code-point offset after the last character (half-open).")
     surface: str = Field(min_length=1, description="The mention as written: articles.text[start:end].")
     mention_kind: MentionKind = Field(description="How the actor is named.")
-    method: Method = Field(description="curated or rule.")
+    method: Method = Field(description="rule: every mention is found by the matcher (from curated or discovered names).")
 
 
 class Quote(Resource):
@@ -314,7 +314,7 @@ class WeaponSystemMention(Resource):
     start: int = Field(ge=0, description="Code-point offset of the first character in articles.text.")
     end: int = Field(ge=1, description="Code-point offset after the last character (half-open).")
     surface: str = Field(min_length=1, description="The mention as written: articles.text[start:end].")
-    method: Method = Field(description="curated: a reference spelling; rule: a designation pattern.")
+    method: Method = Field(description="rule: every mention is found by the matcher (from curated names or designation patterns).")
 
 
 RESOURCES: tuple[type[Resource], ...] = (

@@ -141,8 +141,12 @@ def write_package(rows: dict[str, list[Resource]], out: Path) -> None:
         (out / CSV_DIR / f"{model.resource_name}.csv").write_bytes(data)
         write_parquet(model, model_rows, out / PARQUET_DIR / f"{model.resource_name}.parquet")
         (out / SCHEMA_DIR / f"{model.resource_name}.json").write_text(schema_json(model), encoding="utf-8")
-    text = json.dumps(descriptor(csv_files, rows.get("articles", [])), indent=2, ensure_ascii=False) + "\n"
-    (out / DESCRIPTOR).write_text(text, encoding="utf-8")
+    package = descriptor(csv_files, rows.get("articles", []))
+    (out / DESCRIPTOR).write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    from .card import CARD, card_markdown, draw_pictures
+
+    (out / CARD).write_text(card_markdown(rows, package), encoding="utf-8")
+    draw_pictures(rows, out)
 
 
 PUBLISHED_PATHS = (DESCRIPTOR, "datapackage", SCHEMA_DIR)

@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 
 from .models import RESOURCES, Article, Resource
 from .problems import Problem
+from .card import ACTOR_GRAPH, CARD, TIMELINE
 from .publish import CSV_DIR, DESCRIPTOR, PARQUET_DIR, SCHEMA_DIR
 from .tables import arrow_schema, columns, decode_cell
 
@@ -163,8 +164,12 @@ def freshness_problems(root: Path) -> list[Problem]:
                 same = False
             if not same:
                 problems.append(Problem(rel, None, None, "stale: differs from a fresh build of seeds/ — run python -m builders build"))
-        if not (root / DESCRIPTOR).is_file() or (root / DESCRIPTOR).read_bytes() != (fresh / DESCRIPTOR).read_bytes():
-            problems.append(Problem(DESCRIPTOR, None, None, "stale: differs from a fresh build of seeds/ — run python -m builders build"))
+        for rel in (DESCRIPTOR, CARD):
+            if not (root / rel).is_file() or (root / rel).read_bytes() != (fresh / rel).read_bytes():
+                problems.append(Problem(rel, None, None, "stale: differs from a fresh build of seeds/ — run python -m builders build"))
+        for rel in (TIMELINE, ACTOR_GRAPH):  # drawn pictures differ across plotting library versions: present is enough
+            if not (root / rel).is_file():
+                problems.append(Problem(rel, None, None, "missing — run python -m builders build"))
         return problems
     finally:
         shutil.rmtree(work, ignore_errors=True)

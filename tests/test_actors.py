@@ -198,8 +198,8 @@ def test_demonyms_and_titles():
 
 def test_weapon_designations_by_reference_and_by_pattern():
     found = entities_of_text("Serbia bought S-400s and Pantsyr-S1 units, and six Chinese CH-92A drones; the G-20 met.")
-    assert [(m.surface, m.weapon_system_id, m.method.value) for m in found.weapon_mentions] == [
-        ("S-400s", "s-400", "curated"), ("Pantsyr-S1", "pantsir-s1", "curated"), ("CH-92A", "ch-92a", "rule"),
+    assert [(m.surface, m.weapon_system_id) for m in found.weapon_mentions] == [
+        ("S-400s", "s-400"), ("Pantsyr-S1", "pantsir-s1"), ("CH-92A", "ch-92a"),
     ]
     assert [(w.weapon_system_id, w.origin_country_iso3) for w in found.discovered_weapons] == [("ch-92a", "CHN")]
 
