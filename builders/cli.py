@@ -30,18 +30,38 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m builders", description=__doc__)
     parser.add_argument("--root", type=Path, default=Path("."), help="repository root (default: current directory)")
     commands = parser.add_subparsers(dest="command", required=True)
-    build_cmd = commands.add_parser("build", help="build from seeds/, validate, then publish atomically")
+    build_cmd = commands.add_parser("build", help="build from seeds/, validate, publish atomically, then write the release files in dist/")
     validate_cmd = commands.add_parser("validate", help="validate the published package and its freshness against seeds/")
     for cmd in (build_cmd, validate_cmd):
         cmd.add_argument("--json", action="store_true", help="print a machine-readable report on stdout")
+    commands.add_parser("release", help="write dist/: the zip bundle with SHA256SUMS, a DuckDB and a SQLite database")
+    diff_cmd = commands.add_parser("diff", help="rows added, removed and changed per resource between two packages")
+    diff_cmd.add_argument("old", type=Path, help="directory of the older package (holding datapackage.json)")
+    diff_cmd.add_argument("new", type=Path, help="directory of the newer package")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     started = time.perf_counter()
+    if args.command == "diff":
+        from .release import diff
+
+        print("| resource | added | removed | changed |\n|---|---|---|---|")
+        for resource, added, removed, changed in diff(args.old.resolve(), args.new.resolve()):
+            print(f"| {resource} | {added} | {removed} | {changed} |")
+        return 0
+    if args.command == "release":
+        from .release import release
+
+        for path in release(root):
+            print(f"{path.relative_to(root)}  {path.stat().st_size:,} bytes")
+        return 0
     if args.command == "build":
         from .build import build
+        from .release import release
 
         problems = build(root)
-        message = f"built and published the package in {time.perf_counter() - started:.2f} s"
+        if not any(p.severity == "error" for p in problems):
+            release(root)
+        message = f"built and published the package, and wrote dist/, in {time.perf_counter() - started:.2f} s"
     else:
         from .validate import validate
 

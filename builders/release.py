@@ -1,0 +1,165 @@
+"""The release bundle and single-file exports, and a diff between two published packages.
+
+`release` writes into `dist/` (not committed): a zip with the descriptor, both editions, the card,
+the pictures and `SHA256SUMS`; a DuckDB and a SQLite database with the same tables, primary and
+foreign keys and column comments, all generated from the models.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+from .models import RESOURCES, Resource
+from .publish import CSV_DIR, DESCRIPTOR, PACKAGE_NAME, PARQUET_DIR
+from .tables import columns, model_by_name
+from .validate import read_csv
+
+DIST = "dist"
+_DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE", "array": "VARCHAR[]"}
+_SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT", "array": "TEXT"}
+_FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)  # zip entries carry no build time: same inputs, same zip
+
+
+def _load_order() -> list[type[Resource]]:
+    """Resources with the ones they reference first, so foreign keys can be declared."""
+    ordered: list[type[Resource]] = []
+
+    def visit(model: type[Resource]) -> None:
+        if model in ordered:
+            return
+        for target in model.foreign_keys.values():
+            if target != model.resource_name:
+                visit(model_by_name(target))
+        ordered.append(model)
+
+    for model in RESOURCES:
+        visit(model)
+    return ordered
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal (COMMENT ON takes no parameters); the text comes from our models."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def create_table_sql(model: type[Resource], dialect: str) -> str:
+    types = _DUCKDB_TYPES if dialect == "duckdb" else _SQLITE_TYPES
+    lines = []
+    for col in columns(model):
+        comment = f" -- {col.description}" if dialect == "sqlite" else ""
+        lines.append(f"  {_quote(col.name)} {types[col.type]}{' NOT NULL' if col.required else ''},{comment}")
+    lines.append(f"  PRIMARY KEY ({_quote(model.primary_key)})" + ("," if model.foreign_keys else ""))
+    fks = [
+        f"  FOREIGN KEY ({_quote(column)}) REFERENCES {_quote(target)} ({_quote(model_by_name(target).primary_key)})"
+        for column, target in model.foreign_keys.items()
+    ]
+    lines += [fk + ("," if i < len(fks) - 1 else "") for i, fk in enumerate(fks)]
+    return f"CREATE TABLE {_quote(model.resource_name)} (\n" + "\n".join(lines) + "\n)"
+
+
+def export_duckdb(package: Path, target: Path) -> None:
+    import duckdb
+
+    target.unlink(missing_ok=True)
+    con = duckdb.connect(str(target))
+    try:
+        for model in _load_order():
+            con.execute(create_table_sql(model, "duckdb"))
+            con.execute(f"COMMENT ON TABLE {_quote(model.resource_name)} IS {_literal((model.__doc__ or '').strip())}")
+            for col in columns(model):
+                con.execute(f"COMMENT ON COLUMN {_quote(model.resource_name)}.{_quote(col.name)} IS {_literal(col.description)}")
+            parquet = package / PARQUET_DIR / f"{model.resource_name}.parquet"
+            names = ", ".join(_quote(c.name) for c in columns(model))
+            con.execute(f"INSERT INTO {_quote(model.resource_name)} SELECT {names} FROM read_parquet(?)", [str(parquet)])
+    finally:
+        con.close()
+
+
+def export_sqlite(package: Path, target: Path) -> None:
+    target.unlink(missing_ok=True)
+    con = sqlite3.connect(target)
+    try:
+        con.execute("PRAGMA foreign_keys = ON")
+        con.execute('CREATE TABLE "_columns" ("table" TEXT, "column" TEXT, "type" TEXT, "description" TEXT, PRIMARY KEY ("table", "column"))')
+        for model in _load_order():
+            con.execute(create_table_sql(model, "sqlite"))
+            cols = columns(model)
+            con.executemany('INSERT INTO "_columns" VALUES (?, ?, ?, ?)', [(model.resource_name, c.name, c.type, c.description) for c in cols])
+            rows, problems = read_csv(package, model)
+            if problems:
+                raise ValueError("; ".join(str(p) for p in problems))
+            placeholders = ", ".join("?" for _ in cols)
+            con.executemany(
+                f"INSERT INTO {_quote(model.resource_name)} VALUES ({placeholders})",
+                [[_sqlite_value(row[c.name], c.type) for c in cols] for row in rows],
+            )
+        con.commit()
+    finally:
+        con.close()
+
+
+def _sqlite_value(value, kind: str):
+    if value is None:
+        return None
+    if kind == "array":
+        return json.dumps(value, ensure_ascii=False)
+    if kind == "date":
+        return value.isoformat()
+    return value
+
+
+def _zip_members(package: Path) -> list[str]:
+    members = [DESCRIPTOR]
+    for folder in ("datapackage",):
+        members += sorted(str(p.relative_to(package)) for p in (package / folder).rglob("*") if p.is_file())
+    return members
+
+
+def release(package: Path, out: Path | None = None) -> list[Path]:
+    """Write the zip bundle (with SHA256SUMS) and both databases; return their paths."""
+    out = out or package / DIST
+    out.mkdir(parents=True, exist_ok=True)
+    version = json.loads((package / DESCRIPTOR).read_text(encoding="utf-8"))["version"]
+    members = _zip_members(package)
+    sums = "".join(f"{hashlib.sha256((package / m).read_bytes()).hexdigest()}  {m}\n" for m in members)
+    bundle = out / f"{PACKAGE_NAME}-{version}.zip"
+    with zipfile.ZipFile(bundle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for member in [*members, "SHA256SUMS"]:
+            info = zipfile.ZipInfo(member, date_time=_FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            data = sums.encode() if member == "SHA256SUMS" else (package / member).read_bytes()
+            archive.writestr(info, data)
+    duck = out / f"{PACKAGE_NAME}.duckdb"
+    lite = out / f"{PACKAGE_NAME}.sqlite"
+    export_duckdb(package, duck)
+    export_sqlite(package, lite)
+    return [bundle, duck, lite]
+
+
+def diff(old: Path, new: Path) -> list[tuple[str, int, int, int]]:
+    """Rows added, removed and changed per resource between two package directories."""
+    out = []
+    for model in RESOURCES:
+        key = model.primary_key
+        old_rows = _rows_by_key(old, model, key)
+        new_rows = _rows_by_key(new, model, key)
+        added = len(new_rows.keys() - old_rows.keys())
+        removed = len(old_rows.keys() - new_rows.keys())
+        changed = sum(1 for k in new_rows.keys() & old_rows.keys() if new_rows[k] != old_rows[k])
+        out.append((model.resource_name, added, removed, changed))
+    return out
+
+
+def _rows_by_key(package: Path, model: type[Resource], key: str) -> dict:
+    if not (package / CSV_DIR / f"{model.resource_name}.csv").is_file():
+        return {}  # a resource the older package did not have
+    rows, _ = read_csv(package, model)
+    return {row[key]: {k: v for k, v in row.items() if k != "_row"} for row in rows}
