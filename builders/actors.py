@@ -22,7 +22,7 @@ import ahocorasick
 
 from .ids import row_id, slug
 from .models import ActorMention, ActorType, Article, MentionKind, Method, WeaponSystemMention
-from .reference import ActorEntry, Reference, WeaponEntry, fold
+from .reference import ActorEntry, Reference, fold
 
 
 @dataclass(frozen=True)

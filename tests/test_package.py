@@ -11,7 +11,6 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pyarrow.parquet as pq
-import pytest
 
 from builders.build import build
 from builders.models import RESOURCES
