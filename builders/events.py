@@ -112,13 +112,13 @@ def rule_events(article: Article, found: list[Found], spans: list[QuoteSpan], re
     actors = [f for f in found if not f.form.is_weapon]
     weapons = [f for f in found if f.form.is_weapon]
     inside_quotes = [(s.start, s.end) for s in spans]
-    compiled = [(t, [re.compile(p, re.IGNORECASE) for p in t.triggers]) for t in reference.event_types]
+    compiled = _compiled_triggers(reference)
     drafts: list[EventDraft] = []
     seen: list[tuple] = []
     for s_start, s_end in sentence_bounds(text, spans):
         sentence = text[s_start:s_end]
         for event_type, patterns in compiled:
-            match = next((m for p in patterns for m in p.finditer(sentence)
+            match = next((m for m in patterns.finditer(sentence)
                           if not any(a <= s_start + m.start() < b for a, b in inside_quotes)), None)
             if match is None:
                 continue
@@ -157,6 +157,18 @@ def rule_events(article: Article, found: list[Found], spans: list[QuoteSpan], re
                 summary(event_type.id, source, target, weapon, modality), Method.rule, date_of(evidence, article),
             ))
     return drafts
+
+
+_TRIGGERS: dict[str, list[tuple[EventTypeEntry, re.Pattern]]] = {}
+
+
+def _compiled_triggers(reference: Reference) -> list[tuple[EventTypeEntry, re.Pattern]]:
+    """One alternation per type (the leftmost trigger in a sentence wins), compiled once per codebook."""
+    if reference.digest not in _TRIGGERS:
+        _TRIGGERS[reference.digest] = [
+            (t, re.compile("|".join(f"(?:{p})" for p in t.triggers), re.IGNORECASE)) for t in reference.event_types if t.triggers
+        ]
+    return _TRIGGERS[reference.digest]
 
 
 def _speaker_as_source(text: str, actors: list[Found], s_start: int, s_end: int, clause_start: int, trigger_at: int, source, target):

@@ -71,6 +71,7 @@ _FUNCTION_WORDS = {
     "fr": "le la les et des est que une dans pour qui sur pas du au avec ce".split(),
     "ru": "и в не на что с по как это он к из за от но для".split(),
 }
+_FUNCTION_WORD_SETS = {lang: frozenset(words) for lang, words in _FUNCTION_WORDS.items()}
 _WORD = re.compile(r"\w+")
 
 
@@ -260,7 +261,7 @@ def detect_language(text: str) -> str | None:
     words = [w.lower() for w in _WORD.findall(text[:20000])]
     if len(words) < 20:
         return None
-    scores = {lang: sum(w in set(fw) for w in words) / len(words) for lang, fw in _FUNCTION_WORDS.items()}
+    scores = {lang: sum(w in fw for w in words) / len(words) for lang, fw in _FUNCTION_WORD_SETS.items()}
     best, second = sorted(scores.values(), reverse=True)[:2]
     if best < 0.15 or best < 2 * second:
         return None
