@@ -21,7 +21,14 @@ from functools import cached_property
 import ahocorasick
 
 from .ids import row_id, slug
-from .models import ActorMention, ActorType, Article, MentionKind, Method, WeaponSystemMention
+from .models import (
+    ActorMention,
+    ActorType,
+    Article,
+    MentionKind,
+    Method,
+    WeaponSystemMention,
+)
 from .reference import ActorEntry, Reference, fold
 
 

@@ -6,21 +6,34 @@ it there, and only then swaps it in. A failed build leaves the published package
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import shutil
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-from dataclasses import dataclass
-
+from . import __version__
 from .actors import ArticleEntities, Matcher, find_entities
 from .curation import CURATION_DIR, curation_files, parse_curation, read_curation
 from .events import curated_events, make_summary, merge, rule_events
 from .ingest import MAX_ARTICLE_BYTES, check_raw, ingest, too_large
-from .models import Actor, Article, Event, EventType, Method, Quote, Resource, WeaponSystem
-from .quotes import find_quote_spans, find_quotes
+from .models import (
+    Actor,
+    Article,
+    Event,
+    EventType,
+    Method,
+    Quote,
+    Resource,
+    WeaponSystem,
+)
 from .problems import InputError, Problem
-from .reference import Reference, load_reference
 from .publish import PUBLISHED_PATHS, update_readme, write_package
+from .quotes import find_quote_spans, find_quotes
+from .reference import Reference, load_reference
 
 ARTICLES_DIR = "seeds/articles"
 
@@ -133,26 +146,102 @@ def assemble(extracted: list[ArticleRows], reference: Reference) -> dict[str, li
     }
 
 
-def build_rows(root: Path) -> tuple[dict[str, list[Resource]], list[Problem]]:
+CACHE_DIR = ".cache/extract"
+
+
+@cache
+def code_fingerprint() -> str:
+    """Hash of the builders' own source: a changed rule invalidates every cached article."""
+    digest = hashlib.sha256(__version__.encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + source.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Job:
+    article_id: str
+    raw: bytes
+    rel: str
+    curation_raw: bytes | None
+
+
+def _run(job: Job, matcher: Matcher) -> tuple[ArticleRows | None, list[Problem]]:
+    try:
+        rows = extract(job.article_id, job.raw, job.rel, matcher, job.curation_raw)
+        return rows, rows.warnings
+    except InputError as exc:
+        return None, exc.problems
+
+
+_WORKER_MATCHER: Matcher | None = None  # one per worker process, built once by the pool initializer
+
+
+def _init_worker(reference: Reference) -> None:
+    global _WORKER_MATCHER
+    _WORKER_MATCHER = Matcher(reference)
+
+
+def _run_in_worker(job: Job) -> tuple[ArticleRows | None, list[Problem]]:
+    return _run(job, _WORKER_MATCHER)
+
+
+def _cache_key(job: Job, reference: Reference) -> str:
+    parts = [hashlib.sha256(job.raw).hexdigest(), hashlib.sha256(job.curation_raw or b"-").hexdigest(),
+             job.article_id, reference.digest, code_fingerprint()]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int = 1, use_cache: bool = True):
+    """Every job's result, in job order: from the cache where the inputs are unchanged, else computed
+    serially or on a process pool. The result does not depend on `workers` or the cache."""
+    results: list = [None] * len(jobs)
+    cache_dir = root / CACHE_DIR
+    todo = []
+    for i, job in enumerate(jobs):
+        key = _cache_key(job, reference)
+        path = cache_dir / key[:2] / key
+        if use_cache and path.is_file():
+            try:
+                results[i] = pickle.loads(path.read_bytes())  # our own cache files, never contributed input
+                continue
+            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                pass
+        todo.append((i, job, path))
+    if workers > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(reference,)) as pool:
+            computed = list(pool.map(_run_in_worker, [job for _, job, _ in todo], chunksize=max(1, len(todo) // (workers * 8))))
+    else:
+        matcher = Matcher(reference)
+        computed = [_run(job, matcher) for _, job, _ in todo]
+    for (i, _, path), result in zip(todo, computed, strict=True):
+        results[i] = result
+        if use_cache:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            tmp.replace(path)
+    return results
+
+
+def build_rows(root: Path, workers: int = 1, use_cache: bool = True) -> tuple[dict[str, list[Resource]], list[Problem]]:
     """Run every stage over the seeds. Problems are collected, not raised, so all are reported."""
     files, problems = article_files(root)
     reference, reference_problems = load_reference(root)
     problems += reference_problems
-    matcher = Matcher(reference)
-    extracted = []
+    jobs = []
     for path in files:
         rel = f"{ARTICLES_DIR}/{path.name}"
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES:  # refused unread: memory stays bounded whatever is sent
             problems.append(Problem(rel, None, None, too_large(size)))
             continue
-        try:
-            raw = path.read_bytes()
-            rows = extract(path.stem, raw, rel, matcher, read_curation(root, path.stem))
+        jobs.append(Job(path.stem, path.read_bytes(), rel, read_curation(root, path.stem)))
+    extracted = []
+    for rows, found in extract_all(jobs, reference, root, workers, use_cache):
+        problems.extend(found)
+        if rows is not None:
             extracted.append(rows)
-            problems.extend(rows.warnings)
-        except InputError as exc:
-            problems.extend(exc.problems)
     ids = {path.stem for path in files}
     for orphan in curation_files(root):
         if orphan.stem not in ids:
@@ -163,22 +252,24 @@ def build_rows(root: Path) -> tuple[dict[str, list[Resource]], list[Problem]]:
     return assemble(extracted, reference), problems
 
 
-def build_into(root: Path, out: Path) -> list[Problem]:
+def build_into(root: Path, out: Path, workers: int = 1, use_cache: bool = True) -> list[Problem]:
     """Build the package from `root`'s seeds into the empty directory `out`."""
-    rows, problems = build_rows(root)
+    rows, problems = build_rows(root, workers, use_cache)
     if any(p.severity == "error" for p in problems):
         return problems
     write_package(rows, out)
     return problems
 
 
-def build(root: Path) -> list[Problem]:
+def build(root: Path, workers: int = 1, use_cache: bool = True) -> list[Problem]:
     """Build, validate and publish; on any error the published package is left as it was."""
-    from .validate import validate_package  # validate imports build for the staleness check
+    from .validate import (
+        validate_package,  # validate imports build for the staleness check
+    )
 
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     try:
-        problems = build_into(root, work)
+        problems = build_into(root, work, workers, use_cache)
         if any(p.severity == "error" for p in problems):
             return problems
         problems += validate_package(work)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -34,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     validate_cmd = commands.add_parser("validate", help="validate the published package and its freshness against seeds/")
     for cmd in (build_cmd, validate_cmd):
         cmd.add_argument("--json", action="store_true", help="print a machine-readable report on stdout")
+        cmd.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for per-article extraction (default: all cores)")
+    build_cmd.add_argument("--no-cache", action="store_true", help="ignore .cache/ and extract every article again")
     commands.add_parser("release", help="write dist/: the zip bundle with SHA256SUMS, a DuckDB and a SQLite database")
     diff_cmd = commands.add_parser("diff", help="rows added, removed and changed per resource between two packages")
     diff_cmd.add_argument("old", type=Path, help="directory of the older package (holding datapackage.json)")
@@ -58,13 +61,13 @@ def main(argv: list[str] | None = None) -> int:
         from .build import build
         from .release import release
 
-        problems = build(root)
+        problems = build(root, max(1, args.workers), not args.no_cache)
         if not any(p.severity == "error" for p in problems):
             release(root)
         message = f"built and published the package, and wrote dist/, in {time.perf_counter() - started:.2f} s"
     else:
         from .validate import validate
 
-        problems = validate(root)
+        problems = validate(root, max(1, args.workers))
         message = f"valid ({time.perf_counter() - started:.2f} s)"
     return _report(problems, args.json, message)

@@ -26,7 +26,15 @@ from . import dates
 from .actors import Found
 from .curation import CurationFile
 from .ids import row_id
-from .models import Article, DatePrecision, DateSource, Event, MentionKind, Method, Modality
+from .models import (
+    Article,
+    DatePrecision,
+    DateSource,
+    Event,
+    MentionKind,
+    Method,
+    Modality,
+)
 from .problems import Problem
 from .quotes import QuoteSpan, sentence_bounds
 from .reference import EventTypeEntry, Reference

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-import re
-
-from pydantic import field_validator
-
-from .models import CAMEO_PATTERN, ID_PATTERN, ISO3_PATTERN, WIKIDATA_PATTERN, ActorType, PloverType
+from .models import (
+    CAMEO_PATTERN,
+    ID_PATTERN,
+    ISO3_PATTERN,
+    WIKIDATA_PATTERN,
+    ActorType,
+    PloverType,
+)
 from .problems import Problem
 
 ACTORS_FILE = "seeds/reference/actors.yaml"

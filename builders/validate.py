@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from .card import ACTOR_GRAPH, CARD, TIMELINE
 from .models import RESOURCES, Article, Resource
 from .problems import Problem
-from .card import ACTOR_GRAPH, CARD, TIMELINE
 from .publish import CSV_DIR, DESCRIPTOR, PARQUET_DIR, SCHEMA_DIR
 from .tables import arrow_schema, columns, decode_cell
 
@@ -143,13 +143,13 @@ def validate_package(root: Path) -> list[Problem]:
     return problems
 
 
-def freshness_problems(root: Path) -> list[Problem]:
+def freshness_problems(root: Path, workers: int = 1) -> list[Problem]:
     """A build from the seeds, in a temporary directory, must equal what is published."""
     from .build import build_into
 
     work = Path(tempfile.mkdtemp(prefix=".validate-"))
     try:
-        problems = build_into(root, work / "package")
+        problems = build_into(root, work / "package", workers)
         if any(p.severity == "error" for p in problems):
             return problems
         fresh = work / "package"
@@ -175,6 +175,6 @@ def freshness_problems(root: Path) -> list[Problem]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def validate(root: Path) -> list[Problem]:
+def validate(root: Path, workers: int = 1) -> list[Problem]:
     """The published package is valid, consistent across editions, and up to date with seeds/."""
-    return validate_package(root) + freshness_problems(root)
+    return validate_package(root) + freshness_problems(root, workers)

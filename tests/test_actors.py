@@ -7,12 +7,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, REPO
 
 from builders.actors import Matcher, find_entities
 from builders.ingest import ingest
 from builders.models import Article
 from builders.reference import load_reference
-from conftest import FIXTURES, REPO
 
 REFERENCE, REFERENCE_PROBLEMS = load_reference(REPO)
 MATCHER = Matcher(REFERENCE)

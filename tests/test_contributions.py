@@ -7,7 +7,6 @@ import json
 import time
 
 import pytest
-
 from conftest import run_cli, snapshot
 
 A = "seeds/articles"

@@ -6,12 +6,12 @@ import datetime as dt
 import shutil
 
 import pytest
+from conftest import REPO, run_cli, snapshot
 
 from builders.actors import Matcher
 from builders.build import build, extract
 from builders.curation import read_curation
 from builders.reference import load_reference
-from conftest import REPO, run_cli, snapshot
 
 REFERENCE = load_reference(REPO)[0]
 MATCHER = Matcher(REFERENCE)

@@ -11,11 +11,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pyarrow.parquet as pq
+from conftest import FIXTURES, REPO, make_repo, run_cli, snapshot
 
 from builders.build import build
 from builders.models import RESOURCES
 from builders.validate import validate
-from conftest import FIXTURES, REPO, make_repo, run_cli, snapshot
 
 
 def test_committed_package_is_valid_and_fresh():
@@ -226,3 +226,23 @@ def test_join_articles_quotes_and_actors(built_repo):
         WHERE q.via_actor_id IS NOT NULL ORDER BY q.quote_id
     """).fetchall()
     assert rows[0] == ("001_6b7ba81664c089ef", "Aleksandar Vučić", "TASS", "direct")
+
+
+def test_pool_cache_and_serial_builds_are_identical(tmp_path, built_repo):
+    serial = make_repo(tmp_path / "serial")
+    assert build(serial, workers=1, use_cache=False) == []
+    pooled = make_repo(tmp_path / "pooled")
+    assert build(pooled, workers=2) == []
+    assert snapshot(pooled) == snapshot(serial) == snapshot(built_repo)
+    cached_files = sorted((pooled / ".cache" / "extract").rglob("*"))
+    assert len([p for p in cached_files if p.is_file()]) == 5
+    assert build(pooled, workers=2) == []  # every article from the cache
+    assert snapshot(pooled) == snapshot(serial)
+    seed = pooled / "seeds" / "articles" / "003_f7aad1218264870f.txt"
+    seed.write_bytes(seed.read_bytes().replace(b"RFE reports", b"RFE says"))
+    assert build(pooled, workers=2) == []  # one article changed: one new cache entry
+    assert len([p for p in (pooled / ".cache" / "extract").rglob("*") if p.is_file()]) == 6
+    import pyarrow.parquet as pq
+
+    titles = pq.read_table(pooled / "datapackage/parquet/articles.parquet").column("title").to_pylist()
+    assert "US asks Serbia to stop buying arms from Russia, RFE says" in titles

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,7 +13,6 @@ from builders.build import extract
 from builders.dates import find_dates
 from builders.problems import InputError
 from builders.reference import load_reference
-from conftest import REPO
 
 MATCHER = Matcher(load_reference(REPO)[0])
 

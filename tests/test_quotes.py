@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from builders.actors import Matcher
 from builders.build import extract
 from builders.reference import load_reference
-from conftest import REPO
 
 MATCHER = Matcher(load_reference(REPO)[0])
 DEV_ARTICLES = REPO.parent / "shared" / "dev-articles"

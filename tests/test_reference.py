@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import shutil
 
-from builders.reference import load_reference
 from conftest import REPO, run_cli, snapshot
+
+from builders.reference import load_reference
 
 
 def _repo_with_actors(tmp_path, actors_yaml: str):

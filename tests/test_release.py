@@ -7,10 +7,10 @@ import sqlite3
 import zipfile
 
 import duckdb
+from conftest import make_repo, run_cli
 
 from builders.build import build
 from builders.release import diff, release
-from conftest import make_repo, run_cli
 
 JOIN = """
     SELECT a.article_id, s.name AS speaker, q.kind

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import REPO
 
 from builders.models import RESOURCES, Article, Event
 from builders.publish import README, readme_with_dictionary, schema_json
 from builders.tables import arrow_schema, columns, table_schema
-from conftest import REPO
 
 
 @pytest.mark.parametrize("model", RESOURCES, ids=lambda m: m.resource_name)
