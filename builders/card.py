@@ -15,6 +15,8 @@ from .tables import data_dictionary_markdown
 
 CARD = "datapackage/README.md"
 TIMELINE = "datapackage/timeline.svg"
+MAX_LABELLED_EVENTS = 60  # above this the timeline draws one row per event type, without labels
+MAX_GRAPH_ACTORS = 30  # the graph shows the actors involved in the most events
 ACTOR_GRAPH = "datapackage/actor_graph.svg"
 
 LIMITATIONS = """\
@@ -123,22 +125,30 @@ def draw_pictures(rows: dict[str, list[Resource]], out: Path) -> None:
     types = sorted({e.event_type for e in events})
     colours = {t: plt.get_cmap("tab20")(i % 20) for i, t in enumerate(types)}
 
-    fig, ax = plt.subplots(figsize=(11, max(3, 0.32 * len(events) + 1.5)))
-    for y, e in enumerate(events):
-        width = (e.date_end - e.date_start).days + 1
-        ax.barh(y, width, left=matplotlib.dates.date2num(e.date_start), height=0.6, color=colours[e.event_type])
-        label = f"{names.get(e.source_actor_id, '?')} → {names.get(e.target_actor_id, '—')} ({e.modality.value}, {e.date_precision.value})"
-        ax.text(matplotlib.dates.date2num(e.date_end) + 2, y, label, va="center", fontsize=7)
-    ax.set_yticks(range(len(events)), [e.event_type for e in events], fontsize=7)
+    labelled = len(events) <= MAX_LABELLED_EVENTS  # one labelled row per event; else one row per type
+    rows_of = list(range(len(events))) if labelled else [types.index(e.event_type) for e in events]
+    n_rows = len(events) if labelled else len(types)
+    fig, ax = plt.subplots(figsize=(11, max(3, 0.32 * n_rows + 1.5)))
+    starts = [matplotlib.dates.date2num(e.date_start) for e in events]
+    widths = [(e.date_end - e.date_start).days + 1 for e in events]
+    ax.barh(rows_of, widths, left=starts, height=0.6, color=[colours[e.event_type] for e in events], alpha=1.0 if labelled else 0.35)
+    if labelled:
+        for y, e in enumerate(events):
+            label = f"{names.get(e.source_actor_id, '?')} → {names.get(e.target_actor_id, '—')} ({e.modality.value}, {e.date_precision.value})"
+            ax.text(matplotlib.dates.date2num(e.date_end) + 2, y, label, va="center", fontsize=7)
+    ax.set_yticks(range(n_rows), [e.event_type for e in events] if labelled else types, fontsize=7)
     ax.invert_yaxis()
     ax.xaxis_date()
     ax.set_title("Dated events (bar = date interval; colour = event type)")
-    ax.margins(x=0.35)
+    ax.margins(x=0.35 if labelled else 0.02)
     fig.tight_layout()
     fig.savefig(out / TIMELINE, format="svg", metadata={"Date": None})
     plt.close(fig)
 
     pairs = Counter((e.source_actor_id, e.target_actor_id) for e in rows.get("events", []) if e.source_actor_id and e.target_actor_id)
+    involvement = Counter(a for pair, n in pairs.items() for a in pair for _ in range(n))
+    shown = {a for a, _ in sorted(involvement.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_GRAPH_ACTORS]}
+    pairs = Counter({pair: n for pair, n in pairs.items() if set(pair) <= shown})
     actors = sorted({a for pair in pairs for a in pair})
     import math
 
@@ -156,7 +166,7 @@ def draw_pictures(rows: dict[str, list[Resource]], out: Path) -> None:
         ax.text(x * 1.1, y * 1.1 + (0.06 if actor == hub else 0), names.get(actor, actor), ha="center", va="center", fontsize=8)
         ax.plot(x, y, "o", color="#4477aa")
     ax.set_axis_off()
-    ax.set_title("Who acts on whom (arrow width = number of events)")
+    ax.set_title(f"Who acts on whom (arrow width = number of events; the {MAX_GRAPH_ACTORS} most involved actors)")
     ax.set_xlim(-1.4, 1.4)
     ax.set_ylim(-1.3, 1.3)
     fig.savefig(out / ACTOR_GRAPH, format="svg", metadata={"Date": None})
