@@ -125,21 +125,32 @@ def draw_pictures(rows: dict[str, list[Resource]], out: Path) -> None:
     types = sorted({e.event_type for e in events})
     colours = {t: plt.get_cmap("tab20")(i % 20) for i, t in enumerate(types)}
 
-    labelled = len(events) <= MAX_LABELLED_EVENTS  # one labelled row per event; else one row per type
-    rows_of = list(range(len(events))) if labelled else [types.index(e.event_type) for e in events]
+    labelled = len(events) <= MAX_LABELLED_EVENTS  # one labelled bar per event; else monthly dots per type
     n_rows = len(events) if labelled else len(types)
     fig, ax = plt.subplots(figsize=(11, max(3, 0.32 * n_rows + 1.5)))
-    starts = [matplotlib.dates.date2num(e.date_start) for e in events]
-    widths = [(e.date_end - e.date_start).days + 1 for e in events]
-    ax.barh(rows_of, widths, left=starts, height=0.6, color=[colours[e.event_type] for e in events], alpha=1.0 if labelled else 0.35)
     if labelled:
+        starts = [matplotlib.dates.date2num(e.date_start) for e in events]
+        widths = [(e.date_end - e.date_start).days + 1 for e in events]
+        ax.barh(range(len(events)), widths, left=starts, height=0.6, color=[colours[e.event_type] for e in events])
         for y, e in enumerate(events):
             label = f"{names.get(e.source_actor_id, '?')} → {names.get(e.target_actor_id, '—')} ({e.modality.value}, {e.date_precision.value})"
             ax.text(matplotlib.dates.date2num(e.date_end) + 2, y, label, va="center", fontsize=7)
-    ax.set_yticks(range(n_rows), [e.event_type for e in events] if labelled else types, fontsize=7)
+        ax.set_yticks(range(n_rows), [e.event_type for e in events], fontsize=7)
+        ax.set_title("Dated events (bar = date interval; colour = event type)")
+    else:  # one dot per type and month, area = events: drawing cost stays flat however many events
+        per_month = Counter((e.event_type, e.date_start.replace(day=15)) for e in events)
+        cells = sorted(per_month.items())
+        biggest = max(per_month.values())
+        ax.scatter(
+            [matplotlib.dates.date2num(month) for (_, month), _ in cells],
+            [types.index(t) for (t, _), _ in cells],
+            s=[8 + 220 * n / biggest for _, n in cells],
+            c=[colours[t] for (t, _), _ in cells],
+        )
+        ax.set_yticks(range(n_rows), types, fontsize=7)
+        ax.set_title(f"Dated events per month and type (dot area = events; largest dot = {biggest})")
     ax.invert_yaxis()
     ax.xaxis_date()
-    ax.set_title("Dated events (bar = date interval; colour = event type)")
     ax.margins(x=0.35 if labelled else 0.02)
     fig.tight_layout()
     fig.savefig(out / TIMELINE, format="svg", metadata={"Date": None})

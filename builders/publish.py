@@ -6,18 +6,19 @@ the same rows always give the same bytes.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from . import __version__
 from .models import RESOURCES, Article, Resource
-from .tables import Column, arrow_schema, columns, encode_cell, row_values, table_schema
+from .tables import Column, arrow_schema, columns, table_schema
 
 PACKAGE_NAME = "serbia-arms-pressure"
 PACKAGE_TITLE = "US pressure on Serbia over Russian and Chinese arms purchases"
@@ -49,20 +50,15 @@ DESCRIPTOR = "datapackage.json"
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=True, write_statistics=True, row_group_size=50_000)
 
 
-def sort_rows(model: type[Resource], rows: list[Resource]) -> list[Resource]:
-    return sorted(rows, key=lambda row: getattr(row, model.primary_key))
-
-
-def csv_bytes(model: type[Resource], rows: list[Resource]) -> bytes:
-    """UTF-8 CSV, header row, RFC 4180 quoting and CRLF record ends."""
-    cols = columns(model)
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([c.name for c in cols])
-    for row in rows:
-        values = row_values(row)
-        writer.writerow([encode_cell(values[c.name], c) for c in cols])
-    return buffer.getvalue().encode("utf-8")
+def column_values(model: type[Resource], rows: list[Resource]) -> dict[str, list]:
+    """Rows -> one list of plain values per column (enums as their strings); no per-row dumps."""
+    out = {}
+    for col in columns(model):
+        values = [getattr(row, col.name) for row in rows]
+        if col.enum:
+            values = [None if v is None else str(v) for v in values]
+        out[col.name] = values
+    return out
 
 
 def _arrow_column(col: Column, field: pa.Field, values: list) -> pa.Array:
@@ -74,16 +70,32 @@ def _arrow_column(col: Column, field: pa.Field, values: list) -> pa.Array:
 
 
 def arrow_table(model: type[Resource], rows: list[Resource]) -> pa.Table:
+    """The typed table of a resource, sorted by its primary key (code-point order, as Python sorts)."""
     schema = arrow_schema(model)
-    dumped = [row_values(row) for row in rows]
-    arrays = [
-        _arrow_column(col, schema.field(col.name), [d[col.name] for d in dumped]) for col in columns(model)
-    ]
-    return pa.Table.from_arrays(arrays, schema=schema)
+    values = column_values(model, rows)
+    arrays = [_arrow_column(col, schema.field(col.name), values[col.name]) for col in columns(model)]
+    table = pa.Table.from_arrays(arrays, schema=schema)
+    return table.take(pc.sort_indices(table, [(model.primary_key, "ascending")]))
 
 
-def write_parquet(model: type[Resource], rows: list[Resource], path: Path) -> None:
-    pq.write_table(arrow_table(model, rows), path, **PARQUET_OPTIONS)
+def csv_bytes(model: type[Resource], table: pa.Table) -> bytes:
+    """UTF-8 CSV of a typed table: header row, strings quoted, CRLF record ends, null = empty cell,
+    arrays as JSON, dates as ISO 8601, booleans as true/false."""
+    cells = []
+    for col in columns(model):
+        column = table.column(col.name)
+        if col.enum:
+            column = column.cast(pa.string())
+        elif col.type == "array":
+            column = pa.array(
+                [None if v is None else json.dumps(v, ensure_ascii=False, separators=(",", ":")) for v in column.to_pylist()],
+                type=pa.string(),
+            )
+        cells.append(column)
+    buffer = io.BytesIO()
+    options = pacsv.WriteOptions(eol="\r\n", quoting_header="none", quoting_style="needed")
+    pacsv.write_csv(pa.Table.from_arrays(cells, names=[c.name for c in columns(model)]), buffer, options)
+    return buffer.getvalue()
 
 
 def schema_json(model: type[Resource]) -> str:
@@ -135,11 +147,11 @@ def write_package(rows: dict[str, list[Resource]], out: Path) -> None:
     (out / SCHEMA_DIR).mkdir(parents=True)
     csv_files = {}
     for model in RESOURCES:
-        model_rows = sort_rows(model, rows.get(model.resource_name, []))
-        data = csv_bytes(model, model_rows)
+        table = arrow_table(model, rows.get(model.resource_name, []))
+        data = csv_bytes(model, table)
         csv_files[model.resource_name] = data
         (out / CSV_DIR / f"{model.resource_name}.csv").write_bytes(data)
-        write_parquet(model, model_rows, out / PARQUET_DIR / f"{model.resource_name}.parquet")
+        pq.write_table(table, out / PARQUET_DIR / f"{model.resource_name}.parquet", **PARQUET_OPTIONS)
         (out / SCHEMA_DIR / f"{model.resource_name}.json").write_text(schema_json(model), encoding="utf-8")
     package = descriptor(csv_files, rows.get("articles", []))
     (out / DESCRIPTOR).write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -136,26 +136,8 @@ def arrow_schema(model: type[Resource]) -> pa.Schema:
     return pa.schema(fields, metadata={"description": (model.__doc__ or "").strip(), "primary_key": model.primary_key})
 
 
-def row_values(row: Resource) -> dict[str, Any]:
-    """A row as plain Python values (enums as their strings), in column order."""
-    return row.model_dump(mode="python")
-
-
-def encode_cell(value: Any, col: Column) -> str:
-    """Python value -> CSV cell text (null is the empty cell; arrays are JSON)."""
-    if value is None:
-        return ""
-    if col.type == "array":
-        return json.dumps(list(value), ensure_ascii=False, separators=(",", ":"))
-    if col.type == "date":
-        return value.isoformat()
-    if col.type == "boolean":
-        return "true" if value else "false"
-    return str(value)
-
-
 def decode_cell(text: str, col: Column) -> Any:
-    """CSV cell text -> Python value; the inverse of `encode_cell`. Raises ValueError on bad cells."""
+    """CSV cell text -> Python value (the CSV edition's cell format). Raises ValueError on bad cells."""
     if text == "":
         return None
     if col.type == "array":

@@ -121,7 +121,7 @@ def _damage(root: Path, rel: str, old: bytes, new: bytes) -> None:
 
 
 def test_validate_reports_hand_edited_csv(fresh_repo):
-    _damage(fresh_repo, "datapackage/csv/articles.csv", b"Global Research,InfoBrics", b"Global Research,Infobrics")
+    _damage(fresh_repo, "datapackage/csv/articles.csv", b"\"Global Research\",\"InfoBrics\"", b"\"Global Research\",\"Infobrics\"")
     result = run_cli(fresh_repo, "validate")
     assert result.returncode == 1
     lines = result.stderr.splitlines()
