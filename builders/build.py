@@ -252,12 +252,30 @@ def build_rows(root: Path, workers: int = 1, use_cache: bool = True) -> tuple[di
     return assemble(extracted, reference), problems
 
 
+INPUT_GLOBS = ("seeds/articles/*.txt", "seeds/curation/*.yaml", "seeds/reference/*.yaml")
+
+
+def inputs_digest(root: Path) -> str:
+    """sha256 over the path and content hash of every input file: the package records it, and
+    validate recomputes it to tell whether seeds/ changed since the build."""
+    digest = hashlib.sha256()
+    for pattern in INPUT_GLOBS:
+        for path in sorted(root.glob(pattern)):
+            content = hashlib.sha256()
+            with open(path, "rb") as handle:
+                for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                    content.update(block)
+            digest.update(f"{path.relative_to(root).as_posix()}\0{content.hexdigest()}\n".encode())
+    return digest.hexdigest()
+
+
 def build_into(root: Path, out: Path, workers: int = 1, use_cache: bool = True) -> list[Problem]:
     """Build the package from `root`'s seeds into the empty directory `out`."""
+    digest = inputs_digest(root)  # before reading: an input edited during the build then reads as stale
     rows, problems = build_rows(root, workers, use_cache)
     if any(p.severity == "error" for p in problems):
         return problems
-    write_package(rows, out)
+    write_package(rows, out, digest)
     return problems
 
 

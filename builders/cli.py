@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     for cmd in (build_cmd, validate_cmd):
         cmd.add_argument("--json", action="store_true", help="print a machine-readable report on stdout")
         cmd.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for per-article extraction (default: all cores)")
+    validate_cmd.add_argument("--rebuild", action="store_true", help="also rebuild from seeds/ in a temporary directory and compare byte for byte (catches a changed builder; CI uses it)")
     build_cmd.add_argument("--no-cache", action="store_true", help="ignore .cache/ and extract every article again")
     commands.add_parser("release", help="write dist/: the zip bundle with SHA256SUMS, a DuckDB and a SQLite database")
     diff_cmd = commands.add_parser("diff", help="rows added, removed and changed per resource between two packages")
@@ -68,6 +69,6 @@ def main(argv: list[str] | None = None) -> int:
     else:
         from .validate import validate
 
-        problems = validate(root, max(1, args.workers))
+        problems = validate(root, max(1, args.workers), args.rebuild)
         message = f"valid ({time.perf_counter() - started:.2f} s)"
     return _report(problems, args.json, message)

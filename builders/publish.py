@@ -17,7 +17,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from . import __version__
-from .models import RESOURCES, Article, Resource
+from .models import RESOURCES, Resource
 from .tables import Column, arrow_schema, columns, table_schema
 
 PACKAGE_NAME = "serbia-arms-pressure"
@@ -102,9 +102,14 @@ def schema_json(model: type[Resource]) -> str:
     return json.dumps(table_schema(model), indent=2, ensure_ascii=False) + "\n"
 
 
-def descriptor(csv_files: dict[str, bytes], articles: list[Article]) -> dict:
-    """Data Package v2 descriptor of the CSV edition, with bytes and sha256 of each file."""
-    sources = sorted({a.publisher for a in articles if a.publisher} | {a.original_publisher for a in articles if a.original_publisher})
+def sources_of(publishers: list[str | None]) -> list[str]:
+    """The descriptor's sources: every publisher and original publisher named by an article."""
+    return sorted({name for name in publishers if name})
+
+
+def descriptor(csv_files: dict[str, bytes], sources: list[str], inputs_sha256: str | None) -> dict:
+    """Data Package v2 descriptor of the CSV edition, with bytes and sha256 of each file and the
+    digest of the seeds it was built from (`x-inputs-sha256`, checked by validate for freshness)."""
     resources = []
     for model in RESOURCES:
         data = csv_files[model.resource_name]
@@ -136,11 +141,12 @@ def descriptor(csv_files: dict[str, bytes], articles: list[Article]) -> dict:
         "contributors": [{"title": "Serbia arms pressure dataset contributors", "roles": ["creator"]}],
         "keywords": ["Serbia", "sanctions", "CAATSA", "arms trade", "event data", "quotations"],
         "x-builder-version": __version__,
+        "x-inputs-sha256": inputs_sha256,
         "resources": resources,
     }
 
 
-def write_package(rows: dict[str, list[Resource]], out: Path) -> None:
+def write_package(rows: dict[str, list[Resource]], out: Path, inputs_sha256: str | None = None) -> None:
     """Write every file of the package under `out` (a fresh directory)."""
     (out / CSV_DIR).mkdir(parents=True)
     (out / PARQUET_DIR).mkdir(parents=True)
@@ -153,7 +159,8 @@ def write_package(rows: dict[str, list[Resource]], out: Path) -> None:
         (out / CSV_DIR / f"{model.resource_name}.csv").write_bytes(data)
         pq.write_table(table, out / PARQUET_DIR / f"{model.resource_name}.parquet", **PARQUET_OPTIONS)
         (out / SCHEMA_DIR / f"{model.resource_name}.json").write_text(schema_json(model), encoding="utf-8")
-    package = descriptor(csv_files, rows.get("articles", []))
+    articles = rows.get("articles", [])
+    package = descriptor(csv_files, sources_of([a.publisher for a in articles] + [a.original_publisher for a in articles]), inputs_sha256)
     (out / DESCRIPTOR).write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     from .card import CARD, card_markdown, draw_pictures
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from .models import RESOURCES, Resource
 from .publish import CSV_DIR, DESCRIPTOR, PACKAGE_NAME, PARQUET_DIR
 from .tables import columns, model_by_name
-from .validate import read_csv
+from .validate import read_table
 
 DIST = "dist"
 _DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE", "array": "VARCHAR[]"}
@@ -93,9 +93,7 @@ def export_sqlite(package: Path, target: Path) -> None:
             con.execute(create_table_sql(model, "sqlite"))
             cols = columns(model)
             con.executemany('INSERT INTO "_columns" VALUES (?, ?, ?, ?)', [(model.resource_name, c.name, c.type, c.description) for c in cols])
-            rows, problems = read_csv(package, model)
-            if problems:
-                raise ValueError("; ".join(str(p) for p in problems))
+            rows = read_table(package, model).to_pylist()
             placeholders = ", ".join("?" for _ in cols)
             con.executemany(
                 f"INSERT INTO {_quote(model.resource_name)} VALUES ({placeholders})",
@@ -161,5 +159,4 @@ def diff(old: Path, new: Path) -> list[tuple[str, int, int, int]]:
 def _rows_by_key(package: Path, model: type[Resource], key: str) -> dict:
     if not (package / CSV_DIR / f"{model.resource_name}.csv").is_file():
         return {}  # a resource the older package did not have
-    rows, _ = read_csv(package, model)
-    return {row[key]: {k: v for k, v in row.items() if k != "_row"} for row in rows}
+    return {row[key]: row for row in read_table(package, model).to_pylist()}

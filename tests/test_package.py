@@ -126,7 +126,7 @@ def test_validate_reports_hand_edited_csv(fresh_repo):
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert any(line.startswith("datapackage/csv/articles.csv: hash-count") for line in lines), lines
-    assert any("datapackage/parquet/articles.parquet:2: original_publisher: Parquet has 'InfoBrics', CSV has 'Infobrics' — rebuild" in line for line in lines), lines
+    assert any("datapackage/parquet/articles.parquet:2: original_publisher: Parquet has 'InfoBrics', CSV has 'Infobrics' — run python -m builders build" in line for line in lines), lines
     assert "datapackage/csv/articles.csv: stale: differs from a fresh build of seeds/ — run python -m builders build" in lines
 
 
@@ -142,9 +142,29 @@ def test_validate_reports_bad_cell_with_row_and_field(fresh_repo):
 def test_validate_reports_stale_seed(fresh_repo):
     seed = fresh_repo / "seeds" / "articles" / "003_f7aad1218264870f.txt"
     seed.write_bytes(seed.read_bytes().replace(b"RFE reports", b"RFE says"))
-    problems = [str(p) for p in validate(fresh_repo)]
+    assert [str(p) for p in validate(fresh_repo)] == [
+        "datapackage.json: stale: seeds/ changed since the package was built — run python -m builders build"
+    ]
+    problems = [str(p) for p in validate(fresh_repo, rebuild=True)]  # the rebuild says which files differ
     assert "datapackage/csv/articles.csv: stale: differs from a fresh build of seeds/ — run python -m builders build" in problems
     assert "datapackage.json: stale: differs from a fresh build of seeds/ — run python -m builders build" in problems
+
+
+def test_validate_rebuild_catches_a_hand_edited_card(fresh_repo):
+    card = fresh_repo / "datapackage" / "README.md"
+    card.write_text(card.read_text(encoding="utf-8") + "\nAn added line.\n", encoding="utf-8")
+    assert validate(fresh_repo) == []  # the fast check does not regenerate the card
+    assert [str(p) for p in validate(fresh_repo, rebuild=True)] == [
+        "datapackage/README.md: stale: differs from a fresh build of seeds/ — run python -m builders build"
+    ]
+
+
+def test_validate_reports_hand_edited_descriptor(fresh_repo):
+    path = fresh_repo / "datapackage.json"
+    path.write_text(path.read_text(encoding="utf-8").replace('"title": "Global Research"', '"title": "Global Research Inc."'), encoding="utf-8")
+    assert [str(p) for p in validate(fresh_repo)] == [
+        "datapackage.json: stale: differs from a fresh build of seeds/ — run python -m builders build"
+    ]
 
 
 def test_validate_reports_parquet_mismatch(fresh_repo):
@@ -157,7 +177,7 @@ def test_validate_reports_parquet_mismatch(fresh_repo):
     table = table.set_column(table.schema.get_field_index("word_count"), table.schema.field("word_count"), pa.array(words))
     pq.write_table(table, path)
     problems = [str(p) for p in validate(fresh_repo)]
-    assert "datapackage/parquet/articles.parquet:2: word_count: Parquet has 787, CSV has 786 — rebuild" in problems
+    assert "datapackage/parquet/articles.parquet:2: word_count: Parquet has 787, CSV has 786 — run python -m builders build" in problems
 
 
 def test_failed_build_leaves_previous_package_untouched(fresh_repo):
@@ -181,20 +201,29 @@ def test_ids_differing_only_in_case_are_refused(fresh_repo):
     assert "id differs only in case from" in result.stderr
 
 
-def test_span_check_finds_offsets_that_do_not_match_the_text(built_repo):
+def test_span_check_finds_offsets_that_do_not_match_the_text():
+    import pyarrow as pa
+
     from builders.validate import span_problems
 
-    text = "Matthew Palmer warned Belgrade."
+    text = "Matthew Palmer warned Belgrade 😀 “today”."
     tables = {
-        "articles": [{"article_id": "a", "text": text, "_row": 2}],
-        "actor_mentions": [
-            {"article_id": "a", "start": 0, "end": 14, "surface": "Matthew Palmer", "_row": 2},
-            {"article_id": "a", "start": 22, "end": 30, "surface": "Belgrad", "_row": 3},
-        ],
+        "articles": pa.table({"article_id": ["a"], "text": [text]}),
+        "actor_mentions": pa.table({
+            "article_id": ["a", "a", "a", "a", "zzz"],
+            "start": ["0", "22", "31", "33", "0"],
+            "end": ["14", "30", "32", "40", "1"],
+            "surface": ["Matthew Palmer", "Belgrad", "😀", "“today”", "x"],
+        }),
     }
-    assert [str(p) for p in span_problems(built_repo, tables)] == [
+    # code-point offsets, as Python slices: the emoji and the curly quotes are one character each;
+    # the row of an unknown article is left to the foreign-key check
+    assert text[31:32] == "😀" and text[33:40] == "“today”"
+    assert [str(p) for p in span_problems(tables)] == [
         "datapackage/csv/actor_mentions.csv:3: surface: articles.text[22:30] is 'Belgrade', not 'Belgrad'"
     ]
+    tables["actor_mentions"] = pa.table({"article_id": ["a"], "start": ["30"], "end": ["99"], "surface": ["x"]})
+    assert [str(p) for p in span_problems(tables)] == ["datapackage/csv/actor_mentions.csv:2: surface: [30:99] is outside the article's text"]
 
 
 def test_every_actor_and_weapon_system_is_mentioned(built_repo):
