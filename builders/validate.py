@@ -32,7 +32,15 @@ import pyarrow.parquet as pq
 from .card import ACTOR_GRAPH, CARD, TIMELINE
 from .models import RESOURCES, Article, Resource
 from .problems import Problem
-from .publish import CSV_DIR, DESCRIPTOR, PARQUET_DIR, SCHEMA_DIR, descriptor, schema_json, sources_of
+from .publish import (
+    CSV_DIR,
+    DESCRIPTOR,
+    PARQUET_DIR,
+    SCHEMA_DIR,
+    descriptor,
+    schema_json,
+    sources_of,
+)
 from .tables import Column, arrow_schema, columns, table_schema
 
 STALE = "stale: differs from a fresh build of seeds/ — run python -m builders build"
