@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -45,7 +46,7 @@ from .tables import Column, arrow_schema, columns, table_schema
 
 STALE = "stale: differs from a fresh build of seeds/ — run python -m builders build"
 MAX_PER_CHECK = 20  # problems reported per file and check; the rest are counted in one line
-FORMULA_STARTS = r"^[=+@\t\r]"
+FORMULA_STARTS = ["=", "+", "@", "\t", "\r"]
 TRUE_VALUES, FALSE_VALUES = ("true", "True", "TRUE", "1"), ("false", "False", "FALSE", "0")  # frictionless defaults
 
 
@@ -207,7 +208,7 @@ def cell_problems(model: type[Resource], table: pa.Table) -> list[Problem]:
             bad = pc.less(pc.utf8_length(checked), col.min_length)
             problems += _report(path, _rows(bad), col.name, f"constraint-error: minLength: shorter than {col.min_length} characters")
         if col.type == "string":
-            formula = pc.match_substring_regex(checked, FORMULA_STARTS)
+            formula = pc.is_in(pc.utf8_slice_codeunits(checked, 0, 1), value_set=pa.array(FORMULA_STARTS))
             problems += _report(path, _rows(formula), col.name, lambda r, c=cells: (
                 f"starts with {c[r - 2].as_py()[0]!r}, which a spreadsheet would run as a formula — change the source so "
                 "that this value does not start with =, +, @, tab or CR"))
@@ -349,13 +350,11 @@ def parquet_problems(root: Path, model: type[Resource], cells: pa.Table | None) 
 # --- layer 3: freshness ---------------------------------------------------------------------------
 
 
-def freshness_problems(root: Path, package: dict, csv_files: dict[str, bytes], articles: pa.Table | None) -> list[Problem]:
-    """The package was built from the seeds as they are now, and its descriptor and Table Schemas
-    are the ones the builders generate for these rows."""
-    from .build import inputs_digest
-
+def freshness_problems(root: Path, package: dict, csv_files: dict[str, bytes], articles: pa.Table | None, seeds_digest: str) -> list[Problem]:
+    """The package was built from the seeds as they are now (`seeds_digest`, see build.inputs_digest),
+    and its descriptor and Table Schemas are the ones the builders generate for these rows."""
     problems = []
-    if package.get("x-inputs-sha256") != inputs_digest(root):
+    if package.get("x-inputs-sha256") != seeds_digest:
         problems.append(Problem(DESCRIPTOR, None, None, "stale: seeds/ changed since the package was built — run python -m builders build"))
     for model in RESOURCES:
         rel = f"{SCHEMA_DIR}/{model.resource_name}.json"
@@ -413,28 +412,38 @@ def rebuild_problems(root: Path, workers: int = 1) -> list[Problem]:
 # --- entry points ---------------------------------------------------------------------------------
 
 
+def _check_resource(root: Path, model: type[Resource], resource: dict | None) -> tuple[pa.Table | None, bytes | None, list[Problem]]:
+    """Everything about one resource that needs no other resource: file, cells, Parquet edition."""
+    cells, data, problems = read_cells(root, model, resource)
+    found = cell_problems(model, cells) if cells is not None else []
+    parquet = parquet_problems(root, model, cells if cells is not None and not found else None)
+    return cells, data, problems + found + parquet
+
+
 def validate_package(root: Path, check_freshness: bool = False) -> list[Problem]:
-    """Layers 1 and 2 (and 3 without the rebuild when `check_freshness`) on a package directory."""
-    package, problems = descriptor_problems(root)
-    resources = {r.get("name"): r for r in (package or {}).get("resources", []) if isinstance(r, dict)}
-    tables, csv_files, clean = {}, {}, {}
-    for model in RESOURCES:
-        cells, data, read = read_cells(root, model, resources.get(model.resource_name) if package else None)
-        problems += read
-        if data is not None:
-            csv_files[model.resource_name] = data
-        if cells is None:
-            continue
-        found = cell_problems(model, cells)
-        problems += found
-        tables[model.resource_name] = cells
-        clean[model.resource_name] = cells if not found else None
-    problems += key_problems(tables)
-    problems += span_problems(tables)
-    for model in RESOURCES:
-        problems += parquet_problems(root, model, clean.get(model.resource_name))
-    if check_freshness and package is not None:
-        problems += freshness_problems(root, package, csv_files, tables.get(Article.resource_name))
+    """Layers 1 and 2 (and 3 without the rebuild when `check_freshness`) on a package directory.
+    Resources are checked on a thread pool: Arrow, DuckDB and hashing release the GIL."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .build import inputs_digest
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        digest = pool.submit(inputs_digest, root) if check_freshness else None
+        package, problems = descriptor_problems(root)
+        resources = {r.get("name"): r for r in (package or {}).get("resources", []) if isinstance(r, dict)}
+        checked = [pool.submit(_check_resource, root, model, resources.get(model.resource_name) if package else None) for model in RESOURCES]
+        tables, csv_files = {}, {}
+        for model, future in zip(RESOURCES, checked, strict=True):
+            cells, data, found = future.result()
+            problems += found
+            if data is not None:
+                csv_files[model.resource_name] = data
+            if cells is not None:
+                tables[model.resource_name] = cells
+        keys, spans = pool.submit(key_problems, tables), pool.submit(span_problems, tables)
+        problems += keys.result() + spans.result()
+        if check_freshness and package is not None:
+            problems += freshness_problems(root, package, csv_files, tables.get(Article.resource_name), digest.result())
     return problems
 
 
