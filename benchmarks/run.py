@@ -106,8 +106,10 @@ def main() -> None:
     print(report)
     (REPO / "benchmarks" / "RESULTS.md").write_text(
         "# Benchmark results\n\nMeasured with `python benchmarks/run.py " + " ".join(map(str, sizes)) + "` "
-        "(synthetic corpus; build uses all cores; incremental = one article changed, cache on; validate "
-        "includes frictionless, the span/Parquet checks and a cached rebuild for freshness).\n\n" + report,
+        "(synthetic corpus; build uses all cores and includes the in-build validation and the release "
+        "files in dist/; incremental = one article changed, cache on; validate = `python -m builders validate`: "
+        "frictionless on the descriptor, the vectorised row checks and the seeds-digest freshness check; "
+        "frictionless validate = `frictionless validate datapackage.json` on the same package).\n\n" + report,
         encoding="utf-8",
     )
 

@@ -7,8 +7,10 @@ it there, and only then swaps it in. A failed build leaves the published package
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import shutil
+import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -197,9 +199,66 @@ def _cache_key(job: Job, reference: Reference) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int = 1, use_cache: bool = True):
+def _run_partition(jobs: list[Job], reference: Reference) -> list[tuple[ArticleRows | None, list[Problem]]]:
+    """One Dask partition: the same per-article function, one matcher per partition."""
+    matcher = Matcher(reference)
+    return [_run(job, matcher) for job in jobs]
+
+
+def _progress(total: int):
+    """A progress bar (articles done, rate, ETA) on a terminal; nothing in CI logs or pipes."""
+    from tqdm import tqdm
+
+    quiet = not sys.stderr.isatty() or bool(os.environ.get("CI"))
+    return tqdm(total=total, unit="article", desc="extracting", disable=quiet, file=sys.stderr, mininterval=0.5)
+
+
+def _compute(todo: list[Job], reference: Reference, workers: int, engine: str, scheduler: str | None) -> list:
+    """Run `extract` over the jobs: serially, on a local process pool, or on a Dask cluster."""
+    if engine == "dask":
+        return _compute_on_dask(todo, reference, workers, scheduler)
+    with _progress(len(todo)) as bar:
+        if workers > 1 and len(todo) > 1:
+            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(reference,)) as pool:
+                computed = []
+                for result in pool.map(_run_in_worker, todo, chunksize=max(1, min(64, len(todo) // (workers * 8)))):
+                    computed.append(result)
+                    bar.update()
+                return computed
+        matcher = Matcher(reference)
+        computed = []
+        for job in todo:
+            computed.append(_run(job, matcher))
+            bar.update()
+        return computed
+
+
+def _compute_on_dask(todo: list[Job], reference: Reference, workers: int, scheduler: str | None) -> list:
+    """Map the per-article function over a Dask bag: on `scheduler` (a dask.distributed address)
+    or, without one, on a local cluster of `workers` processes. Results come back in job order."""
+    import dask.bag as db
+    from dask.distributed import Client, LocalCluster, progress
+
+    if not todo:
+        return []
+    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    try:
+        with Client(scheduler or cluster) as client:
+            partitions = max(1, min(len(todo), workers * 8))
+            bag = db.from_sequence(todo, npartitions=partitions).map_partitions(_run_partition, reference)
+            future = client.compute(bag)
+            if sys.stderr.isatty() and not os.environ.get("CI"):
+                progress(future)
+            return list(future.result())
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int = 1, use_cache: bool = True,
+                engine: str = "local", scheduler: str | None = None):
     """Every job's result, in job order: from the cache where the inputs are unchanged, else computed
-    serially or on a process pool. The result does not depend on `workers` or the cache."""
+    serially, on a process pool or on Dask. The result depends on none of these choices."""
     results: list = [None] * len(jobs)
     cache_dir = root / CACHE_DIR
     todo = []
@@ -213,12 +272,7 @@ def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int 
             except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
                 pass
         todo.append((i, job, path))
-    if workers > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(reference,)) as pool:
-            computed = list(pool.map(_run_in_worker, [job for _, job, _ in todo], chunksize=max(1, len(todo) // (workers * 8))))
-    else:
-        matcher = Matcher(reference)
-        computed = [_run(job, matcher) for _, job, _ in todo]
+    computed = _compute([job for _, job, _ in todo], reference, workers, engine, scheduler)
     for (i, _, path), result in zip(todo, computed, strict=True):
         results[i] = result
         if use_cache:
@@ -229,7 +283,7 @@ def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int 
     return results
 
 
-def build_rows(root: Path, workers: int = 1, use_cache: bool = True) -> tuple[dict[str, list[Resource]], list[Problem]]:
+def build_rows(root: Path, workers: int = 1, use_cache: bool = True, engine: str = "local", scheduler: str | None = None) -> tuple[dict[str, list[Resource]], list[Problem]]:
     """Run every stage over the seeds. Problems are collected, not raised, so all are reported."""
     files, problems = article_files(root)
     reference, reference_problems = load_reference(root)
@@ -243,7 +297,7 @@ def build_rows(root: Path, workers: int = 1, use_cache: bool = True) -> tuple[di
             continue
         jobs.append(Job(path.stem, path.read_bytes(), rel, read_curation(root, path.stem)))
     extracted = []
-    for rows, found in extract_all(jobs, reference, root, workers, use_cache):
+    for rows, found in extract_all(jobs, reference, root, workers, use_cache, engine, scheduler):
         problems.extend(found)
         if rows is not None:
             extracted.append(rows)
@@ -275,17 +329,17 @@ def inputs_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
-def build_into(root: Path, out: Path, workers: int = 1, use_cache: bool = True) -> list[Problem]:
+def build_into(root: Path, out: Path, workers: int = 1, use_cache: bool = True, engine: str = "local", scheduler: str | None = None) -> list[Problem]:
     """Build the package from `root`'s seeds into the empty directory `out`."""
     digest = inputs_digest(root)  # before reading: an input edited during the build then reads as stale
-    rows, problems = build_rows(root, workers, use_cache)
+    rows, problems = build_rows(root, workers, use_cache, engine, scheduler)
     if any(p.severity == "error" for p in problems):
         return problems
     write_package(rows, out, digest)
     return problems
 
 
-def build(root: Path, workers: int = 1, use_cache: bool = True) -> list[Problem]:
+def build(root: Path, workers: int = 1, use_cache: bool = True, engine: str = "local", scheduler: str | None = None) -> list[Problem]:
     """Build, validate and publish; on any error the published package is left as it was."""
     from .validate import (
         validate_package,  # validate imports build for the staleness check
@@ -293,7 +347,7 @@ def build(root: Path, workers: int = 1, use_cache: bool = True) -> list[Problem]
 
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     try:
-        problems = build_into(root, work, workers, use_cache)
+        problems = build_into(root, work, workers, use_cache, engine, scheduler)
         if any(p.severity == "error" for p in problems):
             return problems
         problems += validate_package(work)

@@ -37,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument("--json", action="store_true", help="print a machine-readable report on stdout")
         cmd.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for per-article extraction (default: all cores)")
     validate_cmd.add_argument("--rebuild", action="store_true", help="also rebuild from seeds/ in a temporary directory and compare byte for byte (catches a changed builder; CI uses it)")
+    build_cmd.add_argument("--engine", choices=("local", "dask"), default="local", help="where articles are extracted: local processes (default) or a Dask cluster")
+    build_cmd.add_argument("--scheduler", help="with --engine dask: address of a dask.distributed scheduler (default: start a local cluster of --workers processes)")
     build_cmd.add_argument("--no-cache", action="store_true", help="ignore .cache/ and extract every article again")
     commands.add_parser("release", help="write dist/: the zip bundle with SHA256SUMS, a DuckDB and a SQLite database")
     diff_cmd = commands.add_parser("diff", help="rows added, removed and changed per resource between two packages")
@@ -56,13 +58,14 @@ def main(argv: list[str] | None = None) -> int:
         from .release import release
 
         for path in release(root):
-            print(f"{path.relative_to(root)}  {path.stat().st_size:,} bytes")
+            size = f"{path.stat().st_size:,} bytes" if path.is_file() else f"{sum(1 for p in path.rglob('*.parquet'))} Parquet files"
+            print(f"{path.relative_to(root)}  {size}")
         return 0
     if args.command == "build":
         from .build import build
         from .release import release
 
-        problems = build(root, max(1, args.workers), not args.no_cache)
+        problems = build(root, max(1, args.workers), not args.no_cache, args.engine, args.scheduler)
         if not any(p.severity == "error" for p in problems):
             release(root)
         message = f"built and published the package, and wrote dist/, in {time.perf_counter() - started:.2f} s"

@@ -114,6 +114,41 @@ def _sqlite_value(value, kind: str):
     return value
 
 
+PARTITIONED = "parquet-by-year"
+
+
+def export_partitioned_parquet(package: Path, target: Path) -> None:
+    """The Parquet edition as a Hive-partitioned dataset for Spark, DuckDB or polars readers:
+    `<resource>/published_year=YYYY/part-0.parquet` for every resource with an `article_id`
+    (the year of the article's publication date; no date -> `__HIVE_DEFAULT_PARTITION__`), and
+    `<resource>/part-0.parquet` for the others. Rows keep the package's order within a file."""
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    shutil.rmtree(target, ignore_errors=True)
+    articles = pq.read_table(package / PARQUET_DIR / "articles.parquet", columns=["article_id", "published_date"])
+    years = pc.year(articles.column("published_date")).cast(pa.int32()).combine_chunks()
+    partitioning = ds.partitioning(pa.schema([("published_year", pa.int32())]), flavor="hive")
+    for model in RESOURCES:
+        table = pq.read_table(package / PARQUET_DIR / f"{model.resource_name}.parquet")
+        folder = target / model.resource_name
+        if "article_id" not in table.column_names:
+            folder.mkdir(parents=True)
+            pq.write_table(table, folder / "part-0.parquet", compression="zstd")
+            continue
+        index = pc.index_in(table.column("article_id"), value_set=articles.column("article_id").combine_chunks())
+        table = table.append_column(pa.field("published_year", pa.int32()), pc.take(years, index))
+        ds.write_dataset(
+            table, folder, format="parquet", partitioning=partitioning, basename_template="part-{i}.parquet",
+            use_threads=False, existing_data_behavior="overwrite_or_ignore",
+            file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
+        )
+
+
 def _zip_members(package: Path) -> list[str]:
     members = [DESCRIPTOR]
     for folder in ("datapackage",):
@@ -139,7 +174,8 @@ def release(package: Path, out: Path | None = None) -> list[Path]:
     lite = out / f"{PACKAGE_NAME}.sqlite"
     export_duckdb(package, duck)
     export_sqlite(package, lite)
-    return [bundle, duck, lite]
+    export_partitioned_parquet(package, out / PARTITIONED)
+    return [bundle, duck, lite, out / PARTITIONED]
 
 
 def diff(old: Path, new: Path) -> list[tuple[str, int, int, int]]:

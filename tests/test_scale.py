@@ -1,0 +1,70 @@
+"""Scale-out paths give the same package: Dask on a local cluster, a scheduler address, and the
+Hive-partitioned Parquet dataset in dist/."""
+
+from __future__ import annotations
+
+import sys
+
+import duckdb
+import pytest
+from conftest import FIXTURES, make_repo, snapshot
+
+from builders.build import _progress, build
+
+EXTRA = sorted((FIXTURES / "articles").glob("*.txt"))  # more articles than the seeds, in other shapes
+
+
+@pytest.fixture(scope="module")
+def serial_build(tmp_path_factory):
+    root = make_repo(tmp_path_factory.mktemp("serial"), EXTRA)
+    assert _errors(build(root, workers=1, use_cache=False)) == []
+    return root
+
+
+def _errors(problems) -> list[str]:
+    return [str(p) for p in problems if p.severity == "error"]
+
+
+def test_dask_build_on_a_local_cluster_equals_the_serial_build(serial_build, tmp_path):
+    root = make_repo(tmp_path / "dask", EXTRA)
+    assert _errors(build(root, workers=2, use_cache=False, engine="dask")) == []
+    assert snapshot(root) == snapshot(serial_build)
+
+
+def test_dask_build_on_a_scheduler_address_equals_the_serial_build(serial_build, tmp_path):
+    from dask.distributed import LocalCluster
+
+    root = make_repo(tmp_path / "dask-address", EXTRA)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        assert _errors(build(root, use_cache=False, engine="dask", scheduler=cluster.scheduler_address)) == []
+    assert snapshot(root) == snapshot(serial_build)
+
+
+def test_partitioned_parquet_holds_every_row_under_its_publication_year(serial_build):
+    from builders.release import release
+
+    release(serial_build)
+    parquet = serial_build / "datapackage" / "parquet"
+    by_year = serial_build / "dist" / "parquet-by-year"
+    for name in ("articles", "actor_mentions", "quotes", "events", "weapon_system_mentions", "actors", "event_types"):
+        whole = duckdb.sql(f"SELECT count(*) FROM '{parquet / name}.parquet'").fetchall()[0][0]
+        pattern = f"{by_year / name}/*/*.parquet" if name not in ("actors", "event_types") else f"{by_year / name}/*.parquet"
+        parts = duckdb.sql(f"SELECT count(*) FROM read_parquet('{pattern}', hive_partitioning = true)").fetchall()[0][0]
+        assert parts == whole > 0, name
+    wrong = duckdb.sql(f"""
+        SELECT q.quote_id FROM read_parquet('{by_year}/quotes/*/*.parquet', hive_partitioning = true) q
+        JOIN '{parquet}/articles.parquet' a USING (article_id)
+        WHERE q.published_year IS DISTINCT FROM year(a.published_date)
+    """).fetchall()
+    assert wrong == []
+
+
+def test_progress_bar_shows_on_a_terminal_only(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert _progress(10).disable is False
+    monkeypatch.setenv("CI", "true")
+    assert _progress(10).disable is True
+    monkeypatch.delenv("CI")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    assert _progress(10).disable is True
