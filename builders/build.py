@@ -275,11 +275,10 @@ def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int 
     computed = _compute([job for _, job, _ in todo], reference, workers, engine, scheduler)
     for (i, _, path), result in zip(todo, computed, strict=True):
         results[i] = result
-        if use_cache:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-            tmp.replace(path)
+        path.parent.mkdir(parents=True, exist_ok=True)  # without use_cache, entries are refreshed, not read
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)
     return results
 
 

@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     validate_cmd.add_argument("--rebuild", action="store_true", help="also rebuild from seeds/ in a temporary directory and compare byte for byte (catches a changed builder; CI uses it)")
     build_cmd.add_argument("--engine", choices=("local", "dask"), default="local", help="where articles are extracted: local processes (default) or a Dask cluster")
     build_cmd.add_argument("--scheduler", help="with --engine dask: address of a dask.distributed scheduler (default: start a local cluster of --workers processes)")
-    build_cmd.add_argument("--no-cache", action="store_true", help="ignore .cache/ and extract every article again")
+    build_cmd.add_argument("--no-cache", action="store_true", help="extract every article again, ignoring (and refreshing) .cache/")
     commands.add_parser("release", help="write dist/: the zip bundle with SHA256SUMS, a DuckDB and a SQLite database")
     diff_cmd = commands.add_parser("diff", help="rows added, removed and changed per resource between two packages")
     diff_cmd.add_argument("old", type=Path, help="directory of the older package (holding datapackage.json)")

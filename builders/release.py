@@ -84,34 +84,36 @@ def export_duckdb(package: Path, target: Path) -> None:
 
 
 def export_sqlite(package: Path, target: Path) -> None:
+    """SQLite from the Parquet edition, column by column: dates as ISO text, arrays as JSON text."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     target.unlink(missing_ok=True)
     con = sqlite3.connect(target)
     try:
         con.execute("PRAGMA foreign_keys = ON")
+        con.execute("PRAGMA journal_mode = OFF")  # a new file written once: nothing to roll back to
+        con.execute("PRAGMA synchronous = OFF")
         con.execute('CREATE TABLE "_columns" ("table" TEXT, "column" TEXT, "type" TEXT, "description" TEXT, PRIMARY KEY ("table", "column"))')
         for model in _load_order():
             con.execute(create_table_sql(model, "sqlite"))
             cols = columns(model)
             con.executemany('INSERT INTO "_columns" VALUES (?, ?, ?, ?)', [(model.resource_name, c.name, c.type, c.description) for c in cols])
-            rows = read_table(package, model).to_pylist()
+            table = pq.read_table(package / PARQUET_DIR / f"{model.resource_name}.parquet")
+            values = []
+            for col in cols:
+                column = table.column(col.name)
+                if col.enum or col.type == "date":
+                    column = column.cast(pa.string())
+                cells = column.to_pylist()
+                if col.type == "array":
+                    cells = [None if v is None else json.dumps(v, ensure_ascii=False) for v in cells]
+                values.append(cells)
             placeholders = ", ".join("?" for _ in cols)
-            con.executemany(
-                f"INSERT INTO {_quote(model.resource_name)} VALUES ({placeholders})",
-                [[_sqlite_value(row[c.name], c.type) for c in cols] for row in rows],
-            )
+            con.executemany(f"INSERT INTO {_quote(model.resource_name)} VALUES ({placeholders})", zip(*values, strict=True))
         con.commit()
     finally:
         con.close()
-
-
-def _sqlite_value(value, kind: str):
-    if value is None:
-        return None
-    if kind == "array":
-        return json.dumps(value, ensure_ascii=False)
-    if kind == "date":
-        return value.isoformat()
-    return value
 
 
 PARTITIONED = "parquet-by-year"

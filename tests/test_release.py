@@ -21,7 +21,8 @@ JOIN = """
 
 
 def test_release_bundle_and_databases(built_repo, tmp_path):
-    bundle, duck, lite = release(built_repo, tmp_path / "dist")
+    bundle, duck, lite, by_year = release(built_repo, tmp_path / "dist")
+    assert by_year.name == "parquet-by-year" and any(by_year.rglob("*.parquet"))
     with zipfile.ZipFile(bundle) as archive:
         names = archive.namelist()
         assert {"datapackage.json", "datapackage/README.md", "datapackage/timeline.svg", "datapackage/actor_graph.svg",
@@ -39,6 +40,9 @@ def test_release_bundle_and_databases(built_repo, tmp_path):
     assert db.execute(JOIN).fetchall() == [("001_6b7ba81664c089ef", "Aleksandar Vučić", "direct")]
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     assert db.execute("SELECT description FROM _columns WHERE \"table\" = 'events' AND \"column\" = 'modality'").fetchone()[0].startswith("Whether")
+    assert db.execute("SELECT published_date, authors FROM articles WHERE article_id = '000_7318cba5f0ad2b4c'").fetchall() == [
+        ("2020-02-28", '["Paul Antonopoulos"]')
+    ]
     counts = {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in ("articles", "quotes", "events")}
     assert counts == {"articles": 5, "quotes": 15, "events": 50}
 
@@ -53,7 +57,7 @@ def test_build_writes_dist(tmp_path):
     root = make_repo(tmp_path / "repo")
     assert run_cli(root, "build").returncode == 0
     assert sorted(p.name for p in (root / "dist").iterdir()) == [
-        "serbia-arms-pressure-0.1.0.zip", "serbia-arms-pressure.duckdb", "serbia-arms-pressure.sqlite",
+        "parquet-by-year", "serbia-arms-pressure-0.1.0.zip", "serbia-arms-pressure.duckdb", "serbia-arms-pressure.sqlite",
     ]
 
 
