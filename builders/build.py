@@ -18,24 +18,32 @@ from functools import cache
 from pathlib import Path
 
 from . import __version__
-from .actors import ArticleEntities, Matcher, find_entities
+from .actors import (
+    ArticleEntities,
+    DiscoveredActor,
+    DiscoveredWeapon,
+    Matcher,
+    find_entities,
+)
 from .curation import CURATION_DIR, curation_files, parse_curation, read_curation
 from .events import curated_events, make_summary, merge, rule_events
 from .ingest import MAX_ARTICLE_BYTES, check_raw, ingest, too_large
 from .models import (
     Actor,
+    ActorMention,
     Article,
     Event,
     EventType,
     Method,
     Quote,
-    Resource,
     WeaponSystem,
+    WeaponSystemMention,
 )
 from .problems import InputError, Problem
 from .publish import PUBLISHED_PATHS, update_readme, write_package
 from .quotes import find_quote_spans, find_quotes
 from .reference import Reference, load_reference
+from .tables import column_values, columns
 
 ARTICLES_DIR = "seeds/articles"
 
@@ -99,10 +107,44 @@ def extract(article_id: str, raw: bytes, path: str, matcher: Matcher, curation_r
     return ArticleRows(article, entities, quotes, events, check_raw(raw, path))
 
 
-def assemble(extracted: list[ArticleRows], reference: Reference) -> dict[str, list[Resource]]:
-    """Per-article rows -> tables; actors and weapon systems once each, only those mentioned."""
-    mentioned = {m.actor_id for rows in extracted for m in rows.entities.actor_mentions}
-    mentioned |= {actor for rows in extracted for e in rows.events for actor in (e.source_actor_id, e.target_actor_id) if actor}
+Columns = dict[str, list]  # column name -> values, in a model's column order
+PER_ARTICLE = (Article, ActorMention, Quote, Event, WeaponSystemMention)  # resources made article by article
+
+
+@dataclass
+class ArticleColumns:
+    """One article's rows as plain columns of primitive values: compact to cache, cheap to send
+    between processes, and concatenated without touching a row object again."""
+
+    article_id: str
+    tables: dict[str, Columns]
+    discovered_actors: list[DiscoveredActor]
+    discovered_weapons: list[DiscoveredWeapon]
+    warnings: list[Problem]
+
+
+def to_columns(rows: ArticleRows) -> ArticleColumns:
+    per_resource = {
+        Article: [rows.article], ActorMention: rows.entities.actor_mentions, Quote: rows.quotes,
+        Event: rows.events, WeaponSystemMention: rows.entities.weapon_mentions,
+    }
+    return ArticleColumns(
+        rows.article.article_id, {model.resource_name: column_values(model, found) for model, found in per_resource.items()},
+        rows.entities.discovered_actors, rows.entities.discovered_weapons, rows.warnings,
+    )
+
+
+def assemble(extracted: list[ArticleColumns], reference: Reference) -> dict[str, Columns]:
+    """Per-article columns -> whole tables; actors and weapon systems once each, only those mentioned."""
+    tables: dict[str, Columns] = {}
+    for model in PER_ARTICLE:
+        table: Columns = {col.name: [] for col in columns(model)}
+        for article in extracted:
+            for name, values in article.tables[model.resource_name].items():
+                table[name].extend(values)
+        tables[model.resource_name] = table
+    events = tables[Event.resource_name]
+    mentioned = set(tables[ActorMention.resource_name]["actor_id"]) | set(events["source_actor_id"]) | set(events["target_actor_id"])
     actors: dict[str, Actor] = {}
     for entry in reference.actors:
         if entry.id in mentioned:
@@ -110,8 +152,7 @@ def assemble(extracted: list[ArticleRows], reference: Reference) -> dict[str, li
                 actor_id=entry.id, name=entry.name, actor_type=entry.type, country_iso3=entry.country,
                 wikidata_id=entry.wikidata, role=entry.role, aliases=list(entry.aliases), method=Method.curated,
             )
-    weapons_mentioned = {m.weapon_system_id for rows in extracted for m in rows.entities.weapon_mentions}
-    weapons_mentioned |= {e.weapon_system_id for rows in extracted for e in rows.events if e.weapon_system_id}
+    weapons_mentioned = set(tables[WeaponSystemMention.resource_name]["weapon_system_id"]) | set(events["weapon_system_id"])
     weapons: dict[str, WeaponSystem] = {}
     for weapon in reference.weapons:
         if weapon.id in weapons_mentioned:
@@ -120,32 +161,27 @@ def assemble(extracted: list[ArticleRows], reference: Reference) -> dict[str, li
                 category=weapon.category, origin_country_iso3=weapon.origin,
                 nato_reporting_name=weapon.nato_reporting_name, method=Method.curated,
             )
-    for rows in sorted(extracted, key=lambda r: r.article.article_id):  # first article wins a clash
-        for found in rows.entities.discovered_actors:
+    for article in sorted(extracted, key=lambda a: a.article_id):  # first article wins a clash
+        for found in article.discovered_actors:
             actors.setdefault(found.actor_id, Actor(
                 actor_id=found.actor_id, name=found.name, actor_type=found.actor_type,
                 country_iso3=found.country_iso3, role=found.role,
                 aliases=sorted(found.forms - {found.name}), method=Method.rule,
             ))
-        for found in rows.entities.discovered_weapons:
+        for found in article.discovered_weapons:
             weapons.setdefault(found.weapon_system_id, WeaponSystem(
                 weapon_system_id=found.weapon_system_id, designation=found.designation,
                 origin_country_iso3=found.origin_country_iso3, method=Method.rule,
             ))
-    return {
-        "articles": [r.article for r in extracted],
-        "actors": list(actors.values()),
-        "actor_mentions": [m for r in extracted for m in r.entities.actor_mentions],
-        "quotes": [q for r in extracted for q in r.quotes],
-        "events": [e for r in extracted for e in r.events],
-        "event_types": [
-            EventType(event_type=t.id, label=t.label, definition=t.definition, example=t.example,
-                      plover_type=t.plover, cameo_code=t.cameo)
-            for t in reference.event_types
-        ],
-        "weapon_systems": list(weapons.values()),
-        "weapon_system_mentions": [m for r in extracted for m in r.entities.weapon_mentions],
-    }
+    event_types = [
+        EventType(event_type=t.id, label=t.label, definition=t.definition, example=t.example,
+                  plover_type=t.plover, cameo_code=t.cameo)
+        for t in reference.event_types
+    ]
+    tables[Actor.resource_name] = column_values(Actor, list(actors.values()))
+    tables[WeaponSystem.resource_name] = column_values(WeaponSystem, list(weapons.values()))
+    tables[EventType.resource_name] = column_values(EventType, event_types)
+    return tables
 
 
 CACHE_DIR = ".cache/extract"
@@ -153,7 +189,7 @@ CACHE_DIR = ".cache/extract"
 
 # The modules `extract` runs: a change to one of them invalidates every cached article. Changes to
 # publishing, validation or the command line do not, since cached rows do not depend on them.
-EXTRACTION_MODULES = ("__init__", "actors", "build", "curation", "dates", "events", "ids", "ingest", "models", "problems", "quotes", "reference")
+EXTRACTION_MODULES = ("__init__", "actors", "build", "curation", "dates", "events", "ids", "ingest", "models", "problems", "quotes", "reference", "tables")
 
 
 @cache
@@ -173,10 +209,10 @@ class Job:
     curation_raw: bytes | None
 
 
-def _run(job: Job, matcher: Matcher) -> tuple[ArticleRows | None, list[Problem]]:
+def _run(job: Job, matcher: Matcher) -> tuple[ArticleColumns | None, list[Problem]]:
     try:
         rows = extract(job.article_id, job.raw, job.rel, matcher, job.curation_raw)
-        return rows, rows.warnings
+        return to_columns(rows), rows.warnings
     except InputError as exc:
         return None, exc.problems
 
@@ -189,7 +225,7 @@ def _init_worker(reference: Reference) -> None:
     _WORKER_MATCHER = Matcher(reference)
 
 
-def _run_in_worker(job: Job) -> tuple[ArticleRows | None, list[Problem]]:
+def _run_in_worker(job: Job) -> tuple[ArticleColumns | None, list[Problem]]:
     return _run(job, _WORKER_MATCHER)
 
 
@@ -199,7 +235,7 @@ def _cache_key(job: Job, reference: Reference) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def _run_partition(jobs: list[Job], reference: Reference) -> list[tuple[ArticleRows | None, list[Problem]]]:
+def _run_partition(jobs: list[Job], reference: Reference) -> list[tuple[ArticleColumns | None, list[Problem]]]:
     """One Dask partition: the same per-article function, one matcher per partition."""
     matcher = Matcher(reference)
     return [_run(job, matcher) for job in jobs]
@@ -282,7 +318,7 @@ def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int 
     return results
 
 
-def build_rows(root: Path, workers: int = 1, use_cache: bool = True, engine: str = "local", scheduler: str | None = None) -> tuple[dict[str, list[Resource]], list[Problem]]:
+def build_rows(root: Path, workers: int = 1, use_cache: bool = True, engine: str = "local", scheduler: str | None = None) -> tuple[dict[str, Columns], list[Problem]]:
     """Run every stage over the seeds. Problems are collected, not raised, so all are reported."""
     files, problems = article_files(root)
     reference, reference_problems = load_reference(root)

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
-from .models import RESOURCES, Resource
+import pyarrow as pa
+
+from .models import RESOURCES
 from .tables import data_dictionary_markdown
 
 CARD = "datapackage/README.md"
@@ -34,12 +37,16 @@ LIMITATIONS = """\
 """
 
 
-def _count(rows: list[Resource], column: str) -> Counter:
-    return Counter(str(getattr(row, column).value if hasattr(getattr(row, column), "value") else getattr(row, column)) for row in rows)
+def _records(tables: dict[str, pa.Table], name: str, cols: list[str]) -> list[SimpleNamespace]:
+    """The named columns of a table as rows with attributes (enums as their strings)."""
+    table = tables.get(name)
+    if table is None:
+        return []
+    return [SimpleNamespace(**row) for row in table.select(cols).to_pylist()]
 
 
-def card_markdown(rows: dict[str, list[Resource]], descriptor: dict) -> str:
-    articles = rows.get("articles", [])
+def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
+    articles = _records(tables, "articles", ["article_id", "publisher", "original_publisher", "published_date", "copyright_notice"])
     dates = sorted(a.published_date for a in articles if a.published_date)
     lines = [
         f"# {descriptor['title']}",
@@ -62,16 +69,17 @@ def card_markdown(rows: dict[str, list[Resource]], descriptor: dict) -> str:
         "|---|---|---|---|",
     ]
     for model in RESOURCES:
-        resource_rows = rows.get(model.resource_name, [])
-        if "method" in model.model_fields:
-            methods = _count(resource_rows, "method")
-            lines.append(f"| `{model.resource_name}` | {len(resource_rows)} | {methods.get('curated', 0)} | {methods.get('rule', 0)} |")
+        table = tables.get(model.resource_name)
+        count = table.num_rows if table is not None else 0
+        if "method" in model.model_fields and table is not None:
+            methods = Counter(table.column("method").to_pylist())
+            lines.append(f"| `{model.resource_name}` | {count} | {methods.get('curated', 0)} | {methods.get('rule', 0)} |")
         else:
-            lines.append(f"| `{model.resource_name}` | {len(resource_rows)} | | |")
-    events = rows.get("events", [])
+            lines.append(f"| `{model.resource_name}` | {count} | | |")
+    events = _records(tables, "events", ["event_type", "modality"])
     if events:
         lines += ["", "Events by type and modality:", "", "| event type | " + " | ".join(m for m in ("asserted", "future", "hypothetical", "negated", "intended", "reported")) + " |", "|---|" + "---|" * 6]
-        by = Counter((e.event_type, e.modality.value) for e in events)
+        by = Counter((e.event_type, e.modality) for e in events)
         for event_type in sorted({e.event_type for e in events}):
             lines.append(f"| `{event_type}` | " + " | ".join(str(by.get((event_type, m), 0) or "") for m in ("asserted", "future", "hypothetical", "negated", "intended", "reported")) + " |")
     lines += [
@@ -110,7 +118,7 @@ def card_markdown(rows: dict[str, list[Resource]], descriptor: dict) -> str:
     return "\n".join(lines)
 
 
-def draw_pictures(rows: dict[str, list[Resource]], out: Path) -> None:
+def draw_pictures(tables: dict[str, pa.Table], out: Path) -> None:
     """An SVG timeline of dated events and an SVG who-acts-on-whom graph (deterministic files)."""
     import matplotlib
 
@@ -119,8 +127,9 @@ def draw_pictures(rows: dict[str, list[Resource]], out: Path) -> None:
 
     plt.rcParams["svg.hashsalt"] = "serbia-arms-pressure"
     plt.rcParams["svg.fonttype"] = "none"
-    names = {a.actor_id: a.name for a in rows.get("actors", [])}
-    events = [e for e in rows.get("events", []) if e.date_start is not None]
+    names = {a.actor_id: a.name for a in _records(tables, "actors", ["actor_id", "name"])}
+    all_events = _records(tables, "events", ["event_id", "event_type", "source_actor_id", "target_actor_id", "modality", "date_start", "date_end", "date_precision"])
+    events = [e for e in all_events if e.date_start is not None]
     events.sort(key=lambda e: (e.date_start, e.event_type, e.event_id))
     types = sorted({e.event_type for e in events})
     colours = {t: plt.get_cmap("tab20")(i % 20) for i, t in enumerate(types)}
@@ -133,7 +142,7 @@ def draw_pictures(rows: dict[str, list[Resource]], out: Path) -> None:
         widths = [(e.date_end - e.date_start).days + 1 for e in events]
         ax.barh(range(len(events)), widths, left=starts, height=0.6, color=[colours[e.event_type] for e in events])
         for y, e in enumerate(events):
-            label = f"{names.get(e.source_actor_id, '?')} → {names.get(e.target_actor_id, '—')} ({e.modality.value}, {e.date_precision.value})"
+            label = f"{names.get(e.source_actor_id, '?')} → {names.get(e.target_actor_id, '—')} ({e.modality}, {e.date_precision})"
             ax.text(matplotlib.dates.date2num(e.date_end) + 2, y, label, va="center", fontsize=7)
         ax.set_yticks(range(n_rows), [e.event_type for e in events], fontsize=7)
         ax.set_title("Dated events (bar = date interval; colour = event type)")
@@ -156,7 +165,7 @@ def draw_pictures(rows: dict[str, list[Resource]], out: Path) -> None:
     fig.savefig(out / TIMELINE, format="svg", metadata={"Date": None})
     plt.close(fig)
 
-    pairs = Counter((e.source_actor_id, e.target_actor_id) for e in rows.get("events", []) if e.source_actor_id and e.target_actor_id)
+    pairs = Counter((e.source_actor_id, e.target_actor_id) for e in all_events if e.source_actor_id and e.target_actor_id)
     involvement = Counter(a for pair, n in pairs.items() for a in pair for _ in range(n))
     shown = {a for a, _ in sorted(involvement.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_GRAPH_ACTORS]}
     pairs = Counter({pair: n for pair, n in pairs.items() if set(pair) <= shown})

@@ -50,17 +50,6 @@ DESCRIPTOR = "datapackage.json"
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=True, write_statistics=True, row_group_size=50_000)
 
 
-def column_values(model: type[Resource], rows: list[Resource]) -> dict[str, list]:
-    """Rows -> one list of plain values per column (enums as their strings); no per-row dumps."""
-    out = {}
-    for col in columns(model):
-        values = [getattr(row, col.name) for row in rows]
-        if col.enum:
-            values = [None if v is None else str(v) for v in values]
-        out[col.name] = values
-    return out
-
-
 def _arrow_column(col: Column, field: pa.Field, values: list) -> pa.Array:
     if col.enum:  # dictionary of every allowed value, in declared order: stable categories for readers
         index = {v: i for i, v in enumerate(col.enum)}
@@ -69,10 +58,10 @@ def _arrow_column(col: Column, field: pa.Field, values: list) -> pa.Array:
     return pa.array(values, type=field.type)
 
 
-def arrow_table(model: type[Resource], rows: list[Resource]) -> pa.Table:
-    """The typed table of a resource, sorted by its primary key (code-point order, as Python sorts)."""
+def arrow_table(model: type[Resource], values: dict[str, list]) -> pa.Table:
+    """The typed table of a resource from its columns, sorted by its primary key (code-point order,
+    as Python sorts)."""
     schema = arrow_schema(model)
-    values = column_values(model, rows)
     arrays = [_arrow_column(col, schema.field(col.name), values[col.name]) for col in columns(model)]
     table = pa.Table.from_arrays(arrays, schema=schema)
     return table.take(pc.sort_indices(table, [(model.primary_key, "ascending")]))
@@ -146,26 +135,27 @@ def descriptor(csv_files: dict[str, bytes], sources: list[str], inputs_sha256: s
     }
 
 
-def write_package(rows: dict[str, list[Resource]], out: Path, inputs_sha256: str | None = None) -> None:
-    """Write every file of the package under `out` (a fresh directory)."""
+def write_package(tables: dict[str, dict[str, list]], out: Path, inputs_sha256: str | None = None) -> None:
+    """Write every file of the package under `out` (a fresh directory) from each resource's columns."""
     (out / CSV_DIR).mkdir(parents=True)
     (out / PARQUET_DIR).mkdir(parents=True)
     (out / SCHEMA_DIR).mkdir(parents=True)
-    csv_files = {}
+    csv_files, typed = {}, {}
     for model in RESOURCES:
-        table = arrow_table(model, rows.get(model.resource_name, []))
+        table = arrow_table(model, tables.get(model.resource_name) or {c.name: [] for c in columns(model)})
+        typed[model.resource_name] = table
         data = csv_bytes(model, table)
         csv_files[model.resource_name] = data
         (out / CSV_DIR / f"{model.resource_name}.csv").write_bytes(data)
         pq.write_table(table, out / PARQUET_DIR / f"{model.resource_name}.parquet", **PARQUET_OPTIONS)
         (out / SCHEMA_DIR / f"{model.resource_name}.json").write_text(schema_json(model), encoding="utf-8")
-    articles = rows.get("articles", [])
-    package = descriptor(csv_files, sources_of([a.publisher for a in articles] + [a.original_publisher for a in articles]), inputs_sha256)
+    articles = typed["articles"]
+    package = descriptor(csv_files, sources_of(articles.column("publisher").to_pylist() + articles.column("original_publisher").to_pylist()), inputs_sha256)
     (out / DESCRIPTOR).write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     from .card import CARD, card_markdown, draw_pictures
 
-    (out / CARD).write_text(card_markdown(rows, package), encoding="utf-8")
-    draw_pictures(rows, out)
+    (out / CARD).write_text(card_markdown(typed, package), encoding="utf-8")
+    draw_pictures(typed, out)
 
 
 PUBLISHED_PATHS = (DESCRIPTOR, "datapackage", SCHEMA_DIR)

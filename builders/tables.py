@@ -6,8 +6,6 @@ representation is generated from those columns, so a change to a model changes a
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -136,24 +134,15 @@ def arrow_schema(model: type[Resource]) -> pa.Schema:
     return pa.schema(fields, metadata={"description": (model.__doc__ or "").strip(), "primary_key": model.primary_key})
 
 
-def decode_cell(text: str, col: Column) -> Any:
-    """CSV cell text -> Python value (the CSV edition's cell format). Raises ValueError on bad cells."""
-    if text == "":
-        return None
-    if col.type == "array":
-        value = json.loads(text)
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValueError("not a JSON array of strings")
-        return value
-    if col.type == "date":
-        return dt.date.fromisoformat(text)
-    if col.type == "integer":
-        return int(text)
-    if col.type == "number":
-        return float(text)
-    if col.type == "boolean":
-        return {"true": True, "false": False}[text]
-    return text
+def column_values(model: type[Resource], rows: list[Resource]) -> dict[str, list]:
+    """Rows -> one list of plain values per column (enums as their string values)."""
+    out = {}
+    for col in columns(model):
+        values = [getattr(row, col.name) for row in rows]
+        if col.enum:
+            values = [None if v is None else v.value for v in values]
+        out[col.name] = values
+    return out
 
 
 def data_dictionary_markdown() -> str:
