@@ -194,21 +194,21 @@ def cell_problems(model: type[Resource], table: pa.Table) -> list[Problem]:
             bad = pc.and_(present, pc.invert(typed))
             problems += _report(path, _rows(bad), col.name, lambda r, c=cells: f"type-error: {c[r - 2].as_py()[:60]!r} is not a valid {col.type}")
             present = pc.and_(present, typed)
-        checked = pc.if_else(present, cells, None)
+        # each check runs on the cells as they are and is masked by `present`: no column is copied
         if col.enum:
-            bad = pc.invert(pc.is_in(checked, value_set=pa.array(col.enum)))
-            problems += _report(path, _rows(pc.and_(present, bad)), col.name, lambda r, c=cells: f"constraint-error: enum: {c[r - 2].as_py()[:60]!r} is not one of {list(col.enum)}")
+            bad = pc.and_(present, pc.invert(pc.is_in(cells, value_set=pa.array(col.enum))))
+            problems += _report(path, _rows(bad), col.name, lambda r, c=cells: f"constraint-error: enum: {c[r - 2].as_py()[:60]!r} is not one of {list(col.enum)}")
         if col.pattern:
-            bad = pc.invert(pc.match_substring_regex(checked, col.pattern))
-            problems += _report(path, _rows(pc.and_(present, bad)), col.name, lambda r, c=cells: f"constraint-error: pattern: {c[r - 2].as_py()[:60]!r} does not match {col.pattern}")
+            bad = pc.and_(present, pc.invert(pc.match_substring_regex(cells, col.pattern)))
+            problems += _report(path, _rows(bad), col.name, lambda r, c=cells: f"constraint-error: pattern: {c[r - 2].as_py()[:60]!r} does not match {col.pattern}")
         if col.minimum is not None and col.type == "integer":
-            bad = pc.less(pc.cast(checked, pa.int64()), col.minimum)
+            bad = pc.and_(present, pc.less(pc.cast(pc.if_else(present, cells, "0"), pa.int64()), col.minimum))
             problems += _report(path, _rows(bad), col.name, lambda r, c=cells: f"constraint-error: minimum: {c[r - 2].as_py()} is below {col.minimum}")
         if col.min_length is not None:
-            bad = pc.less(pc.utf8_length(checked), col.min_length)
+            bad = pc.and_(present, pc.less(pc.utf8_length(cells), col.min_length))
             problems += _report(path, _rows(bad), col.name, f"constraint-error: minLength: shorter than {col.min_length} characters")
         if col.type == "string":
-            formula = pc.is_in(pc.utf8_slice_codeunits(checked, 0, 1), value_set=pa.array(FORMULA_STARTS))
+            formula = pc.is_in(pc.utf8_slice_codeunits(cells, 0, 1), value_set=pa.array(FORMULA_STARTS))
             problems += _report(path, _rows(formula), col.name, lambda r, c=cells: (
                 f"starts with {c[r - 2].as_py()[0]!r}, which a spreadsheet would run as a formula — change the source so "
                 "that this value does not start with =, +, @, tab or CR"))
@@ -322,6 +322,7 @@ def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def parquet_problems(root: Path, model: type[Resource], cells: pa.Table | None) -> list[Problem]:
+    """The Parquet edition has the models' schema and exactly the CSV edition's rows and values."""
     path = f"{PARQUET_DIR}/{model.resource_name}.parquet"
     try:
         table = pq.read_table(root / path)
