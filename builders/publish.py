@@ -96,12 +96,17 @@ def sources_of(publishers: list[str | None]) -> list[str]:
     return sorted({name for name in publishers if name})
 
 
-def descriptor(csv_files: dict[str, bytes], sources: list[str], inputs_sha256: str | None) -> dict:
+def file_facts(data: bytes) -> tuple[int, str]:
+    """A file's size and hash as the descriptor states them."""
+    return len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def descriptor(csv_files: dict[str, tuple[int, str]], sources: list[str], inputs_sha256: str | None) -> dict:
     """Data Package v2 descriptor of the CSV edition, with bytes and sha256 of each file and the
     digest of the seeds it was built from (`x-inputs-sha256`, checked by validate for freshness)."""
     resources = []
     for model in RESOURCES:
-        data = csv_files[model.resource_name]
+        size, digest = csv_files[model.resource_name]
         resources.append(
             {
                 "name": model.resource_name,
@@ -113,8 +118,8 @@ def descriptor(csv_files: dict[str, bytes], sources: list[str], inputs_sha256: s
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
-                "bytes": len(data),
-                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "bytes": size,
+                "hash": digest,
                 "schema": table_schema(model),
             }
         )
@@ -135,27 +140,36 @@ def descriptor(csv_files: dict[str, bytes], sources: list[str], inputs_sha256: s
     }
 
 
+CARD_INPUTS = ("articles", "actors", "events")  # the tables the card and pictures read beyond row counts
+
+
 def write_package(tables: dict[str, dict[str, list]], out: Path, inputs_sha256: str | None = None) -> None:
-    """Write every file of the package under `out` (a fresh directory) from each resource's columns."""
+    """Write every file of the package under `out` (a fresh directory) from each resource's columns
+    (consumed: `tables` is empty afterwards)."""
     (out / CSV_DIR).mkdir(parents=True)
     (out / PARQUET_DIR).mkdir(parents=True)
     (out / SCHEMA_DIR).mkdir(parents=True)
-    csv_files, typed = {}, {}
+    csv_files, kept = {}, {}
     for model in RESOURCES:
-        table = arrow_table(model, tables.get(model.resource_name) or {c.name: [] for c in columns(model)})
-        typed[model.resource_name] = table
+        # pop: each resource's Python lists are freed as soon as its Arrow table exists (peak memory)
+        table = arrow_table(model, tables.pop(model.resource_name, None) or {c.name: [] for c in columns(model)})
         data = csv_bytes(model, table)
-        csv_files[model.resource_name] = data
+        csv_files[model.resource_name] = file_facts(data)
         (out / CSV_DIR / f"{model.resource_name}.csv").write_bytes(data)
+        del data
         pq.write_table(table, out / PARQUET_DIR / f"{model.resource_name}.parquet", **PARQUET_OPTIONS)
         (out / SCHEMA_DIR / f"{model.resource_name}.json").write_text(schema_json(model), encoding="utf-8")
-    articles = typed["articles"]
+        if model.resource_name in CARD_INPUTS or "method" not in table.column_names:
+            kept[model.resource_name] = table
+        else:  # the card only counts these rows by method
+            kept[model.resource_name] = table.select(["method"])
+    articles = kept["articles"]
     package = descriptor(csv_files, sources_of(articles.column("publisher").to_pylist() + articles.column("original_publisher").to_pylist()), inputs_sha256)
     (out / DESCRIPTOR).write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     from .card import CARD, card_markdown, draw_pictures
 
-    (out / CARD).write_text(card_markdown(typed, package), encoding="utf-8")
-    draw_pictures(typed, out)
+    (out / CARD).write_text(card_markdown(kept, package), encoding="utf-8")
+    draw_pictures(kept, out)
 
 
 PUBLISHED_PATHS = (DESCRIPTOR, "datapackage", SCHEMA_DIR)

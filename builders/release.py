@@ -99,18 +99,19 @@ def export_sqlite(package: Path, target: Path) -> None:
             con.execute(create_table_sql(model, "sqlite"))
             cols = columns(model)
             con.executemany('INSERT INTO "_columns" VALUES (?, ?, ?, ?)', [(model.resource_name, c.name, c.type, c.description) for c in cols])
-            table = pq.read_table(package / PARQUET_DIR / f"{model.resource_name}.parquet")
-            values = []
-            for col in cols:
-                column = table.column(col.name)
-                if col.enum or col.type == "date":
-                    column = column.cast(pa.string())
-                cells = column.to_pylist()
-                if col.type == "array":
-                    cells = [None if v is None else json.dumps(v, ensure_ascii=False) for v in cells]
-                values.append(cells)
             placeholders = ", ".join("?" for _ in cols)
-            con.executemany(f"INSERT INTO {_quote(model.resource_name)} VALUES ({placeholders})", zip(*values, strict=True))
+            parquet = pq.ParquetFile(package / PARQUET_DIR / f"{model.resource_name}.parquet")
+            for batch in parquet.iter_batches(batch_size=20_000):  # bounded memory at any size
+                values = []
+                for col in cols:
+                    column = batch.column(col.name)
+                    if col.enum or col.type == "date":
+                        column = column.cast(pa.string())
+                    cells = column.to_pylist()
+                    if col.type == "array":
+                        cells = [None if v is None else json.dumps(v, ensure_ascii=False) for v in cells]
+                    values.append(cells)
+                con.executemany(f"INSERT INTO {_quote(model.resource_name)} VALUES ({placeholders})", zip(*values, strict=True))
         con.commit()
     finally:
         con.close()

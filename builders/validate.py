@@ -39,6 +39,7 @@ from .publish import (
     PARQUET_DIR,
     SCHEMA_DIR,
     descriptor,
+    file_facts,
     schema_json,
     sources_of,
 )
@@ -364,11 +365,11 @@ def freshness_problems(root: Path, package: dict, csv_files: dict[str, bytes], a
     recorded = {r.get("name"): r for r in package.get("resources", []) if isinstance(r, dict)}
     for model in RESOURCES:
         data, resource = csv_files.get(model.resource_name), recorded.get(model.resource_name, {})
-        if data is not None and resource.get("hash") != "sha256:" + hashlib.sha256(data).hexdigest():
+        if data is not None and resource.get("hash") != file_facts(data)[1]:
             problems.append(Problem(_csv_path(model), None, None, STALE))  # edited after the build
     if articles is not None and len(csv_files) == len(RESOURCES):
         sources = sources_of(articles.column("publisher").to_pylist() + articles.column("original_publisher").to_pylist())
-        expected = descriptor(csv_files, sources, package.get("x-inputs-sha256"))
+        expected = descriptor({name: file_facts(data) for name, data in csv_files.items()}, sources, package.get("x-inputs-sha256"))
 
         def without_file_facts(d: dict) -> dict:  # bytes and hash are compared above, per file
             return {**d, "resources": [{k: v for k, v in r.items() if k not in ("bytes", "hash")} for r in d.get("resources", []) if isinstance(r, dict)]}
@@ -418,7 +419,19 @@ def _check_resource(root: Path, model: type[Resource], resource: dict | None) ->
     cells, data, problems = read_cells(root, model, resource)
     found = cell_problems(model, cells) if cells is not None else []
     parquet = parquet_problems(root, model, cells if cells is not None and not found else None)
+    if cells is not None:  # keep only what the cross-resource checks read: memory stays low
+        cells = cells.select([c.name for c in columns(model) if c.name in _cross_columns(model)])
     return cells, data, problems + found + parquet
+
+
+def _cross_columns(model: type[Resource]) -> set[str]:
+    """Columns read by the key, span and freshness checks."""
+    keep = {model.primary_key, *model.foreign_keys}
+    for span in model.spans:
+        keep |= {"article_id", *span}
+    if model is Article:
+        keep |= {"text", "publisher", "original_publisher"}
+    return keep
 
 
 def validate_package(root: Path, check_freshness: bool = False) -> list[Problem]:
