@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
@@ -149,20 +151,24 @@ def write_package(tables: dict[str, dict[str, list]], out: Path, inputs_sha256: 
     (out / CSV_DIR).mkdir(parents=True)
     (out / PARQUET_DIR).mkdir(parents=True)
     (out / SCHEMA_DIR).mkdir(parents=True)
-    csv_files, kept = {}, {}
-    for model in RESOURCES:
-        # pop: each resource's Python lists are freed as soon as its Arrow table exists (peak memory)
-        table = arrow_table(model, tables.pop(model.resource_name, None) or {c.name: [] for c in columns(model)})
+    def write_files(model: type[Resource], table: pa.Table) -> tuple[int, str]:
         data = csv_bytes(model, table)
-        csv_files[model.resource_name] = file_facts(data)
         (out / CSV_DIR / f"{model.resource_name}.csv").write_bytes(data)
-        del data
         pq.write_table(table, out / PARQUET_DIR / f"{model.resource_name}.parquet", **PARQUET_OPTIONS)
-        (out / SCHEMA_DIR / f"{model.resource_name}.json").write_text(schema_json(model), encoding="utf-8")
-        if model.resource_name in CARD_INPUTS or "method" not in table.column_names:
-            kept[model.resource_name] = table
-        else:  # the card only counts these rows by method
-            kept[model.resource_name] = table.select(["method"])
+        return file_facts(data)
+
+    kept, written = {}, {}
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # Arrow's writers release the GIL
+        for model in RESOURCES:
+            # pop: each resource's Python lists are freed as soon as its Arrow table exists (peak memory)
+            table = arrow_table(model, tables.pop(model.resource_name, None) or {c.name: [] for c in columns(model)})
+            written[model.resource_name] = pool.submit(write_files, model, table)
+            (out / SCHEMA_DIR / f"{model.resource_name}.json").write_text(schema_json(model), encoding="utf-8")
+            if model.resource_name in CARD_INPUTS or "method" not in table.column_names:
+                kept[model.resource_name] = table
+            else:  # the card only counts these rows by method
+                kept[model.resource_name] = table.select(["method"])
+        csv_files = {name: future.result() for name, future in written.items()}
     articles = kept["articles"]
     package = descriptor(csv_files, sources_of(articles.column("publisher").to_pylist() + articles.column("original_publisher").to_pylist()), inputs_sha256)
     (out / DESCRIPTOR).write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
