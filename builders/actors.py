@@ -206,6 +206,8 @@ PLACE_WORDS = set(
     "western eastern northern southern central balkans europe asia africa america heights sea river "
     "mountains valley island islands gulf bay republic kingdom".split()
 )
+_FUNCTION_OR_CALENDAR = frozenset(FUNCTION_WORDS | MONTHS | WEEKDAYS)
+_NOT_NAME_WORDS = frozenset(_FUNCTION_OR_CALENDAR | PERSON_TITLES | PLACE_WORDS)
 # A lower-case noun right before a name says what kind of organisation it is: "oil company NIS".
 ORG_NOUNS_BEFORE = {
     "company": ActorType.company, "firm": ActorType.company, "maker": ActorType.company,
@@ -244,6 +246,14 @@ _ORG = re.compile(
 )
 
 
+def _capitalised(word: str) -> bool:
+    """Starts upper-case and is not an all-capitals acronym ("NATO"; a possessive "'s" ignored)."""
+    if not word[:1].isupper():
+        return False
+    bare = _POSSESSIVE.sub("", word)
+    return not (len(bare) > 1 and bare.isupper())
+
+
 @dataclass(frozen=True)
 class _Token:
     start: int
@@ -256,21 +266,26 @@ class _Token:
 
     @property
     def is_capitalised(self) -> bool:
-        return self.text[:1].isupper() and not (len(self.bare) > 1 and self.bare.isupper())
+        return _capitalised(self.text)
 
 
 def _capitalised_runs(text: str) -> list[list[_Token]]:
     """Runs of capitalised words separated by single spaces (a possessive ends a run)."""
     runs, run = [], []
     for m in _WORD.finditer(text):
-        token = _Token(m.start(), m.end(), m.group())
-        joined = run and text[run[-1].end : token.start] == " " and not _POSSESSIVE.search(run[-1].text)
-        if token.is_capitalised and (joined or not run):
+        word = m.group()
+        if not _capitalised(word):  # any other word ends the run; no token is made for it
+            if run:
+                runs.append(run)
+                run = []
+            continue
+        token = _Token(m.start(), m.end(), word)
+        if run and text[run[-1].end : token.start] == " " and not _POSSESSIVE.search(run[-1].text):
             run.append(token)
         else:
             if run:
                 runs.append(run)
-            run = [token] if token.is_capitalised else []
+            run = [token]
     if run:
         runs.append(run)
     return runs
@@ -280,7 +295,7 @@ def _is_name_token(token: _Token, known: set[str]) -> bool:
     low = token.bare.casefold()
     return (
         token.is_capitalised
-        and low not in FUNCTION_WORDS | MONTHS | WEEKDAYS | PERSON_TITLES | PLACE_WORDS
+        and low not in _NOT_NAME_WORDS
         and fold(token.bare) not in known
         and not any(ch.isdigit() for ch in token.text)
     )
@@ -381,14 +396,14 @@ def discover_actors(text: str, found: list[Found], matcher: Matcher) -> list[Dis
         if covering(name_start, name_end):
             continue
         name = m.group("name")
-        if fold(name.split()[0]) in FUNCTION_WORDS | MONTHS | WEEKDAYS:
+        if fold(name.split()[0]) in _FUNCTION_OR_CALENDAR:
             continue
         add(name, ORG_NOUNS_BEFORE[m.group("noun").casefold()], _country_before(found, m.start(), text, reference), None)
 
     # 6. organisations by head word: "Ministry of Defence", "Belgrade Centre for Security Policy"
     for m in _ORG.finditer(text):
         tokens = [_Token(t.start() + m.start(), t.end() + m.start(), t.group()) for t in _WORD.finditer(m.group())]
-        while tokens and (tokens[0].bare.casefold() in FUNCTION_WORDS | MONTHS | WEEKDAYS or _POSSESSIVE.search(tokens[0].text)):
+        while tokens and (tokens[0].bare.casefold() in _FUNCTION_OR_CALENDAR or _POSSESSIVE.search(tokens[0].text)):
             tokens.pop(0)
         if not tokens:
             continue
@@ -426,7 +441,7 @@ def _is_organisation_or_person(reference: Reference, found: Found) -> bool:
 
 def _strip_leading(run: list[_Token], known: set[str]) -> list[_Token]:
     i = 0
-    while i < len(run) and (run[i].bare.casefold() in FUNCTION_WORDS | MONTHS | WEEKDAYS or fold(run[i].bare) in known):
+    while i < len(run) and (run[i].bare.casefold() in _FUNCTION_OR_CALENDAR or fold(run[i].bare) in known):
         i += 1
     return run[i:]
 

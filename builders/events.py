@@ -121,10 +121,13 @@ def rule_events(article: Article, found: list[Found], spans: list[QuoteSpan], re
     weapons = [f for f in found if f.form.is_weapon]
     inside_quotes = [(s.start, s.end) for s in spans]
     compiled = _compiled_triggers(reference)
+    any_trigger = _any_trigger(reference)
     drafts: list[EventDraft] = []
     seen: list[tuple] = []
     for s_start, s_end in sentence_bounds(text, spans):
         sentence = text[s_start:s_end]
+        if not any_trigger.search(sentence):  # no type's trigger occurs: no per-type search can match
+            continue
         for event_type, patterns in compiled:
             match = next((m for m in patterns.finditer(sentence)
                           if not any(a <= s_start + m.start() < b for a, b in inside_quotes)), None)
@@ -177,6 +180,16 @@ def _compiled_triggers(reference: Reference) -> list[tuple[EventTypeEntry, re.Pa
             (t, re.compile("|".join(f"(?:{p})" for p in t.triggers), re.IGNORECASE)) for t in reference.event_types if t.triggers
         ]
     return _TRIGGERS[reference.digest]
+
+
+_ANY_TRIGGER: dict[str, re.Pattern] = {}
+
+
+def _any_trigger(reference: Reference) -> re.Pattern:
+    """Every type's triggers in one alternation: it matches a sentence iff some type's does."""
+    if reference.digest not in _ANY_TRIGGER:
+        _ANY_TRIGGER[reference.digest] = re.compile("|".join(f"(?:{p.pattern})" for _, p in _compiled_triggers(reference)) or r"(?!)", re.IGNORECASE)
+    return _ANY_TRIGGER[reference.digest]
 
 
 def _speaker_as_source(text: str, actors: list[Found], s_start: int, s_end: int, clause_start: int, trigger_at: int, source, target):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from . import dates
@@ -73,6 +74,7 @@ _FUNCTION_WORDS = {
 }
 _FUNCTION_WORD_SETS = {lang: frozenset(words) for lang, words in _FUNCTION_WORDS.items()}
 _WORD = re.compile(r"\w+")
+_ALNUM = re.compile(r"[^\W_]")  # str.isalnum(), as a pattern
 
 
 @dataclass
@@ -261,7 +263,8 @@ def detect_language(text: str) -> str | None:
     words = [w.lower() for w in _WORD.findall(text[:20000])]
     if len(words) < 20:
         return None
-    scores = {lang: sum(w in fw for w in words) / len(words) for lang, fw in _FUNCTION_WORD_SETS.items()}
+    counts = Counter(words)
+    scores = {lang: sum(counts[w] for w in fw & counts.keys()) / len(words) for lang, fw in _FUNCTION_WORD_SETS.items()}
     best, second = sorted(scores.values(), reverse=True)[:2]
     if best < 0.15 or best < 2 * second:
         return None
@@ -269,7 +272,7 @@ def detect_language(text: str) -> str | None:
 
 
 def word_count(text: str) -> int:
-    return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
+    return sum(1 for token in text.split() if _ALNUM.search(token))
 
 
 def ingest(article_id: str, raw: bytes, path: str | None = None) -> Article:
