@@ -7,11 +7,11 @@ copyright line. The pictures are an event timeline and a who-acts-on-whom graph 
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, namedtuple
 from pathlib import Path
-from types import SimpleNamespace
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .models import RESOURCES
 from .tables import data_dictionary_markdown
@@ -37,12 +37,15 @@ LIMITATIONS = """\
 """
 
 
-def _records(tables: dict[str, pa.Table], name: str, cols: list[str]) -> list[SimpleNamespace]:
-    """The named columns of a table as rows with attributes (enums as their strings)."""
+def _records(tables: dict[str, pa.Table], name: str, cols: list[str]) -> list:
+    """The named columns of a table as rows with attributes (enums as their strings), built column
+    by column."""
     table = tables.get(name)
     if table is None:
         return []
-    return [SimpleNamespace(**row) for row in table.select(cols).to_pylist()]
+    row = namedtuple(f"{name}_row", cols)
+    plain = [table.column(c).cast(pa.string()) if pa.types.is_dictionary(table.column(c).type) else table.column(c) for c in cols]
+    return [row(*values) for values in zip(*(column.to_pylist() for column in plain), strict=True)]
 
 
 def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
@@ -72,7 +75,7 @@ def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
         table = tables.get(model.resource_name)
         count = table.num_rows if table is not None else 0
         if "method" in model.model_fields and table is not None:
-            methods = Counter(table.column("method").to_pylist())
+            methods = {v["values"]: v["counts"] for v in pc.value_counts(table.column("method").cast(pa.string())).to_pylist()}
             lines.append(f"| `{model.resource_name}` | {count} | {methods.get('curated', 0)} | {methods.get('rule', 0)} |")
         else:
             lines.append(f"| `{model.resource_name}` | {count} | | |")

@@ -54,8 +54,7 @@ PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=T
 
 def _arrow_column(col: Column, field: pa.Field, values: list) -> pa.Array:
     if col.enum:  # dictionary of every allowed value, in declared order: stable categories for readers
-        index = {v: i for i, v in enumerate(col.enum)}
-        indices = pa.array([None if v is None else index[v] for v in values], type=pa.int32())
+        indices = pc.index_in(pa.array(values, type=pa.string()), value_set=pa.array(col.enum, type=pa.string())).cast(pa.int32())
         return pa.DictionaryArray.from_arrays(indices, pa.array(col.enum, type=pa.string()))
     return pa.array(values, type=field.type)
 

@@ -167,7 +167,8 @@ def write_bundle(package: Path, bundle: Path) -> None:
     with zipfile.ZipFile(bundle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for member in [*members, "SHA256SUMS"]:
             info = zipfile.ZipInfo(member, date_time=_FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # Parquet is compressed already: stored as it is, it costs no time and no size
+            info.compress_type = zipfile.ZIP_STORED if member.endswith(".parquet") else zipfile.ZIP_DEFLATED
             data = sums.encode() if member == "SHA256SUMS" else (package / member).read_bytes()
             archive.writestr(info, data)
 
