@@ -68,3 +68,13 @@ def test_progress_bar_shows_on_a_terminal_only(monkeypatch):
     monkeypatch.delenv("CI")
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
     assert _progress(10).disable is True
+
+
+def test_cli_builds_with_the_dask_engine(tmp_path):
+    from conftest import run_cli
+
+    root = make_repo(tmp_path / "cli")
+    result = run_cli(root, "build", "--engine", "dask", "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    assert "extracting" not in result.stderr  # no progress bar when stderr is not a terminal
+    assert run_cli(root, "validate").returncode == 0
