@@ -31,6 +31,7 @@ from .models import ActorType, Article, MentionKind, Method, Quote, QuoteKind
 
 OPENERS = {"“": "”", '"': '"', "‘": "’", "'": "'"}
 DOUBLE_OPENERS = {"“", '"'}
+_QUOTE_MARK = re.compile("[" + re.escape("".join(sorted(set(OPENERS) | set(OPENERS.values())))) + "]")
 
 CUES = {
     "said": "say", "says": "say", "saying": "say", "say": "say",
@@ -91,11 +92,10 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     spans: list[QuoteSpan] = []
     for para in re.finditer(r"[^\n]+", text):
         p_start, p_end = para.span()
-        i = p_start
         opener: str | None = None
         open_at = 0
-        while i < p_end:
-            ch = text[i]
+        for mark in _QUOTE_MARK.finditer(text, p_start, p_end):  # only quotation marks act below
+            i, ch = mark.start(), mark.group()
             if opener is None:
                 if ch in OPENERS and _can_open(text, i):
                     opener, open_at = ch, i
@@ -107,7 +107,6 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
                 # a second opening mark before any closing one: the first quotation never closed
                 spans.append(_unclosed(text, open_at, i))
                 open_at = i
-            i += 1
         if opener is not None:
             spans.append(_unclosed(text, open_at, p_end))
     return [s for s in spans if s.end > s.start]
