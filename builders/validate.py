@@ -71,9 +71,7 @@ def _report(path: str, rows: list[int], field: str | None, message) -> list[Prob
 # --- layer 1: descriptor ------------------------------------------------------------------------
 
 
-def descriptor_problems(root: Path) -> tuple[dict | None, list[Problem]]:
-    from frictionless import Package
-
+def read_descriptor(root: Path) -> tuple[dict | None, list[Problem]]:
     path = root / DESCRIPTOR
     if not path.is_file():
         return None, [Problem(DESCRIPTOR, None, None, "missing — run python -m builders build")]
@@ -81,6 +79,15 @@ def descriptor_problems(root: Path) -> tuple[dict | None, list[Problem]]:
         package = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return None, [Problem(DESCRIPTOR, None, None, f"not valid JSON: {exc} — run python -m builders build")]
+    if not isinstance(package, dict):
+        return None, [Problem(DESCRIPTOR, None, None, "not a JSON object — run python -m builders build")]
+    return package, []
+
+
+def descriptor_problems(package: dict) -> list[Problem]:
+    """frictionless's profile check of the descriptor, and its resources against the models."""
+    from frictionless import Package
+
     problems = [Problem(DESCRIPTOR, None, None, f"{e.type}: {e.message}") for e in Package.validate_descriptor(package).errors]
     resources = {r.get("name"): r for r in package.get("resources", []) if isinstance(r, dict)}
     for model in RESOURCES:
@@ -89,7 +96,7 @@ def descriptor_problems(root: Path) -> tuple[dict | None, list[Problem]]:
             problems.append(Problem(DESCRIPTOR, None, None, f"resource {model.resource_name!r} is missing — run python -m builders build"))
         elif resource.get("path") != _csv_path(model) or resource.get("schema") != table_schema(model):
             problems.append(Problem(DESCRIPTOR, None, None, f"resource {model.resource_name!r}: path or schema differs from the models' — run python -m builders build"))
-    return package, problems
+    return problems
 
 
 # --- layer 2: rows --------------------------------------------------------------------------------
@@ -442,10 +449,12 @@ def validate_package(root: Path, check_freshness: bool = False) -> list[Problem]
     from .build import inputs_digest
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        digest = pool.submit(inputs_digest, root) if check_freshness else None
-        package, problems = descriptor_problems(root)
+        package, problems = read_descriptor(root)
         resources = {r.get("name"): r for r in (package or {}).get("resources", []) if isinstance(r, dict)}
         checked = [pool.submit(_check_resource, root, model, resources.get(model.resource_name) if package else None) for model in RESOURCES]
+        digest = pool.submit(inputs_digest, root) if check_freshness else None
+        if package is not None:  # while the pool reads the files: importing frictionless is mostly Python
+            problems += descriptor_problems(package)
         tables, csv_files = {}, {}
         for model, future in zip(RESOURCES, checked, strict=True):
             cells, data, found = future.result()
