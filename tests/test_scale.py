@@ -4,6 +4,7 @@ Hive-partitioned Parquet dataset in dist/."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -78,3 +79,16 @@ def test_cli_builds_with_the_dask_engine(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "extracting" not in result.stderr  # no progress bar when stderr is not a terminal
     assert run_cli(root, "validate").returncode == 0
+
+
+def test_benchmark_corpus_is_varied_and_builds(tmp_path):
+    """The benchmark's synthetic corpus (benchmarks/run.py) stays buildable and is not one text copied."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        import run as benchmark
+    finally:
+        sys.path.pop(0)
+    benchmark.make_corpus(tmp_path, 30)
+    texts = [p.read_bytes() for p in sorted((tmp_path / "seeds" / "articles").glob("*.txt"))]
+    assert len(texts) == len(set(texts)) == 30
+    assert _errors(build(tmp_path, workers=2)) == []
