@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import pyarrow as pa
+
 from . import __version__
 from .actors import (
     ArticleEntities,
@@ -371,6 +373,7 @@ def build_into(root: Path, out: Path, workers: int = 1, use_cache: bool = True, 
     if any(p.severity == "error" for p in problems):
         return problems
     write_package(rows, out, digest)
+    pa.default_memory_pool().release_unused()  # give the writer's Arrow buffers back before validation
     return problems
 
 

@@ -359,7 +359,7 @@ def parquet_problems(root: Path, model: type[Resource], cells: pa.Table | None) 
 # --- layer 3: freshness ---------------------------------------------------------------------------
 
 
-def freshness_problems(root: Path, package: dict, csv_files: dict[str, bytes], articles: pa.Table | None, seeds_digest: str) -> list[Problem]:
+def freshness_problems(root: Path, package: dict, csv_files: dict[str, tuple[int, str]], articles: pa.Table | None, seeds_digest: str) -> list[Problem]:
     """The package was built from the seeds as they are now (`seeds_digest`, see build.inputs_digest),
     and its descriptor and Table Schemas are the ones the builders generate for these rows."""
     problems = []
@@ -371,12 +371,12 @@ def freshness_problems(root: Path, package: dict, csv_files: dict[str, bytes], a
             problems.append(Problem(rel, None, None, STALE))
     recorded = {r.get("name"): r for r in package.get("resources", []) if isinstance(r, dict)}
     for model in RESOURCES:
-        data, resource = csv_files.get(model.resource_name), recorded.get(model.resource_name, {})
-        if data is not None and resource.get("hash") != file_facts(data)[1]:
+        facts, resource = csv_files.get(model.resource_name), recorded.get(model.resource_name, {})
+        if facts is not None and resource.get("hash") != facts[1]:
             problems.append(Problem(_csv_path(model), None, None, STALE))  # edited after the build
     if articles is not None and len(csv_files) == len(RESOURCES):
         sources = sources_of(articles.column("publisher").to_pylist() + articles.column("original_publisher").to_pylist())
-        expected = descriptor({name: file_facts(data) for name, data in csv_files.items()}, sources, package.get("x-inputs-sha256"))
+        expected = descriptor(csv_files, sources, package.get("x-inputs-sha256"))
 
         def without_file_facts(d: dict) -> dict:  # bytes and hash are compared above, per file
             return {**d, "resources": [{k: v for k, v in r.items() if k not in ("bytes", "hash")} for r in d.get("resources", []) if isinstance(r, dict)]}
@@ -421,14 +421,14 @@ def rebuild_problems(root: Path, workers: int = 1) -> list[Problem]:
 # --- entry points ---------------------------------------------------------------------------------
 
 
-def _check_resource(root: Path, model: type[Resource], resource: dict | None) -> tuple[pa.Table | None, bytes | None, list[Problem]]:
+def _check_resource(root: Path, model: type[Resource], resource: dict | None) -> tuple[pa.Table | None, tuple[int, str] | None, list[Problem]]:
     """Everything about one resource that needs no other resource: file, cells, Parquet edition."""
     cells, data, problems = read_cells(root, model, resource)
     found = cell_problems(model, cells) if cells is not None else []
     parquet = parquet_problems(root, model, cells if cells is not None and not found else None)
     if cells is not None:  # keep only what the cross-resource checks read: memory stays low
         cells = cells.select([c.name for c in columns(model) if c.name in _cross_columns(model)])
-    return cells, data, problems + found + parquet
+    return cells, file_facts(data) if data is not None else None, problems + found + parquet
 
 
 def _cross_columns(model: type[Resource]) -> set[str]:
@@ -460,7 +460,7 @@ def validate_package(root: Path, check_freshness: bool = False) -> list[Problem]
             cells, data, found = future.result()
             problems += found
             if data is not None:
-                csv_files[model.resource_name] = data
+                csv_files[model.resource_name] = data  # (size, sha256): the bytes are not kept
             if cells is not None:
                 tables[model.resource_name] = cells
         keys, spans = pool.submit(key_problems, tables), pool.submit(span_problems, tables)
