@@ -65,6 +65,16 @@ def main(argv: list[str] | None = None) -> int:
         from .build import build
         from .release import release
 
+        if args.scheduler and args.engine != "dask":
+            parser.error("--scheduler needs --engine dask")
+        if args.engine == "dask":
+            try:
+                import dask.bag  # noqa: F401
+                import distributed  # noqa: F401
+            except ImportError:
+                print('--engine dask needs Dask: pip install -e ".[dask]"', file=sys.stderr)
+                return 2
+
         problems = build(root, max(1, args.workers), not args.no_cache, args.engine, args.scheduler)
         if not any(p.severity == "error" for p in problems):
             release(root)

@@ -92,3 +92,11 @@ def test_benchmark_corpus_is_varied_and_builds(tmp_path):
     texts = [p.read_bytes() for p in sorted((tmp_path / "seeds" / "articles").glob("*.txt"))]
     assert len(texts) == len(set(texts)) == 30
     assert _errors(build(tmp_path, workers=2)) == []
+
+
+def test_scheduler_without_the_dask_engine_is_refused(tmp_path):
+    from conftest import run_cli
+
+    result = run_cli(make_repo(tmp_path / "repo"), "build", "--scheduler", "tcp://127.0.0.1:8786")
+    assert result.returncode == 2
+    assert "--scheduler needs --engine dask" in result.stderr
