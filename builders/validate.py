@@ -12,8 +12,9 @@ Layers (the docs' "what checks what" table follows this list):
    `rebuild=True`, a full build in a temporary directory must also equal the package byte for byte
    (this also catches a changed builder and a hand-edited card).
 
-frictionless's own row-by-row validation (`frictionless validate datapackage.json`) finds no more
-than layer 2 (tested on damaged packages) and takes 10-30x longer at scale; it is not run here.
+frictionless's own row-by-row validation (`frictionless validate datapackage.json`) is not run
+here: in the 11 damage cases of tests/test_validation_layers.py it finds nothing that layer 2 misses,
+and on the 10,000-article benchmark package it takes 13.3 s against 2.0 s for this whole module.
 """
 
 from __future__ import annotations
