@@ -119,39 +119,39 @@ def read_cells(root: Path, model: type[Resource], resource: dict | None = None) 
         if resource.get("hash") != digest:
             problems.append(Problem(path, None, None, f"hash-count: the file's hash is {digest}, the descriptor says {resource.get('hash')}"))
     names = [c.name for c in columns(model)]
-    bad_rows = []
-
-    def invalid_row(row) -> str:
-        bad_rows.append(row)
-        return "skip"
-
     try:
         table = pacsv.read_csv(
             pa.py_buffer(data),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=invalid_row),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False,
             ),
         )
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        return None, data, [*problems, Problem(path, None, None, f"cannot parse as CSV: {exc} — run python -m builders build")]
+    except pa.ArrowInvalid as exc:  # rare: read row by row to say which rows are wrong, and how
+        table, shape = _read_rows_exactly(data, names, path)
+        return table, data, problems + (shape or [Problem(path, None, None, f"cannot parse as CSV: {exc} — run python -m builders build")])
     if table.column_names != names:
         return None, data, [*problems, Problem(path, 1, None, f"incorrect-label: header is {table.column_names}, expected {names} — run python -m builders build")]
-    if bad_rows:  # rare: re-read row by row so that every row keeps its true number
-        table, shape = _read_rows_exactly(data, names, path)
-        problems += shape
     return table, data, problems
 
 
-def _read_rows_exactly(data: bytes, names: list[str], path: str) -> tuple[pa.Table, list[Problem]]:
-    """A CSV with rows of the wrong length: each row padded or cut to the header, its problem named."""
+def _read_rows_exactly(data: bytes, names: list[str], path: str) -> tuple[pa.Table | None, list[Problem]]:
+    """A CSV that Arrow refused: bytes that are not UTF-8, a wrong header, or rows of the wrong
+    length (each padded or cut to the header, with its problem named at its row)."""
     import csv
     import io
 
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        line = data[: bad.start].count(b"\n") + 1
+        return None, [Problem(path, None, None, f"not UTF-8: byte {bad.start} (line {line} of the file) is {data[bad.start:bad.start + 1]!r} — run python -m builders build")]
     csv.field_size_limit(2**31 - 1)
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))[1:]
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows or rows[0] != names:
+        return None, [Problem(path, 1, None, f"incorrect-label: header is {rows[0] if rows else []}, expected {names} — run python -m builders build")]
     problems, cells = [], []
-    for number, row in enumerate(rows, start=2):
+    for number, row in enumerate(rows[1:], start=2):
         if not any(row):
             problems.append(Problem(path, number, None, "blank-row: the row is empty — run python -m builders build"))
         elif len(row) < len(names):

@@ -79,3 +79,14 @@ def test_every_frictionless_finding_is_found(case, built_repo, tmp_path):
 def test_a_clean_package_has_no_findings_in_either(built_repo):
     assert _frictionless_findings(built_repo) == set()
     assert validate_package(built_repo) == []
+
+
+def test_broken_files_get_one_line_each_and_no_traceback(built_repo, tmp_path):
+    package = tmp_path / "package"
+    shutil.copytree(built_repo / "datapackage", package / "datapackage")
+    shutil.copy(built_repo / "datapackage.json", package / "datapackage.json")
+    _damage(package, "actors", b'"Aleksandar Pavi\xc4\x87"', b'"Aleksandar Pavi\xff"')
+    (package / "datapackage" / "csv" / "quotes.csv").unlink()
+    messages = [str(p) for p in validate_package(package)]
+    assert any(m.startswith("datapackage/csv/actors.csv: not UTF-8: byte ") and "(line 2 of the file)" in m for m in messages), messages
+    assert any(m.startswith("datapackage/csv/quotes.csv: cannot read:") for m in messages), messages
