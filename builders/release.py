@@ -161,16 +161,22 @@ def _zip_members(package: Path) -> list[str]:
 
 
 def write_bundle(package: Path, bundle: Path) -> None:
-    """The zip: descriptor, both editions, card and pictures, and SHA256SUMS; no timestamps."""
-    members = _zip_members(package)
-    sums = "".join(f"{hashlib.sha256((package / m).read_bytes()).hexdigest()}  {m}\n" for m in members)
+    """The zip: descriptor, both editions, card and pictures, then SHA256SUMS of them (the last
+    member, so each file is read once: hashed as it is written); no timestamps."""
+    sums = []
     with zipfile.ZipFile(bundle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for member in [*members, "SHA256SUMS"]:
-            info = zipfile.ZipInfo(member, date_time=_FIXED_ZIP_TIME)
+        for member in _zip_members(package):
+            data = (package / member).read_bytes()
+            sums.append(f"{hashlib.sha256(data).hexdigest()}  {member}\n")
             # Parquet is compressed already: stored as it is, it costs no time and no size
-            info.compress_type = zipfile.ZIP_STORED if member.endswith(".parquet") else zipfile.ZIP_DEFLATED
-            data = sums.encode() if member == "SHA256SUMS" else (package / member).read_bytes()
-            archive.writestr(info, data)
+            _write_member(archive, member, data, zipfile.ZIP_STORED if member.endswith(".parquet") else zipfile.ZIP_DEFLATED)
+        _write_member(archive, "SHA256SUMS", "".join(sums).encode(), zipfile.ZIP_DEFLATED)
+
+
+def _write_member(archive: zipfile.ZipFile, member: str, data: bytes, compression: int) -> None:
+    info = zipfile.ZipInfo(member, date_time=_FIXED_ZIP_TIME)
+    info.compress_type = compression
+    archive.writestr(info, data)
 
 
 def release(package: Path, out: Path | None = None) -> list[Path]:

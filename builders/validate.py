@@ -19,7 +19,6 @@ and on the 10,000-article benchmark package it takes 13.3 s against 2.0 s for th
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -103,19 +102,20 @@ def descriptor_problems(package: dict) -> list[Problem]:
 # --- layer 2: rows --------------------------------------------------------------------------------
 
 
-def read_cells(root: Path, model: type[Resource], resource: dict | None = None) -> tuple[pa.Table | None, bytes | None, list[Problem]]:
-    """The CSV edition of a resource as a table of cell texts, its bytes, and problems with the file
-    itself (bytes, hash, header, cell counts). Every cell is read as text: types are checked after."""
+def read_cells(root: Path, model: type[Resource], resource: dict | None = None) -> tuple[pa.Table | None, tuple[int, str] | None, list[Problem]]:
+    """The CSV edition of a resource as a table of cell texts, the file's size and hash (hashed
+    once, here), and problems with the file itself (bytes, hash, header, cell counts). Every cell
+    is read as text: types are checked after."""
     path = _csv_path(model)
     try:
         data = (root / path).read_bytes()
     except OSError as exc:
         return None, None, [Problem(path, None, None, f"cannot read: {exc} — run python -m builders build")]
+    facts = size, digest = file_facts(data)
     problems = []
     if resource is not None:
-        if resource.get("bytes") != len(data):
-            problems.append(Problem(path, None, None, f"byte-count: the file has {len(data)} bytes, the descriptor says {resource.get('bytes')}"))
-        digest = "sha256:" + hashlib.sha256(data).hexdigest()
+        if resource.get("bytes") != size:
+            problems.append(Problem(path, None, None, f"byte-count: the file has {size} bytes, the descriptor says {resource.get('bytes')}"))
         if resource.get("hash") != digest:
             problems.append(Problem(path, None, None, f"hash-count: the file's hash is {digest}, the descriptor says {resource.get('hash')}"))
     names = [c.name for c in columns(model)]
@@ -129,10 +129,10 @@ def read_cells(root: Path, model: type[Resource], resource: dict | None = None) 
         )
     except pa.ArrowInvalid as exc:  # rare: read row by row to say which rows are wrong, and how
         table, shape = _read_rows_exactly(data, names, path)
-        return table, data, problems + (shape or [Problem(path, None, None, f"cannot parse as CSV: {exc} — run python -m builders build")])
+        return table, facts, problems + (shape or [Problem(path, None, None, f"cannot parse as CSV: {exc} — run python -m builders build")])
     if table.column_names != names:
-        return None, data, [*problems, Problem(path, 1, None, f"incorrect-label: header is {table.column_names}, expected {names} — run python -m builders build")]
-    return table, data, problems
+        return None, facts, [*problems, Problem(path, 1, None, f"incorrect-label: header is {table.column_names}, expected {names} — run python -m builders build")]
+    return table, facts, problems
 
 
 def _read_rows_exactly(data: bytes, names: list[str], path: str) -> tuple[pa.Table | None, list[Problem]]:
@@ -424,12 +424,12 @@ def rebuild_problems(root: Path, workers: int = 1) -> list[Problem]:
 
 def _check_resource(root: Path, model: type[Resource], resource: dict | None) -> tuple[pa.Table | None, tuple[int, str] | None, list[Problem]]:
     """Everything about one resource that needs no other resource: file, cells, Parquet edition."""
-    cells, data, problems = read_cells(root, model, resource)
+    cells, facts, problems = read_cells(root, model, resource)
     found = cell_problems(model, cells) if cells is not None else []
     parquet = parquet_problems(root, model, cells if cells is not None and not found else None)
     if cells is not None:  # keep only what the cross-resource checks read: memory stays low
         cells = cells.select([c.name for c in columns(model) if c.name in _cross_columns(model)])
-    return cells, file_facts(data) if data is not None else None, problems + found + parquet
+    return cells, facts, problems + found + parquet
 
 
 def _cross_columns(model: type[Resource]) -> set[str]:
@@ -458,10 +458,10 @@ def validate_package(root: Path, check_freshness: bool = False) -> list[Problem]
             problems += descriptor_problems(package)
         tables, csv_files = {}, {}
         for model, future in zip(RESOURCES, checked, strict=True):
-            cells, data, found = future.result()
+            cells, facts, found = future.result()
             problems += found
-            if data is not None:
-                csv_files[model.resource_name] = data  # (size, sha256): the bytes are not kept
+            if facts is not None:
+                csv_files[model.resource_name] = facts
             if cells is not None:
                 tables[model.resource_name] = cells
         keys, spans = pool.submit(key_problems, tables), pool.submit(span_problems, tables)
