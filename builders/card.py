@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .models import RESOURCES
-from .tables import data_dictionary_markdown
+from .tables import data_dictionary_markdown, plain
 
 CARD = "datapackage/README.md"
 TIMELINE = "datapackage/timeline.svg"
@@ -44,8 +44,7 @@ def _records(tables: dict[str, pa.Table], name: str, cols: list[str]) -> list:
     if table is None:
         return []
     row = namedtuple(f"{name}_row", cols)
-    plain = [table.column(c).cast(pa.string()) if pa.types.is_dictionary(table.column(c).type) else table.column(c) for c in cols]
-    return [row(*values) for values in zip(*(column.to_pylist() for column in plain), strict=True)]
+    return [row(*values) for values in zip(*(plain(table.column(c)).to_pylist() for c in cols), strict=True)]
 
 
 def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
@@ -75,7 +74,7 @@ def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
         table = tables.get(model.resource_name)
         count = table.num_rows if table is not None else 0
         if "method" in model.model_fields and table is not None:
-            methods = {v["values"]: v["counts"] for v in pc.value_counts(table.column("method").cast(pa.string())).to_pylist()}
+            methods = {v["values"]: v["counts"] for v in pc.value_counts(plain(table.column("method"))).to_pylist()}
             lines.append(f"| `{model.resource_name}` | {count} | {methods.get('curated', 0)} | {methods.get('rule', 0)} |")
         else:
             lines.append(f"| `{model.resource_name}` | {count} | | |")

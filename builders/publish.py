@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .models import RESOURCES, Resource
-from .tables import Column, arrow_schema, columns, table_schema
+from .tables import Column, arrow_schema, columns, enum_array, table_schema, text_cells
 
 PACKAGE_NAME = "serbia-arms-pressure"
 PACKAGE_TITLE = "US pressure on Serbia over Russian and Chinese arms purchases"
@@ -53,9 +53,8 @@ PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=T
 
 
 def _arrow_column(col: Column, field: pa.Field, values: list) -> pa.Array:
-    if col.enum:  # dictionary of every allowed value, in declared order: stable categories for readers
-        indices = pc.index_in(pa.array(values, type=pa.string()), value_set=pa.array(col.enum, type=pa.string())).cast(pa.int32())
-        return pa.DictionaryArray.from_arrays(indices, pa.array(col.enum, type=pa.string()))
+    if col.enum:
+        return enum_array(col, pa.array(values, type=pa.string()))
     return pa.array(values, type=field.type)
 
 
@@ -71,17 +70,7 @@ def arrow_table(model: type[Resource], values: dict[str, list]) -> pa.Table:
 def csv_bytes(model: type[Resource], table: pa.Table) -> bytes:
     """UTF-8 CSV of a typed table: header row, strings quoted, CRLF record ends, null = empty cell,
     arrays as JSON, dates as ISO 8601, booleans as true/false."""
-    cells = []
-    for col in columns(model):
-        column = table.column(col.name)
-        if col.enum:
-            column = column.cast(pa.string())
-        elif col.type == "array":
-            column = pa.array(
-                [None if v is None else json.dumps(v, ensure_ascii=False, separators=(",", ":")) for v in column.to_pylist()],
-                type=pa.string(),
-            )
-        cells.append(column)
+    cells = [text_cells(col, table.column(col.name)) for col in columns(model)]
     buffer = io.BytesIO()
     options = pacsv.WriteOptions(eol="\r\n", quoting_header="none", quoting_style="needed")
     pacsv.write_csv(pa.Table.from_arrays(cells, names=[c.name for c in columns(model)]), buffer, options)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .models import RESOURCES, Resource
 from .publish import CSV_DIR, DESCRIPTOR, PACKAGE_NAME, PARQUET_DIR
-from .tables import columns, model_by_name
+from .tables import columns, model_by_name, text_cells
 from .validate import read_table
 
 DIST = "dist"
@@ -104,14 +104,9 @@ def export_sqlite(package: Path, target: Path) -> None:
             parquet = pq.ParquetFile(package / PARQUET_DIR / f"{model.resource_name}.parquet")
             for batch in parquet.iter_batches(batch_size=20_000):  # bounded memory at any size
                 values = []
-                for col in cols:
-                    column = batch.column(col.name)
-                    if col.enum or col.type == "date":
-                        column = column.cast(pa.string())
-                    cells = column.to_pylist()
-                    if col.type == "array":
-                        cells = [None if v is None else json.dumps(v, ensure_ascii=False) for v in cells]
-                    values.append(cells)
+                for col in cols:  # the CSV edition's cell text, and dates as ISO text
+                    column = text_cells(col, batch.column(col.name))
+                    values.append((column.cast(pa.string()) if col.type == "date" else column).to_pylist())
                 con.executemany(f"INSERT INTO {_quote(model.resource_name)} VALUES ({placeholders})", zip(*values, strict=True))
         con.commit()
     finally:

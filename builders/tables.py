@@ -6,11 +6,13 @@ representation is generated from those columns, so a change to a model changes a
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .models import RESOURCES, Resource
 
@@ -143,6 +145,29 @@ def column_values(model: type[Resource], rows: list[Resource]) -> dict[str, list
             values = [None if v is None else v.value for v in values]
         out[col.name] = values
     return out
+
+
+def enum_array(col: Column, strings: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
+    """Enum values as a dictionary over every allowed value in declared order, so that readers
+    get the same stable categories whichever values occur."""
+    allowed = pa.array(col.enum, type=pa.string())
+    return pa.DictionaryArray.from_arrays(pc.index_in(strings, value_set=allowed).cast(pa.int32()), allowed)
+
+
+def plain(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """A dictionary-encoded (enum) column as plain strings; any other column as it is."""
+    return column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
+
+
+def text_cells(col: Column, column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """A typed column in the CSV edition's cell encoding where it differs from Arrow's own:
+    enums as their strings, arrays as compact JSON text."""
+    if col.type == "array":
+        return pa.array(
+            [None if v is None else json.dumps(v, ensure_ascii=False, separators=(",", ":")) for v in column.to_pylist()],
+            type=pa.string(),
+        )
+    return plain(column)
 
 
 def data_dictionary_markdown() -> str:

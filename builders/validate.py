@@ -43,7 +43,7 @@ from .publish import (
     schema_json,
     sources_of,
 )
-from .tables import Column, arrow_schema, columns, table_schema
+from .tables import Column, arrow_schema, columns, enum_array, plain, table_schema
 
 STALE = "stale: differs from a fresh build of seeds/ — run python -m builders build"
 MAX_PER_CHECK = 20  # problems reported per file and check; the rest are counted in one line
@@ -312,8 +312,7 @@ def typed_table(model: type[Resource], cells: pa.Table) -> pa.Table:
         values = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
         field = schema.field(col.name)
         if col.enum:
-            indices = pc.index_in(values, value_set=pa.array(col.enum)).cast(pa.int32())
-            arrays.append(pa.DictionaryArray.from_arrays(indices, pa.array(col.enum, type=pa.string())))
+            arrays.append(enum_array(col, values))
         elif col.type == "array":
             arrays.append(pa.array([None if v is None else json.loads(v) for v in values.to_pylist()], type=field.type))
         elif col.type == "date":
@@ -324,10 +323,6 @@ def typed_table(model: type[Resource], cells: pa.Table) -> pa.Table:
         else:
             arrays.append(values.cast(field.type))
     return pa.Table.from_arrays(arrays, schema=schema)
-
-
-def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    return column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
 
 
 def parquet_problems(root: Path, model: type[Resource], cells: pa.Table | None) -> list[Problem]:
@@ -346,7 +341,7 @@ def parquet_problems(root: Path, model: type[Resource], cells: pa.Table | None) 
         return [Problem(path, None, None, f"{table.num_rows} rows, but the CSV edition has {expected.num_rows} — run python -m builders build")]
     problems = []
     for col in columns(model):
-        got, want = _plain(table.column(col.name)), _plain(expected.column(col.name))
+        got, want = plain(table.column(col.name)), plain(expected.column(col.name))
         if got.equals(want):
             continue
         if col.type == "array":
