@@ -13,6 +13,7 @@ import shutil
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -122,7 +123,6 @@ class ArticleColumns:
     tables: dict[str, Columns]
     discovered_actors: list[DiscoveredActor]
     discovered_weapons: list[DiscoveredWeapon]
-    warnings: list[Problem]
 
 
 def to_columns(rows: ArticleRows) -> ArticleColumns:
@@ -132,7 +132,7 @@ def to_columns(rows: ArticleRows) -> ArticleColumns:
     }
     return ArticleColumns(
         rows.article.article_id, {model.resource_name: column_values(model, found) for model, found in per_resource.items()},
-        rows.entities.discovered_actors, rows.entities.discovered_weapons, rows.warnings,
+        rows.entities.discovered_actors, rows.entities.discovered_weapons,
     )
 
 
@@ -243,30 +243,33 @@ def _run_partition(jobs: list[Job], reference: Reference) -> list[tuple[ArticleC
     return [_run(job, matcher) for job in jobs]
 
 
+def _on_terminal() -> bool:
+    """Progress is drawn for a person at a terminal, never into CI logs or pipes."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
 def _progress(total: int):
-    """A progress bar (articles done, rate, ETA) on a terminal; nothing in CI logs or pipes."""
+    """A progress bar: articles done, rate, ETA."""
     from tqdm import tqdm
 
-    quiet = not sys.stderr.isatty() or bool(os.environ.get("CI"))
-    return tqdm(total=total, unit="article", desc="extracting", disable=quiet, file=sys.stderr, mininterval=0.5)
+    return tqdm(total=total, unit="article", desc="extracting", disable=not _on_terminal(), file=sys.stderr, mininterval=0.5)
 
 
 def _compute(todo: list[Job], reference: Reference, workers: int, engine: str, scheduler: str | None) -> list:
     """Run `extract` over the jobs: serially, on a local process pool, or on a Dask cluster."""
     if engine == "dask":
         return _compute_on_dask(todo, reference, workers, scheduler)
-    with _progress(len(todo)) as bar:
+    with ExitStack() as stack:
         if workers > 1 and len(todo) > 1:
-            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(reference,)) as pool:
-                computed = []
-                for result in pool.map(_run_in_worker, todo, chunksize=max(1, min(64, len(todo) // (workers * 8)))):
-                    computed.append(result)
-                    bar.update()
-                return computed
-        matcher = Matcher(reference)
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(reference,)))
+            results = pool.map(_run_in_worker, todo, chunksize=max(1, min(64, len(todo) // (workers * 8))))
+        else:
+            matcher = Matcher(reference)
+            results = (_run(job, matcher) for job in todo)
+        bar = stack.enter_context(_progress(len(todo)))
         computed = []
-        for job in todo:
-            computed.append(_run(job, matcher))
+        for result in results:  # in job order, as they arrive
+            computed.append(result)
             bar.update()
         return computed
 
@@ -285,7 +288,7 @@ def _compute_on_dask(todo: list[Job], reference: Reference, workers: int, schedu
             partitions = max(1, min(len(todo), workers * 8))
             bag = db.from_sequence(todo, npartitions=partitions).map_partitions(_run_partition, reference)
             future = client.compute(bag)
-            if sys.stderr.isatty() and not os.environ.get("CI"):
+            if _on_terminal():
                 progress(future)
             return list(future.result())
     finally:

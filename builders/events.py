@@ -120,8 +120,7 @@ def rule_events(article: Article, found: list[Found], spans: list[QuoteSpan], re
     actors = [f for f in found if not f.form.is_weapon]
     weapons = [f for f in found if f.form.is_weapon]
     inside_quotes = [(s.start, s.end) for s in spans]
-    compiled = _compiled_triggers(reference)
-    any_trigger = _any_trigger(reference)
+    compiled, any_trigger = _compiled_triggers(reference)
     drafts: list[EventDraft] = []
     seen: list[tuple] = []
     for s_start, s_end in sentence_bounds(text, spans):
@@ -170,26 +169,19 @@ def rule_events(article: Article, found: list[Found], spans: list[QuoteSpan], re
     return drafts
 
 
-_TRIGGERS: dict[str, list[tuple[EventTypeEntry, re.Pattern]]] = {}
+_TRIGGERS: dict[str, tuple[list[tuple[EventTypeEntry, re.Pattern]], re.Pattern]] = {}
 
 
-def _compiled_triggers(reference: Reference) -> list[tuple[EventTypeEntry, re.Pattern]]:
-    """One alternation per type (the leftmost trigger in a sentence wins), compiled once per codebook."""
+def _compiled_triggers(reference: Reference) -> tuple[list[tuple[EventTypeEntry, re.Pattern]], re.Pattern]:
+    """One alternation per type (the leftmost trigger in a sentence wins), and one of every type's
+    triggers (it matches a sentence iff some type's does); compiled once per codebook."""
     if reference.digest not in _TRIGGERS:
-        _TRIGGERS[reference.digest] = [
+        per_type = [
             (t, re.compile("|".join(f"(?:{p})" for p in t.triggers), re.IGNORECASE)) for t in reference.event_types if t.triggers
         ]
+        any_type = re.compile("|".join(f"(?:{p.pattern})" for _, p in per_type) or r"(?!)", re.IGNORECASE)
+        _TRIGGERS[reference.digest] = (per_type, any_type)
     return _TRIGGERS[reference.digest]
-
-
-_ANY_TRIGGER: dict[str, re.Pattern] = {}
-
-
-def _any_trigger(reference: Reference) -> re.Pattern:
-    """Every type's triggers in one alternation: it matches a sentence iff some type's does."""
-    if reference.digest not in _ANY_TRIGGER:
-        _ANY_TRIGGER[reference.digest] = re.compile("|".join(f"(?:{p.pattern})" for _, p in _compiled_triggers(reference)) or r"(?!)", re.IGNORECASE)
-    return _ANY_TRIGGER[reference.digest]
 
 
 def _speaker_as_source(text: str, actors: list[Found], s_start: int, s_end: int, clause_start: int, trigger_at: int, source, target):
