@@ -37,6 +37,17 @@ LIMITATIONS = """\
 """
 
 
+CARD_TABLES = ("articles", "actors", "events")  # read in full by the card and the pictures
+
+
+def card_input(name: str, table: pa.Table) -> pa.Table:
+    """What the card needs of a table: the whole of CARD_TABLES; of the others, the row count and
+    the `method` column (curated/rule counts)."""
+    if name in CARD_TABLES or "method" not in table.column_names:
+        return table
+    return table.select(["method"])
+
+
 def _records(tables: dict[str, pa.Table], name: str, cols: list[str]) -> list:
     """The named columns of a table as rows with attributes (enums as their strings), built column
     by column."""

@@ -19,6 +19,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from . import __version__
+from .card import CARD, card_input, card_markdown, draw_pictures
 from .models import RESOURCES, Resource
 from .tables import Column, arrow_schema, columns, enum_array, table_schema, text_cells
 
@@ -130,9 +131,6 @@ def descriptor(csv_files: dict[str, tuple[int, str]], sources: list[str], inputs
     }
 
 
-CARD_INPUTS = ("articles", "actors", "events")  # the tables the card and pictures read beyond row counts
-
-
 def write_package(tables: dict[str, dict[str, list]], out: Path, inputs_sha256: str | None = None) -> None:
     """Write every file of the package under `out` (a fresh directory) from each resource's columns
     (consumed: `tables` is empty afterwards)."""
@@ -152,16 +150,11 @@ def write_package(tables: dict[str, dict[str, list]], out: Path, inputs_sha256: 
             table = arrow_table(model, tables.pop(model.resource_name, None) or {c.name: [] for c in columns(model)})
             written[model.resource_name] = pool.submit(write_files, model, table)
             (out / SCHEMA_DIR / f"{model.resource_name}.json").write_text(schema_json(model), encoding="utf-8")
-            if model.resource_name in CARD_INPUTS or "method" not in table.column_names:
-                kept[model.resource_name] = table
-            else:  # the card only counts these rows by method
-                kept[model.resource_name] = table.select(["method"])
+            kept[model.resource_name] = card_input(model.resource_name, table)  # not whole tables: peak memory
         csv_files = {name: future.result() for name, future in written.items()}
     articles = kept["articles"]
     package = descriptor(csv_files, sources_of(articles.column("publisher").to_pylist() + articles.column("original_publisher").to_pylist()), inputs_sha256)
     (out / DESCRIPTOR).write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    from .card import CARD, card_markdown, draw_pictures
-
     (out / CARD).write_text(card_markdown(kept, package), encoding="utf-8")
     draw_pictures(kept, out)
 
