@@ -45,7 +45,7 @@ from .models import (
 from .problems import InputError, Problem
 from .publish import PUBLISHED_PATHS, update_readme, write_package
 from .quotes import find_quote_spans, find_quotes
-from .reference import Reference, load_reference
+from .reference import REFERENCE_FILES, Reference, load_reference
 from .tables import column_values, columns
 
 ARTICLES_DIR = "seeds/articles"
@@ -209,6 +209,8 @@ class Job:
     raw: bytes
     rel: str
     curation_raw: bytes | None
+    raw_sha: str  # sha256 of `raw`, hashed once: cache key and inputs digest
+    curation_sha: str | None
 
 
 def _run(job: Job, matcher: Matcher) -> tuple[ArticleColumns | None, list[Problem]]:
@@ -232,8 +234,7 @@ def _run_in_worker(job: Job) -> tuple[ArticleColumns | None, list[Problem]]:
 
 
 def _cache_key(job: Job, reference: Reference) -> str:
-    parts = [hashlib.sha256(job.raw).hexdigest(), hashlib.sha256(job.curation_raw or b"-").hexdigest(),
-             job.article_id, reference.digest, code_fingerprint()]
+    parts = [job.raw_sha, job.curation_sha or "-", job.article_id, reference.digest, code_fingerprint()]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
@@ -323,11 +324,13 @@ def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int 
     return results
 
 
-def build_rows(root: Path, workers: int = 1, use_cache: bool = True, engine: str = "local", scheduler: str | None = None) -> tuple[dict[str, Columns], list[Problem]]:
-    """Run every stage over the seeds. Problems are collected, not raised, so all are reported."""
+def build_rows(root: Path, workers: int = 1, use_cache: bool = True, engine: str = "local", scheduler: str | None = None) -> tuple[dict[str, Columns], str, list[Problem]]:
+    """Run every stage over the seeds: the tables, the digest of the inputs they were made from
+    (each file read and hashed once), and problems (collected, not raised, so all are reported)."""
     files, problems = article_files(root)
     reference, reference_problems = load_reference(root)
     problems += reference_problems
+    hashes = dict(reference.file_hashes)
     jobs = []
     for path in files:
         rel = f"{ARTICLES_DIR}/{path.name}"
@@ -335,7 +338,12 @@ def build_rows(root: Path, workers: int = 1, use_cache: bool = True, engine: str
         if size > MAX_ARTICLE_BYTES:  # refused unread: memory stays bounded whatever is sent
             problems.append(Problem(rel, None, None, too_large(size)))
             continue
-        jobs.append(Job(path.stem, path.read_bytes(), rel, read_curation(root, path.stem)))
+        raw, curation_raw = path.read_bytes(), read_curation(root, path.stem)
+        job = Job(path.stem, raw, rel, curation_raw, _sha(raw), _sha(curation_raw) if curation_raw is not None else None)
+        hashes[rel] = job.raw_sha
+        if job.curation_sha:
+            hashes[f"{CURATION_DIR}/{path.stem}.yaml"] = job.curation_sha
+        jobs.append(job)
     extracted = []
     for rows, found in extract_all(jobs, reference, root, workers, use_cache, engine, scheduler):
         problems.extend(found)
@@ -348,31 +356,36 @@ def build_rows(root: Path, workers: int = 1, use_cache: bool = True, engine: str
                                     f"no article {orphan.stem!r} in {ARTICLES_DIR} — rename the file to <article_id>.yaml or remove it"))
     if not files:
         problems.append(Problem(ARTICLES_DIR, None, None, "no articles found — add seeds/articles/<article_id>.txt"))
-    return assemble(extracted, reference), problems
+    return assemble(extracted, reference), digest_of(hashes), problems
 
 
-INPUT_GLOBS = ("seeds/articles/*.txt", "seeds/curation/*.yaml", "seeds/reference/*.yaml")
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def digest_of(hashes: dict[str, str]) -> str:
+    """sha256 over the path and content hash of each input file, in path order."""
+    return _sha("".join(f"{rel}\0{hashes[rel]}\n" for rel in sorted(hashes)).encode())
 
 
 def inputs_digest(root: Path) -> str:
-    """sha256 over the path and content hash of every input file: the package records it, and
-    validate recomputes it to tell whether seeds/ changed since the build."""
-    digest = hashlib.sha256()
-    for pattern in INPUT_GLOBS:
-        folder = pattern.rsplit("/", 1)[0]
-        for path in sorted(root.glob(pattern), key=lambda p: p.name):
+    """The digest of the inputs a successful build reads (articles, their curation files, the
+    reference files), recomputed from disk: validate compares it with the package's record."""
+    paths = [*root.glob(f"{ARTICLES_DIR}/*.txt"), *root.glob(f"{CURATION_DIR}/*.yaml"), *(root / rel for rel in REFERENCE_FILES)]
+    hashes = {}
+    for path in paths:
+        if path.is_file():
             content = hashlib.sha256()
-            with open(path, "rb") as handle:
+            with open(path, "rb") as handle:  # streamed: an oversized article is hashed, not loaded
                 for block in iter(lambda h=handle: h.read(1 << 22), b""):
                     content.update(block)
-            digest.update(f"{folder}/{path.name}\0{content.hexdigest()}\n".encode())
-    return digest.hexdigest()
+            hashes[path.relative_to(root).as_posix()] = content.hexdigest()
+    return digest_of(hashes)
 
 
 def build_into(root: Path, out: Path, workers: int = 1, use_cache: bool = True, engine: str = "local", scheduler: str | None = None) -> list[Problem]:
     """Build the package from `root`'s seeds into the empty directory `out`."""
-    digest = inputs_digest(root)  # before reading: an input edited during the build then reads as stale
-    rows, problems = build_rows(root, workers, use_cache, engine, scheduler)
+    rows, digest, problems = build_rows(root, workers, use_cache, engine, scheduler)
     if any(p.severity == "error" for p in problems):
         return problems
     write_package(rows, out, digest)

@@ -111,7 +111,8 @@ class Reference:
     weapons: tuple[WeaponEntry, ...]
     not_actors: tuple[str, ...]
     event_types: tuple[EventTypeEntry, ...]
-    digest: str  # sha256 over both files: part of the cache key of every article's rows
+    digest: str  # sha256 over the four files: part of the cache key of every article's rows
+    file_hashes: dict[str, str]  # path -> sha256 of each file as read (for the package's inputs digest)
 
     def actor(self, actor_id: str) -> ActorEntry | None:
         return next((a for a in self.actors if a.id == actor_id), None)
@@ -201,6 +202,9 @@ def _weapon_forms(entry: WeaponEntry) -> set[str]:
     return {entry.designation, *entry.aliases}
 
 
+REFERENCE_FILES = (ACTORS_FILE, WEAPONS_FILE, NOT_ACTORS_FILE, EVENT_TYPES_FILE)
+
+
 def load_reference(root: Path) -> tuple[Reference, list[Problem]]:
     actors, problems, raw_actors = _load_entries(root, ACTORS_FILE, ActorEntry)
     weapons, weapon_problems, raw_weapons = _load_entries(root, WEAPONS_FILE, WeaponEntry)
@@ -210,6 +214,8 @@ def load_reference(root: Path) -> tuple[Reference, list[Problem]]:
     problems += _duplicate_problems(EVENT_TYPES_FILE, event_types, lambda entry: set())
     problems += _duplicate_problems(ACTORS_FILE, actors, _actor_forms)
     problems += _duplicate_problems(WEAPONS_FILE, weapons, _weapon_forms)
-    digest = hashlib.sha256(b"".join(hashlib.sha256(raw).digest() for raw in (raw_actors, raw_weapons, raw_not_actors, raw_event_types))).hexdigest()
+    raws = {ACTORS_FILE: raw_actors, WEAPONS_FILE: raw_weapons, NOT_ACTORS_FILE: raw_not_actors, EVENT_TYPES_FILE: raw_event_types}
+    file_hashes = {rel: hashlib.sha256(raw).hexdigest() for rel, raw in raws.items() if (root / rel).is_file()}
+    digest = hashlib.sha256(b"".join(hashlib.sha256(raw).digest() for raw in raws.values())).hexdigest()
     phrases = tuple(sorted({entry.phrase for entry in not_actors}))
-    return Reference(tuple(actors), tuple(weapons), phrases, tuple(event_types), digest), problems
+    return Reference(tuple(actors), tuple(weapons), phrases, tuple(event_types), digest, file_hashes), problems
