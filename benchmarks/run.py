@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from builders.ingest import ingest  # noqa: E402
+from builders.extract.ingest import ingest  # noqa: E402
 
 FIRST = "Ana Milan Jelena Marko Petar Ivana Dragan Sofia Nikola Elena Thomas Sarah David Maria Luka".split()
 LAST = "Petrović Jović Ilić Kostić Marić Novak Horvat Smith Becker Rossi Dubois Kovač Lukić Savić Popov".split()

@@ -1,3 +1,14 @@
-"""Builders of the Serbia arms-pressure dataset package: seeds in, validated Frictionless package out."""
+"""Builders of the Serbia arms-pressure dataset package: seeds in, validated Frictionless package out.
 
-__version__ = "0.1.0"
+The pipeline, one folder or module per stage, imports flowing downwards only (declared for
+import-linter in pyproject.toml; ARCHITECTURE.md draws it):
+cli → pipeline → publish | validate | engine → assemble → extract → inputs → schema → problems.
+"""
+
+
+def __getattr__(name: str):
+    if name == "__version__":  # read on demand: importing a stage does not import the schema
+        from .schema.dataset import dataset_version
+
+        return dataset_version()
+    raise AttributeError(name)

@@ -1,4 +1,8 @@
-"""Command line: `python -m builders build` and `python -m builders validate`."""
+"""Command line: `python -m builders build|validate|release|diff`.
+
+The only module that knows about terminals: argv, exit codes, progress bars and the wording of
+what is printed. Everything else returns values and problems.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,29 @@ import json
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from .problems import Problem
+
+
+def _on_terminal() -> bool:
+    """Progress is drawn for a person at a terminal, never into CI logs or pipes."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@contextmanager
+def _progress_bar(description: str):
+    """A progress callback for the engine: articles done, rate, ETA (nothing when not on a terminal)."""
+    from tqdm import tqdm
+
+    with tqdm(unit="article", desc=description, disable=not _on_terminal(), file=sys.stderr, mininterval=0.5) as bar:
+        def advance(done: int, total: int) -> None:
+            if bar.total != total:
+                bar.total = total
+            bar.update(done)
+
+        yield advance
 
 
 def _report(problems: list[Problem], as_json: bool, ok_message: str) -> int:
@@ -48,22 +72,21 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     started = time.perf_counter()
     if args.command == "diff":
-        from .release import diff
+        from .pipeline import diff
 
         print("| resource | added | removed | changed |\n|---|---|---|---|")
         for resource, added, removed, changed in diff(args.old.resolve(), args.new.resolve()):
             print(f"| {resource} | {added} | {removed} | {changed} |")
         return 0
     if args.command == "release":
-        from .release import release
+        from .pipeline import release
 
         for path in release(root):
             size = f"{path.stat().st_size:,} bytes" if path.is_file() else f"{sum(1 for p in path.rglob('*.parquet'))} Parquet files"
             print(f"{path.relative_to(root)}  {size}")
         return 0
     if args.command == "build":
-        from .build import build
-        from .release import release
+        from .pipeline import build, release
 
         if args.scheduler and args.engine != "dask":
             parser.error("--scheduler needs --engine dask")
@@ -75,13 +98,14 @@ def main(argv: list[str] | None = None) -> int:
                 print('--engine dask needs Dask: pip install -e ".[dask]"', file=sys.stderr)
                 return 2
 
-        problems = build(root, max(1, args.workers), not args.no_cache, args.engine, args.scheduler)
+        with _progress_bar("extracting") as progress:
+            problems = build(root, max(1, args.workers), not args.no_cache, args.engine, args.scheduler, progress)
         if not any(p.severity == "error" for p in problems):
             release(root)
         message = f"built and published the package, and wrote dist/, in {time.perf_counter() - started:.2f} s"
     else:
-        from .validate import validate
+        from .pipeline import check
 
-        problems = validate(root, max(1, args.workers), args.rebuild)
+        problems = check(root, max(1, args.workers), args.rebuild)
         message = f"valid ({time.perf_counter() - started:.2f} s)"
     return _report(problems, args.json, message)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from builders.build import build
+from builders.pipeline import build
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

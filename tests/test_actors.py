@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, REPO
 
-from builders.actors import Matcher, find_entities
-from builders.ingest import ingest
-from builders.models import Article
-from builders.reference import load_reference
+from builders.extract.entities import Matcher, find_entities
+from builders.extract.ingest import ingest
+from builders.schema.models import Article
+from builders.inputs.reference import load_reference
 
 REFERENCE, REFERENCE_PROBLEMS = load_reference(REPO)
 MATCHER = Matcher(REFERENCE)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from builders.dates import find_dates, resolve_date
+from builders.extract.dates import find_dates, resolve_date
 
 D = dt.date
 FRI = D(2020, 2, 28)  # a Friday: publication date of seed 000

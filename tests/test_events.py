@@ -8,10 +8,11 @@ import shutil
 import pytest
 from conftest import REPO, run_cli, snapshot
 
-from builders.actors import Matcher
-from builders.build import build, extract
-from builders.curation import read_curation
-from builders.reference import load_reference
+from builders.extract.entities import Matcher
+from builders.pipeline import build
+from builders.extract.article import extract
+from builders.inputs.curation import read_curation
+from builders.inputs.reference import load_reference
 
 REFERENCE = load_reference(REPO)[0]
 MATCHER = Matcher(REFERENCE)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from builders.ingest import ingest
+from builders.extract.ingest import ingest
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds" / "articles"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from builders.dates import parse_absolute_date, split_trailing_date
-from builders.ingest import detect_language, ingest, strip_markup
+from builders.extract.dates import parse_absolute_date, split_trailing_date
+from builders.extract.ingest import detect_language, ingest, strip_markup
 from builders.problems import InputError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "articles"

@@ -13,9 +13,9 @@ import polars as pl
 import pyarrow.parquet as pq
 from conftest import FIXTURES, REPO, make_repo, run_cli, snapshot
 
-from builders.build import build
-from builders.models import RESOURCES
-from builders.validate import validate
+from builders.pipeline import build
+from builders.schema.models import RESOURCES
+from builders.pipeline import check as validate
 
 
 def test_committed_package_is_valid_and_fresh():
@@ -204,7 +204,7 @@ def test_ids_differing_only_in_case_are_refused(fresh_repo):
 def test_span_check_finds_offsets_that_do_not_match_the_text():
     import pyarrow as pa
 
-    from builders.validate import span_problems
+    from builders.validate.spans import span_problems
 
     text = "Matthew Palmer warned Belgrade 😀 “today”."
     tables = {

@@ -8,11 +8,11 @@ from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builders.actors import Matcher
-from builders.build import extract
-from builders.dates import find_dates
+from builders.extract.entities import Matcher
+from builders.extract.article import extract
+from builders.extract.dates import find_dates
 from builders.problems import InputError
-from builders.reference import load_reference
+from builders.inputs.reference import load_reference
 
 MATCHER = Matcher(load_reference(REPO)[0])
 

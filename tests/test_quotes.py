@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from builders.actors import Matcher
-from builders.build import extract
-from builders.reference import load_reference
+from builders.extract.entities import Matcher
+from builders.extract.article import extract
+from builders.inputs.reference import load_reference
 
 MATCHER = Matcher(load_reference(REPO)[0])
 DEV_ARTICLES = REPO.parent / "shared" / "dev-articles"

@@ -6,7 +6,7 @@ import shutil
 
 from conftest import REPO, run_cli, snapshot
 
-from builders.reference import load_reference
+from builders.inputs.reference import load_reference
 
 
 def _repo_with_actors(tmp_path, actors_yaml: str):

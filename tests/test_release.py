@@ -9,8 +9,10 @@ import zipfile
 import duckdb
 from conftest import make_repo, run_cli
 
-from builders.build import build
-from builders.release import diff, release
+from builders.pipeline import build
+from builders.publish.exports import release
+from builders.schema.dataset import dataset_version
+from builders.validate.diff import diff
 
 JOIN = """
     SELECT a.article_id, s.name AS speaker, q.kind
@@ -57,7 +59,7 @@ def test_build_writes_dist(tmp_path):
     root = make_repo(tmp_path / "repo")
     assert run_cli(root, "build").returncode == 0
     assert sorted(p.name for p in (root / "dist").iterdir()) == [
-        "parquet-by-year", "serbia-arms-pressure-0.1.0.zip", "serbia-arms-pressure.duckdb", "serbia-arms-pressure.sqlite",
+        "parquet-by-year", f"serbia-arms-pressure-{dataset_version()}.zip", "serbia-arms-pressure.duckdb", "serbia-arms-pressure.sqlite",
     ]
 
 

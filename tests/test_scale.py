@@ -10,7 +10,8 @@ import duckdb
 import pytest
 from conftest import FIXTURES, make_repo, snapshot
 
-from builders.build import _progress, build
+from builders.cli import _on_terminal
+from builders.pipeline import build
 
 EXTRA = sorted((FIXTURES / "articles").glob("*.txt"))  # more articles than the seeds, in other shapes
 
@@ -42,7 +43,7 @@ def test_dask_build_on_a_scheduler_address_equals_the_serial_build(serial_build,
 
 
 def test_partitioned_parquet_holds_every_row_under_its_publication_year(serial_build):
-    from builders.release import release
+    from builders.publish.exports import release
 
     release(serial_build)
     parquet = serial_build / "datapackage" / "parquet"
@@ -63,12 +64,12 @@ def test_partitioned_parquet_holds_every_row_under_its_publication_year(serial_b
 def test_progress_bar_shows_on_a_terminal_only(monkeypatch):
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
-    assert _progress(10).disable is False
+    assert _on_terminal() is True
     monkeypatch.setenv("CI", "true")
-    assert _progress(10).disable is True
+    assert _on_terminal() is False
     monkeypatch.delenv("CI")
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
-    assert _progress(10).disable is True
+    assert _on_terminal() is False
 
 
 def test_cli_builds_with_the_dask_engine(tmp_path):

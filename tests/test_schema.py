@@ -7,9 +7,11 @@ import json
 import pytest
 from conftest import REPO
 
-from builders.models import RESOURCES, Article, Event
-from builders.publish import README, readme_with_dictionary, schema_json
-from builders.tables import arrow_schema, columns, table_schema
+from builders.schema.models import RESOURCES, Article, Event
+from builders.publish.docs import CITATION, README, citation_with_version, readme_with_dictionary
+from builders.schema.dataset import dataset_version
+from builders.schema.formats import arrow_schema, schema_json, table_schema
+from builders.schema.columns import columns
 
 
 @pytest.mark.parametrize("model", RESOURCES, ids=lambda m: m.resource_name)
@@ -61,3 +63,17 @@ def test_types_constraints_and_keys_come_from_the_model():
     arrow = arrow_schema(Event)
     assert str(arrow.field("modality").type) == "dictionary<values=string, indices=int32, ordered=0>"
     assert str(arrow.field("date_start").type) == "date32[day]"
+
+
+def test_the_version_is_stated_once():
+    """pyproject.toml holds the version; the descriptor and CITATION.cff are made from it."""
+    import tomllib
+
+    version = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert dataset_version() == version
+    citation = (REPO / CITATION).read_text(encoding="utf-8")
+    assert citation == citation_with_version(citation), "CITATION.cff's version is stale: run python -m builders build"
+    assert f"version: {version}" in citation
+    assert json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))["version"] == version
+    sources = [p for p in (REPO / "builders").rglob("*.py") if version in p.read_text(encoding="utf-8")]
+    assert sources == [], f"a version number written in code: {sources}"

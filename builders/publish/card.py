@@ -13,29 +13,14 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .models import RESOURCES
-from .tables import data_dictionary_markdown, plain
+from ..schema.columns import plain
+from ..schema.dataset import LIMITATIONS
+from ..schema.formats import data_dictionary_markdown
+from ..schema.layout import ACTOR_GRAPH, TIMELINE
+from ..schema.models import RESOURCES
 
-CARD = "datapackage/README.md"
-TIMELINE = "datapackage/timeline.svg"
 MAX_LABELLED_EVENTS = 60  # above this the timeline draws one row per event type, without labels
 MAX_GRAPH_ACTORS = 30  # the graph shows the actors involved in the most events
-ACTOR_GRAPH = "datapackage/actor_graph.svg"
-
-LIMITATIONS = """\
-- The corpus is small (the articles in `seeds/articles/`), partisan in places (Global Research
-  reposts, an opinion piece), and in English only. Counts describe these texts, not the world.
-- Rule rows (`method = rule`) are produced by dictionary and pattern rules; on the project's own
-  test passages they reach about 0.9 precision and recall for actors, quotes and events, but they
-  miss actors named without a title, an apposition or an attribution, and code at most one event of
-  a type per sentence. The seed articles' events are curated by hand (`method = curated`).
-- An event's date is the first date expression in its evidence, resolved against the date the text
-  was written; events without one have an unknown date (no fallback to the publication date).
-- Actors are identified by curated aliases; a discovered actor's id is a slug of its name, so a
-  person spelled two ways in two new articles gets two ids until a curator adds an alias.
-- Article texts remain their publishers'; only the annotations are openly licensed.
-"""
-
 
 CARD_TABLES = ("articles", "actors", "events")  # read in full by the card and the pictures
 
@@ -142,6 +127,12 @@ def draw_pictures(tables: dict[str, pa.Table], out: Path) -> None:
     plt.rcParams["svg.fonttype"] = "none"
     names = {a.actor_id: a.name for a in _records(tables, "actors", ["actor_id", "name"])}
     all_events = _records(tables, "events", ["event_id", "event_type", "source_actor_id", "target_actor_id", "modality", "date_start", "date_end", "date_precision"])
+    _draw_timeline(plt, matplotlib, names, all_events, out)
+    _draw_actor_graph(plt, names, all_events, out)
+
+
+def _draw_timeline(plt, matplotlib, names: dict, all_events: list, out: Path) -> None:
+    """Each dated event's interval as a labelled bar; above MAX_LABELLED_EVENTS, monthly dots per type."""
     events = [e for e in all_events if e.date_start is not None]
     events.sort(key=lambda e: (e.date_start, e.event_type, e.event_id))
     types = sorted({e.event_type for e in events})
@@ -178,6 +169,9 @@ def draw_pictures(tables: dict[str, pa.Table], out: Path) -> None:
     fig.savefig(out / TIMELINE, format="svg", metadata={"Date": None})
     plt.close(fig)
 
+
+def _draw_actor_graph(plt, names: dict, all_events: list, out: Path) -> None:
+    """Who acts on whom: the most involved actor in the middle, the others on a ring."""
     pairs = Counter((e.source_actor_id, e.target_actor_id) for e in all_events if e.source_actor_id and e.target_actor_id)
     involvement = Counter(a for pair, n in pairs.items() for a in pair for _ in range(n))
     shown = {a for a, _ in sorted(involvement.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_GRAPH_ACTORS]}

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .models import ID_PATTERN, DatePrecision, Modality
-from .problems import Problem
+from ..problems import Problem
+from ..schema.models import ID_PATTERN, DatePrecision, Modality
+from . import yamlfile
 
 CURATION_DIR = "seeds/curation"
 
@@ -60,43 +60,22 @@ def parse_curation(rel: str, raw: bytes | None) -> tuple[CurationFile | None, di
     """A curation file (None when there is none), the line of each event, and its problems."""
     if raw is None:
         return None, {}, []
-    try:
-        text = raw.decode("utf-8-sig")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except UnicodeDecodeError as exc:
-        return None, {}, [Problem(rel, None, None, f"not UTF-8 ({exc.reason}) — re-save the file as UTF-8")]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return None, {}, [Problem(rel, mark.line + 1 if mark else None, None, f"bad YAML: {getattr(exc, 'problem', exc)} — fix the syntax")]
+    data, node, problems = yamlfile.parse(rel, raw)
+    if problems:
+        return None, {}, problems
     if data is None:
         return CurationFile(), {}, []
     if not isinstance(data, dict):
         return None, {}, [Problem(rel, 1, None, "must be a mapping with the keys 'complete' and 'events'")]
-    lines = _event_lines(node)
+    lines = yamlfile.item_lines(yamlfile.value_of(node, "events"))
     try:
         return CurationFile.model_validate(data), lines, []
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = err["loc"]
+        def where(loc):
             line = lines.get(loc[1], 1) if len(loc) > 1 and loc[0] == "events" and isinstance(loc[1], int) else 1
-            field = ".".join(str(part) for part in loc)
-            hint = {
-                "extra_forbidden": "unknown key — remove it or check its spelling",
-                "missing": "required key is missing — add it",
-            }.get(err["type"], err["msg"])
-            problems.append(Problem(rel, line, field, hint))
-        return None, {}, problems
+            return line, ".".join(str(part) for part in loc)
 
-
-def _event_lines(node: yaml.Node | None) -> dict[int, int]:
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    for key, value in node.value:
-        if isinstance(key, yaml.ScalarNode) and key.value == "events" and isinstance(value, yaml.SequenceNode):
-            return {i: item.start_mark.line + 1 for i, item in enumerate(value.value)}
-    return {}
+        return None, {}, yamlfile.validation_problems(rel, exc, where)
 
 
 def curation_files(root: Path) -> list[Path]:

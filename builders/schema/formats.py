@@ -1,70 +1,17 @@
-"""Everything derived from the row models: columns, Table Schema, Arrow schema, cell codecs, docs.
+"""Formats generated from the models' columns: Table Schema, Arrow schema, SQL DDL, data dictionary.
 
-The models' JSON Schema (pydantic's own export) is read once into `Column`s; every other
-representation is generated from those columns, so a change to a model changes all of them.
+Nothing here is written by hand per resource: add a column to a model and every format follows.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from .columns import columns, model_by_name
 from .models import RESOURCES, Resource
-
-_JSON_TO_TABLE_TYPE = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean", "array": "array"}
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: str  # Table Schema type: string, integer, number, boolean, date, array
-    required: bool
-    description: str
-    enum: tuple[str, ...] | None = None
-    pattern: str | None = None
-    minimum: int | None = None
-    min_length: int | None = None
-
-
-def _resolve(node: dict, defs: dict) -> dict:
-    if "$ref" in node:
-        return defs[node["$ref"].rsplit("/", 1)[-1]]
-    return node
-
-
-@cache
-def columns(model: type[Resource]) -> tuple[Column, ...]:
-    """Read the model's fields (in declaration order) from its JSON Schema."""
-    js = model.model_json_schema()
-    defs = js.get("$defs", {})
-    out = []
-    for name, prop in js["properties"].items():
-        variants = [_resolve(v, defs) for v in prop.get("anyOf", [prop])]
-        nullable = any(v.get("type") == "null" for v in variants)
-        (node,) = [v for v in variants if v.get("type") != "null"]
-        if node.get("format") == "date":
-            ftype = "date"
-        else:
-            ftype = _JSON_TO_TABLE_TYPE[node["type"]]
-        description = prop.get("description") or model.model_fields[name].description or ""
-        out.append(
-            Column(
-                name=name,
-                type=ftype,
-                required=not nullable,
-                description=description,
-                enum=tuple(node["enum"]) if "enum" in node else None,
-                pattern=node.get("pattern"),
-                minimum=node.get("minimum"),
-                min_length=node.get("minLength"),
-            )
-        )
-    return tuple(out)
 
 
 def table_schema(model: type[Resource]) -> dict[str, Any]:
@@ -110,13 +57,6 @@ def table_schema(model: type[Resource]) -> dict[str, Any]:
     return schema
 
 
-def model_by_name(name: str) -> type[Resource]:
-    for model in RESOURCES:
-        if model.resource_name == name:
-            return model
-    raise KeyError(name)
-
-
 _ARROW_TYPES = {
     "string": pa.string(),
     "integer": pa.int64(),
@@ -136,38 +76,54 @@ def arrow_schema(model: type[Resource]) -> pa.Schema:
     return pa.schema(fields, metadata={"description": (model.__doc__ or "").strip(), "primary_key": model.primary_key})
 
 
-def column_values(model: type[Resource], rows: list[Resource]) -> dict[str, list]:
-    """Rows -> one list of plain values per column (enums as their string values)."""
-    out = {}
+def schema_json(model: type[Resource]) -> str:
+    """The Table Schema file `schema/<resource>.json`."""
+    return json.dumps(table_schema(model), indent=2, ensure_ascii=False) + "\n"
+
+
+_SQL_TYPES = {
+    "duckdb": {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE", "array": "VARCHAR[]"},
+    "sqlite": {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT", "array": "TEXT"},
+}
+
+
+def sql_quote(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def create_table_sql(model: type[Resource], dialect: str) -> str:
+    """`CREATE TABLE` of a resource with its primary and foreign keys (dialect: duckdb or sqlite;
+    SQLite keeps each column's description as a comment in the SQL it stores)."""
+    types = _SQL_TYPES[dialect]
+    lines = []
     for col in columns(model):
-        values = [getattr(row, col.name) for row in rows]
-        if col.enum:
-            values = [None if v is None else v.value for v in values]
-        out[col.name] = values
-    return out
+        comment = f" -- {col.description}" if dialect == "sqlite" else ""
+        lines.append(f"  {sql_quote(col.name)} {types[col.type]}{' NOT NULL' if col.required else ''},{comment}")
+    lines.append(f"  PRIMARY KEY ({sql_quote(model.primary_key)})" + ("," if model.foreign_keys else ""))
+    fks = [
+        f"  FOREIGN KEY ({sql_quote(column)}) REFERENCES {sql_quote(target)} ({sql_quote(model_by_name(target).primary_key)})"
+        for column, target in model.foreign_keys.items()
+    ]
+    lines += [fk + ("," if i < len(fks) - 1 else "") for i, fk in enumerate(fks)]
+    return f"CREATE TABLE {sql_quote(model.resource_name)} (\n" + "\n".join(lines) + "\n)"
 
 
-def enum_array(col: Column, strings: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
-    """Enum values as a dictionary over every allowed value in declared order, so that readers
-    get the same stable categories whichever values occur."""
-    allowed = pa.array(col.enum, type=pa.string())
-    return pa.DictionaryArray.from_arrays(pc.index_in(strings, value_set=allowed).cast(pa.int32()), allowed)
+def load_order() -> list[type[Resource]]:
+    """Resources with the ones they reference first, so foreign keys can be declared."""
+    ordered: list[type[Resource]] = []
 
+    def visit(model: type[Resource]) -> None:
+        if model in ordered:
+            return
+        for target in model.foreign_keys.values():
+            if target != model.resource_name:
+                visit(model_by_name(target))
+        ordered.append(model)
 
-def plain(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    """A dictionary-encoded (enum) column as plain strings; any other column as it is."""
-    return column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
-
-
-def text_cells(col: Column, column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    """A typed column in the CSV edition's cell encoding where it differs from Arrow's own:
-    enums as their strings, arrays as compact JSON text."""
-    if col.type == "array":
-        return pa.array(
-            [None if v is None else json.dumps(v, ensure_ascii=False, separators=(",", ":")) for v in column.to_pylist()],
-            type=pa.string(),
-        )
-    return plain(column)
+    for model in RESOURCES:
+        visit(model)
+    return ordered
 
 
 def data_dictionary_markdown() -> str:

@@ -1,8 +1,8 @@
-"""The release bundle and single-file exports, and a diff between two published packages.
+"""The release files in `dist/` (not committed), each written from a published package by one
+exporter of a small registry: the zip bundle with SHA256SUMS, a DuckDB and a SQLite database with
+the same tables, primary and foreign keys and column comments, and a Hive-partitioned Parquet copy.
 
-`release` writes into `dist/` (not committed): a zip with the descriptor, both editions, the card,
-the pictures and `SHA256SUMS`; a DuckDB and a SQLite database with the same tables, primary and
-foreign keys and column comments, all generated from the models.
+To add a format: write `export_<format>(package, target)` and add it to `EXPORTS`.
 """
 
 from __future__ import annotations
@@ -12,58 +12,21 @@ import json
 import os
 import sqlite3
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
-from .models import RESOURCES, Resource
-from .publish import CSV_DIR, DESCRIPTOR, PACKAGE_NAME, PARQUET_DIR
-from .tables import columns, model_by_name, text_cells
-from .validate import read_table
+from ..schema.columns import columns, text_cells
+from ..schema.dataset import NAME
+from ..schema.formats import create_table_sql, load_order, sql_quote
+from ..schema.layout import DESCRIPTOR, DIST, PARQUET_DIR
+from ..schema.models import RESOURCES
 
-DIST = "dist"
-_DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE", "array": "VARCHAR[]"}
-_SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT", "array": "TEXT"}
 _FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)  # zip entries carry no build time: same inputs, same zip
-
-
-def _load_order() -> list[type[Resource]]:
-    """Resources with the ones they reference first, so foreign keys can be declared."""
-    ordered: list[type[Resource]] = []
-
-    def visit(model: type[Resource]) -> None:
-        if model in ordered:
-            return
-        for target in model.foreign_keys.values():
-            if target != model.resource_name:
-                visit(model_by_name(target))
-        ordered.append(model)
-
-    for model in RESOURCES:
-        visit(model)
-    return ordered
 
 
 def _literal(text: str) -> str:
     """A SQL string literal (COMMENT ON takes no parameters); the text comes from our models."""
     return "'" + text.replace("'", "''") + "'"
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def create_table_sql(model: type[Resource], dialect: str) -> str:
-    types = _DUCKDB_TYPES if dialect == "duckdb" else _SQLITE_TYPES
-    lines = []
-    for col in columns(model):
-        comment = f" -- {col.description}" if dialect == "sqlite" else ""
-        lines.append(f"  {_quote(col.name)} {types[col.type]}{' NOT NULL' if col.required else ''},{comment}")
-    lines.append(f"  PRIMARY KEY ({_quote(model.primary_key)})" + ("," if model.foreign_keys else ""))
-    fks = [
-        f"  FOREIGN KEY ({_quote(column)}) REFERENCES {_quote(target)} ({_quote(model_by_name(target).primary_key)})"
-        for column, target in model.foreign_keys.items()
-    ]
-    lines += [fk + ("," if i < len(fks) - 1 else "") for i, fk in enumerate(fks)]
-    return f"CREATE TABLE {_quote(model.resource_name)} (\n" + "\n".join(lines) + "\n)"
 
 
 def export_duckdb(package: Path, target: Path) -> None:
@@ -72,14 +35,14 @@ def export_duckdb(package: Path, target: Path) -> None:
     target.unlink(missing_ok=True)
     con = duckdb.connect(str(target), config={"memory_limit": "256MB"})  # spills to disk beyond: peak memory stays bounded
     try:
-        for model in _load_order():
+        for model in load_order():
             con.execute(create_table_sql(model, "duckdb"))
-            con.execute(f"COMMENT ON TABLE {_quote(model.resource_name)} IS {_literal((model.__doc__ or '').strip())}")
+            con.execute(f"COMMENT ON TABLE {sql_quote(model.resource_name)} IS {_literal((model.__doc__ or '').strip())}")
             for col in columns(model):
-                con.execute(f"COMMENT ON COLUMN {_quote(model.resource_name)}.{_quote(col.name)} IS {_literal(col.description)}")
+                con.execute(f"COMMENT ON COLUMN {sql_quote(model.resource_name)}.{sql_quote(col.name)} IS {_literal(col.description)}")
             parquet = package / PARQUET_DIR / f"{model.resource_name}.parquet"
-            names = ", ".join(_quote(c.name) for c in columns(model))
-            con.execute(f"INSERT INTO {_quote(model.resource_name)} SELECT {names} FROM read_parquet(?)", [str(parquet)])
+            names = ", ".join(sql_quote(c.name) for c in columns(model))
+            con.execute(f"INSERT INTO {sql_quote(model.resource_name)} SELECT {names} FROM read_parquet(?)", [str(parquet)])
     finally:
         con.close()
 
@@ -96,7 +59,7 @@ def export_sqlite(package: Path, target: Path) -> None:
         con.execute("PRAGMA journal_mode = OFF")  # a new file written once: nothing to roll back to
         con.execute("PRAGMA synchronous = OFF")
         con.execute('CREATE TABLE "_columns" ("table" TEXT, "column" TEXT, "type" TEXT, "description" TEXT, PRIMARY KEY ("table", "column"))')
-        for model in _load_order():
+        for model in load_order():
             con.execute(create_table_sql(model, "sqlite"))
             cols = columns(model)
             con.executemany('INSERT INTO "_columns" VALUES (?, ?, ?, ?)', [(model.resource_name, c.name, c.type, c.description) for c in cols])
@@ -107,7 +70,7 @@ def export_sqlite(package: Path, target: Path) -> None:
                 for col in cols:  # the CSV edition's cell text, and dates as ISO text
                     column = text_cells(col, batch.column(col.name))
                     values.append((column.cast(pa.string()) if col.type == "date" else column).to_pylist())
-                con.executemany(f"INSERT INTO {_quote(model.resource_name)} VALUES ({placeholders})", zip(*values, strict=True))
+                con.executemany(f"INSERT INTO {sql_quote(model.resource_name)} VALUES ({placeholders})", zip(*values, strict=True))
         con.commit()
     finally:
         con.close()
@@ -174,40 +137,27 @@ def _write_member(archive: zipfile.ZipFile, member: str, data: bytes, compressio
     archive.writestr(info, data)
 
 
+Exporter = Callable[[Path, Path], None]  # (package directory, target path)
+
+# file name in dist/ (with {name} and {version}) -> exporter
+EXPORTS: dict[str, Exporter] = {
+    "{name}-{version}.zip": write_bundle,
+    "{name}.duckdb": export_duckdb,
+    "{name}.sqlite": export_sqlite,
+    PARTITIONED: export_partitioned_parquet,
+}
+
+
 def release(package: Path, out: Path | None = None) -> list[Path]:
-    """Write the zip bundle, both databases and the partitioned Parquet dataset; return their paths.
-    The four are independent and written on a thread pool (zlib, DuckDB and Arrow release the GIL)."""
+    """Write every registered export; return their paths. The exports are independent and written
+    on a thread pool (zlib, DuckDB and Arrow release the GIL)."""
     from concurrent.futures import ThreadPoolExecutor
 
     out = out or package / DIST
     out.mkdir(parents=True, exist_ok=True)
     version = json.loads((package / DESCRIPTOR).read_text(encoding="utf-8"))["version"]
-    bundle = out / f"{PACKAGE_NAME}-{version}.zip"
-    duck = out / f"{PACKAGE_NAME}.duckdb"
-    lite = out / f"{PACKAGE_NAME}.sqlite"
-    by_year = out / PARTITIONED
-    writers = [(write_bundle, bundle), (export_duckdb, duck), (export_sqlite, lite), (export_partitioned_parquet, by_year)]
+    targets = [(write, out / name.format(name=NAME, version=version)) for name, write in EXPORTS.items()]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for future in [pool.submit(write, package, target) for write, target in writers]:
+        for future in [pool.submit(write, package, target) for write, target in targets]:
             future.result()
-    return [bundle, duck, lite, by_year]
-
-
-def diff(old: Path, new: Path) -> list[tuple[str, int, int, int]]:
-    """Rows added, removed and changed per resource between two package directories."""
-    out = []
-    for model in RESOURCES:
-        key = model.primary_key
-        old_rows = _rows_by_key(old, model, key)
-        new_rows = _rows_by_key(new, model, key)
-        added = len(new_rows.keys() - old_rows.keys())
-        removed = len(old_rows.keys() - new_rows.keys())
-        changed = sum(1 for k in new_rows.keys() & old_rows.keys() if new_rows[k] != old_rows[k])
-        out.append((model.resource_name, added, removed, changed))
-    return out
-
-
-def _rows_by_key(package: Path, model: type[Resource], key: str) -> dict:
-    if not (package / CSV_DIR / f"{model.resource_name}.csv").is_file():
-        return {}  # a resource the older package did not have
-    return {row[key]: row for row in read_table(package, model).to_pylist()}
+    return [target for _, target in targets]

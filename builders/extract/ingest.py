@@ -14,9 +14,11 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..inputs.seeds import MAX_ARTICLE_BYTES, too_large
+from ..problems import InputError, Problem
+from ..schema.models import ID_PATTERN, Article
 from . import dates
-from .models import ID_PATTERN, Article
-from .problems import InputError, Problem
+from .lexicon import LANGUAGE_FUNCTION_WORDS
 
 ARTICLE_ID = re.compile(ID_PATTERN)
 
@@ -64,15 +66,6 @@ _SENTENCE_END = (".", ":", ";", ",", "!")
 _MAX_TITLE_WORDS = 30
 _MAX_OUTLET_WORDS = 3
 
-# Function words of a few languages the corpus may hold; a body is tagged only when one clearly wins.
-_FUNCTION_WORDS = {
-    "en": "the of and to in is that for on with as was by it from are has have be this which".split(),
-    "sr": "je i u da se na su za od sa ne kao koji što ali iz bi će".split(),
-    "de": "der die und das ist nicht mit von den zu sich des auf für ein eine dem".split(),
-    "fr": "le la les et des est que une dans pour qui sur pas du au avec ce".split(),
-    "ru": "и в не на что с по как это он к из за от но для".split(),
-}
-_FUNCTION_WORD_SETS = {lang: frozenset(words) for lang, words in _FUNCTION_WORDS.items()}
 _WORD = re.compile(r"\w+")
 _ALNUM = re.compile(r"[^\W_]")  # str.isalnum(), as a pattern
 
@@ -91,12 +84,7 @@ class _Header:
     copyright_notice: str | None = None
 
 
-MAX_ARTICLE_BYTES = 2 * 1024 * 1024  # a news article is tens of kilobytes; more is not an article
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def too_large(size: int) -> str:
-    return f"{size / 1e6:.1f} MB is over the {MAX_ARTICLE_BYTES // (1024 * 1024)} MB limit for one article — split it, or check that it is an article"
 
 
 def check_raw(raw: bytes, path: str) -> list[Problem]:
@@ -264,7 +252,7 @@ def detect_language(text: str) -> str | None:
     if len(words) < 20:
         return None
     counts = Counter(words)
-    scores = {lang: sum(counts[w] for w in fw & counts.keys()) / len(words) for lang, fw in _FUNCTION_WORD_SETS.items()}
+    scores = {lang: sum(counts[w] for w in fw & counts.keys()) / len(words) for lang, fw in LANGUAGE_FUNCTION_WORDS.items()}
     best, second = sorted(scores.values(), reverse=True)[:2]
     if best < 0.15 or best < 2 * second:
         return None

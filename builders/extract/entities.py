@@ -20,8 +20,8 @@ from functools import cached_property
 
 import ahocorasick
 
-from .ids import row_id, slug
-from .models import (
+from ..inputs.reference import ActorEntry, Reference
+from ..schema.models import (
     ActorMention,
     ActorType,
     Article,
@@ -29,7 +29,26 @@ from .models import (
     Method,
     WeaponSystemMention,
 )
-from .reference import ActorEntry, Reference, fold
+from .ids import row_id, slug
+from .lexicon import (
+    DESIGNATION_PREFIXES,
+    FUNCTION_WORDS,
+    GENERIC_ORGANISATION_WORDS,
+    LOCATIVE_WORDS,
+    MONTH_NAMES,
+    MOVEMENT_WORDS,
+    ORGANISATION_HEADS,
+    ORGANISATION_NOUNS,
+    PERSON_TITLES,
+    PLACE_NOUNS,
+    PLACE_WORDS,
+    SPEECH_VERBS_AFTER_NAME,
+    SPEECH_VERBS_BEFORE_NAME,
+    WEAPON_NOUNS,
+    WEEKDAYS,
+    alternation,
+    fold,
+)
 
 
 @dataclass(frozen=True)
@@ -171,8 +190,8 @@ def _bounded(text: str, start: int, end: int) -> bool:
 
 
 _LOCATIVE_BEFORE = re.compile(
-    r"(?:\b(?:in|at|near|outside|around|across|inside|into|left|leaving|visited|visiting|reached|via)"
-    r"|\b(?:visit|trip|travel|travelled|traveled|flew|headed|returned|arrived|due) (?:to|in|at))\s+$",
+    rf"(?:\b(?:{alternation(LOCATIVE_WORDS)})"
+    rf"|\b(?:{alternation(MOVEMENT_WORDS)}) (?:to|in|at))\s+$",
     re.IGNORECASE,
 )
 
@@ -185,63 +204,17 @@ def _is_place_use(text: str, start: int) -> bool:
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*[\w]|[^\W\d_]")
 _POSSESSIVE = re.compile(r"['’]s$")
-MONTHS = set("january february march april may june july august september october november december".split())
-WEEKDAYS = set("monday tuesday wednesday thursday friday saturday sunday".split())
-FUNCTION_WORDS = set(
-    "the a an this that these those in on at by for of to from with and or but however meanwhile "
-    "both other his her its their our we he she it they i you under after before while when if as "
-    "although though since during despite according also then thus so yet still now today "
-    "yesterday tomorrow last next earlier later mr mrs ms dr".split()
-)
-PERSON_TITLES = {
-    "minister", "ambassador", "president", "premier", "senator", "spokesperson", "spokesman",
-    "spokeswoman", "envoy", "general", "director", "chairman", "chairwoman", "secretary", "commander",
-    "colonel", "admiral", "representative", "governor", "mayor", "chancellor", "deputy", "ceo", "chief",
-    "analyst", "professor", "scientist", "expert", "researcher", "journalist", "lawmaker", "congressman",
-    "congresswoman", "diplomat", "official", "adviser", "advisor", "leader", "head", "editor",
-    "lecturer",
-}
-# Words of place names: a run holding one is a place, not a person ("Western Balkans").
-PLACE_WORDS = set(
-    "western eastern northern southern central balkans europe asia africa america heights sea river "
-    "mountains valley island islands gulf bay republic kingdom".split()
-)
-_FUNCTION_OR_CALENDAR = frozenset(FUNCTION_WORDS | MONTHS | WEEKDAYS)
+_FUNCTION_OR_CALENDAR = frozenset(FUNCTION_WORDS | MONTH_NAMES | set(WEEKDAYS))
 _NOT_NAME_WORDS = frozenset(_FUNCTION_OR_CALENDAR | PERSON_TITLES | PLACE_WORDS)
-# A lower-case noun right before a name says what kind of organisation it is: "oil company NIS".
-ORG_NOUNS_BEFORE = {
-    "company": ActorType.company, "firm": ActorType.company, "maker": ActorType.company,
-    "manufacturer": ActorType.company, "producer": ActorType.company, "group": ActorType.company,
-    "conglomerate": ActorType.company, "agency": ActorType.government_body,
-    "newspaper": ActorType.media_outlet, "daily": ActorType.media_outlet, "weekly": ActorType.media_outlet,
-    "broadcaster": ActorType.media_outlet, "tabloid": ActorType.media_outlet, "outlet": ActorType.media_outlet,
-    "portal": ActorType.media_outlet, "channel": ActorType.media_outlet, "magazine": ActorType.media_outlet,
-}
-ATTRIBUTION_AFTER = re.compile(
-    r"^\s*(?:said|says|told|warned|added|stated|noted|stressed|urged|argued|wrote|explained|"
-    r"insisted|claimed|announced|declared|tweeted|replied|responded)\b"
-)
-ATTRIBUTION_BEFORE = re.compile(r"\b(?:said|says|told|according to)\s+$")
+ATTRIBUTION_AFTER = re.compile(rf"^\s*(?:{alternation(SPEECH_VERBS_AFTER_NAME)})\b")
+ATTRIBUTION_BEFORE = re.compile(rf"\b(?:{alternation(SPEECH_VERBS_BEFORE_NAME)})\s+$")
 APPOSITION_AFTER = re.compile(r"^,\s+(?:a|an|the)\s+([a-z][^,.;:“\"]{2,80}?)(?=,|\.|;| who\b| said\b)")
-ORG_HEADS = {
-    "ministry": ActorType.government_body, "agency": ActorType.government_body,
-    "embassy": ActorType.government_body, "council": ActorType.government_body,
-    "commission": ActorType.government_body, "directorate": ActorType.government_body,
-    "office": ActorType.government_body, "administration": ActorType.government_body,
-    "department": ActorType.government_body, "authority": ActorType.government_body,
-    "committee": ActorType.government_body, "company": ActorType.company,
-    "corporation": ActorType.company, "bank": ActorType.company, "group": ActorType.company,
-    "foundation": ActorType.ngo_think_tank, "institute": ActorType.ngo_think_tank,
-    "centre": ActorType.ngo_think_tank, "center": ActorType.ngo_think_tank,
-    "forum": ActorType.ngo_think_tank, "association": ActorType.ngo_think_tank,
-    "party": ActorType.political_party, "university": ActorType.academic_institution,
-}
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]*"
 _ORG_AFTER_NOUN = re.compile(
-    rf"\b(?P<noun>{'|'.join(ORG_NOUNS_BEFORE)}),?\s+(?P<name>{_CAP}(?:\s+{_CAP}){{0,3}})"
+    rf"\b(?P<noun>{'|'.join(ORGANISATION_NOUNS)}),?\s+(?P<name>{_CAP}(?:\s+{_CAP}){{0,3}})"
 )
 _ORG = re.compile(
-    rf"(?:{_CAP}(?:\s+and)?\s+){{0,4}}(?:{'|'.join(h.capitalize() for h in ORG_HEADS)})\b"
+    rf"(?:{_CAP}(?:\s+and)?\s+){{0,4}}(?:{'|'.join(h.capitalize() for h in ORGANISATION_HEADS)})\b"
     rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?{_CAP}(?:\s+(?:and\s+)?{_CAP}){{0,4}})?"
 )
 
@@ -306,7 +279,7 @@ def _person_name(tokens: list[_Token], known: set[str]) -> list[_Token] | None:
         2 <= len(tokens) <= 4
         and all(_is_name_token(t, known) for t in tokens)
         and "." not in tokens[-1].text
-        and not any(t.bare.casefold() in ORG_HEADS for t in tokens)
+        and not any(t.bare.casefold() in ORGANISATION_HEADS for t in tokens)
     ):
         return tokens
     return None
@@ -331,107 +304,120 @@ def _country_before(found: list[Found], start: int, text: str, reference: Refere
     return None
 
 
-def discover_actors(text: str, found: list[Found], matcher: Matcher) -> list[DiscoveredActor]:
-    """People and organisations the reference base lacks, each backed by textual evidence."""
-    known = matcher.folded_forms
-    reference = matcher.reference
+class _Discoveries:
+    """The actors discovered in one article so far, and what discovery needs to know."""
 
-    def covering(start: int, end: int) -> list[Found]:
-        return [f for f in found if f.start < end and start < f.end]
+    def __init__(self, text: str, found: list[Found], matcher: Matcher):
+        self.text, self.found = text, found
+        self.known = matcher.folded_forms
+        self.reference = matcher.reference
+        self.actors: dict[str, DiscoveredActor] = {}
 
-    out: dict[str, DiscoveredActor] = {}
+    def covering(self, start: int, end: int) -> list[Found]:
+        return [f for f in self.found if f.start < end and start < f.end]
 
-    def add(name: str, actor_type: ActorType, country: str | None, role: str | None, country_in_name: bool = False) -> None:
+    def country_before(self, start: int) -> str | None:
+        return _country_before(self.found, start, self.text, self.reference)
+
+    def add(self, name: str, actor_type: ActorType, country: str | None, role: str | None, country_in_name: bool = False) -> None:
         qualify = country and actor_type != ActorType.person and not country_in_name and _is_generic(name)
         actor_id = slug(f"{country} {name}") if qualify else slug(name)
-        if reference.actor(actor_id) or fold(name) in known:
+        if self.reference.actor(actor_id) or fold(name) in self.known:
             return
         if actor_type == ActorType.person and any(
-            fold(name) in {fold(s) for s in _suffixes(a.name)} for a in out.values() if a.actor_type == ActorType.person
+            fold(name) in {fold(s) for s in _suffixes(a.name)} for a in self.actors.values() if a.actor_type == ActorType.person
         ):
             return  # "Đedović Handanović" after "Dubravka Đedović Handanović": a short form, not a new person
-        actor = out.setdefault(actor_id, DiscoveredActor(actor_id, name, actor_type, country, role))
+        actor = self.actors.setdefault(actor_id, DiscoveredActor(actor_id, name, actor_type, country, role))
         actor.forms.add(name)
         actor.country_iso3 = actor.country_iso3 or country
         actor.role = actor.role or role
 
-    for run in _capitalised_runs(text):
-        run = [t for t in run if not covering(t.start, t.end)]
-        if not run:
-            continue
-        # 1. a title inside the run: "Defence Minister Nebojša Stefanović"
-        title_at = max((i for i, t in enumerate(run) if t.bare.casefold() in PERSON_TITLES), default=None)
-        if title_at is not None:
-            name = _person_name(run[title_at + 1 :], known)
-            if name:
-                first_role = next(i for i, t in enumerate(run[: title_at + 1]) if t.bare.casefold() not in FUNCTION_WORDS)
-                role = text[run[first_role].start : run[title_at].end]
-                country = _country_before(found, run[first_role].start, text, reference)
-                add(text[name[0].start : name[-1].end], ActorType.person, country, role)
-            continue
-        name = _person_name(_strip_leading(run, known), known)
-        if not name:
-            continue
-        name_text = text[name[0].start : name[-1].end]
-        after = text[name[-1].end : name[-1].end + 120]
-        before = text[max(0, name[0].start - 40) : name[0].start]
-        # 2. a lower-case title right before the name: "political scientist Milan Ilić", "Its director, X"
-        lower_title = re.search(r"\b([a-z]+(?: [a-z]+)?),?\s+$", before)
-        if lower_title and lower_title.group(1).split()[-1] in PERSON_TITLES:
-            add(name_text, ActorType.person, _country_before(found, name[0].start, text, reference), lower_title.group(1))
-            continue
-        # 3. an apposition: "Milan Ilić, an analyst at the Belgrade Security Forum,"
-        appos = APPOSITION_AFTER.match(after)
-        if appos and appos.group(1).split()[0].casefold() not in {"country", "city", "state", "region", "town", "village"}:
-            add(name_text, ActorType.person, None, appos.group(1).strip())
-            continue
-        # 4. an attribution: "Milan Ilić said", "said Milan Ilić", ", Milan Ilić, said"
-        set_off = before.endswith(", ") and after.startswith(",")
-        if ATTRIBUTION_AFTER.match(after[1:] if set_off else after) or ATTRIBUTION_BEFORE.search(before):
-            add(name_text, ActorType.person, None, None)
 
-    # 5. organisations named after a kind noun: "oil company NIS", "the daily Politika"
-    for m in _ORG_AFTER_NOUN.finditer(text):
+def discover_actors(text: str, found: list[Found], matcher: Matcher) -> list[DiscoveredActor]:
+    """People and organisations the reference base lacks, each backed by textual evidence."""
+    discoveries = _Discoveries(text, found, matcher)
+    for run in _capitalised_runs(text):
+        run = [t for t in run if not discoveries.covering(t.start, t.end)]
+        if run:
+            _discover_person(discoveries, run)
+    _discover_organisations_after_nouns(discoveries)
+    _discover_organisations_by_head(discoveries)
+    return sorted(discoveries.actors.values(), key=lambda a: a.actor_id)
+
+
+def _discover_person(d: _Discoveries, run: list[_Token]) -> None:
+    """A person named in a run of capitalised words, with evidence that it is a person."""
+    text, known = d.text, d.known
+    # 1. a title inside the run: "Defence Minister Nebojša Stefanović"
+    title_at = max((i for i, t in enumerate(run) if t.bare.casefold() in PERSON_TITLES), default=None)
+    if title_at is not None:
+        name = _person_name(run[title_at + 1 :], known)
+        if name:
+            first_role = next(i for i, t in enumerate(run[: title_at + 1]) if t.bare.casefold() not in FUNCTION_WORDS)
+            role = text[run[first_role].start : run[title_at].end]
+            d.add(text[name[0].start : name[-1].end], ActorType.person, d.country_before(run[first_role].start), role)
+        return
+    name = _person_name(_strip_leading(run, known), known)
+    if not name:
+        return
+    name_text = text[name[0].start : name[-1].end]
+    after = text[name[-1].end : name[-1].end + 120]
+    before = text[max(0, name[0].start - 40) : name[0].start]
+    # 2. a lower-case title right before the name: "political scientist Milan Ilić", "Its director, X"
+    lower_title = re.search(r"\b([a-z]+(?: [a-z]+)?),?\s+$", before)
+    if lower_title and lower_title.group(1).split()[-1] in PERSON_TITLES:
+        d.add(name_text, ActorType.person, d.country_before(name[0].start), lower_title.group(1))
+        return
+    # 3. an apposition: "Milan Ilić, an analyst at the Belgrade Security Forum,"
+    appos = APPOSITION_AFTER.match(after)
+    if appos and appos.group(1).split()[0].casefold() not in PLACE_NOUNS:
+        d.add(name_text, ActorType.person, None, appos.group(1).strip())
+        return
+    # 4. an attribution: "Milan Ilić said", "said Milan Ilić", ", Milan Ilić, said"
+    set_off = before.endswith(", ") and after.startswith(",")
+    if ATTRIBUTION_AFTER.match(after[1:] if set_off else after) or ATTRIBUTION_BEFORE.search(before):
+        d.add(name_text, ActorType.person, None, None)
+
+
+def _discover_organisations_after_nouns(d: _Discoveries) -> None:
+    """Organisations named after a kind noun: "oil company NIS", "the daily Politika"."""
+    for m in _ORG_AFTER_NOUN.finditer(d.text):
         name_start, name_end = m.span("name")
-        if covering(name_start, name_end):
+        if d.covering(name_start, name_end):
             continue
         name = m.group("name")
         if fold(name.split()[0]) in _FUNCTION_OR_CALENDAR:
             continue
-        add(name, ORG_NOUNS_BEFORE[m.group("noun").casefold()], _country_before(found, m.start(), text, reference), None)
+        d.add(name, ORGANISATION_NOUNS[m.group("noun").casefold()], d.country_before(m.start()), None)
 
-    # 6. organisations by head word: "Ministry of Defence", "Belgrade Centre for Security Policy"
+
+def _discover_organisations_by_head(d: _Discoveries) -> None:
+    """Organisations by head word: "Ministry of Defence", "Belgrade Centre for Security Policy"."""
+    text, reference = d.text, d.reference
     for m in _ORG.finditer(text):
         tokens = [_Token(t.start() + m.start(), t.end() + m.start(), t.group()) for t in _WORD.finditer(m.group())]
         while tokens and (tokens[0].bare.casefold() in _FUNCTION_OR_CALENDAR or _POSSESSIVE.search(tokens[0].text)):
             tokens.pop(0)
         if not tokens:
             continue
-        inside = covering(tokens[0].start, tokens[-1].end)
+        inside = d.covering(tokens[0].start, tokens[-1].end)
         if any(f.form.blocked or f.form.is_weapon or _is_organisation_or_person(reference, f) for f in inside):
             continue  # a known organisation ("U.S. Embassy in Belgrade") or a non-actor phrase
-        head = next((t for t in tokens if t.bare.casefold() in ORG_HEADS), None)
+        head = next((t for t in tokens if t.bare.casefold() in ORGANISATION_HEADS), None)
         if head is None or (len(tokens) == 1):
             continue  # a bare "Committee" names nothing
         org_name = text[tokens[0].start : tokens[-1].end]
         states = [reference.actor(f.form.target) for f in inside]
         country_inside = next((e.country for e in states if e and e.type == ActorType.state and e.country), None)
-        country = country_inside or _country_before(found, tokens[0].start, text, reference)
-        add(org_name, ORG_HEADS[head.bare.casefold()], country, None, country_in_name=country_inside is not None)
-    return sorted(out.values(), key=lambda a: a.actor_id)
-
-
-GENERIC_ORG_WORDS = set(
-    "of the for and on defence defense foreign affairs interior finance economy energy trade justice "
-    "president presidency prime minister security national state general staff armed forces "
-    "intelligence military army air navy police health education environment public".split()
-)
+        country = country_inside or d.country_before(tokens[0].start)
+        d.add(org_name, ORGANISATION_HEADS[head.bare.casefold()], country, None, country_in_name=country_inside is not None)
 
 
 def _is_generic(name: str) -> bool:
     """'Ministry of Defence' names one body per country, so its id carries the country."""
     words = [w.casefold() for w in re.findall(r"[^\W\d_]+", name)]
-    return all(w in ORG_HEADS or w in GENERIC_ORG_WORDS for w in words)
+    return all(w in ORGANISATION_HEADS or w in GENERIC_ORGANISATION_WORDS for w in words)
 
 
 def _is_organisation_or_person(reference: Reference, found: Found) -> bool:
@@ -448,12 +434,8 @@ def _strip_leading(run: list[_Token], known: set[str]) -> list[_Token]:
 
 # --- weapon designations missing from the reference -----------------------------------------------
 
-_DESIGNATION = re.compile(r"(?<![\w-])((?:[A-Z]{1,4}|Mi[Gg]|Su|Ka|Mi|Tu|Yak|Il)-\d{1,3}[A-Z]{0,2}\d?)(?![\w-])")
-_WEAPON_NOUN = re.compile(
-    r"\b(?:systems?|missiles?|drones?|tanks?|aircraft|fighters?|jets?|helicopters?|launchers?|vehicles?|"
-    r"bombers?|howitzers?|radars?|rockets?|UAVs?|guns?|submarines?|frigates?|air[- ]defen[cs]e)\b",
-    re.IGNORECASE,
-)
+_DESIGNATION = re.compile(rf"(?<![\w-])((?:{alternation(DESIGNATION_PREFIXES)})-\d{{1,3}}[A-Z]{{0,2}}\d?)(?![\w-])")
+_WEAPON_NOUN = re.compile(rf"\b(?:{alternation(WEAPON_NOUNS)})\b", re.IGNORECASE)
 
 
 def discover_weapons(text: str, found: list[Found], reference: Reference) -> list[DiscoveredWeapon]:

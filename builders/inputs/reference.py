@@ -9,22 +9,24 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .models import (
+from ..problems import Problem
+from ..schema.models import (
     CAMEO_PATTERN,
     ID_PATTERN,
     ISO3_PATTERN,
     WIKIDATA_PATTERN,
     ActorType,
+    Modality,
     PloverType,
 )
-from .problems import Problem
+from . import yamlfile
 
 ACTORS_FILE = "seeds/reference/actors.yaml"
 WEAPONS_FILE = "seeds/reference/weapon_systems.yaml"
@@ -59,8 +61,29 @@ class NotActorEntry(BaseModel):
     phrase: str = Field(min_length=2)
 
 
+class Trigger(BaseModel):
+    """A regular expression that signals an event type in a sentence (case-insensitive)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pattern: str
+    # what must be named nearest before the trigger: "arrived in Belgrade" is a visit when an
+    # actor arrives and a delivery when a weapon does
+    mover: Literal["actor", "weapon"] | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"trigger {pattern!r} is not a valid regular expression: {exc}") from None
+        return pattern
+
+
 class EventTypeEntry(BaseModel):
-    """One type of the event codebook, as written in seeds/reference/event_types.yaml."""
+    """One type of the event codebook, as written in seeds/reference/event_types.yaml. What the
+    rules do with a type is said by its fields, never by its id."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -70,17 +93,19 @@ class EventTypeEntry(BaseModel):
     example: str = Field(min_length=1)
     plover: PloverType | None = None
     cameo: str = Field(pattern=CAMEO_PATTERN)
-    triggers: tuple[str, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
     needs: tuple[str, ...] = ()
+    speech_act: bool = False  # a verbal act: the speaker of "X said that …" is its source
+    content_modality: Modality | None = None  # a modality that is the type's content ("would face sanctions")
+    destination_is_target: bool = False  # the state whose capital follows the trigger is the target
+    mover: Literal["actor", "weapon"] | None = None  # as Trigger.mover, for every trigger of the type
 
-    @field_validator("triggers")
+    @field_validator("triggers", mode="before")
     @classmethod
-    def _compiles(cls, triggers: tuple[str, ...]) -> tuple[str, ...]:
-        for trigger in triggers:
-            try:
-                re.compile(trigger)
-            except re.error as exc:
-                raise ValueError(f"trigger {trigger!r} is not a valid regular expression: {exc}") from None
+    def _plain_patterns(cls, triggers):
+        """A trigger written as a bare string is a pattern with no further condition."""
+        if isinstance(triggers, (list, tuple)):
+            return [{"pattern": t} if isinstance(t, str) else t for t in triggers]
         return triggers
 
     @field_validator("needs")
@@ -118,38 +143,18 @@ class Reference:
         return next((a for a in self.actors if a.id == actor_id), None)
 
 
-# Letters that Unicode does not decompose into a base letter and a diacritic.
-_UNDECOMPOSED = str.maketrans({"Đ": "D", "đ": "d", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss",
-                               "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "Th", "þ": "th", "ı": "i"})
-
-
-def fold(text: str) -> str:
-    """Lower-case, diacritics removed: 'Vučić' and 'Vucic' fold alike, 'Đedović' to 'dedovic'."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
 def _load_entries(root: Path, rel: str, model: type[BaseModel]) -> tuple[list, list[Problem], bytes]:
     path = root / rel
     try:
         raw = path.read_bytes()
     except OSError as exc:
         return [], [Problem(rel, None, None, f"cannot read: {exc.strerror} — restore the file from git")], b""
-    try:
-        text = raw.decode("utf-8-sig")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except UnicodeDecodeError as exc:
-        return [], [Problem(rel, None, None, f"not UTF-8 ({exc.reason}) — re-save the file as UTF-8")], raw
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        return [], [Problem(rel, line, None, f"bad YAML: {getattr(exc, 'problem', exc)} — fix the syntax")], raw
-    if data is None:
-        return [], [], raw
+    data, node, problems = yamlfile.parse(rel, raw)
+    if problems or data is None:
+        return [], problems, raw
     if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
         return [], [Problem(rel, 1, None, "must be a YAML list of entries (each starting with '- id: …')")], raw
-    entries, problems = [], []
+    entries = []
     for item, item_node in zip(data, node.value):
         line = item_node.start_mark.line + 1
         if model is NotActorEntry and isinstance(item, str):
@@ -157,21 +162,15 @@ def _load_entries(root: Path, rel: str, model: type[BaseModel]) -> tuple[list, l
         if not isinstance(item, dict):
             problems.append(Problem(rel, line, None, "entry must be a mapping of keys to values"))
             continue
-        key_lines = (
-            {k.value: k.start_mark.line + 1 for k, _ in item_node.value if isinstance(k, yaml.ScalarNode)}
-            if isinstance(item_node, yaml.MappingNode)
-            else {}
-        )
+        key_lines = yamlfile.key_lines(item_node)
         try:
             entries.append(model.model_validate(item))
         except ValidationError as exc:
-            for err in exc.errors():
-                field = str(err["loc"][0]) if err["loc"] else None
-                hint = {
-                    "extra_forbidden": "unknown key — remove it or check its spelling",
-                    "missing": "required key is missing — add it",
-                }.get(err["type"], err["msg"])
-                problems.append(Problem(rel, key_lines.get(field, line), field, f"{hint} (entry {item.get('id', '?')!r})"))
+            def where(loc, key_lines=key_lines, line=line):
+                field = str(loc[0]) if loc else None
+                return key_lines.get(field, line), field
+
+            problems += yamlfile.validation_problems(rel, exc, where, f" (entry {item.get('id', '?')!r})")
     return entries, problems, raw
 
 

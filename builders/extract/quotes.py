@@ -25,39 +25,38 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from .actors import Found
+from ..schema.models import ActorType, Article, MentionKind, Method, Quote, QuoteKind
+from .entities import Found
 from .ids import row_id
-from .models import ActorType, Article, MentionKind, Method, Quote, QuoteKind
+from .lexicon import (
+    ABBREVIATIONS,
+    NOMINAL_SPEAKER_HEADS,
+    OUTLET_CUE_LEMMAS,
+    PRONOUNS,
+    SPEECH_PHRASES,
+    SPEECH_VERBS,
+    SPEECH_VERBS_INTRODUCING,
+    SPEECH_VERBS_OUTLET,
+    alternation,
+)
 
 OPENERS = {"“": "”", '"': '"', "‘": "’", "'": "'"}
 DOUBLE_OPENERS = {"“", '"'}
 _QUOTE_MARK = re.compile("[" + re.escape("".join(sorted(set(OPENERS) | set(OPENERS.values())))) + "]")
 
-CUES = {
-    "said": "say", "says": "say", "saying": "say", "say": "say",
-    "told": "tell", "tells": "tell", "telling": "tell",
-    "warned": "warn", "warns": "warn", "warning": "warn",
-    "added": "add", "adds": "add", "adding": "add",
-    "stressed": "stress", "stresses": "stress", "noted": "note", "notes": "note",
-    "stated": "state", "states": "state", "urged": "urge", "urges": "urge",
-    "reiterated": "reiterate", "emphasized": "emphasize", "emphasised": "emphasise",
-    "insisted": "insist", "argued": "argue", "argues": "argue", "claimed": "claim",
-    "explained": "explain", "wrote": "write", "writes": "write", "announced": "announce",
-    "declared": "declare", "replied": "reply", "responded": "respond", "asked": "ask",
-    "reported": "report", "reports": "report", "confirmed": "confirm", "tweeted": "tweet",
-    "put": "put",
-}
-_CUE = r"(?P<cue>" + "|".join(sorted(CUES, key=len, reverse=True)) + r"|called on|calls on|was quoted as saying|according to)"
+CUES = SPEECH_VERBS  # inflected form -> lemma
+_CUE = r"(?P<cue>" + "|".join(sorted(CUES, key=len, reverse=True)) + "|" + alternation(list(SPEECH_PHRASES)) + ")"
 # `"…," X said` / `"…," said X` right after the closing mark
 _AFTER_SPEAKER_VERB = re.compile(r"^[\s,]*(?P<speaker>[^.,;:!?“”\"]{1,90}?)\s+" + _CUE + r"\b")
 _AFTER_VERB_SPEAKER = re.compile(r"^[\s,]*" + _CUE + r"\s+(?P<speaker>[^.,;:!?“”\"]{1,90})")
 # the last clause of a sentence: `…, Serbian defense minister said on Friday.`
 _CLAUSE_SPEAKER_VERB = re.compile(r"(?:^|[,;—–]\s*)(?P<speaker>[^,;—–]{1,90}?)\s+" + _CUE + r"\b[^,;—–]*$")
-_PRONOUNS = {"he": "person", "she": "person", "it": "organisation", "they": None}
-_NOMINAL_HEADS = r"spokes(?:man|woman|person)|officials?|diplomats?|sources?|representatives?|envoy|minister|ambassador|president"
-_OUTLET_VERBS = {"report", "say", "write"}
-_ABBREVIATIONS = {"U.S", "U.K", "Mr", "Mrs", "Ms", "Dr", "St", "No", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul",
-                  "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Gen", "Col", "Lt", "Sen", "Rep", "e.g", "i.e"}
+_PRONOUNS = PRONOUNS
+_NOMINAL_HEADS = NOMINAL_SPEAKER_HEADS
+_OUTLET_VERBS = OUTLET_CUE_LEMMAS
+_ABBREVIATIONS = ABBREVIATIONS
+_INTRODUCTION = re.compile(rf"(?:\b(?:{alternation(SPEECH_VERBS_INTRODUCING)})(?: that)?|:)$")
+_OUTLET_VERB = re.compile(rf"\b(?:{alternation(SPEECH_VERBS_OUTLET)})\b")
 
 
 @dataclass
@@ -280,11 +279,7 @@ def _via_from_object(ctx: _Context, speaker: _Speaker, start: int, end: int) -> 
 
 
 def _lemma(cue: str) -> str:
-    if cue in ("called on", "calls on"):
-        return "call on"
-    if cue == "was quoted as saying":
-        return "say"
-    return CUES.get(cue, cue)
+    return SPEECH_PHRASES.get(cue) or CUES.get(cue, cue)
 
 
 def _according_to(ctx: _Context, start: int, end: int) -> Found | None:
@@ -302,7 +297,7 @@ def _det_len(text: str, at: int) -> int:
 
 def _outlet_reported(ctx: _Context, start: int, end: int) -> str | None:
     """`…, Radio Free Europe (RFE) reported.` or `… as Russia's TASS reported`: an outlet as channel."""
-    for m in re.finditer(r"\b(?:reported|said|reports|says|wrote)\b", ctx.text[start:end]):
+    for m in _OUTLET_VERB.finditer(ctx.text[start:end]):
         before = ctx.in_range(max(start, start + m.start() - 50), start + m.start())
         outlets = [f for f in before if ctx.is_outlet(f.form.target)]
         if outlets:
@@ -337,7 +332,7 @@ def find_quotes(article: Article, found: list[Found], actor_type: Callable[[str]
         if speaker is None and text[para_start:span.open_at].strip() == "" and para_start > 0:
             prev_start = text.rfind("\n", 0, max(0, para_start - 2)) + 1
             intro = text[prev_start : para_start].strip()
-            if re.search(r"(?:\b(?:said|saying|says|stated|added|warned|wrote)(?: that)?|:)$", intro):
+            if _INTRODUCTION.search(intro):
                 intro_paragraph = (prev_start, prev_start + len(intro))
                 speaker = _attribution_before(ctx, *intro_paragraph)
         only_quotes = re.sub(r"[\s.,;:!?“”\"‘’']", "", _outside(text, s_start, s_end, in_sentence)) == ""

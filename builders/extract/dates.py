@@ -7,30 +7,14 @@ with the events stage.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
+from dataclasses import dataclass
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
+from .lexicon import MONTH_NUMBERS, QUARTER_ORDINALS, WEEKDAYS
+
+MONTHS = MONTH_NUMBERS  # name or abbreviation -> month number
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -78,11 +62,6 @@ def split_trailing_date(text: str) -> tuple[str, dt.date] | None:
 
 
 # --- date expressions in running text, resolved to intervals ---------------------------------------
-
-import calendar  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
 @dataclass(frozen=True)
@@ -219,9 +198,9 @@ def _bare_month(m, anchor):
     return _month_interval(_recent_month(month, anchor), month)
 
 
-@_expr(r"\b(?:(?:the\s+)?(?P<ordinal>first|second|third|fourth)\s+quarter\s+of|Q(?P<q>[1-4]))\s+(?P<year>(?:19|20)\d\d)\b")
+@_expr(r"\b(?:(?:the\s+)?(?P<ordinal>" + "|".join(QUARTER_ORDINALS) + r")\s+quarter\s+of|Q(?P<q>[1-4]))\s+(?P<year>(?:19|20)\d\d)\b")
 def _quarter(m, anchor):
-    q = int(m["q"]) if m["q"] else ["first", "second", "third", "fourth"].index(m["ordinal"].lower()) + 1
+    q = int(m["q"]) if m["q"] else QUARTER_ORDINALS.index(m["ordinal"].lower()) + 1
     year = int(m["year"])
     end_month = q * 3
     return DateInterval(dt.date(year, end_month - 2, 1), dt.date(year, end_month, calendar.monthrange(year, end_month)[1]), "quarter", "text")

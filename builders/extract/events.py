@@ -22,11 +22,10 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from . import dates
-from .actors import Found
-from .curation import CurationFile
-from .ids import row_id
-from .models import (
+from ..inputs.curation import CurationFile
+from ..inputs.reference import EventTypeEntry, Reference, Trigger
+from ..problems import Problem
+from ..schema.models import (
     Article,
     DatePrecision,
     DateSource,
@@ -35,18 +34,31 @@ from .models import (
     Method,
     Modality,
 )
-from .problems import Problem
+from . import dates
+from .entities import Found
+from .ids import row_id
+from .lexicon import (
+    CONDITION,
+    FUTURE,
+    HYPOTHETICAL,
+    INTENTION,
+    NEGATION,
+    PASSIVE_AUXILIARIES,
+    REPORTED,
+    SPEECH_VERBS_CLOSING_CLAUSE,
+    SPEECH_VERBS_REPORTING,
+    alternation,
+)
 from .quotes import QuoteSpan, sentence_bounds
-from .reference import EventTypeEntry, Reference
 
-_NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|without|n't|not yet|has not|have not|did not|refused to)\b[^,;]{0,40}$", re.IGNORECASE)
-_HYPOTHETICAL = re.compile(r"\b(?:if|could|would|might|may|unless|possibility|in the event|risk|whether)\b", re.IGNORECASE)
-_INTENDED = re.compile(r"\b(?:plans?|planning|intends?|intending|wants?|seeks?|hopes?|aims?) to\b", re.IGNORECASE)
-_FUTURE = re.compile(r"\b(?:will|shall|is (?:due|set|expected|scheduled|going) to|are (?:due|set|expected|scheduled|going) to|next (?:week|month|year)|expects?|awaits?)\b", re.IGNORECASE)
-_SPEECH_VERB = re.compile(r"\b(?:said|says|warned|warns|told|tells|stated|announced|claimed|added|argued|insisted|stressed)\b(?:[^.;]{0,60}?\bthat\b)?", re.IGNORECASE)
-VERBAL_TYPES = {"threaten_sanctions", "demand", "criticise", "express_concern", "reassure", "express_support", "reject"}
+_NEGATION = re.compile(rf"\b(?:{alternation(NEGATION)})\b[^,;]{{0,40}}$", re.IGNORECASE)
+_HYPOTHETICAL = re.compile(rf"\b(?:{alternation(HYPOTHETICAL)})\b", re.IGNORECASE)
+_INTENDED = re.compile(rf"\b(?:{alternation(INTENTION)}) to\b", re.IGNORECASE)
+_FUTURE = re.compile(rf"\b(?:{alternation(FUTURE)})\b", re.IGNORECASE)
+_SPEECH_VERB = re.compile(rf"\b(?:{alternation(SPEECH_VERBS_REPORTING)})\b(?:[^.;]{{0,60}}?\bthat\b)?", re.IGNORECASE)
+_CLOSING_SPEAKER = re.compile(rf",\s*([^,]{{2,80}}?)\s+(?:{alternation(SPEECH_VERBS_CLOSING_CLAUSE)}|told \w+)\s*[^,]{{0,30}}[.!]?$")
 MODALITY_WORDS = 7  # modality is read from this many words before the trigger
-_REPORTED = re.compile(r"\b(?:according to|reportedly|rumou?rs?|reported that|it was announced|sources? said)\b", re.IGNORECASE)
+_REPORTED = re.compile(rf"\b(?:{alternation(REPORTED)})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -72,18 +84,19 @@ def date_of(evidence: str, article: Article) -> dates.DateInterval:
     return found[0][2] if found else dates.UNKNOWN
 
 
-_CONDITION = re.compile(r"\b(?:if|unless|in the event|in case)\b", re.IGNORECASE)
+_CONDITION = re.compile(rf"\b(?:{alternation(CONDITION)})\b", re.IGNORECASE)
 
 
-def modality_of(text_before_trigger: str, sentence: str, event_type: str, trigger: str = "", condition_before: str = "") -> Modality:
-    """Read the words before the trigger (and the trigger's own words, as in "did not buy")."""
+def modality_of(text_before_trigger: str, sentence: str, content_modality: Modality | None = None, trigger: str = "",
+                condition_before: str = "") -> Modality:
+    """Read the words before the trigger (and the trigger's own words, as in "did not buy"). A
+    modality that is the type's own content (a threat's "would face sanctions") is not read."""
     near = f"{text_before_trigger} {trigger}"
     if _NEGATION.search(text_before_trigger) or re.search(r"\b(?:not|never|n't)\b", trigger):
         return Modality.negated
-    content_is_conditional = event_type == "threaten_sanctions"
-    if not content_is_conditional and (_HYPOTHETICAL.search(near) or _CONDITION.search(condition_before)):
+    if content_modality != Modality.hypothetical and (_HYPOTHETICAL.search(near) or _CONDITION.search(condition_before)):
         return Modality.hypothetical
-    if event_type != "intend_to_purchase" and _INTENDED.search(text_before_trigger):
+    if content_modality != Modality.intended and _INTENDED.search(text_before_trigger):
         return Modality.intended
     if _FUTURE.search(text_before_trigger):
         return Modality.future
@@ -111,7 +124,7 @@ class _Summary:
 SOURCE_WINDOW = 90  # characters between the source actor and the trigger
 TARGET_WINDOW = 100  # characters between the trigger and the target actor
 WEAPON_WINDOW = 120  # characters between the trigger and the weapon system
-_PASSIVE = re.compile(r"\b(?:were|was|been|being)\b", re.IGNORECASE)
+_PASSIVE = re.compile(rf"\b(?:{alternation(PASSIVE_AUXILIARIES)})\b", re.IGNORECASE)
 
 
 def rule_events(article: Article, found: list[Found], spans: list[QuoteSpan], reference: Reference, summary: _Summary) -> list[EventDraft]:
@@ -127,7 +140,7 @@ def rule_events(article: Article, found: list[Found], spans: list[QuoteSpan], re
         sentence = text[s_start:s_end]
         if not any_trigger.search(sentence):  # no type's trigger occurs: no per-type search can match
             continue
-        for event_type, patterns in compiled:
+        for event_type, patterns, singles in compiled:
             match = next((m for m in patterns.finditer(sentence)
                           if not any(a <= s_start + m.start() < b for a, b in inside_quotes)), None)
             if match is None:
@@ -141,21 +154,19 @@ def rule_events(article: Article, found: list[Found], spans: list[QuoteSpan], re
             target = _pick(after)
             near = [w for w in weapons if s_start <= w.start < s_end and (abs(w.start - trigger_at) <= WEAPON_WINDOW or abs(w.end - trigger_end) <= WEAPON_WINDOW)]
             weapon = min(near, key=lambda w: min(abs(w.start - trigger_at), abs(w.end - trigger_end))).form.target if near else None
-            if event_type.id == "visit":
+            if event_type.destination_is_target:
                 target = _destination(text, trigger_end, reference) or target
             needs = set(event_type.needs)
             if ("source" in needs and source is None and not passive) or ("target" in needs and target is None) or ("weapon" in needs and weapon is None):
                 continue
-            if event_type.id in VERBAL_TYPES:
+            if event_type.speech_act:
                 source, target = _speaker_as_source(text, actors, s_start, s_end, clause_start, trigger_at, source, target)
             # "…arrived in Belgrade": a visit when an actor arrives, a delivery when a weapon does
-            weapon_arrives = _nearest_is_weapon(actors, weapons, max(s_start, trigger_at - SOURCE_WINDOW), trigger_at)
-            if (event_type.id == "visit" and weapon_arrives) or (
-                event_type.id == "deliver_weapons" and match.group(0).lower().startswith("arriv") and not weapon_arrives
-            ):
+            mover = event_type.mover or _matched_trigger(singles, sentence, match.start()).mover
+            if mover and (mover == "weapon") != _nearest_is_weapon(actors, weapons, max(s_start, trigger_at - SOURCE_WINDOW), trigger_at):
                 continue
             window = " ".join(text[clause_start:trigger_at].split()[-MODALITY_WORDS:])
-            modality = modality_of(window, sentence, event_type.id, match.group(0), text[s_start:trigger_at])
+            modality = modality_of(window, sentence, event_type.content_modality, match.group(0), text[s_start:trigger_at])
             participants = {source, target} - {None}
             if any(k[0] == event_type.id and k[2] == weapon and k[3] == modality and participants <= k[1] for k in seen):
                 continue  # the same event told again (with the same or fewer participants named)
@@ -169,19 +180,28 @@ def rule_events(article: Article, found: list[Found], spans: list[QuoteSpan], re
     return drafts
 
 
-_TRIGGERS: dict[str, tuple[list[tuple[EventTypeEntry, re.Pattern]], re.Pattern]] = {}
+_Compiled = tuple[EventTypeEntry, re.Pattern, list[tuple[Trigger, re.Pattern]]]
+_TRIGGERS: dict[str, tuple[list[_Compiled], re.Pattern]] = {}
 
 
-def _compiled_triggers(reference: Reference) -> tuple[list[tuple[EventTypeEntry, re.Pattern]], re.Pattern]:
-    """One alternation per type (the leftmost trigger in a sentence wins), and one of every type's
-    triggers (it matches a sentence iff some type's does); compiled once per codebook."""
+def _compiled_triggers(reference: Reference) -> tuple[list[_Compiled], re.Pattern]:
+    """Per type, one alternation of its triggers (the leftmost trigger in a sentence wins) and each
+    trigger alone; and one alternation of every type's triggers (it matches a sentence iff some
+    type's does); compiled once per codebook."""
     if reference.digest not in _TRIGGERS:
         per_type = [
-            (t, re.compile("|".join(f"(?:{p})" for p in t.triggers), re.IGNORECASE)) for t in reference.event_types if t.triggers
+            (t, re.compile("|".join(f"(?:{p.pattern})" for p in t.triggers), re.IGNORECASE),
+             [(p, re.compile(p.pattern, re.IGNORECASE)) for p in t.triggers])
+            for t in reference.event_types if t.triggers
         ]
-        any_type = re.compile("|".join(f"(?:{p.pattern})" for _, p in per_type) or r"(?!)", re.IGNORECASE)
+        any_type = re.compile("|".join(f"(?:{p.pattern})" for _, p, _ in per_type) or r"(?!)", re.IGNORECASE)
         _TRIGGERS[reference.digest] = (per_type, any_type)
     return _TRIGGERS[reference.digest]
+
+
+def _matched_trigger(singles: list[tuple[Trigger, re.Pattern]], sentence: str, at: int) -> Trigger:
+    """The trigger an alternation matched at `at`: the first of its alternatives that matches there."""
+    return next(trigger for trigger, pattern in singles if pattern.match(sentence, at))
 
 
 def _speaker_as_source(text: str, actors: list[Found], s_start: int, s_end: int, clause_start: int, trigger_at: int, source, target):
@@ -189,7 +209,7 @@ def _speaker_as_source(text: str, actors: list[Found], s_start: int, s_end: int,
     verbs = [m for m in _SPEECH_VERB.finditer(text, s_start, trigger_at) if m.end() <= clause_start + 1]
     if not verbs or clause_start == s_start:
         # `Y could face sanctions, X warned.`: the speaker comes after, in the sentence's last clause
-        tail = re.search(r",\s*([^,]{2,80}?)\s+(?:said|says|warned|warns|stated|added|told \w+)\s*[^,]{0,30}[.!]?$", text[trigger_at:s_end])
+        tail = _CLOSING_SPEAKER.search(text[trigger_at:s_end])
         if not tail:
             return source, target
         start = trigger_at + tail.start(1)

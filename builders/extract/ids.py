@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from .reference import fold
+from .lexicon import fold
 
 MAX_ID = 64
 

@@ -1,0 +1,137 @@
+"""The per-article map: every job's result, from the cache where its inputs are unchanged, else
+extracted serially, on a local process pool or on a Dask cluster. The result depends on none of
+these choices (tested byte for byte)."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+from pathlib import Path
+
+from .extract.article import Extractor, Result
+from .inputs.reference import Reference
+from .inputs.seeds import Job
+
+CACHE_DIR = ".cache/extract"
+# Everything the per-article function runs lives in these packages (the layers below the engine):
+# a change to any file in them invalidates every cached article, and a change anywhere else
+# (publishing, validation, the command line) keeps the cache.
+_EXTRACTION_CODE = ("extract", "inputs", "schema", "problems.py")
+
+Progress = Callable[[int, int], None]  # (articles just finished, articles to extract in all)
+
+
+@cache
+def code_fingerprint() -> str:
+    """Hash of the version and of every source and data file of the extraction code."""
+    from . import __version__
+
+    package = Path(__file__).parent
+    digest = hashlib.sha256(__version__.encode())
+    for name in _EXTRACTION_CODE:
+        files = [package / name] if name.endswith(".py") else sorted(
+            p for p in (package / name).rglob("*") if p.is_file() and p.suffix in (".py", ".yaml")
+        )
+        for path in files:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _cache_key(job: Job, reference: Reference) -> str:
+    parts = [job.raw_sha, job.curation_sha or "-", job.article_id, reference.digest, code_fingerprint()]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int = 1, use_cache: bool = True,
+                engine: str = "local", scheduler: str | None = None, progress: Progress | None = None) -> list[Result]:
+    """Every job's result, in job order. Without `use_cache` every article is extracted again and
+    its cache entry refreshed."""
+    results: list = [None] * len(jobs)
+    cache_dir = root / CACHE_DIR
+    todo = []
+    for i, job in enumerate(jobs):
+        key = _cache_key(job, reference)
+        path = cache_dir / key[:2] / key
+        if use_cache and path.is_file():
+            try:
+                results[i] = pickle.loads(path.read_bytes())  # our own cache files, never contributed input
+                continue
+            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                pass
+        todo.append((i, job, path))
+    jobs_todo = [job for _, job, _ in todo]
+    if engine == "dask":
+        computed = _on_dask(jobs_todo, reference, workers, scheduler, progress or _ignore)
+    else:
+        computed = _locally(jobs_todo, reference, workers, progress or _ignore)
+    for (i, _, path), result in zip(todo, computed, strict=True):
+        results[i] = result
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)
+    return results
+
+
+def _ignore(done: int, total: int) -> None:
+    pass
+
+
+_WORKER: Extractor | None = None  # one per worker process, built once by the pool initializer
+
+
+def _init_worker(reference: Reference) -> None:
+    global _WORKER
+    _WORKER = Extractor(reference)
+
+
+def _run_in_worker(job: Job) -> Result:
+    return _WORKER(job)
+
+
+def _locally(todo: list[Job], reference: Reference, workers: int, progress: Progress) -> list[Result]:
+    """Serially, or on a process pool of `workers` processes (results in job order)."""
+    if workers > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(reference,)) as pool:
+            return _collect(pool.map(_run_in_worker, todo, chunksize=max(1, min(64, len(todo) // (workers * 8)))), len(todo), progress)
+    extractor = Extractor(reference)
+    return _collect((extractor(job) for job in todo), len(todo), progress)
+
+
+def _collect(results: Iterable[Result], total: int, progress: Progress) -> list[Result]:
+    computed = []
+    for result in results:  # in job order, as they arrive
+        computed.append(result)
+        progress(1, total)
+    return computed
+
+
+def _run_partition(jobs: list[Job], reference: Reference) -> list[Result]:
+    """One Dask partition: the same per-article function, one extractor per partition."""
+    extractor = Extractor(reference)
+    return [extractor(job) for job in jobs]
+
+
+def _on_dask(todo: list[Job], reference: Reference, workers: int, scheduler: str | None, progress: Progress) -> list[Result]:
+    """Map the per-article function over a Dask bag: on `scheduler` (a dask.distributed address)
+    or, without one, on a local cluster of `workers` processes. Results come back in job order."""
+    import dask.bag as db
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    if not todo:
+        return []
+    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    try:
+        with Client(scheduler or cluster) as client:
+            partitions = max(1, min(len(todo), workers * 8))
+            bag = db.from_sequence(todo, npartitions=partitions).map_partitions(_run_partition, reference)
+            futures = client.compute(bag.to_delayed())
+            for future in as_completed(futures):
+                progress(len(future.result()), len(todo))
+            return [result for future in futures for result in future.result()]
+    finally:
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,102 @@
+"""The per-article function: one article's raw bytes, its curation file and the reference in, its
+rows out, with no state shared between articles (so articles can be extracted in any order, on any
+worker, and cached one by one)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..inputs.curation import CURATION_DIR, parse_curation
+from ..inputs.reference import Reference
+from ..inputs.seeds import Job
+from ..problems import InputError, Problem
+from ..schema.columns import column_values
+from ..schema.models import ActorMention, Article, Event, Quote, WeaponSystemMention
+from .entities import ArticleEntities, DiscoveredActor, DiscoveredWeapon, Matcher, find_entities
+from .events import curated_events, make_summary, merge, rule_events
+from .ingest import check_raw, ingest
+from .quotes import find_quote_spans, find_quotes
+
+Columns = dict[str, list]  # column name -> values, in a model's column order
+PER_ARTICLE = (Article, ActorMention, Quote, Event, WeaponSystemMention)  # resources made article by article
+
+
+@dataclass
+class ArticleRows:
+    """Everything extracted from one article: plain rows, no shared state."""
+
+    article: Article
+    entities: ArticleEntities
+    quotes: list[Quote]
+    events: list[Event]
+    warnings: list[Problem]
+
+
+@dataclass
+class ArticleColumns:
+    """One article's rows as plain columns of primitive values: compact to cache, cheap to send
+    between processes, and concatenated without touching a row object again."""
+
+    article_id: str
+    tables: dict[str, Columns]
+    discovered_actors: list[DiscoveredActor]
+    discovered_weapons: list[DiscoveredWeapon]
+
+
+def extract(article_id: str, raw: bytes, path: str, matcher: Matcher, curation_raw: bytes | None = None) -> ArticleRows:
+    """One article's rows from its raw bytes, its curation file (if any) and the reference.
+
+    Raises InputError with every problem of the article or its curation file."""
+    article = ingest(article_id, raw, path)
+    reference = matcher.reference
+    entities = find_entities(article, matcher)
+    types = {entry.id: entry.type for entry in reference.actors}
+    types.update({actor.actor_id: actor.actor_type for actor in entities.discovered_actors})
+    quotes = find_quotes(article, entities.found, types.get)
+    summary = make_summary(
+        reference,
+        {a.actor_id: a.name for a in entities.discovered_actors},
+        {w.weapon_system_id: w.designation for w in entities.discovered_weapons},
+    )
+    rules = rule_events(article, entities.found, find_quote_spans(article.text), reference, summary)
+    rel = f"{CURATION_DIR}/{article_id}.yaml"
+    curation, lines, problems = parse_curation(rel, curation_raw)
+    curated = []
+    if curation is not None:
+        known_actors = {a.id for a in reference.actors} | {a.actor_id for a in entities.discovered_actors}
+        known_weapons = {w.id for w in reference.weapons} | {w.weapon_system_id for w in entities.discovered_weapons}
+        curated, event_problems = curated_events(article, curation, lines, rel, known_actors, known_weapons, reference, summary)
+        problems += event_problems
+    if problems:
+        raise InputError(problems)
+    events = merge(article, curated, rules, bool(curation and curation.complete), reference)
+    return ArticleRows(article, entities, quotes, events, check_raw(raw, path))
+
+
+def to_columns(rows: ArticleRows) -> ArticleColumns:
+    per_resource = {
+        Article: [rows.article], ActorMention: rows.entities.actor_mentions, Quote: rows.quotes,
+        Event: rows.events, WeaponSystemMention: rows.entities.weapon_mentions,
+    }
+    return ArticleColumns(
+        rows.article.article_id, {model.resource_name: column_values(model, found) for model, found in per_resource.items()},
+        rows.entities.discovered_actors, rows.entities.discovered_weapons,
+    )
+
+
+Result = tuple[ArticleColumns | None, list[Problem]]  # an article's columns (None if refused) and its problems
+
+
+class Extractor:
+    """The per-article function with what it needs built once (the reference's matcher): one per
+    worker process, reused for every article the worker gets."""
+
+    def __init__(self, reference: Reference):
+        self.matcher = Matcher(reference)
+
+    def __call__(self, job: Job) -> Result:
+        try:
+            rows = extract(job.article_id, job.raw, job.rel, self.matcher, job.curation_raw)
+            return to_columns(rows), rows.warnings
+        except InputError as exc:
+            return None, exc.problems

@@ -1,0 +1,79 @@
+"""Every word list the extraction rules read, loaded once from `lexicon.yaml` beside this file.
+
+Rules import the lists from here and never keep a copy of their own; `fold` is how words are
+compared (case and diacritics ignored).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import yaml
+
+from ..schema.models import ActorType
+
+_DATA = yaml.safe_load((Path(__file__).with_name("lexicon.yaml")).read_text(encoding="utf-8"))
+
+
+def alternation(patterns: list[str]) -> str:
+    """A regular-expression alternation of the listed fragments, in their order."""
+    return "|".join(patterns)
+
+
+# calendar
+MONTH_NUMBERS: dict[str, int] = {name: number for number, names in enumerate(_DATA["months"], start=1) for name in names}
+MONTH_NAMES: frozenset[str] = frozenset(names[0] for names in _DATA["months"])
+WEEKDAYS: list[str] = _DATA["weekdays"]
+QUARTER_ORDINALS: list[str] = _DATA["quarter_ordinals"]
+
+# verbs of saying
+SPEECH_VERBS: dict[str, str] = _DATA["speech_verbs"]
+SPEECH_PHRASES: dict[str, str] = _DATA["speech_phrases"]
+SPEECH_VERBS_AFTER_NAME: list[str] = _DATA["speech_verbs_after_name"]
+SPEECH_VERBS_BEFORE_NAME: list[str] = _DATA["speech_verbs_before_name"]
+SPEECH_VERBS_REPORTING: list[str] = _DATA["speech_verbs_reporting"]
+SPEECH_VERBS_CLOSING_CLAUSE: list[str] = _DATA["speech_verbs_closing_clause"]
+SPEECH_VERBS_INTRODUCING: list[str] = _DATA["speech_verbs_introducing"]
+SPEECH_VERBS_OUTLET: list[str] = _DATA["speech_verbs_outlet"]
+OUTLET_CUE_LEMMAS: frozenset[str] = frozenset(_DATA["outlet_cue_lemmas"])
+
+# people and organisations
+FUNCTION_WORDS: frozenset[str] = frozenset(_DATA["function_words"])
+PERSON_TITLES: frozenset[str] = frozenset(_DATA["person_titles"])
+PLACE_WORDS: frozenset[str] = frozenset(_DATA["place_words"])
+PLACE_NOUNS: frozenset[str] = frozenset(_DATA["place_nouns"])
+ORGANISATION_NOUNS: dict[str, ActorType] = {w: ActorType(t) for w, t in _DATA["organisation_nouns"].items()}
+ORGANISATION_HEADS: dict[str, ActorType] = {w: ActorType(t) for w, t in _DATA["organisation_heads"].items()}
+GENERIC_ORGANISATION_WORDS: frozenset[str] = frozenset(_DATA["generic_organisation_words"])
+LOCATIVE_WORDS: list[str] = _DATA["locative_words"]
+MOVEMENT_WORDS: list[str] = _DATA["movement_words"]
+PRONOUNS: dict[str, str | None] = _DATA["pronouns"]
+NOMINAL_SPEAKER_HEADS: str = _DATA["nominal_speaker_heads"]
+ABBREVIATIONS: frozenset[str] = frozenset(_DATA["abbreviations"])
+
+# weapons
+WEAPON_NOUNS: list[str] = _DATA["weapon_nouns"]
+DESIGNATION_PREFIXES: list[str] = _DATA["designation_prefixes"]
+
+# modality
+NEGATION: list[str] = _DATA["negation"]
+HYPOTHETICAL: list[str] = _DATA["hypothetical"]
+CONDITION: list[str] = _DATA["condition"]
+INTENTION: list[str] = _DATA["intention"]
+FUTURE: list[str] = _DATA["future"]
+REPORTED: list[str] = _DATA["reported"]
+PASSIVE_AUXILIARIES: list[str] = _DATA["passive_auxiliaries"]
+
+# languages
+LANGUAGE_FUNCTION_WORDS: dict[str, frozenset[str]] = {lang: frozenset(words) for lang, words in _DATA["language_function_words"].items()}
+
+# Letters that Unicode does not decompose into a base letter and a diacritic.
+_UNDECOMPOSED = str.maketrans({"Đ": "D", "đ": "d", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss",
+                               "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "Th", "þ": "th", "ı": "i"})
+
+
+def fold(text: str) -> str:
+    """Lower-case, diacritics removed: 'Vučić' and 'Vucic' fold alike, 'Đedović' to 'dedovic'."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()

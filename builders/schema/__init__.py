@@ -1,0 +1,2 @@
+"""The one schema truth: pydantic row models, their columns and codecs, every format generated from
+them (Table Schema, Arrow, SQL, data dictionary), the published layout and the dataset's metadata."""

@@ -1,0 +1,115 @@
+"""The dataset's own metadata (name, title, licences, limitations, version) and its descriptor.
+
+The version lives in `pyproject.toml` only and is read from the installed distribution.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from .formats import table_schema
+from .layout import CSV_DIR
+from .models import RESOURCES
+
+DISTRIBUTION = "serbia-arms-pressure"
+NAME = "serbia-arms-pressure"
+TITLE = "US pressure on Serbia over Russian and Chinese arms purchases"
+DESCRIPTION = (
+    "Articles about US pressure on Serbia over its Russian and Chinese arms purchases (sanctions "
+    "threats, CAATSA, S-400, Pantsir, FK-3, NIS waivers), turned into tables of articles, actors, "
+    "actor mentions, quotes, events and weapon systems. Every extracted row points at the exact "
+    "characters of the article text it comes from."
+)
+# The dataset's release date (not the build time: rebuilds must be byte-identical).
+CREATED = "2026-11-24T00:00:00Z"
+LICENSES = [
+    {
+        "name": "CC-BY-4.0",
+        "path": "https://creativecommons.org/licenses/by/4.0/",
+        "title": "Creative Commons Attribution 4.0 — applies to the project's annotations (all tables except articles.text)",
+    },
+    {
+        "name": "other-at",
+        "title": "Article texts remain their publishers'; included under the terms each article states (see articles.copyright_notice)",
+    },
+]
+CONTRIBUTORS = [{"title": "Serbia arms pressure dataset contributors", "roles": ["creator"]}]
+KEYWORDS = ["Serbia", "sanctions", "CAATSA", "arms trade", "event data", "quotations"]
+
+LIMITATIONS = """\
+- The corpus is small (the articles in `seeds/articles/`), partisan in places (Global Research
+  reposts, an opinion piece), and in English only. Counts describe these texts, not the world.
+- Rule rows (`method = rule`) are produced by dictionary and pattern rules; on the project's own
+  test passages they reach about 0.9 precision and recall for actors, quotes and events, but they
+  miss actors named without a title, an apposition or an attribution, and code at most one event of
+  a type per sentence. The seed articles' events are curated by hand (`method = curated`).
+- An event's date is the first date expression in its evidence, resolved against the date the text
+  was written; events without one have an unknown date (no fallback to the publication date).
+- Actors are identified by curated aliases; a discovered actor's id is a slug of its name, so a
+  person spelled two ways in two new articles gets two ids until a curator adds an alias.
+- Article texts remain their publishers'; only the annotations are openly licensed.
+"""
+
+
+@cache
+def dataset_version() -> str:
+    """The version in pyproject.toml: from the installed distribution, or from the file itself
+    when the checkout is used without being installed."""
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:
+        pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+        return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
+
+
+def sources_of(publishers: list[str | None]) -> list[str]:
+    """The descriptor's sources: every publisher and original publisher named by an article."""
+    return sorted({name for name in publishers if name})
+
+
+def file_facts(data: bytes) -> tuple[int, str]:
+    """A file's size and hash as the descriptor states them."""
+    return len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def descriptor(csv_files: dict[str, tuple[int, str]], sources: list[str], inputs_sha256: str | None) -> dict:
+    """Data Package v2 descriptor of the CSV edition, with bytes and sha256 of each file and the
+    digest of the seeds it was built from (`x-inputs-sha256`, checked by validate for freshness)."""
+    resources = []
+    for model in RESOURCES:
+        size, digest = csv_files[model.resource_name]
+        resources.append(
+            {
+                "name": model.resource_name,
+                "type": "table",
+                "title": model.resource_title,
+                "description": (model.__doc__ or "").strip(),
+                "path": f"{CSV_DIR}/{model.resource_name}.csv",
+                "scheme": "file",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": size,
+                "hash": digest,
+                "schema": table_schema(model),
+            }
+        )
+    return {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": NAME,
+        "title": TITLE,
+        "description": DESCRIPTION,
+        "version": dataset_version(),
+        "created": CREATED,
+        "licenses": LICENSES,
+        "sources": [{"title": name} for name in sources],
+        "contributors": CONTRIBUTORS,
+        "keywords": KEYWORDS,
+        "x-builder-version": dataset_version(),
+        "x-inputs-sha256": inputs_sha256,
+        "resources": resources,
+    }

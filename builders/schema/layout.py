@@ -1,0 +1,27 @@
+"""Where each published file lives, relative to the repository root (or a package directory)."""
+
+from __future__ import annotations
+
+from .models import Resource
+
+DESCRIPTOR = "datapackage.json"
+CSV_DIR = "datapackage/csv"
+PARQUET_DIR = "datapackage/parquet"
+SCHEMA_DIR = "schema"
+CARD = "datapackage/README.md"
+TIMELINE = "datapackage/timeline.svg"
+ACTOR_GRAPH = "datapackage/actor_graph.svg"
+PUBLISHED_PATHS = (DESCRIPTOR, "datapackage", SCHEMA_DIR)  # what a build replaces, all at once
+DIST = "dist"  # release files (not committed)
+
+
+def csv_path(model: type[Resource]) -> str:
+    return f"{CSV_DIR}/{model.resource_name}.csv"
+
+
+def parquet_path(model: type[Resource]) -> str:
+    return f"{PARQUET_DIR}/{model.resource_name}.parquet"
+
+
+def schema_path(model: type[Resource]) -> str:
+    return f"{SCHEMA_DIR}/{model.resource_name}.json"

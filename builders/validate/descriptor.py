@@ -1,0 +1,40 @@
+"""Layer 1: the descriptor against the Data Package profile (frictionless), and every resource's
+path and Table Schema against the ones generated from the models."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..problems import Problem
+from ..schema.formats import table_schema
+from ..schema.layout import DESCRIPTOR, csv_path
+from ..schema.models import RESOURCES
+
+
+def read_descriptor(root: Path) -> tuple[dict | None, list[Problem]]:
+    path = root / DESCRIPTOR
+    if not path.is_file():
+        return None, [Problem(DESCRIPTOR, None, None, "missing — run python -m builders build")]
+    try:
+        package = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return None, [Problem(DESCRIPTOR, None, None, f"not valid JSON: {exc} — run python -m builders build")]
+    if not isinstance(package, dict):
+        return None, [Problem(DESCRIPTOR, None, None, "not a JSON object — run python -m builders build")]
+    return package, []
+
+
+def descriptor_problems(package: dict) -> list[Problem]:
+    """frictionless's profile check of the descriptor, and its resources against the models."""
+    from frictionless import Package
+
+    problems = [Problem(DESCRIPTOR, None, None, f"{e.type}: {e.message}") for e in Package.validate_descriptor(package).errors]
+    resources = {r.get("name"): r for r in package.get("resources", []) if isinstance(r, dict)}
+    for model in RESOURCES:
+        resource = resources.get(model.resource_name)
+        if resource is None:
+            problems.append(Problem(DESCRIPTOR, None, None, f"resource {model.resource_name!r} is missing — run python -m builders build"))
+        elif resource.get("path") != csv_path(model) or resource.get("schema") != table_schema(model):
+            problems.append(Problem(DESCRIPTOR, None, None, f"resource {model.resource_name!r}: path or schema differs from the models' — run python -m builders build"))
+    return problems

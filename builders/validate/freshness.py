@@ -1,0 +1,73 @@
+"""Layer 3: the package is what the builders make of the seeds as they are now: the recorded inputs
+digest, the generated descriptor and Table Schemas, the card and pictures present; and, given a
+fresh build (the pipeline makes one for `--rebuild`), every file equal to it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..problems import Problem
+from ..schema.dataset import descriptor, sources_of
+from ..schema.formats import schema_json
+from ..schema.layout import ACTOR_GRAPH, CARD, DESCRIPTOR, TIMELINE, csv_path, parquet_path, schema_path
+from ..schema.models import RESOURCES
+from .common import STALE
+
+
+def freshness_problems(root: Path, package: dict, csv_files: dict[str, tuple[int, str]], articles: pa.Table | None, seeds_digest: str) -> list[Problem]:
+    """The package was built from the seeds as they are now (`seeds_digest`, see build.inputs_digest),
+    and its descriptor and Table Schemas are the ones the builders generate for these rows."""
+    problems = []
+    if package.get("x-inputs-sha256") != seeds_digest:
+        problems.append(Problem(DESCRIPTOR, None, None, "stale: seeds/ changed since the package was built — run python -m builders build"))
+    for model in RESOURCES:
+        rel = schema_path(model)
+        if not (root / rel).is_file() or (root / rel).read_text(encoding="utf-8") != schema_json(model):
+            problems.append(Problem(rel, None, None, STALE))
+    recorded = {r.get("name"): r for r in package.get("resources", []) if isinstance(r, dict)}
+    for model in RESOURCES:
+        facts, resource = csv_files.get(model.resource_name), recorded.get(model.resource_name, {})
+        if facts is not None and resource.get("hash") != facts[1]:
+            problems.append(Problem(csv_path(model), None, None, STALE))  # edited after the build
+    if articles is not None and len(csv_files) == len(RESOURCES):
+        sources = sources_of(articles.column("publisher").to_pylist() + articles.column("original_publisher").to_pylist())
+        expected = descriptor(csv_files, sources, package.get("x-inputs-sha256"))
+
+        def without_file_facts(d: dict) -> dict:  # bytes and hash are compared above, per file
+            return {**d, "resources": [{k: v for k, v in r.items() if k not in ("bytes", "hash")} for r in d.get("resources", []) if isinstance(r, dict)]}
+
+        if without_file_facts(package) != without_file_facts(expected):
+            problems.append(Problem(DESCRIPTOR, None, None, STALE))
+    for rel in (CARD, TIMELINE, ACTOR_GRAPH):
+        if not (root / rel).is_file():
+            problems.append(Problem(rel, None, None, "missing — run python -m builders build"))
+    return problems
+
+
+def differences(root: Path, fresh: Path) -> list[Problem]:
+    """Every published file that differs from the one in `fresh`, a package just built from the
+    same seeds: CSV, Table Schemas, descriptor and card byte for byte; Parquet by schema and values
+    (another pyarrow may write other bytes for the same table)."""
+    problems = []
+    for model in RESOURCES:
+        for rel in (csv_path(model), schema_path(model)):
+            if not _same_bytes(root / rel, fresh / rel):
+                problems.append(Problem(rel, None, None, STALE))
+        rel = parquet_path(model)
+        try:
+            same = pq.read_table(root / rel).equals(pq.read_table(fresh / rel))
+        except (OSError, ValueError):
+            same = False
+        if not same:
+            problems.append(Problem(rel, None, None, STALE))
+    for rel in (DESCRIPTOR, CARD):
+        if not _same_bytes(root / rel, fresh / rel):
+            problems.append(Problem(rel, None, None, STALE))
+    return problems
+
+
+def _same_bytes(published: Path, fresh: Path) -> bool:
+    return published.is_file() and published.read_bytes() == fresh.read_bytes()
