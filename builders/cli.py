@@ -51,6 +51,26 @@ def _report(problems: list[Problem], as_json: bool, ok_message: str) -> int:
     return 1 if errors else 0
 
 
+def _score(root: Path, args) -> int:
+    from .pipeline import score
+
+    texts = sorted(args.gold[0].glob("*.txt")) if args.gold[0].is_dir() else []
+    if not texts:
+        print(f"{args.gold[0]}: no *.txt articles to score — give the folder of the annotated texts first", file=sys.stderr)
+        return 2
+    report, problems = score(root, texts, [g.resolve() for g in args.gold], max(1, args.workers))
+    if report is None:
+        return _report(problems, False, "")
+    if args.json:
+        json.dump(report.to_dict(), sys.stdout, indent=2, ensure_ascii=False, default=str)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(report.to_markdown())
+    if args.out:
+        args.out.write_text(report.to_markdown(), encoding="utf-8")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m builders", description=__doc__)
     parser.add_argument("--root", type=Path, default=Path("."), help="repository root (default: current directory)")
@@ -68,6 +88,11 @@ def main(argv: list[str] | None = None) -> int:
     diff_cmd = commands.add_parser("diff", help="rows added, removed and changed per resource between two packages")
     diff_cmd.add_argument("old", type=Path, help="directory of the older package (holding datapackage.json)")
     diff_cmd.add_argument("new", type=Path, help="directory of the newer package")
+    score_cmd = commands.add_parser("score", help="build the seeds plus annotated texts and score the package against gold annotations")
+    score_cmd.add_argument("gold", type=Path, nargs="+", help="gold directories (gold.yaml, actors.yaml); the first one's *.txt are the texts built")
+    score_cmd.add_argument("--out", type=Path, help="also write the markdown report here (e.g. benchmarks/QUALITY.md)")
+    score_cmd.add_argument("--json", action="store_true", help="print the report as JSON instead of markdown")
+    score_cmd.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for per-article extraction (default: all cores)")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     started = time.perf_counter()
@@ -78,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         for resource, added, removed, changed in diff(args.old.resolve(), args.new.resolve()):
             print(f"| {resource} | {added} | {removed} | {changed} |")
         return 0
+    if args.command == "score":
+        return _score(root, args)
     if args.command == "release":
         from .pipeline import release
 

@@ -4,6 +4,7 @@ build   = seeds -> engine (per-article extraction, cached) -> assemble -> publis
           directory -> validate there -> swap in (a failed build leaves the published package as it was)
 check   = validate the published package (+ with `rebuild`, build afresh and compare file by file)
 release = the files of dist/ from the published package
+score   = build the seeds plus annotated texts in a temporary root and score that package
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .assemble import assemble
 from .engine import Progress, extract_all
 from .inputs.seeds import read_seeds
 from .problems import Problem
+from . import quality
 from .publish import exports
 from .publish.package import write_package
 from .publish.docs import update_docs
@@ -89,3 +91,25 @@ def _rebuild_differences(root: Path, workers: int) -> list[Problem]:
 def release(root: Path) -> list[Path]:
     """Write dist/ from the published package."""
     return exports.release(root)
+
+
+def score(root: Path, texts: list[Path], gold_dirs: list[Path], workers: int = 1) -> tuple[quality.Report | None, list[Problem]]:
+    """Build `root`'s seeds with `texts` added as articles (in a temporary root: nothing is copied
+    into the repository) and score the package against the gold annotations in `gold_dirs`."""
+    work = Path(tempfile.mkdtemp(prefix=".score-"))
+    try:
+        shutil.copytree(root / "seeds", work / "seeds", ignore=shutil.ignore_patterns("*.txt"))
+        shutil.copytree(root / "seeds" / "articles", work / "seeds" / "articles", dirs_exist_ok=True)
+        for text in texts:
+            target = work / "seeds" / "articles" / text.name
+            if target.exists():
+                return None, [Problem(str(text), None, None, "has the name of a seed article — rename it")]
+            shutil.copyfile(text, target)
+        problems = build_into(work, work / "package", workers, use_cache=False)
+        if _failed(problems):
+            return None, problems
+        report = quality.score(work / "package", gold_dirs)
+        report.package_dir = f"seeds + {len(texts)} annotated texts, built in a temporary root"
+        return report, problems
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
