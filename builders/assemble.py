@@ -35,7 +35,7 @@ def assemble(extracted: list[ArticleColumns], reference: Reference) -> dict[str,
             actors.setdefault(found.actor_id, Actor(
                 actor_id=found.actor_id, name=found.name, actor_type=found.actor_type,
                 country_iso3=found.country_iso3, role=found.role,
-                aliases=sorted(found.forms - {found.name}), method=Method.rule,
+                aliases=sorted((found.forms | found.acronyms) - {found.name}), method=Method.rule,
             ))
         for found in article.discovered_weapons:
             weapons.setdefault(found.weapon_system_id, WeaponSystem(

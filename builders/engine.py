@@ -12,10 +12,12 @@ from functools import cache
 from pathlib import Path
 
 from .extract.article import Extractor, Result
+from .extract.nlp import model_fingerprint
 from .inputs.reference import Reference
 from .inputs.seeds import Job
 
 CACHE_DIR = ".cache/extract"
+PARSE_CACHE_DIR = ".cache/parse"
 # Everything the per-article function runs lives in these packages (the layers below the engine):
 # a change to any file in them invalidates every cached article, and a change anywhere else
 # (publishing, validation, the command line) keeps the cache.
@@ -41,7 +43,7 @@ def code_fingerprint() -> str:
 
 
 def _cache_key(job: Job, reference: Reference) -> str:
-    parts = [job.raw_sha, job.curation_sha or "-", job.article_id, reference.digest, code_fingerprint()]
+    parts = [job.raw_sha, job.curation_sha or "-", job.article_id, reference.digest, code_fingerprint(), model_fingerprint()]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
@@ -63,10 +65,11 @@ def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int 
                 pass
         todo.append((i, job, path))
     jobs_todo = [job for _, job, _ in todo]
+    parse_cache = root / PARSE_CACHE_DIR
     if engine == "dask":
-        computed = _on_dask(jobs_todo, reference, workers, scheduler, progress or _ignore)
+        computed = _on_dask(jobs_todo, reference, workers, scheduler, parse_cache, progress or _ignore)
     else:
-        computed = _locally(jobs_todo, reference, workers, progress or _ignore)
+        computed = _locally(jobs_todo, reference, workers, parse_cache, progress or _ignore)
     for (i, _, path), result in zip(todo, computed, strict=True):
         results[i] = result
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -83,21 +86,21 @@ def _ignore(done: int, total: int) -> None:
 _WORKER: Extractor | None = None  # one per worker process, built once by the pool initializer
 
 
-def _init_worker(reference: Reference) -> None:
+def _init_worker(reference: Reference, parse_cache: Path) -> None:
     global _WORKER
-    _WORKER = Extractor(reference)
+    _WORKER = Extractor(reference, parse_cache)
 
 
 def _run_in_worker(job: Job) -> Result:
     return _WORKER(job)
 
 
-def _locally(todo: list[Job], reference: Reference, workers: int, progress: Progress) -> list[Result]:
+def _locally(todo: list[Job], reference: Reference, workers: int, parse_cache: Path, progress: Progress) -> list[Result]:
     """Serially, or on a process pool of `workers` processes (results in job order)."""
     if workers > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(reference,)) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(reference, parse_cache)) as pool:
             return _collect(pool.map(_run_in_worker, todo, chunksize=max(1, min(64, len(todo) // (workers * 8)))), len(todo), progress)
-    extractor = Extractor(reference)
+    extractor = Extractor(reference, parse_cache)
     return _collect((extractor(job) for job in todo), len(todo), progress)
 
 
@@ -109,13 +112,15 @@ def _collect(results: Iterable[Result], total: int, progress: Progress) -> list[
     return computed
 
 
-def _run_partition(jobs: list[Job], reference: Reference) -> list[Result]:
-    """One Dask partition: the same per-article function, one extractor per partition."""
-    extractor = Extractor(reference)
+def _run_partition(jobs: list[Job], reference: Reference, parse_cache: Path | None) -> list[Result]:
+    """One Dask partition: the same per-article function, one extractor per partition (the model
+    itself is loaded once per worker process)."""
+    extractor = Extractor(reference, parse_cache)
     return [extractor(job) for job in jobs]
 
 
-def _on_dask(todo: list[Job], reference: Reference, workers: int, scheduler: str | None, progress: Progress) -> list[Result]:
+def _on_dask(todo: list[Job], reference: Reference, workers: int, scheduler: str | None, parse_cache: Path,
+             progress: Progress) -> list[Result]:
     """Map the per-article function over a Dask bag: on `scheduler` (a dask.distributed address)
     or, without one, on a local cluster of `workers` processes. Results come back in job order."""
     import dask.bag as db
@@ -127,7 +132,8 @@ def _on_dask(todo: list[Job], reference: Reference, workers: int, scheduler: str
     try:
         with Client(scheduler or cluster) as client:
             partitions = max(1, min(len(todo), workers * 8))
-            bag = db.from_sequence(todo, npartitions=partitions).map_partitions(_run_partition, reference)
+            # a remote cluster does not share this disk: its workers parse without the cache
+            bag = db.from_sequence(todo, npartitions=partitions).map_partitions(_run_partition, reference, None if scheduler else parse_cache)
             futures = client.compute(bag.to_delayed())
             for future in as_completed(futures):
                 progress(len(future.result()), len(todo))

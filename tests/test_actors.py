@@ -11,6 +11,7 @@ from conftest import FIXTURES, REPO
 
 from builders.extract.entities import Matcher, find_entities
 from builders.extract.ingest import ingest
+from builders.extract.nlp import Parser
 from builders.schema.models import Article
 from builders.inputs.reference import load_reference
 
@@ -19,13 +20,17 @@ MATCHER = Matcher(REFERENCE)
 DEV_ARTICLES = REPO.parent / "shared" / "dev-articles"
 
 
+PARSER = Parser()
+
+
 def entities_of(path: Path):
-    return find_entities(ingest(path.stem, path.read_bytes()), MATCHER)
+    article = ingest(path.stem, path.read_bytes())
+    return find_entities(article, MATCHER, PARSER(article.text))
 
 
 def entities_of_text(text: str, published=None):
     article = Article(article_id="t", text=text, word_count=1, source_sha256="0" * 64, published_date=published)
-    return find_entities(article, MATCHER)
+    return find_entities(article, MATCHER, PARSER(text))
 
 
 def kinds(entities) -> dict[str, dict[str, int]]:
@@ -250,7 +255,8 @@ def test_discovered_actors_carry_type_country_and_role():
     assert found["dubravka-dedovic-handanovic"].role == "Energy Minister"
     assert found["belgrade-centre-for-security-policy"].actor_type.value == "ngo_think_tank"
     defence = {a.actor_id: a for a in entities_of(FIXTURES / "articles" / "defence-daily-2023-06.txt").discovered_actors}
-    assert defence["srb-ministry-of-defence"].name == "Ministry of Defence"  # generic name: id carries the country
+    assert defence["srb-ministry-of-defence"].name == "Serbian Ministry of Defence"  # generic name: id and name carry the country
+    assert "Ministry of Defence" in defence["srb-ministry-of-defence"].forms
     assert defence["politika"].actor_type.value == "media_outlet"
 
 

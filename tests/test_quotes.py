@@ -223,3 +223,28 @@ def test_dev_article_quotes():
     print(f"\nquotes on dev articles: precision {found_right}/{found}, recall {found_right}/{expected}, speaker accuracy {speakers_right}/{found_right}")
     assert (expected, found_right, found) == (10, 10, 10)
     assert speakers_right == 9  # the one miss is documented in DEV_QUOTES
+
+
+def test_quoting_names_the_speaker_and_the_outlet_is_the_channel():
+    """Own passage: "X reported …, quoting Y" — Y speaks, X is the channel."""
+    text = 'Radio Free Europe reported on Monday, quoting Matthew Palmer: "The door is still open."'
+    rows = quotes_of(text)
+    assert [(q.speaker_actor_id, q.via_actor_id, q.cue) for q in rows] == [("matthew-palmer", "rfe-rl", "quote")]
+
+
+def test_an_apostrophe_after_a_full_stop_opens_no_quotation():
+    """Own passage: the U.S.'s possessive is no opening mark, so the quotation after it is found whole."""
+    text = "The U.S.'s envoy warned Belgrade. 'We will act soon, whatever happens,' he said."
+    assert [(q.text, q.kind.value) for q in quotes_of(text)] == [("We will act soon, whatever happens,", "direct")]
+
+
+def test_mixed_straight_and_curly_marks_pair_as_one_family():
+    """Own passage: copy that opens with a curly mark and closes with a straight one."""
+    text = 'Serbia “will not bow," the minister said. "Our choice is our own.”'
+    assert [q.text for q in quotes_of(text)] == ["will not bow,", "Our choice is our own."]
+
+
+def test_a_short_quoted_term_inside_a_sentence_is_a_term():
+    """Own passage: “technical” talks — a quoted word used as a modifier is a term, not speech."""
+    text = "Matthew Palmer said Washington had begun “technical” talks with Belgrade."
+    assert [(q.text, q.kind.value, q.speaker_actor_id) for q in quotes_of(text)] == [("technical", "term", None)]

@@ -5,6 +5,7 @@ worker, and cached one by one)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..inputs.curation import CURATION_DIR, parse_curation
 from ..inputs.reference import Reference
@@ -15,6 +16,7 @@ from ..schema.models import ActorMention, Article, Event, Quote, WeaponSystemMen
 from .entities import ArticleEntities, DiscoveredActor, DiscoveredWeapon, Matcher, find_entities
 from .events import curated_events, make_summary, merge, rule_events
 from .ingest import check_raw, ingest
+from .nlp import Parser
 from .quotes import find_quote_spans, find_quotes
 
 Columns = dict[str, list]  # column name -> values, in a model's column order
@@ -43,13 +45,15 @@ class ArticleColumns:
     discovered_weapons: list[DiscoveredWeapon]
 
 
-def extract(article_id: str, raw: bytes, path: str, matcher: Matcher, curation_raw: bytes | None = None) -> ArticleRows:
+def extract(article_id: str, raw: bytes, path: str, matcher: Matcher, curation_raw: bytes | None = None,
+            parser: Parser | None = None) -> ArticleRows:
     """One article's rows from its raw bytes, its curation file (if any) and the reference.
 
     Raises InputError with every problem of the article or its curation file."""
     article = ingest(article_id, raw, path)
     reference = matcher.reference
-    entities = find_entities(article, matcher)
+    doc = (parser or Parser())(article.text)
+    entities = find_entities(article, matcher, doc)
     types = {entry.id: entry.type for entry in reference.actors}
     types.update({actor.actor_id: actor.actor_type for actor in entities.discovered_actors})
     quotes = find_quotes(article, entities.found, types.get)
@@ -91,12 +95,13 @@ class Extractor:
     """The per-article function with what it needs built once (the reference's matcher): one per
     worker process, reused for every article the worker gets."""
 
-    def __init__(self, reference: Reference):
+    def __init__(self, reference: Reference, parse_cache: Path | None = None):
         self.matcher = Matcher(reference)
+        self.parser = Parser(parse_cache)
 
     def __call__(self, job: Job) -> Result:
         try:
-            rows = extract(job.article_id, job.raw, job.rel, self.matcher, job.curation_raw)
+            rows = extract(job.article_id, job.raw, job.rel, self.matcher, job.curation_raw, self.parser)
             return to_columns(rows), rows.warnings
         except InputError as exc:
             return None, exc.problems

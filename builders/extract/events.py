@@ -35,7 +35,7 @@ from ..schema.models import (
     Modality,
 )
 from . import dates
-from .entities import Found
+from .matching import Found
 from .ids import row_id
 from .lexicon import (
     CONDITION,

@@ -30,20 +30,24 @@ QUARTER_ORDINALS: list[str] = _DATA["quarter_ordinals"]
 # verbs of saying
 SPEECH_VERBS: dict[str, str] = _DATA["speech_verbs"]
 SPEECH_PHRASES: dict[str, str] = _DATA["speech_phrases"]
-SPEECH_VERBS_AFTER_NAME: list[str] = _DATA["speech_verbs_after_name"]
-SPEECH_VERBS_BEFORE_NAME: list[str] = _DATA["speech_verbs_before_name"]
+SPEECH_LEMMAS: frozenset[str] = frozenset(SPEECH_VERBS.values()) | {"quote", "report", "tell", "say"}
+ADDRESSEE_LEMMAS: frozenset[str] = frozenset(_DATA["addressee_lemmas"])
+SPEECH_FORMS: list[str] = sorted(SPEECH_VERBS, key=len, reverse=True)  # longest first, for alternations
+SPEAKER_FOLLOWS_FORMS: list[str] = [f for f in SPEECH_FORMS if SPEECH_VERBS[f] not in ADDRESSEE_LEMMAS]  # "said X": X speaks
 SPEECH_VERBS_REPORTING: list[str] = _DATA["speech_verbs_reporting"]
 SPEECH_VERBS_CLOSING_CLAUSE: list[str] = _DATA["speech_verbs_closing_clause"]
-SPEECH_VERBS_INTRODUCING: list[str] = _DATA["speech_verbs_introducing"]
-SPEECH_VERBS_OUTLET: list[str] = _DATA["speech_verbs_outlet"]
 OUTLET_CUE_LEMMAS: frozenset[str] = frozenset(_DATA["outlet_cue_lemmas"])
+OUTLET_FORMS: list[str] = [f for f in SPEECH_FORMS if SPEECH_VERBS[f] in OUTLET_CUE_LEMMAS]
 
 # people and organisations
 FUNCTION_WORDS: frozenset[str] = frozenset(_DATA["function_words"])
 PERSON_TITLES: frozenset[str] = frozenset(_DATA["person_titles"])
 PLACE_WORDS: frozenset[str] = frozenset(_DATA["place_words"])
+ARMED_FORCES_NOUNS: list[str] = _DATA["armed_forces_nouns"]
+PLACE_NAME_HEADS: frozenset[str] = frozenset(_DATA["place_name_heads"])
 PLACE_NOUNS: frozenset[str] = frozenset(_DATA["place_nouns"])
 ORGANISATION_NOUNS: dict[str, ActorType] = {w: ActorType(t) for w, t in _DATA["organisation_nouns"].items()}
+ORGANISATION_NOUN_PHRASES: dict[str, ActorType] = {w: ActorType(t) for w, t in _DATA["organisation_noun_phrases"].items()}
 ORGANISATION_HEADS: dict[str, ActorType] = {w: ActorType(t) for w, t in _DATA["organisation_heads"].items()}
 GENERIC_ORGANISATION_WORDS: frozenset[str] = frozenset(_DATA["generic_organisation_words"])
 LOCATIVE_WORDS: list[str] = _DATA["locative_words"]

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..schema.models import ActorType, Article, MentionKind, Method, Quote, QuoteKind
-from .entities import Found
+from .matching import Found
 from .ids import row_id
 from .lexicon import (
     ABBREVIATIONS,
@@ -35,13 +35,14 @@ from .lexicon import (
     PRONOUNS,
     SPEECH_PHRASES,
     SPEECH_VERBS,
-    SPEECH_VERBS_INTRODUCING,
-    SPEECH_VERBS_OUTLET,
+    OUTLET_FORMS,
+    SPEECH_FORMS,
     alternation,
 )
 
 OPENERS = {"“": "”", '"': '"', "‘": "’", "'": "'"}
 DOUBLE_OPENERS = {"“", '"'}
+DOUBLE_MARKS = {"“", "”", '"'}
 _QUOTE_MARK = re.compile("[" + re.escape("".join(sorted(set(OPENERS) | set(OPENERS.values())))) + "]")
 
 CUES = SPEECH_VERBS  # inflected form -> lemma
@@ -55,8 +56,8 @@ _PRONOUNS = PRONOUNS
 _NOMINAL_HEADS = NOMINAL_SPEAKER_HEADS
 _OUTLET_VERBS = OUTLET_CUE_LEMMAS
 _ABBREVIATIONS = ABBREVIATIONS
-_INTRODUCTION = re.compile(rf"(?:\b(?:{alternation(SPEECH_VERBS_INTRODUCING)})(?: that)?|:)$")
-_OUTLET_VERB = re.compile(rf"\b(?:{alternation(SPEECH_VERBS_OUTLET)})\b")
+_INTRODUCTION = re.compile(rf"(?:\b(?:{alternation(SPEECH_FORMS)})(?: that)?|:)$")
+_OUTLET_VERB = re.compile(rf"\b(?:{alternation(OUTLET_FORMS)})\b")
 
 
 @dataclass
@@ -68,26 +69,37 @@ class QuoteSpan:
     closed: bool
 
 
-def _can_open(text: str, i: int) -> bool:
+_OPENING_CONTEXT = set(" \t\n([{—–-/“\"")  # what may stand before an opening mark
+
+
+def _opening_position(text: str, i: int) -> bool:
+    """Nothing but space or opening punctuation before the mark, a character after it."""
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    if text[i] in ("'", "‘"):
-        return not before.isalnum() and after.isalnum()  # not an apostrophe ("Serbia's")
-    if text[i] == '"':
-        return not before.isalnum() and not after.isspace()
-    return True
+    return before in _OPENING_CONTEXT and not after.isspace()
 
 
-def _can_close(text: str, i: int, opener: str) -> bool:
-    if opener in ("'", "‘"):
-        after = text[i + 1] if i + 1 < len(text) else " "
-        before = text[i - 1] if i > 0 else " "
-        return not after.isalnum() and not before.isspace()
-    return True
+def _closing_position(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not before.isspace() and not after.isalnum()
+
+
+def _opens(text: str, i: int) -> bool:
+    """A mark that opens a quotation. A single mark right after a letter, digit or full stop is an
+    apostrophe ("Serbia's", "U.S.'s", "the Russians' arms"), never an opening mark."""
+    ch = text[i]
+    if ch == "“":
+        return True
+    if ch in ("'", "‘"):
+        return _opening_position(text, i) and (i + 1 < len(text) and text[i + 1].isalnum())
+    return ch == '"' and _opening_position(text, i)
 
 
 def find_quote_spans(text: str) -> list[QuoteSpan]:
-    """Pair quotation marks paragraph by paragraph (paragraphs are separated by newlines)."""
+    """Pair quotation marks paragraph by paragraph (paragraphs are separated by newlines). Curly and
+    straight double marks are one family, as real copy mixes them (“…," then "…”); single marks
+    pair with single marks, and inside a double quotation they are part of it."""
     spans: list[QuoteSpan] = []
     for para in re.finditer(r"[^\n]+", text):
         p_start, p_end = para.span()
@@ -96,16 +108,17 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
         for mark in _QUOTE_MARK.finditer(text, p_start, p_end):  # only quotation marks act below
             i, ch = mark.start(), mark.group()
             if opener is None:
-                if ch in OPENERS and _can_open(text, i):
+                if ch in OPENERS and _opens(text, i):
                     opener, open_at = ch, i
-            elif ch == OPENERS[opener] and _can_close(text, i, opener):
+                continue
+            double = opener in DOUBLE_OPENERS
+            if double and ch in DOUBLE_MARKS and (ch == "“" or (ch == '"' and _opening_position(text, i) and not _closing_position(text, i))):
+                spans.append(_unclosed(text, open_at, i))  # a new opening mark: the last quotation never closed
+                open_at = i
+            elif (double and ch in ("”", '"')) or (not double and ch in ("’", "'") and _closing_position(text, i)):
                 if i > open_at + 1:
                     spans.append(QuoteSpan(open_at + 1, i, open_at, i, True))
                 opener = None
-            elif ch == opener and opener in DOUBLE_OPENERS and ch == "“":
-                # a second opening mark before any closing one: the first quotation never closed
-                spans.append(_unclosed(text, open_at, i))
-                open_at = i
         if opener is not None:
             spans.append(_unclosed(text, open_at, p_end))
     return [s for s in spans if s.end > s.start]
@@ -147,6 +160,8 @@ def _kind(text: str, span: QuoteSpan, attributed: bool) -> QuoteKind:
     words = quoted.split()
     if len(words) <= 3 and not attributed:
         return QuoteKind.term
+    if len(words) <= 3 and not re.search(r"[.,;:!?]", quoted) and re.match(r" \w", text[span.close_at + 1 : span.close_at + 3]):
+        return QuoteKind.term  # “expert” talks, “significant transactions” with: a term inside the sentence, not speech
     sentences = len(re.findall(r"[.!?](?:\s|$)", quoted))
     if quoted[:1].islower() and sentences <= 1:
         return QuoteKind.partial
@@ -256,6 +271,13 @@ def _attribution_before(ctx: _Context, start: int, end: int) -> _Speaker | None:
     cue_at = start + cue.start()
     if cue.group("cue") == "according to":
         return ctx.speaker_from_phrase(start + cue.end(), end, "according to")
+    if cue.group("cue") == "quoting":  # "VOA reported …, quoting Peter Stano": the one quoted speaks
+        quoted = ctx.speaker_from_phrase(start + cue.end(), end, "quote")
+        if quoted is not None and quoted.actor_id:
+            reporter, _ = ctx.subject(start, cue_at)
+            if reporter is not None and ctx.is_outlet(reporter.form.target):
+                quoted.via = reporter.form.target
+            return quoted
     pronoun = re.search(r"\b(He|he|She|she|It|it)\s+(?:\w+\s+){0,2}$", ctx.text[start:cue_at])
     clause_start = max([start] + [start + m.end() for m in re.finditer(r"[;—–]|, and\b|\bwhile\b", segment[: cue.start()])])
     mention, _ = ctx.subject(clause_start, cue_at)

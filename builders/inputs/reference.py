@@ -29,6 +29,7 @@ from ..schema.models import (
 from . import yamlfile
 
 ACTORS_FILE = "seeds/reference/actors.yaml"
+COUNTRIES_FILE = "seeds/reference/countries.yaml"  # every sovereign state actors.yaml does not hold
 WEAPONS_FILE = "seeds/reference/weapon_systems.yaml"
 NOT_ACTORS_FILE = "seeds/reference/not_actors.yaml"
 EVENT_TYPES_FILE = "seeds/reference/event_types.yaml"
@@ -174,20 +175,22 @@ def _load_entries(root: Path, rel: str, model: type[BaseModel]) -> tuple[list, l
     return entries, problems, raw
 
 
-def _duplicate_problems(rel: str, entries: list, forms_of) -> list[Problem]:
+def _duplicate_problems(rel: str | list[str], entries: list, forms_of) -> list[Problem]:
+    """Ids and surface forms given twice; `rel` is the file of each entry (or one file for all)."""
+    files = rel if isinstance(rel, list) else [rel] * len(entries)
     problems = []
     ids: dict[str, str] = {}
-    for entry in entries:
+    for entry, where in zip(entries, files):
         if entry.id in ids:
-            problems.append(Problem(rel, None, "id", f"duplicate id {entry.id!r} — each entry needs its own id"))
+            problems.append(Problem(where, None, "id", f"duplicate id {entry.id!r} — each entry needs its own id"))
         ids[entry.id] = entry.id
     owners: dict[str, str] = {}
-    for entry in entries:
+    for entry, where in zip(entries, files):
         for form in forms_of(entry):
             other = owners.setdefault(form, entry.id)
             if other != entry.id:
                 problems.append(
-                    Problem(rel, None, "aliases", f"{form!r} names both {other!r} and {entry.id!r} — keep it on one entry only")
+                    Problem(where, None, "aliases", f"{form!r} names both {other!r} and {entry.id!r} — keep it on one entry only")
                 )
     return problems
 
@@ -201,19 +204,24 @@ def _weapon_forms(entry: WeaponEntry) -> set[str]:
     return {entry.designation, *entry.aliases}
 
 
-REFERENCE_FILES = (ACTORS_FILE, WEAPONS_FILE, NOT_ACTORS_FILE, EVENT_TYPES_FILE)
+REFERENCE_FILES = (ACTORS_FILE, COUNTRIES_FILE, WEAPONS_FILE, NOT_ACTORS_FILE, EVENT_TYPES_FILE)
 
 
 def load_reference(root: Path) -> tuple[Reference, list[Problem]]:
+    """Every reference file, checked; the countries file adds states to the curated actors."""
     actors, problems, raw_actors = _load_entries(root, ACTORS_FILE, ActorEntry)
+    countries, country_problems, raw_countries = _load_entries(root, COUNTRIES_FILE, ActorEntry)
+    problems += country_problems
+    files = [ACTORS_FILE] * len(actors) + [COUNTRIES_FILE] * len(countries)
+    actors += countries
     weapons, weapon_problems, raw_weapons = _load_entries(root, WEAPONS_FILE, WeaponEntry)
     not_actors, not_actor_problems, raw_not_actors = _load_entries(root, NOT_ACTORS_FILE, NotActorEntry)
     event_types, event_type_problems, raw_event_types = _load_entries(root, EVENT_TYPES_FILE, EventTypeEntry)
     problems += weapon_problems + not_actor_problems + event_type_problems
     problems += _duplicate_problems(EVENT_TYPES_FILE, event_types, lambda entry: set())
-    problems += _duplicate_problems(ACTORS_FILE, actors, _actor_forms)
+    problems += _duplicate_problems(files, actors, _actor_forms)
     problems += _duplicate_problems(WEAPONS_FILE, weapons, _weapon_forms)
-    raws = {ACTORS_FILE: raw_actors, WEAPONS_FILE: raw_weapons, NOT_ACTORS_FILE: raw_not_actors, EVENT_TYPES_FILE: raw_event_types}
+    raws = {ACTORS_FILE: raw_actors, COUNTRIES_FILE: raw_countries, WEAPONS_FILE: raw_weapons, NOT_ACTORS_FILE: raw_not_actors, EVENT_TYPES_FILE: raw_event_types}
     file_hashes = {rel: hashlib.sha256(raw).hexdigest() for rel, raw in raws.items() if (root / rel).is_file()}
     digest = hashlib.sha256(b"".join(hashlib.sha256(raw).digest() for raw in raws.values())).hexdigest()
     phrases = tuple(sorted({entry.phrase for entry in not_actors}))

@@ -51,6 +51,7 @@ class MentionKind(StrEnum):
     title = "title"  # a role standing for its holder ("the Serbian president")
     metonym = "metonym"  # a capital or seat standing for a government ("Washington", "the Kremlin")
     demonym = "demonym"  # an adjective or demonym ("Serbian", "Russian")
+    anaphor = "anaphor"  # a description standing for an actor named elsewhere ("the Balkan country")
 
 
 class QuoteKind(StrEnum):

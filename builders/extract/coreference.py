@@ -1,0 +1,120 @@
+"""Descriptions that stand for an actor named elsewhere in the article.
+
+Coreference good enough for this domain, from the parse:
+- a role ("the EU chief spokesperson", "Serbia's defence minister") is the one person the article
+  names in that role: a person whose role (as the text or the reference states it) has the same
+  title word, and whose role or country agrees with every actor the description names;
+- "the country", "the nation", "the Balkan country" is the article's focus country: the state its
+  own words (outside quotations) name most often as a noun of its own (not as a modifier, as in
+  "U.S. sanctions"), once it has been named.
+Surnames and acronyms after a full mention are matched where names are (`matching`, `discovery`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..inputs.reference import Reference
+from ..schema.models import ActorType, MentionKind
+from .discovery import DiscoveredActor
+from .lexicon import PERSON_TITLES, fold
+from .matching import Form, Found
+from .quotes import find_quote_spans
+
+_COUNTRY_NOUNS = {"country", "nation"}
+
+
+def resolve_descriptions(doc, found: list[Found], reference: Reference, discovered: list[DiscoveredActor]) -> list[Found]:
+    """Mentions made by descriptions, in text order, none overlapping a mention already found."""
+    actors = [f for f in found if not f.form.is_weapon and not f.form.blocked]
+    roles = _roles(actors, reference, discovered)
+    quoted = [(q.start, q.end) for q in find_quote_spans(doc.text)]
+    heads = {t.idx for t in doc if t.dep_ not in ("compound", "amod")}  # "U.S. sanctions": a modifier, not a topic
+    own_words = [f for f in actors if not any(a <= f.start < b for a, b in quoted) and _head_at(doc, f, heads)]
+    focus, focus_from = _focus_country(own_words, reference)
+    out = []
+    for token in doc:
+        if token.pos_ != "NOUN" or _covered(found, token.idx):
+            continue
+        determiner = next((c for c in token.children if c.dep_ in ("det", "poss")), None)
+        if determiner is None or (determiner.dep_ == "det" and determiner.lower_ != "the"):
+            continue  # "a State Department spokesman" names nobody in particular
+        start = min(determiner.idx, *(c.idx for c in token.lefts))
+        end = token.idx + len(token.text)
+        if any(f.start < end and start < f.end and not (start <= f.start and f.end <= end) for f in found):
+            continue
+        inside = [f for f in actors if start <= f.start and f.end <= end]
+        if token.lemma_ in _COUNTRY_NOUNS and not inside and focus and determiner.lower_ == "the" and start > focus_from:
+            if not any(c.dep_ == "prep" for c in token.children):  # "the country of origin" is no anaphor
+                out.append(Found(start, end, doc.text[start:end], Form(focus, False, MentionKind.anaphor)))
+        elif token.lower_ in PERSON_TITLES and not _names_a_person(token):
+            person = _holder(token.lower_, inside, roles, reference)
+            if person is not None:
+                out.append(Found(start, end, doc.text[start:end], Form(person, False, MentionKind.title)))
+    return out
+
+
+def _head_at(doc, mention: Found, heads: set[int]) -> bool:
+    """The mention's last word heads its phrase (it is not a modifier of another noun)."""
+    last = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return last is not None and len(last) > 0 and last[-1].idx in heads
+
+
+def _covered(found: list[Found], offset: int) -> bool:
+    return any(f.start <= offset < f.end for f in found)
+
+
+def _names_a_person(token) -> bool:
+    """ "spokesperson Peter Stano", "Peter Stano, the spokesperson": the name is right there."""
+    linked = [*token.children, token.head]
+    return any(t.pos_ == "PROPN" and t.dep_ in ("compound", "appos") or (t is token.head and token.dep_ in ("appos", "compound") and t.pos_ == "PROPN") for t in linked)
+
+
+def _roles(actors: list[Found], reference: Reference, discovered: list[DiscoveredActor]) -> dict[str, tuple[set[str], str | None]]:
+    """The people the article names: the words of their roles, and their country."""
+    known = {a.actor_id: a for a in discovered}
+    out = {}
+    for f in actors:
+        if f.form.target in out:
+            continue
+        entry = reference.actor(f.form.target)
+        if entry is not None and entry.type == ActorType.person:
+            words = " ".join(filter(None, [entry.role, *entry.titles]))
+            out[entry.id] = ({fold(w) for w in words.replace(",", " ").split()}, entry.country)
+        elif f.form.target in known and known[f.form.target].actor_type == ActorType.person:
+            person = known[f.form.target]
+            out[person.actor_id] = ({fold(w) for w in (person.role or "").split()}, person.country_iso3)
+    return out
+
+
+def _holder(title: str, inside: list[Found], roles: dict, reference: Reference) -> str | None:
+    """The one person whose role has this title word and agrees with the actors the description names."""
+    matches = []
+    for person, (words, country) in roles.items():
+        if fold(title) not in words:
+            continue
+        agrees = True
+        for f in inside:
+            entry = reference.actor(f.form.target)
+            forms = {fold(x) for x in ([entry.name, *entry.aliases, *entry.demonyms] if entry else [])}
+            same_country = entry is not None and entry.country is not None and entry.country == country
+            agrees = agrees and (same_country or bool(forms & words) or fold(f.surface) in words)
+        if agrees:
+            matches.append(person)
+    return matches[0] if len(matches) == 1 else None
+
+
+def _focus_country(actors: list[Found], reference: Reference) -> tuple[str | None, int]:
+    """The state named most often (by name, alias or capital; the first named on a tie), and where
+    it is first named."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for f in actors:
+        entry = reference.actor(f.form.target)
+        if entry is not None and entry.type == ActorType.state and f.form.kind != MentionKind.demonym:
+            counts[entry.id] += 1
+            first.setdefault(entry.id, f.start)
+    if not counts:
+        return None, 0
+    focus = min(counts, key=lambda a: (-counts[a], first[a]))
+    return focus, first[focus]

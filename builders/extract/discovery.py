@@ -1,0 +1,573 @@
+"""Actors the reference base lacks, discovered only with evidence in the text.
+
+By patterns over runs of capitalised words: a title before a name ("Defence Minister X"), an
+apposition ("X, an analyst at Y"), an attribution ("X said"), an organisation head word ("…
+Ministry of …") or a kind noun ("oil company NIS"). Capitalised words without such evidence
+(sentence starts, headlines, months, places, designations) are not actors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..inputs.reference import Reference
+from ..schema.models import ActorType, MentionKind
+from .ids import slug
+from .lexicon import (
+    ARMED_FORCES_NOUNS,
+    FUNCTION_WORDS,
+    GENERIC_ORGANISATION_WORDS,
+    MONTH_NAMES,
+    ORGANISATION_HEADS,
+    ORGANISATION_NOUNS,
+    PERSON_TITLES,
+    ORGANISATION_NOUN_PHRASES,
+    PLACE_NAME_HEADS,
+    PLACE_NOUNS,
+    PLACE_WORDS,
+    SPEECH_LEMMAS,
+    SPEAKER_FOLLOWS_FORMS,
+    SPEECH_FORMS,
+    WEEKDAYS,
+    alternation,
+    fold,
+)
+from .matching import Found, Matcher, country_before, suffixes
+
+
+@dataclass
+class DiscoveredActor:
+    """An actor found by rule in one article; `forms` are its full-name surface forms."""
+
+    actor_id: str
+    name: str
+    actor_type: ActorType
+    country_iso3: str | None = None
+    role: str | None = None
+    forms: set[str] = field(default_factory=set)
+    acronyms: set[str] = field(default_factory=set)  # "EDD" after "Equipment Development Department (EDD)"
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*[\w]|[^\W\d_]")
+_POSSESSIVE = re.compile(r"['’]s$")
+_FUNCTION_OR_CALENDAR = frozenset(FUNCTION_WORDS | MONTH_NAMES | set(WEEKDAYS))
+_NOT_NAME_WORDS = frozenset(_FUNCTION_OR_CALENDAR | PERSON_TITLES | PLACE_WORDS)
+ATTRIBUTION_AFTER = re.compile(rf"^\s*(?:{alternation(SPEECH_FORMS)})\b")
+ATTRIBUTION_BEFORE = re.compile(rf"\b(?:{alternation(SPEAKER_FOLLOWS_FORMS)}|according to)\s+$")
+APPOSITION_AFTER = re.compile(r"^,\s+(?:a|an|the)\s+([a-z][^,.;:“\"]{2,80}?)(?=,|\.|;| who\b| said\b)")
+_CAP = r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]*"
+_ORG_AFTER_NOUN = re.compile(
+    rf"\b(?P<noun>{'|'.join(ORGANISATION_NOUNS)}),? +(?P<name>{_CAP}(?: +{_CAP}){{0,3}})"
+)
+_ORG = re.compile(
+    rf"(?:{_CAP}(?: +and)? +){{0,4}}(?:{'|'.join(h.capitalize() for h in ORGANISATION_HEADS)})\b"
+    rf"(?: +(?:of|for|on) +(?:the +)?{_CAP}(?: +(?:and +)?{_CAP}){{0,4}})?"
+)
+
+
+def _capitalised(word: str) -> bool:
+    """Starts upper-case and is not an all-capitals acronym ("NATO"; a possessive "'s" ignored)."""
+    if not word[:1].isupper():
+        return False
+    bare = _POSSESSIVE.sub("", word)
+    return not (len(bare) > 1 and bare.isupper())
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def bare(self) -> str:
+        return _POSSESSIVE.sub("", self.text)
+
+    @property
+    def is_capitalised(self) -> bool:
+        return _capitalised(self.text)
+
+
+def _capitalised_runs(text: str) -> list[list[_Token]]:
+    """Runs of capitalised words separated by single spaces (a possessive ends a run)."""
+    runs, run = [], []
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if not _capitalised(word):  # any other word ends the run; no token is made for it
+            if run:
+                runs.append(run)
+                run = []
+            continue
+        token = _Token(m.start(), m.end(), word)
+        if run and text[run[-1].end : token.start] == " " and not _POSSESSIVE.search(run[-1].text):
+            run.append(token)
+        else:
+            if run:
+                runs.append(run)
+            run = [token]
+    if run:
+        runs.append(run)
+    return runs
+
+
+def _is_name_token(token: _Token, known: set[str]) -> bool:
+    low = token.bare.casefold()
+    return (
+        token.is_capitalised
+        and low not in _NOT_NAME_WORDS
+        and fold(token.bare) not in known
+        and not any(ch.isdigit() for ch in token.text)
+    )
+
+
+def _person_name(tokens: list[_Token], known: set[str]) -> list[_Token] | None:
+    if (
+        2 <= len(tokens) <= 4
+        and all(_is_name_token(t, known) for t in tokens)
+        and "." not in tokens[-1].text
+        and not any(t.bare.casefold() in ORGANISATION_HEADS for t in tokens)
+    ):
+        return tokens
+    return None
+
+
+class _Discoveries:
+    """The actors discovered in one article so far, and what discovery needs to know."""
+
+    def __init__(self, text: str, found: list[Found], matcher: Matcher):
+        self.text, self.found = text, found
+        self.known = matcher.folded_forms
+        self.reference = matcher.reference
+        self.actors: dict[str, DiscoveredActor] = {}
+
+    def covering(self, start: int, end: int) -> list[Found]:
+        return [f for f in self.found if f.start < end and start < f.end]
+
+    def country_before(self, start: int) -> str | None:
+        return country_before(self.found, start, self.text, self.reference)
+
+    def demonym_of(self, country: str | None) -> str | None:
+        entry = next((a for a in self.reference.actors if a.type == ActorType.state and a.country == country), None)
+        return entry.demonyms[0] if entry is not None and entry.demonyms else None
+
+    def is_known(self, name: str) -> bool:
+        """The name is a curated form, or a discovered actor's name, short form or acronym."""
+        folded = fold(name)
+        if folded in self.known:
+            return True
+        return any(folded == fold(f) or folded in {fold(s) for s in suffixes(f)} for a in self.actors.values() for f in a.forms | a.acronyms)
+
+    def kind_at(self, offset: int) -> ActorType | None:
+        """The kind of the actor mentioned at `offset`, curated or discovered."""
+        for f in self.covering(offset, offset + 1):
+            entry = self.reference.actor(f.form.target)
+            if entry is not None:
+                return entry.type
+        word = self.text[offset:].split(",")[0].split(" and ")[0].strip()
+        return next((a.actor_type for a in self.actors.values() if any(word.startswith(f) for f in a.forms)), None)
+
+    def country_of_discovered(self, offset: int) -> str | None:
+        word = self.text[offset:offset + 80]
+        return next((a.country_iso3 for a in self.actors.values() if any(word.startswith(f) for f in a.forms)), None)
+
+    def add(self, name: str, actor_type: ActorType, country: str | None, role: str | None, country_in_name: bool = False,
+            acronym: str | None = None) -> None:
+        name = surface = _POSSESSIVE.sub("", name.strip(" ,"))
+        if "\n" in name or not name:
+            return
+        generic = actor_type != ActorType.person and not country_in_name and _is_generic(name)
+        if generic and not country:
+            return  # "Foreign Ministry" of no stated country names nobody in particular
+        actor_id = slug(f"{country} {name}") if generic else slug(name)
+        if generic and (demonym := self.demonym_of(country)):
+            name = f"{demonym} {name}"  # "Serbian Ministry of Defence": the name says whose
+        if self.reference.actor(actor_id) or fold(name) in self.known:
+            return
+        if actor_type == ActorType.person and any(
+            fold(name) in {fold(s) for s in suffixes(a.name)} for a in self.actors.values() if a.actor_type == ActorType.person
+        ):
+            return  # "Đedović Handanović" after "Dubravka Đedović Handanović": a short form, not a new person
+        actor = self.actors.setdefault(actor_id, DiscoveredActor(actor_id, name, actor_type, country, role))
+        actor.forms.add(surface)
+        if acronym and fold(acronym) not in self.known:
+            actor.acronyms.add(acronym)
+        actor.country_iso3 = actor.country_iso3 or country
+        actor.role = actor.role or role
+
+
+def discover_actors(text: str, found: list[Found], matcher: Matcher, doc=None) -> list[DiscoveredActor]:
+    """People and organisations the reference base lacks, each backed by textual evidence: first
+    by patterns, then the parse's named entities that the patterns did not find."""
+    discoveries = _Discoveries(text, found, matcher)
+    for run in _capitalised_runs(text):
+        run = [t for t in run if not discoveries.covering(t.start, t.end)]
+        if run:
+            _discover_person(discoveries, run)
+    _discover_organisations_after_nouns(discoveries)
+    _discover_organisations_by_head(discoveries)
+    if doc is not None:
+        _discover_from_entities(discoveries, doc)
+        _discover_names_before_kind_nouns(discoveries, doc)
+        _discover_armed_forces(discoveries, doc)
+    return sorted(discoveries.actors.values(), key=lambda a: a.actor_id)
+
+
+def _discover_person(d: _Discoveries, run: list[_Token]) -> None:
+    """A person named in a run of capitalised words, with evidence that it is a person."""
+    text, known = d.text, d.known
+    # 1. a title inside the run: "Defence Minister Nebojša Stefanović"
+    title_at = max((i for i, t in enumerate(run) if t.bare.casefold() in PERSON_TITLES), default=None)
+    if title_at is not None:
+        name = _person_name(run[title_at + 1 :], known)
+        if name:
+            first_role = next(i for i, t in enumerate(run[: title_at + 1]) if t.bare.casefold() not in FUNCTION_WORDS)
+            role = text[run[first_role].start : run[title_at].end]
+            d.add(text[name[0].start : name[-1].end], ActorType.person, d.country_before(run[first_role].start), role)
+        return
+    name = _person_name(_strip_leading(run, known, text), known)
+    if not name:
+        return
+    name_text = text[name[0].start : name[-1].end]
+    after = text[name[-1].end : name[-1].end + 120]
+    before = text[max(0, name[0].start - 40) : name[0].start]
+    # 2. a lower-case title right before the name: "political scientist Milan Ilić", "Its director, X"
+    lower_title = re.search(r"\b([a-z]+(?: [a-z]+)?),?\s+$", before)
+    if lower_title and lower_title.group(1).split()[-1] in PERSON_TITLES:
+        d.add(name_text, ActorType.person, d.country_before(name[0].start), lower_title.group(1))
+        return
+    # 3. an apposition: "Milan Ilić, an analyst at the Belgrade Security Forum,"
+    appos = APPOSITION_AFTER.match(after)
+    if appos and appos.group(1).split()[0].casefold() not in PLACE_NOUNS:
+        d.add(name_text, ActorType.person, None, appos.group(1).strip())
+        return
+    # 4. an attribution: "Milan Ilić said", "said Milan Ilić", ", Milan Ilić, said"
+    set_off = before.endswith(", ") and after.startswith(",")
+    if ATTRIBUTION_AFTER.match(after[1:] if set_off else after) or ATTRIBUTION_BEFORE.search(before):
+        d.add(name_text, ActorType.person, None, None)
+
+
+def _discover_organisations_after_nouns(d: _Discoveries) -> None:
+    """Organisations named after a kind noun: "oil company NIS", "the daily Politika"."""
+    for m in _ORG_AFTER_NOUN.finditer(d.text):
+        name_start, name_end = m.span("name")
+        if d.covering(name_start, name_end):
+            continue
+        name = m.group("name")
+        if fold(name.split()[0]) in _FUNCTION_OR_CALENDAR:
+            continue
+        d.add(name, ORGANISATION_NOUNS[m.group("noun").casefold()], d.country_before(m.start()), None)
+
+
+def _discover_organisations_by_head(d: _Discoveries) -> None:
+    """Organisations by head word: "Ministry of Defence", "Belgrade Centre for Security Policy"."""
+    text, reference = d.text, d.reference
+    for m in _ORG.finditer(text):
+        tokens = [_Token(t.start() + m.start(), t.end() + m.start(), t.group()) for t in _WORD.finditer(m.group())]
+        while tokens and (tokens[0].bare.casefold() in _FUNCTION_OR_CALENDAR or _POSSESSIVE.search(tokens[0].text)):
+            tokens.pop(0)
+        if not tokens:
+            continue
+        inside = d.covering(tokens[0].start, tokens[-1].end)
+        if any(f.form.blocked or f.form.is_weapon or _is_organisation_or_person(reference, f) for f in inside):
+            continue  # a known organisation ("U.S. Embassy in Belgrade") or a non-actor phrase
+        head = next((t for t in tokens if t.bare.casefold() in ORGANISATION_HEADS), None)
+        if head is None or (len(tokens) == 1):
+            continue  # a bare "Committee" names nothing
+        org_name = text[tokens[0].start : tokens[-1].end]
+        states = [reference.actor(f.form.target) for f in inside]
+        country_inside = next((e.country for e in states if e and e.type == ActorType.state and e.country), None)
+        country = country_inside or d.country_before(tokens[0].start)
+        d.add(org_name, ORGANISATION_HEADS[head.bare.casefold()], country, None, country_in_name=country_inside is not None)
+
+
+def _is_generic(name: str) -> bool:
+    """'Ministry of Defence' names one body per country, so its id carries the country."""
+    words = [w.casefold() for w in re.findall(r"[^\W\d_]+", name)]
+    return all(w in ORGANISATION_HEADS or w in GENERIC_ORGANISATION_WORDS for w in words)
+
+
+def _is_organisation_or_person(reference: Reference, found: Found) -> bool:
+    entry = reference.actor(found.form.target)
+    return entry is not None and entry.type != ActorType.state
+
+
+def _strip_leading(run: list[_Token], known: set[str], text: str = "") -> list[_Token]:
+    i = 0
+    if run and text[max(0, run[0].start - 4) : run[0].start] == " of ":
+        i = 1  # "Secretary of State Mike Pompeo": "State" ends the title, the name follows
+    while i < len(run) and (run[i].bare.casefold() in _FUNCTION_OR_CALENDAR or fold(run[i].bare) in known):
+        i += 1
+    return run[i:]
+
+
+
+
+# --- from the parse: named entities with evidence -------------------------------------------------
+
+PERSON_ARGUMENTS = {"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "dative", "attr", "poss", "agent"}
+_NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’.-]*$")
+_POSSESSIVE_TOKENS = {"'s", "’s", "'", "’"}
+
+
+def _pieces(ent) -> list:
+    """An entity's tokens cut at line breaks and possessives ("the U.S. Treasury's Office of …" is
+    two names), without leading determiners and trailing punctuation or possessive marks."""
+    pieces, current = [], []
+    for token in ent:
+        if "\n" in token.text or token.text in _POSSESSIVE_TOKENS or token.dep_ == "case":
+            pieces.append(current)
+            current = []
+        else:
+            current.append(token)
+    pieces.append(current)
+    out = []
+    for piece in pieces:
+        while piece and (piece[0].pos_ in ("DET", "PUNCT") or piece[0].lower_ == "the"):
+            piece = piece[1:]
+        while piece and piece[-1].pos_ == "PUNCT" and piece[-1].text not in (".",):
+            piece = piece[:-1]
+        if piece:
+            out.append(piece)
+    return out
+
+
+def _piece_name(text: str, piece: list) -> str:
+    name = text[piece[0].idx : piece[-1].idx + len(piece[-1].text)]
+    return _POSSESSIVE.sub("", name)
+
+
+def _root(piece: list):
+    """The token of the piece whose head lies outside it."""
+    ids = {t.i for t in piece}
+    return next((t for t in piece if t.head.i not in ids or t.head.i == t.i), piece[-1])
+
+
+def _near_tokens(piece: list):
+    """Tokens the piece is bound to by the parse: its root's head and the root's children outside it."""
+    root, ids = _root(piece), {t.i for t in piece}
+    near = [c for c in root.children if c.i not in ids]
+    if root.head.i not in ids:
+        near.append(root.head)
+    return root, near
+
+
+def _kind_from_nouns(doc, piece: list) -> ActorType | None:
+    """A kind noun bound to the name: "energy giant Gazprom Neft", "the Tanjug news agency", "NIS
+    oil company", "Rosoboronexport, Russia's main arms exporter"."""
+    root, near = _near_tokens(piece)
+    for token in near:
+        if token.dep_ in ("compound", "appos", "amod", "nmod") or token.i == root.head.i:
+            phrase = f"{doc[token.i - 1].lower_} {token.lower_}" if token.i > 0 else token.lower_
+            if phrase in ORGANISATION_NOUN_PHRASES:
+                return ORGANISATION_NOUN_PHRASES[phrase]
+            if token.lower_ in ORGANISATION_NOUNS and token.pos_ == "NOUN":
+                return ORGANISATION_NOUNS[token.lower_]
+    return None
+
+
+def _org_head(piece: list) -> ActorType | None:
+    if len(piece) < 2:
+        return None
+    for token in reversed(piece):
+        if token.lower_ in ORGANISATION_HEADS and token.text[:1].isupper():
+            return ORGANISATION_HEADS[token.lower_]
+    return None
+
+
+def _acronym_after(doc, piece: list) -> str | None:
+    """ "Equipment Development Department (EDD)": the acronym in brackets right after the name."""
+    end = piece[-1].i + 1
+    if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
+        word = doc[end + 1].text
+        if 2 <= len(word) <= 8 and word.replace("-", "").isalnum() and word.upper() == word and word[0].isalpha():
+            return word
+    return None
+
+
+def _attributed(root) -> str | None:
+    """How the name is a source of words: the subject of a verb of saying ("say"), the addressee of
+    "tell" ("tell"), or "according to X"."""
+    head = root.head
+    if root.dep_ in ("nsubj", "nsubjpass") and head.lemma_ in SPEECH_LEMMAS:
+        return head.lemma_
+    if root.dep_ in ("dobj", "dative") and head.lemma_ in ("tell", "quote"):
+        return head.lemma_
+    if root.dep_ == "pobj" and head.lower_ == "to" and head.i > 0 and head.doc[head.i - 1].lower_ == "according":
+        return "according to"
+    return None
+
+
+def _title_before(doc, piece: list) -> str | None:
+    """The role bound to a person's name: "U.S. Secretary of State Mike Pompeo", "Minister of Defence,
+    Aleksandar Vulin", "its CEO Alexander Dyukov", "Milei's predecessor Alberto Fernández"."""
+    root, near = _near_tokens(piece)
+    candidates = [t for t in near if t.lemma_.lower() in PERSON_TITLES or t.lower_ in PERSON_TITLES]
+    first = piece[0].i
+    i = first - 1
+    while i >= 0 and doc[i].text in (",",):
+        i -= 1
+    if i >= 0 and (doc[i].lower_ in PERSON_TITLES or doc[i].lemma_.lower() in PERSON_TITLES):
+        candidates.append(doc[i])
+    for title in candidates:
+        if title.i < first:  # the role phrase: the title's left part up to the name
+            start = min(t.i for t in title.subtree if t.i <= title.i)
+            while start < title.i and doc[start].pos_ in ("DET", "PRON") and doc[start].dep_ in ("det", "poss"):
+                start += 1
+            end = title.i + 1
+            if title.i + 1 < first and doc[title.i + 1].lower_ == "of":  # "Minister of Defence"
+                end = max(end, min(first, max(t.i for t in doc[title.i + 1].subtree) + 1))
+            return doc[start:end].text.strip(" ,")
+        return title.text  # "Matthew Palmer, the U.S. special envoy": kept short
+    return None
+
+
+def _person_shaped(piece: list) -> bool:
+    return (
+        2 <= len(piece) <= 4
+        and all(_NAME_TOKEN.match(t.text) and t.text[:1].isupper() for t in piece)
+        and not any(t.lower_ in _NOT_NAME_WORDS or t.lower_ in ORGANISATION_HEADS for t in piece)
+    )
+
+
+def _followed_by_place_word(doc, piece: list) -> bool:
+    """ "Milenko Pavlovic Airport", "Belgrade Airport": a name that is, or is part of, a place's name."""
+    end = piece[-1].i + 1
+    if piece[-1].lower_ in PLACE_NAME_HEADS:
+        return True
+    return end < len(doc) and doc[end].text[:1].isupper() and doc[end].lower_ in PLACE_NAME_HEADS
+
+
+def _discover_from_entities(d: _Discoveries, doc) -> None:
+    """Named entities of the parse that no pattern found, each kept only with evidence."""
+    for ent in doc.ents:
+        if ent.label_ not in ("PERSON", "ORG", "GPE", "NORP", "FAC", "PRODUCT"):
+            continue
+        for piece in _pieces(ent):
+            start, end = piece[0].idx, piece[-1].idx + len(piece[-1].text)
+            name = _piece_name(d.text, piece)
+            if len(name) < 2 or any(ch.isdigit() for ch in name) or not name[:1].isupper():
+                continue
+            inside = d.covering(start, end)
+            if inside and not _is_wider_organisation(d, piece, inside):
+                continue
+            if d.is_known(name):
+                continue
+            _classify(d, doc, ent.label_, piece, name, start, inside)
+
+
+def _is_wider_organisation(d: _Discoveries, piece: list, inside: list[Found]) -> bool:
+    """ "the White House Security Council", "U.S. European Command": an organisation's name that holds
+    a known name (a state, its demonym, or an organisation it belongs to) and its own head word."""
+    end = piece[-1].idx + len(piece[-1].text)
+    if any(f.form.is_weapon or f.form.blocked for f in inside) or any(f.end > end for f in inside):
+        return False
+    tail = [t for t in piece if t.idx >= max(f.end for f in inside)]
+    qualifiers = all(f.form.kind in (MentionKind.name, MentionKind.alias, MentionKind.metonym, MentionKind.demonym) for f in inside)
+    return bool(tail) and qualifiers and tail[-1].text[:1].isupper()
+
+
+def _classify(d: _Discoveries, doc, label: str, piece: list, name: str, start: int, inside: list[Found]) -> None:
+    """Decide from the evidence whether a name is a person or an organisation, or nothing."""
+    root = _root(piece)
+    acronym = _acronym_after(doc, piece)
+    kind = _kind_from_nouns(doc, piece) or _org_head(piece)
+    country = _country_inside(d, inside) or _possessive_owner(d, piece) or d.country_before(start)
+    if kind is None and not inside and label == "PERSON" and _person_shaped(piece) and not _followed_by_place_word(doc, piece):
+        role = _title_before(doc, piece)
+        if role or root.dep_ in PERSON_ARGUMENTS or _attributed(root):
+            d.add(name, ActorType.person, _role_country(d, doc, role, start) if role else None, role)
+        return
+    attributed = _attributed(root)
+    if kind is None and attributed:
+        kind = ActorType.media_outlet if attributed in ("report", "tell", "according to") else ActorType.other
+    if kind is None and (acronym or _coordinated_kind(d, root)):
+        kind = _coordinated_kind(d, root) or ActorType.other
+    if kind is None or label in ("NORP",) or _followed_by_place_word(doc, piece):
+        return
+    d.add(name, kind, country, None, country_in_name=bool(inside), acronym=acronym)
+
+
+def _country_inside(d: _Discoveries, inside: list[Found]) -> str | None:
+    for f in inside:
+        entry = d.reference.actor(f.form.target)
+        if entry is not None and entry.type == ActorType.state and entry.country:
+            return entry.country
+    return None
+
+
+def _possessive_owner(d: _Discoveries, piece: list) -> str | None:
+    """ "China's Equipment Development Department": the country that owns the named body."""
+    first = piece[0]
+    if first.i >= 2 and first.doc[first.i - 1].text in _POSSESSIVE_TOKENS:
+        owner = first.doc[first.i - 2]
+        return _country_inside(d, d.covering(owner.idx, owner.idx + len(owner.text))) or d.country_of_discovered(owner.idx)
+    return None
+
+
+def _coordinated_kind(d: _Discoveries, root) -> ActorType | None:
+    """ "targeted Gazprom Neft, Surgutneftegas, and their subsidiaries": a name coordinated with an
+    organisation of a known kind is of that kind."""
+    partners = [root.head] if root.dep_ in ("conj", "appos") and root.head.pos_ == "PROPN" else []
+    partners += [c for c in root.children if c.dep_ in ("conj", "appos") and c.pos_ == "PROPN"]
+    for partner in partners:
+        first = partner
+        while first.i > 0 and first.doc[first.i - 1].dep_ == "compound" and first.doc[first.i - 1].head.i == partner.i:
+            first = first.doc[first.i - 1]  # "Gazprom Neft": the name starts at its first word
+        kind = d.kind_at(first.idx)
+        if kind is not None and kind not in (ActorType.person, ActorType.state):
+            return kind
+    return None
+
+
+def _role_country(d: _Discoveries, doc, role: str, start: int) -> str | None:
+    """The country a role names ("U.S. Secretary of State", "Serbia's Deputy Prime Minister")."""
+    window_start = max(0, start - len(role) - 4)
+    return _country_inside(d, d.covering(window_start, start))
+
+
+def _discover_armed_forces(d: _Discoveries, doc) -> None:
+    """ "the Chinese military", "Serbia's army": the armed forces of a named country, as an actor
+    named by the country's demonym and the noun the text uses."""
+    for token in doc:
+        phrase = next((n for n in sorted(ARMED_FORCES_NOUNS, key=len, reverse=True)
+                       if doc[token.i : token.i + len(n.split())].text.lower() == n), None)
+        if phrase is None or token.text[:1].isupper():
+            continue
+        last = doc[token.i + len(phrase.split()) - 1]
+        if last.pos_ != "NOUN" or last.dep_ in ("amod", "compound"):
+            continue  # "Russian military equipment": an adjective, not the forces
+        before = doc[token.i - 1] if token.i > 0 else None
+        if before is None:
+            continue
+        owner = doc[token.i - 2] if before.text in _POSSESSIVE_TOKENS and token.i >= 2 else before
+        country = _country_inside(d, d.covering(owner.idx, owner.idx + len(owner.text)))
+        demonym = d.demonym_of(country)
+        if country and demonym:
+            d.add(f"{demonym} {phrase}", ActorType.military_unit, country, None, country_in_name=True)
+
+
+def _discover_names_before_kind_nouns(d: _Discoveries, doc) -> None:
+    """ "the Tanjug news agency", "the NIS oil company": a proper name that modifies a kind noun is
+    an organisation of that kind, whether or not the entity recogniser saw it."""
+    for token in doc:
+        if token.pos_ != "NOUN":
+            continue
+        phrase = f"{doc[token.i - 1].lower_} {token.lower_}" if token.i > 0 else token.lower_
+        kind = ORGANISATION_NOUN_PHRASES.get(phrase) or ORGANISATION_NOUNS.get(token.lower_)
+        if kind is None:
+            continue
+        names = [c for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        if not names:
+            continue
+        first, last = names[0], names[-1]
+        while first.i > 0 and doc[first.i - 1].dep_ == "compound" and doc[first.i - 1].pos_ == "PROPN":
+            first = doc[first.i - 1]
+        piece = list(doc[first.i : last.i + 1])
+        if any(t.pos_ != "PROPN" for t in piece):
+            continue
+        start, end = piece[0].idx, piece[-1].idx + len(piece[-1].text)
+        name = d.text[start:end]
+        if d.covering(start, end) or d.is_known(name) or any(ch.isdigit() for ch in name):
+            continue
+        d.add(name, kind, d.country_before(start), None, acronym=_acronym_after(doc, piece))

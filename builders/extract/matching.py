@@ -1,0 +1,212 @@
+"""Mentions of curated actors and weapon systems: every surface form of the reference in one
+Aho-Corasick automaton, resolved leftmost-longest on word boundaries, so "US State Department" is
+the State Department and not the US plus a department. Short forms (a person's surname, "the
+embassy") count only after the actor was named in the same article; capitals count as metonyms
+except where the text uses them as places ("in Belgrade").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+import ahocorasick
+
+from ..inputs.reference import ActorEntry, Reference
+from ..schema.models import ActorType, MentionKind
+from .lexicon import FUNCTION_WORDS, LOCATIVE_WORDS, MOVEMENT_WORDS, alternation, fold
+
+
+@dataclass(frozen=True)
+class Form:
+    """A surface form and what it names."""
+
+    target: str  # actor or weapon system id
+    is_weapon: bool
+    kind: MentionKind | None  # None for weapon systems
+    needs_prior: bool = False  # counts only after the target was named in the same article
+    metonym: bool = False
+    titles_from: object = None  # a date: titles do not apply to articles published before it
+    blocked: bool = False  # a non-actor phrase: consumes the text, yields no mention
+
+
+@dataclass(frozen=True)
+class Found:
+    start: int
+    end: int
+    surface: str
+    form: Form
+
+
+def _name_kind(entry: ActorEntry, alias: str) -> MentionKind:
+    def bare(s: str) -> str:
+        return fold(re.sub(r"^the\s+", "", s, flags=re.IGNORECASE))
+
+    if bare(alias) == bare(entry.name):
+        return MentionKind.name
+    if entry.type == ActorType.person:
+        return MentionKind.name if len(alias.split()) >= 2 else MentionKind.short_name
+    return MentionKind.alias
+
+
+def with_capital(surface: str) -> list[str]:
+    """A form written in lower case also occurs capitalised at a sentence start, and a form with an
+    apostrophe occurs with the typographic one and the straight one ("Serbia's", "Serbia’s")."""
+    forms = [surface, surface[0].upper() + surface[1:]] if surface[:1].islower() else [surface]
+    for form in list(forms):
+        for a, b in (("'", "’"), ("’", "'")):
+            if a in form and form.replace(a, b) not in forms:
+                forms.append(form.replace(a, b))
+    return forms
+
+
+def _surname_forms(entry: ActorEntry) -> set[str]:
+    return {name.split()[-1] for name in (entry.name, *entry.aliases) if len(name.split()) >= 2}
+
+
+class Matcher:
+    """Every curated surface form in one automaton; built once per reference."""
+
+    def __init__(self, reference: Reference):
+        self.reference = reference
+        self.forms: dict[str, list[Form]] = {}
+        for entry in reference.actors:
+            self._add(entry.name, Form(entry.id, False, MentionKind.name))
+            for alias in entry.aliases:
+                self._add(alias, Form(entry.id, False, _name_kind(entry, alias)))
+            for title in entry.titles:
+                self._add(title, Form(entry.id, False, MentionKind.title, titles_from=entry.titles_from))
+            for metonym in entry.metonyms:
+                self._add(metonym, Form(entry.id, False, MentionKind.metonym, metonym=True))
+            for demonym in entry.demonyms:
+                self._add(demonym, Form(entry.id, False, MentionKind.demonym))
+            for short in entry.short_forms:
+                self._add(short, Form(entry.id, False, _name_kind(entry, short), needs_prior=True))
+            if entry.type == ActorType.person:
+                for surname in _surname_forms(entry):
+                    self._add(surname, Form(entry.id, False, MentionKind.short_name, needs_prior=True))
+        for weapon in reference.weapons:
+            for surface in (weapon.designation, *weapon.aliases):
+                self._add(surface, Form(weapon.id, True, None))
+                self._add(surface + "s", Form(weapon.id, True, None))  # plural: "S-400s"
+        for phrase in reference.not_actors:
+            self._add(phrase, Form("", False, None, blocked=True))
+
+    def _add(self, surface: str, form: Form) -> None:
+        for variant in with_capital(surface):
+            forms = self.forms.setdefault(variant, [])
+            same = [f for f in forms if f.target == form.target]
+            if same and not same[0].needs_prior:
+                continue  # an unconditional form of the same target is already there
+            if same:
+                forms.remove(same[0])
+            forms.append(form)
+
+    @cached_property
+    def automaton(self) -> ahocorasick.Automaton:
+        automaton = ahocorasick.Automaton()
+        for surface in self.forms:
+            automaton.add_word(surface, surface)
+        automaton.make_automaton()
+        return automaton
+
+    @cached_property
+    def folded_forms(self) -> set[str]:
+        return {fold(s) for s in self.forms}
+
+    def candidates(self, text: str) -> list[tuple[int, int, str]]:
+        out = []
+        if not self.forms:
+            return out
+        for last, surface in self.automaton.iter(text):
+            start = last - len(surface) + 1
+            if bounded(text, start, last + 1):
+                out.append((start, last + 1, surface))
+        return out
+
+
+def bounded(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_")
+
+
+_LOCATIVE_BEFORE = re.compile(
+    rf"(?:\b(?:{alternation(LOCATIVE_WORDS)})"
+    rf"|\b(?:{alternation(MOVEMENT_WORDS)}) (?:to|in|at))\s+$",
+    re.IGNORECASE,
+)
+
+
+def _is_place_use(text: str, start: int) -> bool:
+    return bool(_LOCATIVE_BEFORE.search(text[max(0, start - 40) : start]))
+
+
+def suffixes(name: str) -> list[str]:
+    """Proper token suffixes of a person's name: 'Đedović Handanović', 'Handanović'."""
+    tokens = name.split()
+    return [" ".join(tokens[i:]) for i in range(1, len(tokens))]
+
+
+def country_before(found: list[Found], start: int, text: str, reference: Reference) -> str | None:
+    """Country of a state named (or its demonym) right before `start`, in the same noun phrase:
+    "Serbia's Defence Minister", "Russian energy giant Gazprom Neft" (not "Russian-owned NIS")."""
+    for mention in reversed(found):
+        if mention.end <= start:
+            between = text[mention.end : start]
+            if _NOUN_PHRASE_GAP.fullmatch(between) and not mention.form.is_weapon and not (
+                    set(between.split()) & FUNCTION_WORDS):
+                entry = reference.actor(mention.form.target)
+                if entry and entry.type == ActorType.state:
+                    return entry.country
+            return None
+    return None
+
+
+_NOUN_PHRASE_GAP = re.compile(r"(?:['’]s)? +(?:[a-z][a-z-]* +){0,3}|['’]s")
+
+
+# --- selection --------------------------------------------------------------------------------------
+
+
+def select(text: str, candidates: list[tuple[int, int, Form]], published) -> list[Found]:
+    """Leftmost-longest, non-overlapping; short forms only after a full mention of the same target."""
+    candidates.sort(key=lambda c: (c[0], -(c[1] - c[0]), c[2].needs_prior))
+    named: set[str] = set()
+    out: list[Found] = []
+    end_of_last = -1
+    for start, end, form in candidates:
+        if start < end_of_last:
+            continue
+        if form.needs_prior and form.target not in named:
+            continue
+        if form.metonym and _is_place_use(text, start):
+            continue
+        if form.titles_from and published is not None and published < form.titles_from:
+            continue
+        out.append(Found(start, end, text[start:end], form))
+        end_of_last = end
+        if form.kind not in (MentionKind.metonym, MentionKind.demonym):
+            named.add(form.target)
+    # a title right before the name of the same person is one mention: "Serbian President Aleksandar Vučić"
+    return [
+        f
+        for i, f in enumerate(out)
+        if not (
+            f.form.kind == MentionKind.title
+            and i + 1 < len(out)
+            and out[i + 1].form.target == f.form.target
+            and text[f.end : out[i + 1].start] == " "
+        )
+    ]
+
+
+def forms_at(matcher: Matcher, text: str) -> list[tuple[int, int, Form]]:
+    out = []
+    for start, end, surface in matcher.candidates(text):
+        for form in matcher.forms[surface]:
+            out.append((start, end, form))
+    return out
+
+
