@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from builders.extract.dates import parse_absolute_date, split_trailing_date
+from builders.extract.dates import parse_absolute_date, parse_header_date, period_end, split_trailing_date
 from builders.extract.ingest import detect_language, ingest, strip_markup
 from builders.problems import InputError
+from builders.schema.models import Article
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "articles"
 
@@ -138,3 +139,213 @@ def test_bad_ids_are_refused(bad_id):
     with pytest.raises(InputError) as info:
         ingest(bad_id, b"Some body text.\n")
     assert "is not a valid id" in str(info.value)
+
+
+# --- shapes of real-world article metadata (texts written for these tests) --------------------------
+
+
+def _meta(article) -> dict:
+    precision = article.published_date_precision
+    return dict(title=article.title, authors=article.authors, publisher=article.publisher,
+                original_publisher=article.original_publisher, published_date=article.published_date,
+                published_date_precision=precision.value if precision else None,
+                original_published_date=article.original_published_date)
+
+
+def _raw(text: str):
+    return ingest("x", text.encode())
+
+
+def test_reprint_source_line_byline_excerpt_marker_and_placeholder_date():
+    a = _fixture("reprint-radar-2022")
+    assert _meta(a) == dict(
+        title="Serbia Signs For Chinese Radar Batteries, Ministry Confirms",  # " (excerpt)" is no part of it
+        authors=["Milica Stojanović", "Peter Grant"],  # the byline after the source line
+        publisher=None,
+        original_publisher="Balkan Defence Monitor",  # "(Source: …; published Nov 3, 2022)"
+        published_date=None,  # "date 2015-01-01" is before the original's date: a placeholder
+        published_date_precision=None,
+        original_published_date=dt.date(2022, 11, 3),
+    )
+    assert a.text.startswith("BELGRADE --- Serbia's defence ministry confirmed")
+    assert a.text.endswith("Washington was studying the agreement.")  # "(end of excerpt)-ends-" removed
+    assert "(Source" not in a.text and "excerpt" not in a.text and "-ends-" not in a.text
+
+
+def test_reprint_header_lines_without_blank_lines_between_them():
+    a = _fixture("reprint-helicopters-2021")
+    assert (a.title, a.authors) == ("Montenegro Weighs Offer of Used Russian Helicopters", ["Ivan Marković", "Sara Lind", "Tom Beck"])
+    assert (a.original_publisher, a.original_published_date, a.publisher) == ("Adriatic Courier", dt.date(2021, 3, 2), None)
+    assert a.text.startswith("Montenegro's government is considering")
+    assert a.text.endswith("has not been discussed with the alliance.")
+
+
+def test_date_only_first_line_headline_under_it_and_closing_wire_credit():
+    a = _fixture("blog-credit-2016")
+    assert _meta(a) == dict(
+        title="Ankara revisits air defence tender after allied objections",  # a headline may follow a date line
+        authors=["Jane Whitfield"],  # from "Jane Whitfield, Reuters via Eurasia Desk Digest http://…"
+        publisher=None,  # neither the weekday nor the blog the text came through
+        original_publisher="Reuters",
+        published_date=dt.date(2016, 4, 12),  # "Tuesday, 12 April 2016"
+        published_date_precision="day",
+        original_published_date=None,
+    )
+    assert a.text.endswith("the system's fit with allied networks.")  # the credit line is no body text
+    assert "Whitfield" not in a.text and "Tuesday, 12 April" not in a.text
+
+
+def test_closing_line_that_is_no_credit_stays_body():
+    for last in ("Jane Doe, Belgrade", "(Darko Vojinovic/AP)", "Aleksandar Vucic, Serbia's president via video link",
+                 "Talks resume on Friday, officials said."):
+        a = _raw(f"The minister said on Monday that the talks were over.\n\n{last}\n")
+        assert (a.authors, a.publisher, a.original_publisher) == ([], None, None), last
+        assert a.text.endswith(last), last
+
+
+def test_wire_dateline_names_publisher_agency_and_date():
+    a = _fixture("wire-dateline-2020")
+    assert (a.publisher, a.original_publisher, a.published_date) == ("Balkan Wire News", "Xinhua", dt.date(2020, 3, 4))
+    assert a.published_date_precision == "day"
+    assert a.text.startswith("SKOPJE (Balkan Wire News / Xinhua - 4th March, 2020) - North Macedonia")  # kept in the text
+
+
+def test_agency_dateline_is_the_publisher_when_the_text_names_no_other():
+    a = _fixture("agency-dateline-2024")
+    assert (a.publisher, a.original_publisher, a.published_date, a.authors) == ("BTA", None, dt.date(2024, 5, 16), [])
+    reuters = _raw("Greek navy tests new radar\n\nDefence Digest, June 4, 2023\n\n"
+                   "ATHENS, June 3 (Reuters) - The Greek navy tested a new radar off Crete, the ministry said.\n")
+    assert (reuters.publisher, reuters.original_publisher, reuters.published_date) == ("Defence Digest", "Reuters", dt.date(2023, 6, 4))
+    ap = _raw("WASHINGTON (AP) — The State Department warned Serbia on Monday against new arms deals.\n")
+    assert (ap.publisher, ap.published_date) == ("AP", None)  # a dateline's day without a year is no date
+
+
+@pytest.mark.parametrize("opening", [
+    "NATO (North Atlantic Treaty Organization) - the alliance said on Monday it would respond.",  # an acronym spelled out
+    "US/NATO/EU officials said on Monday that the talks would go on.",
+    "Belgrade (the capital) - officials said on Monday that the talks would go on.",  # no dateline city in capitals
+])
+def test_openings_that_are_no_wire_datelines(opening):
+    a = _raw(opening + "\n")
+    assert (a.publisher, a.original_publisher) == (None, None)
+
+
+def test_photo_credits_are_never_authors_or_publisher():
+    a = _fixture("photo-credits-2023")
+    assert (a.title, a.authors, a.publisher, a.original_publisher) == ("Serbia displays Chinese drones at Batajnica parade", [], None, None)
+    assert a.text.startswith("Serbia displayed six Chinese-made armed drones")  # the credit lines are dropped
+    assert "Photo" not in a.text and "Ilić" not in a.text
+
+
+@pytest.mark.parametrize("byline, authors, publisher", [
+    ("By BalkanWatch", [], "BalkanWatch"),  # one word: no person's name
+    ("By Associated Press", [], "Associated Press"),  # a news agency
+    ("By Reuters Staff", [], "Reuters"),
+    ("By Sofia Daily News", [], "Sofia Daily News"),  # a name ending in an outlet word
+    ("By Staff", [], None),  # a job word alone names nobody
+    ("By Some Outlet", ["Some Outlet"], None),  # person-shaped: kept as written
+    ("By Ana Horvat, Reuters", ["Ana Horvat"], "Reuters"),
+    ("By Ursula von der Leyen", ["Ursula von der Leyen"], None),
+])
+def test_outlet_byline_is_the_publisher_not_an_author(byline, authors, publisher):
+    a = _raw(f"date 2019-06-20 {byline}\n\nSerbia could face sanctions, a diplomat said on Wednesday.\n")
+    assert (a.authors, a.publisher) == (authors, publisher)
+
+
+def test_outlet_byline_beside_a_named_publisher_is_the_original_publisher():
+    a = _raw("Headline About Serbian Arms Deals\n\nBy Reuters\n\nGlobal Research, February 28, 2020\n\n"
+             "Serbia could face sanctions, a diplomat said on Wednesday.\n")
+    assert (a.authors, a.publisher, a.original_publisher) == ([], "Global Research", "Reuters")
+
+
+def test_a_clause_starting_with_by_is_body_not_a_byline():
+    a = _raw("By then, the deal had collapsed.\n\nOfficials said on Monday that talks were over.\n")
+    assert (a.authors, a.publisher) == ([], None)
+    assert a.text.startswith("By then, the deal had collapsed.")
+
+
+def test_from_line_names_the_publisher():
+    a = _raw("Kosovo police seize drone parts at border crossing\nFrom: Exit News\n"
+             "Kosovo police said on Sunday they had seized drone parts at a border crossing.\n")
+    assert (a.title, a.publisher, a.authors) == ("Kosovo police seize drone parts at border crossing", "Exit News", [])
+    assert a.text.startswith("Kosovo police said on Sunday")
+
+
+def test_headline_repeated_with_a_trailing_date_is_the_date_not_a_publisher():
+    a = _raw("Philippines drops Russian helicopter order\n\nPhilippines drops Russian helicopter order 21 January, 2022\n\n"
+             "The Philippines has cancelled an order for heavy-lift helicopters, officials said.\n")
+    assert (a.title, a.publisher, a.published_date) == ("Philippines drops Russian helicopter order", None, dt.date(2022, 1, 21))
+    assert a.text.startswith("The Philippines has cancelled")
+
+
+def test_a_line_that_is_only_a_date_is_the_published_date():
+    a = _raw("24 October 2013\n\nUS raises missile concerns with Ankara\n\nThe United States is concerned, its envoy said.\n")
+    assert (a.published_date, a.publisher, a.title) == (dt.date(2013, 10, 24), None, "US raises missile concerns with Ankara")
+
+
+@pytest.mark.parametrize("header, date, precision", [
+    ("date 2021-07", dt.date(2021, 7, 1), "month"),  # a month-only marker: the first day, precision month
+    ("date 2021-07-19", dt.date(2021, 7, 19), "day"),
+    ("Published: March 2021", dt.date(2021, 3, 1), "month"),
+    ("Published: Thursday, 24 October 2013", dt.date(2013, 10, 24), "day"),
+    ("Published: 2019", dt.date(2019, 1, 1), "year"),
+    ("date 2021-13", None, None),  # no such month
+])
+def test_published_date_keeps_its_precision(header, date, precision):
+    a = _raw(f"{header}\n\nThe ministry said on Monday that the deal was done.\n")
+    assert (a.published_date, a.published_date_precision) == (date, precision)
+    assert a.text == "The ministry said on Monday that the deal was done."
+
+
+def test_a_publication_before_the_original_publication_is_dropped_but_a_month_holding_it_is_kept():
+    before = _raw("date 2016-01-01\n(Source: Wire Service; published Sept 20, 2018)\nBody text of the reprint, as sent.\n")
+    assert (before.published_date, before.published_date_precision, before.original_published_date) == (None, None, dt.date(2018, 9, 20))
+    same_month = _raw("date 2018-09\n(Source: Wire Service; published Sept 20, 2018)\nBody text of the reprint, as sent.\n")
+    assert (same_month.published_date, same_month.published_date_precision) == (dt.date(2018, 9, 1), "month")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Thursday, 24 October 2013", (dt.date(2013, 10, 24), "day")),
+    ("Thu 24 Oct 2013", (dt.date(2013, 10, 24), "day")),
+    ("March 2021", (dt.date(2021, 3, 1), "month")),
+    ("2021-02", (dt.date(2021, 2, 1), "month")),
+    ("2021", (dt.date(2021, 1, 1), "year")),
+    ("2021-02-30", None),
+    ("Monday", None),
+    ("Global Research, February 28, 2020", None),
+])
+def test_header_dates_with_precision(text, expected):
+    assert parse_header_date(text) == expected
+
+
+def test_period_end():
+    assert period_end(dt.date(2020, 2, 1), "month") == dt.date(2020, 2, 29)
+    assert period_end(dt.date(2020, 1, 1), "year") == dt.date(2020, 12, 31)
+    assert period_end(dt.date(2020, 2, 5), "day") == dt.date(2020, 2, 5)
+
+
+def test_article_model_states_the_precision_honestly():
+    base = dict(article_id="t", text="x", word_count=1, source_sha256="0" * 64)
+    assert Article(**base, published_date=dt.date(2020, 2, 5)).published_date_precision == "day"  # a date alone is a day
+    assert Article(**base).published_date_precision is None
+    with pytest.raises(ValueError, match="first day"):
+        Article(**base, published_date=dt.date(2020, 2, 5), published_date_precision="month")
+    with pytest.raises(ValueError, match="null exactly when"):
+        Article(**base, published_date_precision="year")
+
+
+def test_header_rules_stay_fast_on_long_lines():
+    import time
+
+    lines = [
+        "(Source: " + "Outlet " * 40000 + "; published",
+        "BELGRADE, " + "x" * 200000 + " (Reuters) -",
+        "SOFIA, May 16. /" + "A" * 200000,
+        "By " + "Name " * 40000,
+        "Jane Doe, " + "Reuters " * 40000 + " via",
+        "Headline " * 40000 + "(excerpt)",
+    ]
+    started = time.perf_counter()
+    for line in lines:
+        ingest("long", (line + "\n\nA body line.\n" + line + "\n").encode())
+    assert time.perf_counter() - started < 5

@@ -36,7 +36,7 @@ def test_readme_data_dictionary_matches_models():
 
 def test_contract_columns_are_present():
     contract = {
-        "articles": "article_id title authors publisher original_publisher published_date original_published_date url language regions themes text word_count source_sha256",
+        "articles": "article_id title authors publisher original_publisher published_date published_date_precision original_published_date url language regions themes text word_count source_sha256",
         "actors": "actor_id name actor_type country_iso3 wikidata_id role aliases method",
         "actor_mentions": "mention_id article_id actor_id start end surface mention_kind method",
         "quotes": "quote_id article_id text start end speaker_actor_id speaker_surface cue via_actor_id kind method",

@@ -61,6 +61,55 @@ def split_trailing_date(text: str) -> tuple[str, dt.date] | None:
     return None
 
 
+# --- header dates: a date as a header line states it, with its precision -----------------------------
+
+_ISO_PARTIAL = re.compile(r"(?P<year>(?:19|20)\d\d)(?:-(?P<month>[01]\d)(?:-(?P<day>[0-3]\d))?)?")
+_MONTH_YEAR = re.compile(rf"{_MONTH},?\s+{_YEAR}", re.IGNORECASE)
+_WEEKDAY_NAMES = frozenset(WEEKDAYS) | frozenset(w[:3] for w in WEEKDAYS)
+
+
+def parse_iso_partial(text: str) -> tuple[dt.date, str] | None:
+    """"2021-02-05" -> (that day, "day"); "2021-02" -> (2021-02-01, "month"); "2021" -> (2021-01-01, "year")."""
+    match = _ISO_PARTIAL.fullmatch(text.strip())
+    if match is None:
+        return None
+    year, month, day = match["year"], match["month"], match["day"]
+    try:
+        value = dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
+    return value, "day" if day else "month" if month else "year"
+
+
+def strip_weekday(text: str) -> str:
+    """"Thursday, 24 October 2013" -> "24 October 2013"; text without a leading weekday as it is."""
+    head, sep, rest = text.strip().partition(" ")
+    return rest.strip() if sep and head.rstrip(",.").lower() in _WEEKDAY_NAMES else text.strip()
+
+
+def parse_header_date(text: str) -> tuple[dt.date, str] | None:
+    """A date that is the whole of `text`, with its precision: a full date, optionally after a weekday
+    ("Thursday, 24 October 2013") -> day; "March 2021" -> month; ISO "2021-02-05", "2021-02" or
+    "2021" -> day, month or year. None for anything else. The date of a month or year is its first day."""
+    text = strip_weekday(text)
+    day = parse_absolute_date(text)
+    if day is not None:
+        return day, "day"
+    match = _MONTH_YEAR.fullmatch(text)
+    if match is not None:
+        return dt.date(int(match["year"]), MONTHS[match["month"].lower()], 1), "month"
+    return parse_iso_partial(text)
+
+
+def period_end(day: dt.date, precision: str) -> dt.date:
+    """The last day of the period a header date stands for (the day itself, its month or its year)."""
+    if precision == "month":
+        return dt.date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+    if precision == "year":
+        return dt.date(day.year, 12, 31)
+    return day
+
+
 # --- date expressions in running text, resolved to intervals ---------------------------------------
 
 

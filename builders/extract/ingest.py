@@ -18,7 +18,17 @@ from ..inputs.seeds import MAX_ARTICLE_BYTES, too_large
 from ..problems import InputError, Problem
 from ..schema.models import ID_PATTERN, Article
 from . import dates
-from .lexicon import LANGUAGE_FUNCTION_WORDS
+from .lexicon import (
+    BYLINE_GENERIC_WORDS,
+    END_OF_TEXT_MARKERS,
+    LANGUAGE_FUNCTION_WORDS,
+    NAME_PARTICLES,
+    NEWS_AGENCIES,
+    OUTLET_HEAD_WORDS,
+    REPRINT_TITLE_MARKERS,
+    alternation,
+    fold,
+)
 
 ARTICLE_ID = re.compile(ID_PATTERN)
 
@@ -34,12 +44,30 @@ _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
 
 # --- header lines ---------------------------------------------------------------------------------
-_DATE_PREFIX = re.compile(r"^date\s+(\d{4}-\d\d-\d\d)\b\s*(.*)$", re.IGNORECASE)
-_BYLINE = re.compile(r"^By\s+(.+)$")
+_DATE_PREFIX = re.compile(r"^date\s+(\d{4}-\d\d(?:-\d\d)?)(?![\w-])\s*(.*)$", re.IGNORECASE)  # day or month
+_BYLINE = re.compile(r"^By:?\s+(.+)$")
 _TAGS = re.compile(r"^(Region|Regions|Theme|Themes|Topics?|Tags?):\s*(.*)$", re.IGNORECASE)
 _URL_LINE = re.compile(r"^(?:(?:URL|Link|Source|Read more|Originally at):\s*)?(https?://\S+)$", re.IGNORECASE)
 _DATE_LINE = re.compile(r"^(?:Published|Posted|Date|Updated)(?:\s+on)?:?\s+(.+)$", re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+# "(Source: Reuters; published Sept 20, 2018)": the outlet and date of the original of a reprint
+_SOURCE_LINE = re.compile(r"^\(Source:([^()]*)\)$|^Source:([^()]*)$", re.IGNORECASE)
+_SOURCE_DATE = re.compile(r"^(?:(?:first|originally)\s+)?(?:published|posted|dated)(?:\s+on)?:?\s+(.+)$", re.IGNORECASE)
+_FROM_LINE = re.compile(r"^From:\s*(.+)$")  # "From: Exit News": the outlet the text comes from
+# Photo credits ("AP Photo/…", "Photo: …", "(Darko Vojinovic/AP)") name neither an author nor a publisher.
+_PHOTO_CREDIT = (
+    re.compile(r"^\(?(?:[\w.-]+ )?(?:Photo|Photograph|Picture|Image|Credit)s?\s*(?:[:/]|by\b)", re.IGNORECASE),
+    re.compile(r"^\([^()/]{1,60}/[^()/]{1,40}\)$"),
+)
+_REPRINT_MARKER = re.compile(r"\s*\((?:" + alternation(REPRINT_TITLE_MARKERS) + r")\)$", re.IGNORECASE)
+
+# --- datelines opening the body: "BELGRADE (UrduPoint News / Sputnik - 23rd February, 2020) -",
+# "MOSCOW, March 5 (Reuters) -", "BELGRADE, October 9. /TASS/." (the city in capitals) -------------
+_DATELINE_CITY = r"(?P<city>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})"
+_DATELINE_PAREN = re.compile(_DATELINE_CITY + r"(?:, [^()\n]{1,40})? \((?P<credit>[^()\n]{1,100})\) ?[-–—]")
+_DATELINE_SLASH = re.compile(_DATELINE_CITY + r", [A-Z][a-z]+\.? [0-3]?\d\.? ?/(?P<credit>[^/\n]{1,40})/")
+_CREDIT_DATE_SPLIT = re.compile(r"\s[-–—]\s")
+_MAX_CREDIT_WORDS = 16  # a credit line at the end: "Tulay Karadeniz, Reuters via CHINA US Focus http://…"
 
 # --- footer boilerplate (whole lines) -------------------------------------------------------------
 _SEPARATOR = re.compile(r"^(?:\*+|-{3,}|_{3,})$")
@@ -82,6 +110,8 @@ class _Header:
     regions: list[str] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
     copyright_notice: str | None = None
+    published_precision: str | None = None
+    credits: list[str] = field(default_factory=list)  # outlets a byline, dateline or credit line names
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -155,14 +185,160 @@ def _is_outlet_line(line: str) -> bool:
     )
 
 
+# --- names: people or outlets ---------------------------------------------------------------------
+
+
+def _key(name: str) -> str:
+    """How outlet names are compared: folded, white space collapsed, a leading "the" dropped."""
+    key = " ".join(fold(name).split())
+    return key[4:] if key.startswith("the ") else key
+
+
+def _is_known_outlet(name: str) -> bool:
+    """A news agency (lexicon), or a name ending in an outlet word ("Daily Sabah", "Exit News")."""
+    key = _key(name)
+    return key in NEWS_AGENCIES or (len(key.split()) > 1 and key.split()[-1] in OUTLET_HEAD_WORDS)
+
+
+def _is_outlet_shaped(name: str) -> bool:
+    words = name.split()
+    return 1 <= len(words) <= 5 and (name[0].isupper() or name[0].isdigit()) and not name.endswith(_SENTENCE_END)
+
+
+def _is_name_token(token: str) -> bool:
+    if token.lower() in NAME_PARTICLES:
+        return True
+    if token.split("-", 1)[0].lower() in NAME_PARTICLES and "-" in token:  # "al-Assad"
+        token = token.split("-", 1)[1]
+    return bool(token) and token[0].isupper() and all(ch.isalpha() or ch in ".'’-" for ch in token)
+
+
+def _is_person_name(name: str) -> bool:
+    """Two to five name-shaped words ("Lesley Wroughton", "Ursula von der Leyen"), not an outlet's name."""
+    tokens = name.split()
+    return (2 <= len(tokens) <= 5 and not _is_known_outlet(name) and all(_is_name_token(t) for t in tokens)
+            and tokens[-1][0].isupper())
+
+
+def _is_photo_credit(line: str) -> bool:
+    return any(p.match(line) for p in _PHOTO_CREDIT)
+
+
+def _is_byline(text: str) -> bool:
+    """"Lesley Wroughton and Patricia Zengerle", "EUobserver": names, not a clause ("By then, it was …")."""
+    names = _names(text)
+    return bool(names) and all(_is_outlet_shaped(n) for n in names) and not _is_photo_credit(text)
+
+
+def _read_byline(text: str, header: _Header) -> None:
+    """Byline names: people are authors; an outlet ("By EUobserver": one word, a news agency, a name
+    ending in an outlet word) is credited as the outlet; a bare job word ("By Staff") is dropped."""
+    for name in _names(text):
+        words = name.split()
+        while words and fold(words[-1]) in BYLINE_GENERIC_WORDS:  # "Reuters Staff", "Senior Correspondent"
+            words.pop()
+        rest = " ".join(words)
+        if not rest or (rest != name and not _is_known_outlet(rest)):
+            continue
+        if _is_known_outlet(rest) or len(words) == 1:
+            header.credits.append(rest)
+        else:
+            header.authors.append(rest)
+
+
+# --- header lines -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _HeaderState:
+    only_dates: bool = True  # every header line so far stated a date only: a headline may still come
+    title_at: int | None = None
+    byline_seen: bool = False
+
+
+def _set_published(header: _Header, parsed: tuple | None) -> None:
+    if parsed is not None and header.published_date is None:
+        header.published_date, header.published_precision = parsed
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(fold(a).split()) == " ".join(fold(b).split())
+
+
+def _read_source_line(inner: str, header: _Header) -> bool:
+    """"Reuters; published Sept 20, 2018" (inside "(Source: …)"): the original outlet and its date."""
+    outlet, _, rest = inner.partition(";")
+    outlet = outlet.strip()
+    if not _is_outlet_shaped(outlet) or "://" in outlet:
+        return False
+    header.original_publisher = header.original_publisher or outlet
+    if (m := _SOURCE_DATE.match(rest.strip())) and (parsed := dates.parse_header_date(m.group(1))) and parsed[1] == "day":
+        header.original_published_date = header.original_published_date or parsed[0]
+    return True
+
+
+def _read_dated_line(line: str, header: _Header) -> bool:
+    """A line that ends in a date: "Global Research, February 28, 2020" (publisher, or a repost's
+    original publisher), or the headline repeated with its date (the date only)."""
+    split = dates.split_trailing_date(line)
+    if split is None or not split[0]:
+        return False
+    head, date = split
+    if header.title is not None and _same_text(head, header.title):
+        _set_published(header, (date, "day"))
+        return True
+    if len(head.split()) > 6:
+        return False
+    if header.publisher is None and header.published_date is None:
+        header.publisher = head
+        _set_published(header, (date, "day"))
+    elif header.original_publisher is None:
+        header.original_publisher, header.original_published_date = head, date
+    return True
+
+
+def _header_line(lines: list[str], i: int, header: _Header, state: _HeaderState) -> str | None:
+    """What header line lines[i] is ("date" for a line stating a date only, "other"), its fields
+    read into the header; None when it is no header line."""
+    line = lines[i]
+    if (m := _BYLINE.match(line)) and not state.byline_seen and len(line.split()) <= 12 and _is_byline(m.group(1)):
+        state.byline_seen = True
+        _read_byline(m.group(1), header)
+    elif m := _TAGS.match(line):
+        target = header.regions if m.group(1).lower().startswith("region") else header.themes
+        target.extend(_names_list(m.group(2)))
+    elif m := _URL_LINE.match(line):
+        header.url = header.url or m.group(1)
+    elif (m := _SOURCE_LINE.match(line)) and _read_source_line(m.group(1) if m.group(1) is not None else m.group(2), header):
+        pass
+    elif (parsed := dates.parse_header_date(line)) and parsed[1] != "year":  # a line that is only a date
+        _set_published(header, parsed)
+        return "date"
+    elif (m := _DATE_LINE.match(line)) and (parsed := dates.parse_header_date(m.group(1))):
+        _set_published(header, parsed)
+        return "date"
+    elif _read_dated_line(line, header):
+        pass
+    elif (m := _FROM_LINE.match(line)) and _is_outlet_shaped(m.group(1)) and not any(c in m.group(1) for c in ("@", "://")):
+        header.credits.append(m.group(1).strip())  # "From: Exit News" (not an e-mail sender)
+    elif _is_photo_credit(line):
+        pass  # a photo credit names neither author nor publisher
+    elif header.title is None and state.only_dates and _is_headline(line):
+        header.title, state.title_at = _REPRINT_MARKER.sub("", line), i
+    elif state.title_at is not None and _next_nonblank(lines, state.title_at) == i and header.publisher is None and _is_outlet_line(line):
+        header.publisher = line
+    else:
+        return None
+    return "other"
+
+
 def _read_header(lines: list[str], header: _Header) -> int:
     """Consume header lines from the top; return the index of the first body line.
 
-    A line that is no header line ends the header. The first line may be a headline; a short
-    line right after the headline is the outlet.
+    A line that is no header line ends the header. A headline comes first, or after lines that
+    state only a date; a short line right after the headline is the outlet.
     """
-    i = 0
-    seen_title_at = None
+    i, state = 0, _HeaderState()
     while i < len(lines):
         line = lines[i]
         if not line:
@@ -170,33 +346,16 @@ def _read_header(lines: list[str], header: _Header) -> int:
             continue
         m = _DATE_PREFIX.match(line)
         if m and header.published_date is None:
-            header.published_date = dates.parse_absolute_date(m.group(1))
+            _set_published(header, dates.parse_iso_partial(m.group(1)))
             rest = m.group(2).strip()
             if not rest:
                 i += 1
                 continue
             lines[i] = line = rest  # the rest of the line is read as a line of its own
-        if (m := _BYLINE.match(line)) and not header.authors and len(line.split()) <= 12:
-            header.authors = _names(m.group(1))
-        elif m := _TAGS.match(line):
-            target = header.regions if m.group(1).lower().startswith("region") else header.themes
-            target.extend(_names_list(m.group(2)))
-        elif m := _URL_LINE.match(line):
-            header.url = header.url or m.group(1)
-        elif (m := _DATE_LINE.match(line)) and dates.parse_absolute_date(m.group(1)):
-            header.published_date = header.published_date or dates.parse_absolute_date(m.group(1))
-        elif (split := dates.split_trailing_date(line)) and split[0] and len(split[0].split()) <= 6:
-            outlet, date = split
-            if header.publisher is None and header.published_date is None:
-                header.publisher, header.published_date = outlet, date
-            elif header.original_publisher is None:
-                header.original_publisher, header.original_published_date = outlet, date
-        elif i == _first_nonblank(lines) and header.title is None and _is_headline(line):
-            header.title, seen_title_at = line, i
-        elif seen_title_at is not None and _next_nonblank(lines, seen_title_at) == i and header.publisher is None and _is_outlet_line(line):
-            header.publisher = line
-        else:
+        kind = _header_line(lines, i, header, state)
+        if kind is None:
             break
+        state.only_dates = state.only_dates and kind == "date"
         i += 1
     return i
 
@@ -205,12 +364,24 @@ def _names_list(text: str) -> list[str]:
     return [t.strip() for t in text.split(",") if t.strip()]
 
 
-def _first_nonblank(lines: list[str]) -> int:
-    return next((i for i, line in enumerate(lines) if line), -1)
-
-
 def _next_nonblank(lines: list[str], after: int) -> int:
     return next((i for i in range(after + 1, len(lines)) if lines[i]), -1)
+
+
+# --- the body: footer boilerplate, end markers, a closing credit line, the opening dateline ---------
+
+
+def _strip_end_markers(line: str) -> str:
+    """"… doing business. (end of excerpt)-ends-" -> "… doing business."."""
+    changed = True
+    while changed:
+        changed = False
+        lower = line.lower()
+        for marker in END_OF_TEXT_MARKERS:
+            if lower.endswith(marker):
+                line, changed = line[: len(line) - len(marker)].rstrip(), True
+                break
+    return line
 
 
 def _read_body(lines: list[str], header: _Header) -> list[str]:
@@ -235,8 +406,88 @@ def _read_body(lines: list[str], header: _Header) -> list[str]:
             continue
         if i > footer_from and any(line.startswith(f"{author} is ") for author in header.authors):
             continue  # the author's biography note in the footer
-        body.append(line)
+        stripped = _strip_end_markers(line)
+        if line and not stripped:
+            continue  # a line that was only an end marker ("-ends-")
+        body.append(stripped)
+    _read_closing_credit(body, header)
     return body
+
+
+def _closing_credit(line: str) -> tuple[list[str], str, bool] | None:
+    """"Tulay Karadeniz, Reuters via CHINA US Focus http://…" -> (["Tulay Karadeniz"], "Reuters", True):
+    people, then the agency (a known one, or any outlet-shaped name when "via" follows), no sentence."""
+    words = line.split()
+    while words and words[-1].lower().startswith(("http://", "https://")):
+        words.pop()
+    text = " ".join(words)
+    if not text or len(words) > _MAX_CREDIT_WORDS or text.endswith(_SENTENCE_END) or _is_photo_credit(text):
+        return None
+    left, via, _ = text.partition(" via ")
+    names_part, comma, agency = left.rpartition(", ")
+    names = _names(names_part)
+    if not comma or not names or not all(_is_person_name(n) for n in names):
+        return None
+    capitalised = all(w[0].isupper() or w[0].isdigit() for w in agency.split())
+    if not (_is_known_outlet(agency) or (via and capitalised and _is_outlet_shaped(agency))):
+        return None
+    return names, agency.strip(), bool(via)
+
+
+def _read_closing_credit(body: list[str], header: _Header) -> None:
+    """A wire or blog credit as the last line: its people are the authors (when there is no byline),
+    its agency the original publisher ("… via X": it came through X) or a credited outlet."""
+    last = next((i for i in range(len(body) - 1, -1, -1) if body[i]), None)
+    credit = _closing_credit(body[last]) if last is not None and last > 0 else None
+    if credit is None:
+        return
+    names, agency, via = credit
+    if not header.authors:
+        header.authors = names
+    if via and header.original_publisher is None and _key(agency) != _key(header.publisher or ""):
+        header.original_publisher = agency
+    elif not via:
+        header.credits.append(agency)
+    del body[last]
+
+
+def _read_dateline(first_line: str, header: _Header) -> None:
+    """The wire credit of a dateline opening the body (kept in the text): outlets, and a full date."""
+    if m := _DATELINE_PAREN.match(first_line):
+        if _spells(m.group("credit"), m.group("city")):
+            return  # "NATO (North Atlantic Treaty Organization) –": an acronym spelled out, no credit
+        parts = _CREDIT_DATE_SPLIT.split(m.group("credit"))
+        parsed = dates.parse_header_date(parts[-1]) if len(parts) > 1 else None
+        outlets = " - ".join(parts[:-1] if parsed else parts).split("/")
+    elif m := _DATELINE_SLASH.match(first_line):
+        parsed, outlets = None, [m.group("credit")]
+    else:
+        return
+    outlets = [o.strip() for o in outlets]
+    if not all(_is_outlet_shaped(o) and not _is_photo_credit(o) for o in outlets):
+        return
+    header.credits.extend(outlets)
+    if parsed and parsed[1] == "day":
+        _set_published(header, parsed)
+
+
+def _spells(words: str, acronym: str) -> bool:
+    return "".join(w[0] for w in words.split() if w[0].isupper()) == acronym.replace(".", "")
+
+
+def _resolve(header: _Header) -> None:
+    """Credited outlets, in reading order: the publisher when the text names none, else the
+    original publisher; a publication date before the original's is a placeholder: none."""
+    for outlet in header.credits:
+        if any(_key(outlet) == _key(known) for known in (header.publisher, header.original_publisher) if known):
+            continue
+        if header.publisher is None:
+            header.publisher = outlet
+        elif header.original_publisher is None:
+            header.original_publisher = outlet
+    day, original = header.published_date, header.original_published_date
+    if day is not None and original is not None and dates.period_end(day, header.published_precision) < original:
+        header.published_date = header.published_precision = None
 
 
 def _join_paragraphs(lines: list[str]) -> str:
@@ -285,6 +536,8 @@ def ingest(article_id: str, raw: bytes, path: str | None = None) -> Article:
     body_text = _join_paragraphs(_read_body(lines[body_from:], header))
     if not body_text:
         raise InputError([Problem(path, None, "text", "no body text is left once header and boilerplate lines are removed — add the article's body")])
+    _read_dateline(body_text.split("\n", 1)[0], header)
+    _resolve(header)
     return Article(
         article_id=article_id,
         title=header.title,
@@ -292,6 +545,7 @@ def ingest(article_id: str, raw: bytes, path: str | None = None) -> Article:
         publisher=header.publisher,
         original_publisher=header.original_publisher,
         published_date=header.published_date,
+        published_date_precision=header.published_precision,
         original_published_date=header.original_published_date,
         url=header.url,
         language=detect_language(body_text),

@@ -81,3 +81,11 @@ def fold(text: str) -> str:
     """Lower-case, diacritics removed: 'Vučić' and 'Vucic' fold alike, 'Đedović' to 'dedovic'."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+# article metadata (ingest)
+NEWS_AGENCIES: frozenset[str] = frozenset(_DATA["news_agencies"])
+OUTLET_HEAD_WORDS: frozenset[str] = frozenset(_DATA["outlet_head_words"])
+BYLINE_GENERIC_WORDS: frozenset[str] = frozenset(_DATA["byline_generic_words"])
+NAME_PARTICLES: frozenset[str] = frozenset(_DATA["name_particles"])
+REPRINT_TITLE_MARKERS: list[str] = _DATA["reprint_title_markers"]
+END_OF_TEXT_MARKERS: list[str] = _DATA["end_of_text_markers"]

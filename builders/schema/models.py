@@ -12,7 +12,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 ISO3_PATTERN = r"^[A-Z]{3}$"
@@ -126,6 +126,14 @@ def _optional_id(description: str) -> object:
     return Field(default=None, pattern=ID_PATTERN, description=description)
 
 
+class PublishedDatePrecision(StrEnum):
+    """How much of an article's publication date the text states."""
+
+    day = "day"
+    month = "month"  # the date is the first day of the month
+    year = "year"  # the date is the first day of the year
+
+
 class Article(Resource):
     """One row per article: its metadata as stated in the text, and its cleaned body."""
 
@@ -144,7 +152,18 @@ class Article(Resource):
         default=None, description="Outlet that first published the text, when this is a repost."
     )
     published_date: dt.date | None = Field(
-        default=None, description="Publication date stated in the text; null when the text gives none."
+        default=None,
+        description=(
+            "Publication date stated in the text; null when the text gives none. When the text states only a month "
+            "or a year, its first day (see published_date_precision)."
+        ),
+    )
+    published_date_precision: PublishedDatePrecision | None = Field(
+        default=None,
+        description=(
+            "How much of the publication date the text states: day; month (published_date is then the first day "
+            "of the month); year (published_date is then 1 January of the year). Null when there is no published_date."
+        ),
     )
     original_published_date: dt.date | None = Field(
         default=None, description="Date of the original publication, when the text states it."
@@ -166,6 +185,25 @@ class Article(Resource):
     )
     word_count: int = Field(ge=0, description="Number of whitespace-separated tokens in text that contain a letter or digit.")
     source_sha256: str = Field(pattern=SHA256_PATTERN, description="SHA-256 of the raw article file, bytes as received.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_date_alone_is_a_day(cls, data: object) -> object:
+        """A published_date given without a precision is a day."""
+        if isinstance(data, dict) and data.get("published_date") is not None and data.get("published_date_precision") is None:
+            return {**data, "published_date_precision": PublishedDatePrecision.day}
+        return data
+
+    @model_validator(mode="after")
+    def _precision_fits_the_date(self) -> Article:
+        day, precision = self.published_date, self.published_date_precision
+        if (day is None) != (precision is None):
+            raise ValueError("published_date_precision is null exactly when published_date is null")
+        if precision in (PublishedDatePrecision.month, PublishedDatePrecision.year):
+            first = (day.month, 1) if precision == PublishedDatePrecision.month else (1, 1)
+            if (day.month, day.day) != first:
+                raise ValueError(f"a published_date of {precision.value} precision is the first day of its {precision.value}")
+        return self
 
 
 class Actor(Resource):
