@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from .assemble import assemble
 from .engine import Progress, extract_all
+from .extract.nlp import LanguageLayerError
 from .inputs.seeds import read_seeds
 from .problems import Problem
 from . import quality
@@ -39,7 +40,11 @@ def build_into(root: Path, out: Path, workers: int = 1, use_cache: bool = True, 
     seeds = read_seeds(root)
     problems = seeds.problems
     extracted = []
-    for columns, found in extract_all(seeds.jobs, seeds.reference, root, workers, use_cache, engine, scheduler, progress):
+    try:
+        results = extract_all(seeds.jobs, seeds.reference, root, workers, use_cache, engine, scheduler, progress)
+    except LanguageLayerError as missing:  # never a fallback without the parse: the rows would differ
+        return problems + [Problem("requirements.lock", None, None, str(missing))]
+    for columns, found in results:
         problems.extend(found)
         if columns is not None:
             extracted.append(columns)

@@ -54,6 +54,10 @@ def test_reference_base_is_valid():
 #   title mention of Vučić; "U.S. Secretary of State's representative" is a mention of the US only.
 # - "a NATO official", "EU High Commissioner", "a State Department spokesman" mention NATO, the EU,
 #   the State Department. "The embassy" after "US embassy to Serbia" is the embassy (short form).
+# - Descriptions: "the Balkans country", "the country" (×2) stand for Serbia in 000, "addressed the
+#   country" for Serbia in 001, "the Balkan country" in 002 (the focus country, kind anaphor); "U.S.
+#   Secretary of State's representative" describes Matthew Palmer (kind title), and names the US too;
+#   "The president explained" in 001 is Vučić (the one person named there whose role is president).
 # - The author (Paul Antonopoulos) is in the byline and footer only, so he is not an actor; "the Bush
 #   administration", "Republika Srpska", "Golan Heights" and "Partnership for Peace" are not actors.
 SEED_MENTIONS = {
@@ -63,11 +67,11 @@ SEED_MENTIONS = {
         "eu": {"alias": 5, "metonym": 3, "name": 1},
         "india": {"name": 1},
         "iran": {"name": 2},
-        "matthew-palmer": {"name": 1},
+        "matthew-palmer": {"name": 1, "title": 1},
         "nato": {"alias": 1, "name": 4},
         "north-korea": {"name": 1},
         "russia": {"demonym": 4, "name": 8},
-        "serbia": {"demonym": 1, "metonym": 1, "name": 28},
+        "serbia": {"anaphor": 3, "demonym": 1, "metonym": 1, "name": 28},
         "soviet-union": {"name": 1},
         "thomas-zarzecki": {"name": 1, "short_name": 2},
         "united-states": {"alias": 11, "demonym": 2, "metonym": 3},
@@ -78,7 +82,7 @@ SEED_MENTIONS = {
         "venezuela": {"name": 1},
     },
     "001_6b7ba81664c089ef": {
-        "aleksandar-vucic": {"name": 2, "short_name": 2},
+        "aleksandar-vucic": {"name": 2, "short_name": 2, "title": 1},
         "eu": {"name": 1},
         "israel": {"demonym": 1},
         "kosovo": {"name": 1},
@@ -87,7 +91,7 @@ SEED_MENTIONS = {
         "north-macedonia": {"demonym": 1},
         "reuters": {"name": 3},
         "russia": {"demonym": 4, "metonym": 2, "name": 6},
-        "serbia": {"demonym": 5, "metonym": 4, "name": 8},
+        "serbia": {"anaphor": 1, "demonym": 5, "metonym": 4, "name": 8},
         "syria": {"name": 1},
         "tass": {"name": 2},
         "turkey": {"name": 3},
@@ -105,7 +109,7 @@ SEED_MENTIONS = {
         "kosovo": {"name": 8},
         "nato": {"name": 3},
         "russia": {"demonym": 1, "metonym": 1, "name": 4},
-        "serbia": {"demonym": 3, "metonym": 12, "name": 26},
+        "serbia": {"anaphor": 1, "demonym": 3, "metonym": 12, "name": 26},
         "united-states": {"alias": 6, "demonym": 3, "metonym": 9},
         "us-embassy-belgrade": {"alias": 3},
     },

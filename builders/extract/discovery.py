@@ -140,6 +140,8 @@ class _Discoveries:
         self.known = matcher.folded_forms
         self.reference = matcher.reference
         self.actors: dict[str, DiscoveredActor] = {}
+        self.matcher = matcher
+        self.known_long_forms: list[tuple[str, str]] = []  # (a full name, the curated actor its bracketed acronym names)
 
     def covering(self, start: int, end: int) -> list[Found]:
         return [f for f in self.found if f.start < end and start < f.end]
@@ -167,6 +169,15 @@ class _Discoveries:
         word = self.text[offset:].split(",")[0].split(" and ")[0].strip()
         return next((a.actor_type for a in self.actors.values() if any(word.startswith(f) for f in a.forms)), None)
 
+    def country_owning(self, token) -> str | None:
+        """The country of the organisation a token ends ("Treasury" in "the U.S. Treasury")."""
+        for actor in self.actors.values():
+            for form in actor.forms:
+                start = token.idx + len(token.text) - len(form)
+                if start >= 0 and self.text[start : token.idx + len(token.text)] == form:
+                    return actor.country_iso3
+        return None
+
     def country_of_discovered(self, offset: int) -> str | None:
         word = self.text[offset:offset + 80]
         return next((a.country_iso3 for a in self.actors.values() if any(word.startswith(f) for f in a.forms)), None)
@@ -190,13 +201,23 @@ class _Discoveries:
             return  # "Đedović Handanović" after "Dubravka Đedović Handanović": a short form, not a new person
         actor = self.actors.setdefault(actor_id, DiscoveredActor(actor_id, name, actor_type, country, role))
         actor.forms.add(surface)
-        if acronym and fold(acronym) not in self.known:
+        if acronym:
+            self.attach(actor, acronym)
+
+    def attach(self, actor: DiscoveredActor, acronym: str) -> None:
+        """ "Radio Free Europe (RFE)": a curated acronym makes the full name a form of its actor."""
+        if fold(acronym) not in self.known:
             actor.acronyms.add(acronym)
+            return
+        target = next((f.target for f in self.matcher.forms.get(acronym, []) if not f.is_weapon and f.target), None)
+        if target is not None:
+            self.actors.pop(actor.actor_id, None)
+            self.known_long_forms += [(form, target) for form in actor.forms]
         actor.country_iso3 = actor.country_iso3 or country
         actor.role = actor.role or role
 
 
-def discover_actors(text: str, found: list[Found], matcher: Matcher, doc=None) -> list[DiscoveredActor]:
+def discover_actors(text: str, found: list[Found], matcher: Matcher, doc=None) -> tuple[list[DiscoveredActor], list[tuple[str, str]]]:
     """People and organisations the reference base lacks, each backed by textual evidence: first
     by patterns, then the parse's named entities that the patterns did not find."""
     discoveries = _Discoveries(text, found, matcher)
@@ -206,11 +227,15 @@ def discover_actors(text: str, found: list[Found], matcher: Matcher, doc=None) -
             _discover_person(discoveries, run)
     _discover_organisations_after_nouns(discoveries)
     _discover_organisations_by_head(discoveries)
+    _attach_acronyms(discoveries)
     if doc is not None:
         _discover_from_entities(discoveries, doc)
         _discover_names_before_kind_nouns(discoveries, doc)
+        _discover_coordinated_names(discoveries, doc)
         _discover_armed_forces(discoveries, doc)
-    return sorted(discoveries.actors.values(), key=lambda a: a.actor_id)
+        _owner_countries(discoveries, doc)
+        _attach_acronyms(discoveries)
+    return sorted(discoveries.actors.values(), key=lambda a: a.actor_id), discoveries.known_long_forms
 
 
 def _discover_person(d: _Discoveries, run: list[_Token]) -> None:
@@ -266,6 +291,11 @@ def _discover_organisations_by_head(d: _Discoveries) -> None:
         tokens = [_Token(t.start() + m.start(), t.end() + m.start(), t.group()) for t in _WORD.finditer(m.group())]
         while tokens and (tokens[0].bare.casefold() in _FUNCTION_OR_CALENDAR or _POSSESSIVE.search(tokens[0].text)):
             tokens.pop(0)
+        calendar = next((i for i, t in enumerate(tokens) if t.bare.casefold() in MONTH_NAMES | set(WEEKDAYS)), None)
+        if calendar is not None:  # "the Trade Ministry on Monday": the name ends before the connector
+            tokens = tokens[:calendar]
+            while tokens and tokens[-1].bare.casefold() in FUNCTION_WORDS:
+                tokens.pop()
         if not tokens:
             continue
         inside = d.covering(tokens[0].start, tokens[-1].end)
@@ -512,7 +542,8 @@ def _coordinated_kind(d: _Discoveries, root) -> ActorType | None:
     partners += [c for c in root.children if c.dep_ in ("conj", "appos") and c.pos_ == "PROPN"]
     for partner in partners:
         first = partner
-        while first.i > 0 and first.doc[first.i - 1].dep_ == "compound" and first.doc[first.i - 1].head.i == partner.i:
+        while first.i > 0 and first.doc[first.i - 1].dep_ == "compound" and first.doc[first.i - 1].pos_ == "PROPN" \
+                and first.doc[first.i - 1].head.i == partner.i:
             first = first.doc[first.i - 1]  # "Gazprom Neft": the name starts at its first word
         kind = d.kind_at(first.idx)
         if kind is not None and kind not in (ActorType.person, ActorType.state):
@@ -571,3 +602,52 @@ def _discover_names_before_kind_nouns(d: _Discoveries, doc) -> None:
         if d.covering(start, end) or d.is_known(name) or any(ch.isdigit() for ch in name):
             continue
         d.add(name, kind, d.country_before(start), None, acronym=_acronym_after(doc, piece))
+
+
+_BRACKETED = re.compile(r" \(([A-Z][A-Z0-9-]{1,7})\)")
+
+
+def _attach_acronyms(d: _Discoveries) -> None:
+    """ "Defence Procurement Directorate (DPD)": the acronym in brackets after a discovered name."""
+    for actor in list(d.actors.values()):
+        for form in sorted(actor.forms):
+            for m in re.finditer(re.escape(form), d.text):
+                bracket = _BRACKETED.match(d.text, m.end())
+                if bracket and actor.actor_id in d.actors:
+                    d.attach(actor, bracket.group(1))
+
+
+def _discover_coordinated_names(d: _Discoveries, doc) -> None:
+    """ "oil giant Lukoil, Rosneft and …": a proper name coordinated with an organisation of a known
+    kind, whether or not the entity recogniser saw it."""
+    for token in doc:
+        if token.pos_ != "PROPN" or token.dep_ not in ("conj", "appos") or any(c.dep_ == "compound" for c in token.rights):
+            continue
+        first = token
+        while first.i > 0 and doc[first.i - 1].dep_ == "compound" and doc[first.i - 1].pos_ == "PROPN":
+            first = doc[first.i - 1]
+        piece = list(doc[first.i : token.i + 1])
+        if token.ent_type_ == "PERSON" or any(t.lower_ in PERSON_TITLES for t in piece):
+            continue  # "Gazprom Neft, its CEO Alexander Dyukov": a person in apposition, not a partner
+        kind = _coordinated_kind(d, token)
+        start, end = piece[0].idx, piece[-1].idx + len(piece[-1].text)
+        name = d.text[start:end]
+        if kind is None or d.covering(start, end) or d.is_known(name) or not _NAME_TOKEN.match(token.text):
+            continue
+        d.add(name, kind, d.country_before(start), None)
+
+
+def _owner_countries(d: _Discoveries, doc) -> None:
+    """ "the U.S. Treasury's Office of Foreign Assets Control": a body owned by one of known country
+    belongs to that country too."""
+    for actor in d.actors.values():
+        if actor.country_iso3 or actor.actor_type == ActorType.person:
+            continue
+        for form in actor.forms:
+            for m in re.finditer(re.escape(form), d.text):
+                before = d.text[max(0, m.start() - 3) : m.start()]
+                if before not in ("'s ", "’s "):
+                    continue
+                owner = next((t for t in doc if t.idx <= m.start() - 3 < t.idx + len(t.text) + 2 and t.text not in _POSSESSIVE_TOKENS), None)
+                if owner is not None:
+                    actor.country_iso3 = _country_inside(d, d.covering(owner.idx, owner.idx + len(owner.text))) or d.country_of_discovered(owner.idx) or d.country_owning(owner)

@@ -80,7 +80,7 @@ def _discovered_candidates(text: str, actors: list[DiscoveredActor], weapons: li
                 if bounded(text, m.start(), m.end()):
                     form = Form(actor.actor_id, False, kind, needs_prior=kind == MentionKind.short_name)
                     start = m.start()
-                    if actor.actor_type != ActorType.person and text[max(0, start - 4) : start] in ("the ", "The "):
+                    if kind == MentionKind.name and actor.actor_type != ActorType.person and text[max(0, start - 4) : start] in ("the ", "The "):
                         start -= 4  # "the White House Security Council" is one name, not "the White House" and more
                     out.append((start, m.end(), form))
     for weapon in weapons:
@@ -90,15 +90,26 @@ def _discovered_candidates(text: str, actors: list[DiscoveredActor], weapons: li
     return out
 
 
+def _long_form_candidates(text: str, long_forms: list[tuple[str, str]]) -> list[tuple[int, int, Form]]:
+    """Full names that a curated acronym links to its actor ("Radio Free Europe (RFE)")."""
+    out = []
+    for form, target in long_forms:
+        for m in re.finditer(re.escape(form), text):
+            if bounded(text, m.start(), m.end()):
+                out.append((m.start(), m.end(), Form(target, False, MentionKind.alias)))
+    return out
+
+
 def find_entities(article: Article, matcher: Matcher, doc=None) -> ArticleEntities:
     """Mentions of every actor and weapon system in the article (`doc`: its parse, when there is one)."""
     text = article.text
     curated = forms_at(matcher, text)
     found = select(text, list(curated), article.published_date)
-    actors = discover_actors(text, found, matcher, doc)
+    actors, long_forms = discover_actors(text, found, matcher, doc)
     weapons = discover_weapons(text, found, matcher.reference)
-    if actors or weapons:
-        found = select(text, curated + _discovered_candidates(text, actors, weapons), article.published_date)
+    if actors or weapons or long_forms:
+        extra = _discovered_candidates(text, actors, weapons) + _long_form_candidates(text, long_forms)
+        found = select(text, curated + extra, article.published_date)
     if doc is not None:
         found = sorted(found + resolve_descriptions(doc, found, matcher.reference, actors), key=lambda f: f.start)
     found = [f for f in found if not f.form.blocked]

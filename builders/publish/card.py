@@ -43,6 +43,30 @@ def _records(tables: dict[str, pa.Table], name: str, cols: list[str]) -> list:
     return [row(*values) for values in zip(*(plain(table.column(c)).to_pylist() for c in cols), strict=True)]
 
 
+QUALITY_HISTORY = Path(__file__).resolve().parents[2] / "benchmarks" / "quality-history.json"
+
+
+def measured_quality(history: Path = QUALITY_HISTORY) -> str:
+    """The latest figures of the quality harness (benchmarks/QUALITY.md), with their sample size."""
+    import json
+
+    if not history.is_file():
+        return "Not measured in this checkout of the builders (see `benchmarks/quality.py`)."
+    label, s = list(json.loads(history.read_text(encoding="utf-8")).items())[-1]
+
+    def f(value) -> str:
+        return "n/a" if value is None else f"{value:.2f}"
+
+    return (
+        f"Rules only, scored against hand annotations of {s['articles']} real articles that nobody on the project "
+        f"wrote (the development set; `benchmarks/QUALITY.md`, run `{label}`): article metadata {f(s['metadata'])}; "
+        f"actors recall {f(s['actors'][0])}, precision {f(s['actors'][1])}; quotes recall {f(s['quotes'][0])}, "
+        f"precision {f(s['quotes'][1])}; speakers right on {f(s['speakers'])} of matched quotes; events recall "
+        f"{f(s['events'][0])}, precision {f(s['events'][1])}. The sample is small and the rules were developed "
+        "against it: expect lower figures on other articles."
+    )
+
+
 def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
     articles = _records(tables, "articles", ["article_id", "publisher", "original_publisher", "published_date", "copyright_notice"])
     dates = sorted(a.published_date for a in articles if a.published_date)
@@ -97,11 +121,9 @@ def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
             f"| `{a.article_id}` | {a.publisher or ''} | {a.original_publisher or ''} | "
             f"{a.published_date.isoformat() if a.published_date else ''} | {(a.copyright_notice or '').replace('|', '/')} |"
         )
+    lines += ["", "## Measured quality of rule rows", "", measured_quality(), "", "## Known limitations", "",
+              LIMITATIONS.rstrip()]
     lines += [
-        "",
-        "## Known limitations",
-        "",
-        LIMITATIONS.rstrip(),
         "",
         "## How to cite",
         "",

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from ..extract.nlp import language_layer
 from ..schema.columns import Column, columns, enum_array, text_cells
 from ..schema.dataset import descriptor, file_facts, sources_of
 from ..schema.formats import arrow_schema, schema_json
@@ -75,7 +76,8 @@ def write_package(tables: dict[str, dict[str, list]], out: Path, inputs_sha256: 
             kept[model.resource_name] = card_input(model.resource_name, table)  # not whole tables: peak memory
         csv_files = {name: future.result() for name, future in written.items()}
     articles = kept["articles"]
-    package = descriptor(csv_files, sources_of(articles.column("publisher").to_pylist() + articles.column("original_publisher").to_pylist()), inputs_sha256)
+    sources = sources_of(articles.column("publisher").to_pylist() + articles.column("original_publisher").to_pylist())
+    package = descriptor(csv_files, sources, inputs_sha256, language_layer())
     (out / DESCRIPTOR).write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / CARD).write_text(card_markdown(kept, package), encoding="utf-8")
     draw_pictures(kept, out)

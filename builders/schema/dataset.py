@@ -43,9 +43,9 @@ KEYWORDS = ["Serbia", "sanctions", "CAATSA", "arms trade", "event data", "quotat
 LIMITATIONS = """\
 - The corpus is small (the articles in `seeds/articles/`), partisan in places (Global Research
   reposts, an opinion piece), and in English only. Counts describe these texts, not the world.
-- Rule rows (`method = rule`) are produced by dictionary and pattern rules; on the project's own
-  test passages they reach about 0.9 precision and recall for actors, quotes and events, but they
-  miss actors named without a title, an apposition or an attribution, and code at most one event of
+- Rule rows (`method = rule`) come from a dependency parse and named entities (spaCy's small
+  English model) plus word lists and patterns; their measured quality is above. They miss actors
+  named without any title, apposition, attribution or other evidence, and code at most one event of
   a type per sentence. The seed articles' events are curated by hand (`method = curated`).
 - An event's date is the first date expression in its evidence, resolved against the date the text
   was written; events without one have an unknown date (no fallback to the publication date).
@@ -76,9 +76,11 @@ def file_facts(data: bytes) -> tuple[int, str]:
     return len(data), "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def descriptor(csv_files: dict[str, tuple[int, str]], sources: list[str], inputs_sha256: str | None) -> dict:
-    """Data Package v2 descriptor of the CSV edition, with bytes and sha256 of each file and the
-    digest of the seeds it was built from (`x-inputs-sha256`, checked by validate for freshness)."""
+def descriptor(csv_files: dict[str, tuple[int, str]], sources: list[str], inputs_sha256: str | None,
+               language_layer: dict | None = None) -> dict:
+    """Data Package v2 descriptor of the CSV edition, with bytes and sha256 of each file, the digest
+    of the seeds it was built from (`x-inputs-sha256`, checked by validate for freshness) and the
+    language layer that parsed them (`x-language-layer`: spaCy, the model, its wheel's hash)."""
     resources = []
     for model in RESOURCES:
         size, digest = csv_files[model.resource_name]
@@ -111,5 +113,6 @@ def descriptor(csv_files: dict[str, tuple[int, str]], sources: list[str], inputs
         "keywords": KEYWORDS,
         "x-builder-version": dataset_version(),
         "x-inputs-sha256": inputs_sha256,
+        "x-language-layer": language_layer,
         "resources": resources,
     }

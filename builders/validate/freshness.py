@@ -9,6 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..extract.nlp import language_layer
 from ..problems import Problem
 from ..schema.dataset import descriptor, sources_of
 from ..schema.formats import schema_json
@@ -34,7 +35,7 @@ def freshness_problems(root: Path, package: dict, csv_files: dict[str, tuple[int
             problems.append(Problem(csv_path(model), None, None, STALE))  # edited after the build
     if articles is not None and len(csv_files) == len(RESOURCES):
         sources = sources_of(articles.column("publisher").to_pylist() + articles.column("original_publisher").to_pylist())
-        expected = descriptor(csv_files, sources, package.get("x-inputs-sha256"))
+        expected = descriptor(csv_files, sources, package.get("x-inputs-sha256"), language_layer())
 
         def without_file_facts(d: dict) -> dict:  # bytes and hash are compared above, per file
             return {**d, "resources": [{k: v for k, v in r.items() if k not in ("bytes", "hash")} for r in d.get("resources", []) if isinstance(r, dict)]}
