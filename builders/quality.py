@@ -39,7 +39,8 @@ Conventions, where the README says it (R) and where it is silent and this module
   names are resolved the same way (a gold name that is not a canonical name is flagged as a gold
   problem).
 - Quotes (R+D): rows of `kind` "term" are left out (R). Matching is one-to-one: maximum bipartite
-  matching (augmenting paths), required gold quotes first, then optional ones; each gold quote tries
+  matching (augmenting paths) among the required gold quotes, then optional ones take only the rows
+  still free (an optional item never moves a required one off the row it prefers); each gold quote tries
   its candidates in order equal text, then higher length ratio, then right speaker (D). Package
   quotes matched to an optional gold quote are neutral; unmatched ones are false positives, also when
   their only match is an optional gold quote already taken by another row (D: a duplicate is an
@@ -620,8 +621,16 @@ class _Package:
         return package_actor_id is not None and norm(self.actor_name(package_actor_id)) == norm(self.gold.resolve(gold_name))
 
 
-def _required_first(items: list[dict]) -> list[int]:
-    return [i for i, x in enumerate(items) if not x.get("optional")] + [i for i, x in enumerate(items) if x.get("optional")]
+def _match(items: list[dict], candidates: dict[int, list[int]]) -> dict[int, int]:
+    """Required gold items are matched first (a maximum matching among them); optional ones then
+    take only package rows still free, so an optional item never moves a required one off the row
+    it prefers (the rightly dated one, the equal text)."""
+    required = [i for i, x in enumerate(items) if not x.get("optional")]
+    optional = [i for i, x in enumerate(items) if x.get("optional")]
+    matched = _max_matching(required, candidates)
+    taken = set(matched.values())
+    free = {g: [p for p in candidates.get(g, []) if p not in taken] for g in optional}
+    return matched | _max_matching(optional, free)
 
 
 class _Scorer:
@@ -699,7 +708,7 @@ class _Scorer:
                 if ratio is not None:
                     scored.append((-ratio, not same_actor(r.get("speaker_actor_id"), q.get("speaker")), p))
             cands[g] = [p for *_, p in sorted(scored)]
-        matched = _max_matching(_required_first(gq), cands)
+        matched = _match(gq, cands)
         c = Counts()
         for g, q in enumerate(gq):
             is_optional = bool(q.get("optional"))
@@ -747,7 +756,7 @@ class _Scorer:
 
     def score_events(self, article_id: str, entry: dict, s: ArticleScore) -> Counts:
         ge, rows = entry.get("events") or [], self.package.events.get(article_id, [])
-        matched = _max_matching(_required_first(ge), self.event_candidates(ge, rows))
+        matched = _match(ge, self.event_candidates(ge, rows))
         c = Counts()
         for g, e in enumerate(ge):
             is_optional = bool(e.get("optional"))

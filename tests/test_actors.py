@@ -206,11 +206,11 @@ def test_demonyms_and_titles():
 
 
 def test_weapon_designations_by_reference_and_by_pattern():
-    found = entities_of_text("Serbia bought S-400s and Pantsyr-S1 units, and six Chinese CH-92A drones; the G-20 met.")
+    found = entities_of_text("Serbia bought S-400s and Pantsyr-S1 units, and six Chinese WZ-7 drones; the G-20 met.")
     assert [(m.surface, m.weapon_system_id) for m in found.weapon_mentions] == [
-        ("S-400s", "s-400"), ("Pantsyr-S1", "pantsir-s1"), ("CH-92A", "ch-92a"),
+        ("S-400s", "s-400"), ("Pantsyr-S1", "pantsir-s1"), ("WZ-7", "wz-7"),
     ]
-    assert [(w.weapon_system_id, w.origin_country_iso3) for w in found.discovered_weapons] == [("ch-92a", "CHN")]
+    assert [(w.weapon_system_id, w.origin_country_iso3) for w in found.discovered_weapons] == [("wz-7", "CHN")]
 
 
 # Actors each test article names, annotated by hand (ids of actors the reference lacks are the slugs

@@ -139,12 +139,16 @@ def _renamed_codebook(root: Path, renames: dict[str, str]) -> None:
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
     for entry in entries:
         entry["id"] = renames.get(entry["id"], entry["id"])
+        for key in ("hypothetical_as", "modal_as"):
+            if entry.get(key):
+                entry[key] = renames.get(entry[key], entry[key])
     path.write_text(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def test_renaming_an_event_type_changes_only_its_id(tmp_path):
-    """What a type does (speech act, content modality, destination as target, who moves) comes
-    from its codebook fields: the same sentences give the same events under new ids."""
+    """What a type does (triggers, roles, speech act, content modality, hypothetical_as) comes from
+    its codebook fields: the same sentences give the same events under new ids; a type named by
+    another (hypothetical_as) must be renamed there too, or the codebook is refused with one line."""
     article = (
         "Envoy Tom Reed arrived in Belgrade on Monday.\n\n"
         "Tom Reed said that Serbia would face US sanctions if it bought the S-400.\n\n"
@@ -164,6 +168,12 @@ def test_renaming_an_event_type_changes_only_its_id(tmp_path):
         return list(rows.events)
 
     before, after = events(original), events(renamed)
+    broken = tmp_path / "broken"
+    shutil.copytree(REPO / "seeds", broken / "seeds")
+    path = broken / "seeds" / "reference" / "event_types.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("id: threaten_sanctions", "id: warn_of_sanctions"), encoding="utf-8")
+    assert [str(p) for p in load_reference(broken)[1]] == [
+        "seeds/reference/event_types.yaml: hypothetical_as: 'impose_sanctions' names 'threaten_sanctions', which is no type — use an id of this file"]
     assert {e.event_type for e in before} >= set(renames)  # every renamed type fires on this text
     assert [e.model_copy(update={"event_type": renames.get(e.event_type, e.event_type), "summary": ""}) for e in before] == [
         e.model_copy(update={"summary": ""}) for e in after]

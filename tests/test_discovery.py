@@ -108,3 +108,11 @@ def test_the_country_is_the_country_in_focus(description):
 
 def test_the_country_before_any_country_is_named_refers_to_nothing():
     assert not any(kind == "anaphor" for _, _, kind in mentions("The country was quiet. Later Serbia bought drones."))
+
+
+def test_a_curated_acronym_in_brackets_links_the_full_name_to_its_actor():
+    text = "The North Atlantic Defence Organisation (NATO) said the drills would go on. The North Atlantic Defence Organisation met."
+    found = entities(text)
+    assert found.discovered_actors == []  # no new actor: the full name is another name of NATO
+    assert [(m.surface, m.actor_id) for m in found.actor_mentions] == [
+        ("North Atlantic Defence Organisation", "nato"), ("NATO", "nato"), ("North Atlantic Defence Organisation", "nato")]

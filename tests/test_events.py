@@ -119,8 +119,10 @@ PASSAGES = {
                  [("deliver_weapons", "russia", "serbia", "pantsir-s1", "asserted")]),
     "negated-sanctions": ("Washington has not imposed sanctions on Serbia.",
                           [("impose_sanctions", "united-states", "serbia", None, "negated")]),
+    # a conditional sanction is coded as a threat (PLOVER THREATEN, CAMEO 13); the purchase is hypothetical
     "conditional": ("If Belgrade buys the S-400, the United States will impose sanctions on Serbia.",
-                    [("impose_sanctions", "united-states", "serbia", "s-400", "hypothetical")]),
+                    [("purchase_weapons", "serbia", "russia", "s-400", "hypothetical"),
+                     ("threaten_sanctions", "united-states", "serbia", "s-400", "asserted")]),
     "threat-speaker-after": ("Serbia could face sanctions over the purchase, a US envoy warned.",
                              [("threaten_sanctions", "united-states", "serbia", None, "asserted")]),
     "concern": ("The State Department said it expressed concern to Belgrade about the FK-3 deal.",
@@ -129,8 +131,8 @@ PASSAGES = {
                   [("intend_to_purchase", "serbia", "china", "fk-3", "asserted")]),
     "future-reported": ("According to TASS, Moscow will deliver the S-400 to Belgrade next year.",
                         [("deliver_weapons", "russia", "serbia", "s-400", "future")]),
-    "negated-purchase": ("Serbia did not buy the S-400.",
-                         [("purchase_weapons", "serbia", None, "s-400", "negated")]),
+    "negated-purchase": ("Serbia did not buy the S-400.",  # the seller is the weapon's country
+                         [("purchase_weapons", "serbia", "russia", "s-400", "negated")]),
     "told-twice": ("Russia delivered the Pantsir-S1 to Serbia last week. The delivery of the Pantsir-S1 to Serbia was confirmed by the ministry.",
                    [("deliver_weapons", "russia", "serbia", "pantsir-s1", "asserted")]),
     "visit": ("Matthew Palmer visited Belgrade on Thursday.",
@@ -140,12 +142,35 @@ PASSAGES = {
     "rejection": ("Serbia rejected the demand, saying it would not join sanctions against Russia.",
                   [("reject", "serbia", None, None, "asserted")]),
     "negated-intention": ("Serbia has no plans to buy the S-400, the defence minister said.",
-                          [("intend_to_purchase", "serbia", None, "s-400", "negated")]),
+                          [("intend_to_purchase", "serbia", "russia", "s-400", "negated")]),
+    # a conditional sanction is a threat, here by someone the sentence does not name
     "passive-hypothetical": ("Sanctions could be imposed on Belgrade if it goes ahead with the deal.",
-                             [("impose_sanctions", None, "serbia", None, "hypothetical")]),
+                             [("threaten_sanctions", None, "serbia", None, "asserted")]),
     "reported-visit": ("According to Reuters, the United States dispatched a diplomat to Belgrade to meet Serbian officials.",
                        [("visit", "united-states", "serbia", None, "reported")]),
     "no-event": ("Analysts in Belgrade discussed the weather and the football results on Sunday.", []),
+    # rules of the parse-based engine, each on a sentence written for it
+    "quote-we-is-the-speaker": ("“We expect Belgrade to stop buying Russian weapons,” Matthew Palmer said.",
+                                [("demand", "matthew-palmer", "serbia", None, "asserted"),
+                                 ("purchase_weapons", "serbia", "russia", None, "hypothetical")]),
+    "considering-buying": ("Serbia is considering buying Chinese FK-3 missiles.",
+                           [("intend_to_purchase", "serbia", "china", "fk-3", "asserted")]),
+    "may-purchase": ("Belgrade may purchase the Chinese FK-3 system.",
+                     [("intend_to_purchase", "serbia", "china", "fk-3", "asserted")]),
+    "receive-from": ("Serbia received six drones from China last month.",
+                     [("deliver_weapons", "china", "serbia", None, "asserted")]),
+    "take-delivery": ("Turkey began taking delivery of the S-400 on Friday.",
+                      [("deliver_weapons", "russia", "turkey", "s-400", "asserted")]),
+    "face-sanctions": ("Serbia could face US sanctions over the deal.",
+                       [("threaten_sanctions", "united-states", "serbia", None, "asserted")]),
+    "despite-threat": ("Serbia will keep buying Russian jets despite the threat of US sanctions.",
+                       [("purchase_weapons", "serbia", "russia", None, "future"),
+                        ("reject", "serbia", "united-states", None, "future")]),
+    "possessive-in-a-name": ("Washington imposed sanctions on Serbia's oil company NIS.",
+                             [("impose_sanctions", "united-states", "nis", None, "asserted")]),
+    "coordinated-targets": ("Washington imposed sanctions on Russian energy giant Lukoil and Rosneft.",
+                            [("impose_sanctions", "united-states", "lukoil", None, "asserted"),
+                             ("impose_sanctions", "united-states", "rosneft", None, "asserted")]),
 }
 
 
@@ -162,6 +187,28 @@ def test_modalities_and_duplicates_on_passages():
     assert passage_events(PASSAGES["reported-visit"][0])[0][4] == "reported"
     assert passage_events(PASSAGES["negated-purchase"][0])[0][4] == "negated"
     assert len(passage_events(PASSAGES["told-twice"][0])) == 1
+
+
+def passage_dates(passage: str) -> list[tuple]:
+    article = f"Published: 6 March 2020\n\n{passage}\n".encode()  # a Friday
+    return [(e.event_type, e.date_start, e.date_end, e.date_precision.value) for e in extract("t", article, "t.txt", MATCHER).events]
+
+
+def test_a_date_dates_the_clause_it_hangs_on():
+    """A contract year stays with the contract; the delivery gets its own day."""
+    assert passage_dates("Serbia received the first Pantsir-S1 battery from Russia on Monday, as agreed in a 2019 contract.") == [
+        ("deliver_weapons", D(2020, 3, 2), D(2020, 3, 2), "day")]
+
+
+def test_a_day_without_a_year_is_the_last_one_for_a_past_event_and_the_next_for_a_future_one():
+    assert passage_dates("Washington imposed sanctions on Belgrade on January 10.") == [
+        ("impose_sanctions", D(2020, 1, 10), D(2020, 1, 10), "day")]
+    assert passage_dates("Matthew Palmer will visit Belgrade on Tuesday.") == [("visit", D(2020, 3, 10), D(2020, 3, 10), "day")]
+
+
+def test_an_undated_event_takes_the_date_of_the_same_event_in_the_sentence_before():
+    assert passage_dates("Washington imposed sanctions on Belgrade on Thursday. The State Department also imposed sanctions on Moscow.") == [
+        ("impose_sanctions", D(2020, 3, 5), D(2020, 3, 5), "day"), ("impose_sanctions", D(2020, 3, 5), D(2020, 3, 5), "day")]
 
 
 def test_relative_dates_resolve_against_publication_and_stay_unknown_without_it():
@@ -182,9 +229,8 @@ def test_rule_precision_and_recall_on_passages():
         correct += len(hits)
         misses += [(name, g) for g in got if g not in want]
     print(f"\nrule events on passages: precision {correct}/{found}, recall {correct}/{expected}; wrong rows: {misses}")
-    # the one known error: "Serbia rejected the demand, saying … sanctions against Russia" gets Russia as target
-    assert misses == [("rejection", ("reject", "serbia", "russia", None, "asserted"))]
-    assert correct == expected - 1
+    assert misses == []
+    assert correct == expected
 
 
 def _repo_with_curation(tmp_path, text: str):

@@ -14,10 +14,10 @@ from ..problems import InputError, Problem
 from ..schema.columns import column_values
 from ..schema.models import ActorMention, Article, Event, Quote, WeaponSystemMention
 from .entities import ArticleEntities, DiscoveredActor, DiscoveredWeapon, Matcher, find_entities
-from .events import curated_events, make_summary, merge, rule_events
+from .events import curated_events, make_summary, merge, rule_drafts
 from .ingest import check_raw, ingest
 from .nlp import Parser
-from .quotes import find_quote_spans, find_quotes
+from .quotes import find_quotes
 
 Columns = dict[str, list]  # column name -> values, in a model's column order
 PER_ARTICLE = (Article, ActorMention, Quote, Event, WeaponSystemMention)  # resources made article by article
@@ -62,7 +62,8 @@ def extract(article_id: str, raw: bytes, path: str, matcher: Matcher, curation_r
         {a.actor_id: a.name for a in entities.discovered_actors},
         {w.weapon_system_id: w.designation for w in entities.discovered_weapons},
     )
-    rules = rule_events(article, entities.found, find_quote_spans(article.text), reference, summary)
+    origins = {w.id: w.origin for w in reference.weapons} | {w.weapon_system_id: w.origin_country_iso3 for w in entities.discovered_weapons}
+    rules = rule_drafts(article, doc, entities.found, quotes, reference, summary, origins, types)
     rel = f"{CURATION_DIR}/{article_id}.yaml"
     curation, lines, problems = parse_curation(rel, curation_raw)
     curated = []

@@ -4,6 +4,7 @@ Coreference good enough for this domain, from the parse:
 - a role ("the EU chief spokesperson", "Serbia's defence minister") is the one person the article
   names in that role: a person whose role (as the text or the reference states it) has the same
   title word, and whose role or country agrees with every actor the description names;
+- "the company", "the newspaper" is the organisation of that kind named last before it;
 - "the country", "the nation", "the Balkan country" is the article's focus country: the state its
   own words (outside quotations) name most often as a noun of its own (not as a modifier, as in
   "U.S. sanctions"), once it has been named.
@@ -17,7 +18,7 @@ from collections import Counter
 from ..inputs.reference import Reference
 from ..schema.models import ActorType, MentionKind
 from .discovery import DiscoveredActor
-from .lexicon import PERSON_TITLES, fold
+from .lexicon import ORGANISATION_NOUNS, PERSON_TITLES, fold
 from .matching import Form, Found
 from .quotes import find_quote_spans
 
@@ -28,6 +29,7 @@ def resolve_descriptions(doc, found: list[Found], reference: Reference, discover
     """Mentions made by descriptions, in text order, none overlapping a mention already found."""
     actors = [f for f in found if not f.form.is_weapon and not f.form.blocked]
     roles = _roles(actors, reference, discovered)
+    kinds = {a.actor_id: a.actor_type for a in discovered} | {f.form.target: e.type for f in actors if (e := reference.actor(f.form.target))}
     quoted = [(q.start, q.end) for q in find_quote_spans(doc.text)]
     heads = {t.idx for t in doc if t.dep_ not in ("compound", "amod")}  # "U.S. sanctions": a modifier, not a topic
     own_words = [f for f in actors if not any(a <= f.start < b for a, b in quoted) and _head_at(doc, f, heads)]
@@ -44,7 +46,13 @@ def resolve_descriptions(doc, found: list[Found], reference: Reference, discover
         if any(f.start < end and start < f.end and not (start <= f.start and f.end <= end) for f in found):
             continue
         inside = [f for f in actors if start <= f.start and f.end <= end]
-        if token.lemma_ in _COUNTRY_NOUNS and not inside and focus and determiner.lower_ == "the" and start > focus_from:
+        kind = ORGANISATION_NOUNS.get(token.lower_)
+        if kind is not None and not inside and determiner.lower_ == "the" and not _names_a_person(token) \
+                and not any(c.dep_ == "compound" for c in token.children):
+            holder = _last_of_kind(actors, kinds, kind, start)  # "The company received postponements": NIS
+            if holder is not None:
+                out.append(Found(start, end, doc.text[start:end], Form(holder, False, MentionKind.anaphor)))
+        elif token.lemma_ in _COUNTRY_NOUNS and not inside and focus and determiner.lower_ == "the" and start > focus_from:
             if not any(c.dep_ == "prep" for c in token.children):  # "the country of origin" is no anaphor
                 out.append(Found(start, end, doc.text[start:end], Form(focus, False, MentionKind.anaphor)))
         elif token.lower_ in PERSON_TITLES and not _names_a_person(token):
@@ -58,6 +66,12 @@ def _head_at(doc, mention: Found, heads: set[int]) -> bool:
     """The mention's last word heads its phrase (it is not a modifier of another noun)."""
     last = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     return last is not None and len(last) > 0 and last[-1].idx in heads
+
+
+def _last_of_kind(actors: list[Found], kinds: dict, kind: ActorType, before: int) -> str | None:
+    """The organisation of this kind named last before `before`."""
+    named = [f for f in actors if f.end <= before and kinds.get(f.form.target) == kind]
+    return named[-1].form.target if named else None
 
 
 def _covered(found: list[Found], offset: int) -> bool:

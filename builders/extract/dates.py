@@ -142,14 +142,19 @@ def _add_months(day: dt.date, months: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def _closest_year(month: int, day: int, anchor: dt.date) -> dt.date | None:
-    """A day and month without a year: the year that puts it closest to the anchor date."""
+def _closest_year(month: int, day: int, anchor: dt.date, direction: str | None = None) -> dt.date | None:
+    """A day and month without a year: the year that puts it closest to the anchor date, or, for
+    an event the text puts in the past (future), the last (next) such day."""
     candidates = []
     for year in (anchor.year - 1, anchor.year, anchor.year + 1):
         try:
             candidates.append(dt.date(year, month, day))
         except ValueError:
             continue
+    if direction == "past":
+        candidates = [d for d in candidates if d <= anchor] or candidates
+    elif direction == "future":
+        candidates = [d for d in candidates if d >= anchor] or candidates
     return min(candidates, key=lambda d: (abs((d - anchor).days), d)) if candidates else None
 
 
@@ -177,7 +182,7 @@ def _expr(pattern: str):
 
 @_expr(rf"\b{_M}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b")
 @_expr(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_M},?\s+(?P<year>(?:19|20)\d\d)\b")
-def _full_date(m, anchor):
+def _full_date(m, anchor, direction=None):
     try:
         day = dt.date(int(m["year"]), MONTHS[m["month"].lower()], int(m["day"]))
     except ValueError:
@@ -186,7 +191,7 @@ def _full_date(m, anchor):
 
 
 @_expr(r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>[01]\d)-(?P<day>[0-3]\d)\b")
-def _iso_date(m, anchor):
+def _iso_date(m, anchor, direction=None):
     try:
         day = dt.date(int(m["year"]), int(m["mon"]), int(m["day"]))
     except ValueError:
@@ -196,7 +201,7 @@ def _iso_date(m, anchor):
 
 @_expr(r"\b(?P<day>[0-3]?\d)\.(?P<mon>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b")
 @_expr(r"(?:^|(?<=\bon\s)|(?<=\bfrom\s)|(?<=\buntil\s)|(?<=\bsince\s)|(?<=\bby\s))(?P<day>[0-3]\d)\.(?P<mon>[01]\d)\b\.?(?![\d.])")
-def _dotted_date(m, anchor):
+def _dotted_date(m, anchor, direction=None):
     day, month = int(m["day"]), int(m["mon"])
     if not (1 <= month <= 12):
         return None
@@ -208,7 +213,7 @@ def _dotted_date(m, anchor):
     elif anchor is None:
         return UNKNOWN
     else:
-        value = _closest_year(month, day, anchor)
+        value = _closest_year(month, day, anchor, direction)
         if value is None:
             return None
     return DateInterval(value, value, "day", "text")
@@ -216,16 +221,16 @@ def _dotted_date(m, anchor):
 
 @_expr(rf"\b{_M}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!,?\s+(?:19|20)\d\d)(?!\d)")
 @_expr(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_M}(?!,?\s+(?:19|20)\d\d)")
-def _day_month(m, anchor):
+def _day_month(m, anchor, direction=None):
     if anchor is None:
         return UNKNOWN
-    value = _closest_year(MONTHS[m["month"].lower()], int(m["day"]), anchor)
+    value = _closest_year(MONTHS[m["month"].lower()], int(m["day"]), anchor, direction)
     return DateInterval(value, value, "day", "text") if value else None
 
 
 @_expr(rf"\b(?:in\s+)?{_M}\s+last\s+year\b")
 @_expr(rf"\blast\s+{_M}")
-def _month_last_year(m, anchor):
+def _month_last_year(m, anchor, direction=None):
     if anchor is None:
         return UNKNOWN
     month = MONTHS[m["month"].lower()]
@@ -235,20 +240,22 @@ def _month_last_year(m, anchor):
 
 
 @_expr(rf"\b{_M},?\s+(?P<year>(?:19|20)\d\d)\b")
-def _month_year(m, anchor):
+def _month_year(m, anchor, direction=None):
     return _month_interval(int(m["year"]), MONTHS[m["month"].lower()])
 
 
 @_expr(rf"\b(?:in|since|during|by|until|of)\s+{_M}(?!\s+\d)")
-def _bare_month(m, anchor):
+def _bare_month(m, anchor, direction=None):
     if anchor is None:
         return UNKNOWN
     month = MONTHS[m["month"].lower()]
+    if direction == "future":
+        return _month_interval(anchor.year if month >= anchor.month else anchor.year + 1, month)
     return _month_interval(_recent_month(month, anchor), month)
 
 
 @_expr(r"\b(?:(?:the\s+)?(?P<ordinal>" + "|".join(QUARTER_ORDINALS) + r")\s+quarter\s+of|Q(?P<q>[1-4]))\s+(?P<year>(?:19|20)\d\d)\b")
-def _quarter(m, anchor):
+def _quarter(m, anchor, direction=None):
     q = int(m["q"]) if m["q"] else QUARTER_ORDINALS.index(m["ordinal"].lower()) + 1
     year = int(m["year"])
     end_month = q * 3
@@ -256,12 +263,12 @@ def _quarter(m, anchor):
 
 
 @_expr(r"\b(?:in|since|during|by|of)\s+(?P<year>(?:19|20)\d\d)\b(?!s)")
-def _year(m, anchor):
+def _year(m, anchor, direction=None):
     return _year_interval(int(m["year"]))
 
 
 @_expr(r"\b(?P<rel>yesterday|today|tomorrow)\b")
-def _deictic_day(m, anchor):
+def _deictic_day(m, anchor, direction=None):
     if anchor is None:
         return UNKNOWN
     day = anchor + dt.timedelta(days={"yesterday": -1, "today": 0, "tomorrow": 1}[m["rel"].lower()])
@@ -269,13 +276,13 @@ def _deictic_day(m, anchor):
 
 
 @_expr(rf"\b(?:(?P<which>last|next|this)\s+)?{_WD}\b")
-def _weekday(m, anchor):
+def _weekday(m, anchor, direction=None):
     if anchor is None:
         return UNKNOWN
     target = WEEKDAYS.index(m["weekday"].lower())
     which = (m["which"] or "").lower()
-    if which == "next":
-        delta = (target - anchor.weekday()) % 7 or 7
+    if which == "next" or (not which and direction == "future"):  # "is due in Belgrade Friday"
+        delta = (target - anchor.weekday()) % 7 or (7 if which else 0)
         day = anchor + dt.timedelta(days=delta)
     else:
         back = (anchor.weekday() - target) % 7
@@ -286,7 +293,7 @@ def _weekday(m, anchor):
 
 
 @_expr(r"\b(?P<part>late|early|earlier|later)\s+(?:in\s+)?(?:the|this)\s+week\b|\b(?P<which>last|this|next)\s+week\b")
-def _week(m, anchor):
+def _week(m, anchor, direction=None):
     if anchor is None:
         return UNKNOWN
     monday, sunday = _week_of(anchor)
@@ -306,7 +313,7 @@ def _week(m, anchor):
 
 
 @_expr(r"\b(?P<which>last|this|next)\s+month\b")
-def _relative_month(m, anchor):
+def _relative_month(m, anchor, direction=None):
     if anchor is None:
         return UNKNOWN
     year, month = _add_months(anchor, {"last": -1, "this": 0, "next": 1}[m["which"].lower()])
@@ -314,7 +321,7 @@ def _relative_month(m, anchor):
 
 
 @_expr(r"\b(?P<part>earlier|later)\s+this\s+year\b|\b(?P<which>last|this|next)\s+year\b")
-def _relative_year(m, anchor):
+def _relative_year(m, anchor, direction=None):
     if anchor is None:
         return UNKNOWN
     if m["part"]:
@@ -324,13 +331,14 @@ def _relative_year(m, anchor):
     return _year_interval(anchor.year + {"last": -1, "this": 0, "next": 1}[m["which"].lower()])
 
 
-def find_dates(text: str, anchor: dt.date | None) -> list[tuple[int, int, DateInterval]]:
+def find_dates(text: str, anchor: dt.date | None, direction: str | None = None) -> list[tuple[int, int, DateInterval]]:
     """Date expressions in `text` (longest first, no overlaps), each resolved against `anchor`,
-    the date the text was written; relative expressions are unknown without it."""
+    the date the text was written; relative expressions are unknown without it. `direction` ("past"
+    or "future", from the tense of the clause) settles a day, month or weekday stated without a year."""
     found = []
     for pattern, resolve in _EXPRESSIONS:
         for m in pattern.finditer(text):
-            interval = resolve(m, anchor)
+            interval = resolve(m, anchor, direction)
             if interval is not None:
                 found.append((m.start(), m.end(), interval))
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))

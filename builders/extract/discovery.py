@@ -1,9 +1,12 @@
 """Actors the reference base lacks, discovered only with evidence in the text.
 
-By patterns over runs of capitalised words: a title before a name ("Defence Minister X"), an
+First by patterns over runs of capitalised words: a title before a name ("Defence Minister X"), an
 apposition ("X, an analyst at Y"), an attribution ("X said"), an organisation head word ("…
-Ministry of …") or a kind noun ("oil company NIS"). Capitalised words without such evidence
-(sentence starts, headlines, months, places, designations) are not actors.
+Ministry of …") or a kind noun ("oil company NIS"); then from the parse's named entities, kept with
+the same kinds of evidence read from the dependency tree, a kind noun after the name ("the Tanjug
+news agency"), coordination with an organisation of known kind, or a person's name as an argument
+of a verb; and a country's armed forces ("the Chinese military"). Capitalised words without such
+evidence (sentence starts, headlines, months, places, designations) are not actors.
 """
 
 from __future__ import annotations
@@ -201,6 +204,8 @@ class _Discoveries:
             return  # "Đedović Handanović" after "Dubravka Đedović Handanović": a short form, not a new person
         actor = self.actors.setdefault(actor_id, DiscoveredActor(actor_id, name, actor_type, country, role))
         actor.forms.add(surface)
+        actor.country_iso3 = actor.country_iso3 or country
+        actor.role = actor.role or role
         if acronym:
             self.attach(actor, acronym)
 
@@ -213,8 +218,6 @@ class _Discoveries:
         if target is not None:
             self.actors.pop(actor.actor_id, None)
             self.known_long_forms += [(form, target) for form in actor.forms]
-        actor.country_iso3 = actor.country_iso3 or country
-        actor.role = actor.role or role
 
 
 def discover_actors(text: str, found: list[Found], matcher: Matcher, doc=None) -> tuple[list[DiscoveredActor], list[tuple[str, str]]]:
@@ -341,11 +344,14 @@ _POSSESSIVE_TOKENS = {"'s", "’s", "'", "’"}
 
 
 def _pieces(ent) -> list:
-    """An entity's tokens cut at line breaks and possessives ("the U.S. Treasury's Office of …" is
-    two names), without leading determiners and trailing punctuation or possessive marks."""
+    """An entity's tokens cut at line breaks, possessives ("the U.S. Treasury's Office of …" is two
+    names) and coordination ("Lukoil and Rosneft", unless the first is an organisation's name with
+    its head word: "Ministry of Trade and Industry"), without leading determiners and trailing
+    punctuation or possessive marks."""
     pieces, current = [], []
     for token in ent:
-        if "\n" in token.text or token.text in _POSSESSIVE_TOKENS or token.dep_ == "case":
+        coordinated = (token.pos_ == "CCONJ" or token.text == ",") and not any(t.lower_ in ORGANISATION_HEADS for t in current)
+        if "\n" in token.text or token.text in _POSSESSIVE_TOKENS or token.dep_ == "case" or coordinated:
             pieces.append(current)
             current = []
         else:

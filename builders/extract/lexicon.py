@@ -31,11 +31,10 @@ QUARTER_ORDINALS: list[str] = _DATA["quarter_ordinals"]
 SPEECH_VERBS: dict[str, str] = _DATA["speech_verbs"]
 SPEECH_PHRASES: dict[str, str] = _DATA["speech_phrases"]
 SPEECH_LEMMAS: frozenset[str] = frozenset(SPEECH_VERBS.values()) | {"quote", "report", "tell", "say"}
+STOPPING_VERBS: frozenset[str] = frozenset(_DATA["stopping_verbs"])
 ADDRESSEE_LEMMAS: frozenset[str] = frozenset(_DATA["addressee_lemmas"])
 SPEECH_FORMS: list[str] = sorted(SPEECH_VERBS, key=len, reverse=True)  # longest first, for alternations
 SPEAKER_FOLLOWS_FORMS: list[str] = [f for f in SPEECH_FORMS if SPEECH_VERBS[f] not in ADDRESSEE_LEMMAS]  # "said X": X speaks
-SPEECH_VERBS_REPORTING: list[str] = _DATA["speech_verbs_reporting"]
-SPEECH_VERBS_CLOSING_CLAUSE: list[str] = _DATA["speech_verbs_closing_clause"]
 OUTLET_CUE_LEMMAS: frozenset[str] = frozenset(_DATA["outlet_cue_lemmas"])
 OUTLET_FORMS: list[str] = [f for f in SPEECH_FORMS if SPEECH_VERBS[f] in OUTLET_CUE_LEMMAS]
 
@@ -60,14 +59,19 @@ ABBREVIATIONS: frozenset[str] = frozenset(_DATA["abbreviations"])
 WEAPON_NOUNS: list[str] = _DATA["weapon_nouns"]
 DESIGNATION_PREFIXES: list[str] = _DATA["designation_prefixes"]
 
-# modality
-NEGATION: list[str] = _DATA["negation"]
-HYPOTHETICAL: list[str] = _DATA["hypothetical"]
-CONDITION: list[str] = _DATA["condition"]
-INTENTION: list[str] = _DATA["intention"]
-FUTURE: list[str] = _DATA["future"]
-REPORTED: list[str] = _DATA["reported"]
-PASSIVE_AUXILIARIES: list[str] = _DATA["passive_auxiliaries"]
+# modality and reference (event rules)
+MODAL_VERBS: frozenset[str] = frozenset(_DATA["modal_verbs"])
+FUTURE_AUXILIARIES: frozenset[str] = frozenset(_DATA["future_auxiliaries"])
+CONDITION_WORDS: frozenset[str] = frozenset(_DATA["condition_words"])
+INTENTION_VERBS: frozenset[str] = frozenset(_DATA["intention_verbs"])
+SCHEDULED_WORDS: frozenset[str] = frozenset(_DATA["scheduled_words"])
+REQUEST_VERBS: frozenset[str] = frozenset(_DATA["request_verbs"])
+REPORT_WORDS: frozenset[str] = frozenset(_DATA["report_words"])
+FIRST_PERSON: frozenset[str] = frozenset(_DATA["first_person"])
+PERSON_PRONOUNS: frozenset[str] = frozenset(_DATA["person_pronouns"])
+THING_PRONOUNS: frozenset[str] = frozenset(_DATA["thing_pronouns"])
+RELATIVE_PRONOUNS: frozenset[str] = frozenset(_DATA["relative_pronouns"])
+GENERIC_HOLDERS: frozenset[str] = frozenset(_DATA["generic_holders"])
 
 # languages
 LANGUAGE_FUNCTION_WORDS: dict[str, frozenset[str]] = {lang: frozenset(words) for lang, words in _DATA["language_function_words"].items()}

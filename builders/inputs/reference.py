@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -62,24 +61,53 @@ class NotActorEntry(BaseModel):
     phrase: str = Field(min_length=2)
 
 
+ROLES = frozenset({
+    "subject", "object", "agent", "dative", "modifier", "owner", "clause_subject", "complement", "subtree",
+    "speaker", "object_origin", "weapon_origin", "participants", "of_modifier", "object_modifier",
+})
+
+
+def _valid_role(role: str) -> str:
+    if role in ROLES or (role.startswith("prep:") and role[5:].isalpha()):
+        return role
+    raise ValueError(f"role {role!r} is not one of {sorted(ROLES)} or prep:<preposition>")
+
+
 class Trigger(BaseModel):
-    """A regular expression that signals an event type in a sentence (case-insensitive)."""
+    """A word that signals an event type, the conditions it needs in its sentence, and where in the
+    dependency tree its source and target are (roles, tried in order)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    pattern: str
-    # what must be named nearest before the trigger: "arrived in Belgrade" is a visit when an
-    # actor arrives and a delivery when a weapon does
-    mover: Literal["actor", "weapon"] | None = None
+    lemma: str = Field(min_length=1)
+    pos: Literal["VERB", "NOUN", "ADJ", "ADP"] = "VERB"
+    particle: str | None = None  # "call on", "rule out", "walk away", "take delivery"
+    object: tuple[str, ...] = ()  # lemmas one of which must be the trigger's object ("impose" + sanction)
+    content: tuple[str, ...] = ()  # lemmas one of which must stand in the sentence ("warn" + sanction)
+    not_content: tuple[str, ...] = ()  # lemmas none of which may stand in the sentence
+    modifier: tuple[str, ...] = ()  # lemmas one of which must modify the trigger noun ("planned purchase")
+    via: tuple[str, ...] = ()  # a word under the trigger whose arguments are read ("considering buying")
+    not_under: tuple[str, ...] = ()  # verbs the noun must not be an argument of ("face sanctions" imposes none)
+    needs_complement: bool = False  # a to-infinitive follows ("urged X to …")
+    in_speech: bool = False  # only inside a quotation or a clause reported by a verb of saying
+    subject_is: Literal["actor", "weapon"] | None = None  # "the Pantsir arrived" vs "the envoy arrived"
+    object_is_weapon: bool = False  # the object names a weapon ("received six drones")
+    source: tuple[str, ...] = ("subject",)
+    target: tuple[str, ...] = ("object",)
+    needs: tuple[str, ...] = ()  # what this trigger's events need besides the type's needs
 
-    @field_validator("pattern")
+    @field_validator("needs")
     @classmethod
-    def _compiles(cls, pattern: str) -> str:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"trigger {pattern!r} is not a valid regular expression: {exc}") from None
-        return pattern
+    def _known_needs(cls, needs: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = set(needs) - {"source", "target", "weapon"}
+        if unknown:
+            raise ValueError(f"needs may hold source, target and weapon, not {sorted(unknown)}")
+        return needs
+
+    @field_validator("source", "target")
+    @classmethod
+    def _roles(cls, roles: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(_valid_role(r) for r in roles)
 
 
 class EventTypeEntry(BaseModel):
@@ -98,16 +126,9 @@ class EventTypeEntry(BaseModel):
     needs: tuple[str, ...] = ()
     speech_act: bool = False  # a verbal act: the speaker of "X said that …" is its source
     content_modality: Modality | None = None  # a modality that is the type's content ("would face sanctions")
-    destination_is_target: bool = False  # the state whose capital follows the trigger is the target
-    mover: Literal["actor", "weapon"] | None = None  # as Trigger.mover, for every trigger of the type
-
-    @field_validator("triggers", mode="before")
-    @classmethod
-    def _plain_patterns(cls, triggers):
-        """A trigger written as a bare string is a pattern with no further condition."""
-        if isinstance(triggers, (list, tuple)):
-            return [{"pattern": t} if isinstance(t, str) else t for t in triggers]
-        return triggers
+    hypothetical_as: str | None = Field(default=None, pattern=ID_PATTERN)  # "could impose sanctions" is a threat
+    modal_as: str | None = Field(default=None, pattern=ID_PATTERN)  # "Serbia may purchase the FK-3" is an intention
+    symmetric: bool = False  # participants act together ("drills of Serbia and Russia"): every ordered pair
 
     @field_validator("needs")
     @classmethod
@@ -219,6 +240,9 @@ def load_reference(root: Path) -> tuple[Reference, list[Problem]]:
     event_types, event_type_problems, raw_event_types = _load_entries(root, EVENT_TYPES_FILE, EventTypeEntry)
     problems += weapon_problems + not_actor_problems + event_type_problems
     problems += _duplicate_problems(EVENT_TYPES_FILE, event_types, lambda entry: set())
+    ids = {t.id for t in event_types}
+    problems += [Problem(EVENT_TYPES_FILE, None, key, f"{t.id!r} names {getattr(t, key)!r}, which is no type — use an id of this file")
+                 for t in event_types for key in ("hypothetical_as", "modal_as") if getattr(t, key) and getattr(t, key) not in ids]
     problems += _duplicate_problems(files, actors, _actor_forms)
     problems += _duplicate_problems(WEAPONS_FILE, weapons, _weapon_forms)
     raws = {ACTORS_FILE: raw_actors, COUNTRIES_FILE: raw_countries, WEAPONS_FILE: raw_weapons, NOT_ACTORS_FILE: raw_not_actors, EVENT_TYPES_FILE: raw_event_types}

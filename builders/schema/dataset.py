@@ -45,8 +45,9 @@ LIMITATIONS = """\
   reposts, an opinion piece), and in English only. Counts describe these texts, not the world.
 - Rule rows (`method = rule`) come from a dependency parse and named entities (spaCy's small
   English model) plus word lists and patterns; their measured quality is above. They miss actors
-  named without any title, apposition, attribution or other evidence, and code at most one event of
-  a type per sentence. The seed articles' events are curated by hand (`method = curated`).
+  named without any title, apposition, attribution or other evidence, and events whose wording the
+  codebook's triggers do not cover; a parse error can swap or drop a participant. The seed articles'
+  events are curated by hand (`method = curated`).
 - An event's date is the first date expression in its evidence, resolved against the date the text
   was written; events without one have an unknown date (no fallback to the publication date).
 - Actors are identified by curated aliases; a discovered actor's id is a slug of its name, so a

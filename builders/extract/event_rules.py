@@ -1,0 +1,612 @@
+"""Events from the parse: who did what to whom, with which weapon, how surely and when.
+
+A trigger is a word of the codebook (`seeds/reference/event_types.yaml`: lemma, part of speech and
+the conditions it needs); its participants come from the dependency tree through the roles the
+codebook lists (subject, object, the noun after a preposition, a modifier, the speaker, a weapon's
+country …), followed through coordination, pronouns and descriptions. Quotations are coded too: a
+demand, threat or concern in a speaker's own words is the speaker's act ("we" is the speaker).
+Modality is read from the tree (negation, modal verbs and if-clauses, future auxiliaries, reporting
+chains); a date only from an expression attached to the trigger's own clause.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..inputs.reference import EventTypeEntry, Reference, Trigger
+from ..schema.models import ActorType, MentionKind, Modality
+from .lexicon import (
+    CONDITION_WORDS,
+    FIRST_PERSON,
+    FUTURE_AUXILIARIES,
+    GENERIC_HOLDERS,
+    INTENTION_VERBS,
+    MODAL_VERBS,
+    PERSON_PRONOUNS,
+    RELATIVE_PRONOUNS,
+    REPORT_WORDS,
+    REQUEST_VERBS,
+    SCHEDULED_WORDS,
+    SPEECH_LEMMAS,
+    STOPPING_VERBS,
+    THING_PRONOUNS,
+    WEAPON_NOUNS,
+    alternation,
+)
+from .matching import Found
+
+_WEAPON_NOUN = re.compile(rf"^(?:{alternation(WEAPON_NOUNS)})$", re.IGNORECASE)
+_MODALS = MODAL_VERBS
+_FUTURE = FUTURE_AUXILIARIES
+_CONDITIONS = CONDITION_WORDS
+_INTENTIONS = INTENTION_VERBS
+_SCHEDULED = SCHEDULED_WORDS
+_REQUESTS = REQUEST_VERBS
+_FIRST_PERSON = FIRST_PERSON
+_PERSON_PRONOUNS = PERSON_PRONOUNS
+_THING_PRONOUNS = THING_PRONOUNS
+_RELATIVES = RELATIVE_PRONOUNS
+_REPORT_WORDS = REPORT_WORDS
+_GENERIC_HOLDERS = GENERIC_HOLDERS
+
+
+@dataclass(frozen=True)
+class RuleEvent:
+    """An event the rules found: its type, participants, modality and the token that triggered it."""
+
+    event_type: str
+    source: str | None
+    target: str | None
+    weapon: str | None
+    modality: Modality
+    trigger: int  # token index
+    date_tokens: tuple[int, ...]  # tokens whose dates may date the event (the trigger's own clause)
+    weapon_token: int | None = None  # where its weapon is named (a date on that phrase dates this event)
+
+
+class _Article:
+    """What the rules know about one parsed article: mentions by token, quotations, weapons."""
+
+    def __init__(self, doc, found: list[Found], quotes: list[tuple[int, int, str | None]], reference: Reference,
+                 weapon_origins: dict[str, str | None], types: dict[str, ActorType]):
+        self.doc, self.reference, self.quotes = doc, reference, quotes
+        self.actor_at: dict[int, Found] = {}
+        self.weapon_at: dict[int, str] = {}
+        for f in found:
+            if f.form.blocked:
+                continue
+            span = doc.char_span(f.start, f.end, alignment_mode="expand")
+            for token in span or []:
+                if f.form.is_weapon:
+                    self.weapon_at.setdefault(token.i, f.form.target)
+                else:
+                    self.actor_at.setdefault(token.i, f)
+        self.states = {a.country: a.id for a in reference.actors if a.type == ActorType.state and a.country}
+        self.weapon_origins = weapon_origins
+        self.types = types
+        # a capital used as a place still names its state as a destination ("visited Belgrade")
+        self.places = {m: a.id for a in reference.actors if a.type == ActorType.state for m in a.metonyms}
+
+    def quote_at(self, token) -> tuple[int, int, str | None] | None:
+        return next((q for q in self.quotes if q[0] <= token.idx < q[1]), None)
+
+    def mention(self, token) -> Found | None:
+        return self.actor_at.get(token.i)
+
+
+def rule_events(doc, found: list[Found], quotes, reference: Reference, weapon_origins: dict[str, str | None],
+                types: dict[str, ActorType]) -> list[RuleEvent]:
+    """Every event a trigger of the codebook signals in the article, in text order."""
+    article = _Article(doc, found, quotes, reference, weapon_origins, types)
+    index: dict[tuple[str, str], list[tuple[EventTypeEntry, Trigger]]] = {}
+    for event_type in reference.event_types:
+        for trigger in event_type.triggers:
+            index.setdefault((trigger.lemma, trigger.pos), []).append((event_type, trigger))
+    triggers = {t.i for t in doc if (t.lemma_.lower(), _pos(t)) in index}
+    fitted = [(token, event_type, trigger) for token in doc for event_type, trigger in index.get((token.lemma_.lower(), _pos(token)), [])
+              if not (trigger.pos == "NOUN" and _argument_of_trigger(token, triggers)) and _fits(article, token, trigger)]
+    # "considering buying": the purchase is the intention's, not an event of its own
+    vias = {v.i for token, _, trigger in fitted if (v := _via(token, trigger)) is not None}
+    out: list[RuleEvent] = []
+    for token, event_type, trigger in fitted:
+        if token.i not in vias:
+            out += _events(article, token, event_type, trigger, reference)
+    return out
+
+
+def _pos(token) -> str:
+    if token.pos_ == "NOUN" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+        return "VERB"  # "the decision to sanction Russia": tagged a noun, used as a verb
+    if token.pos_ == "SCONJ" and token.dep_ == "prep":
+        return "ADP"  # "despite the threat": tagged a conjunction, used as a preposition
+    return {"AUX": "VERB", "PROPN": "NOUN"}.get(token.pos_, token.pos_)
+
+
+def _argument_of_trigger(token, triggers: set[int]) -> bool:
+    """ "face sanctions", "a threat of sanctions", "walked away from the purchase": a noun that is the
+    object of another trigger is that trigger's content, not an event of its own."""
+    if token.dep_ in ("dobj", "nsubjpass", "attr") and token.head.i in triggers:
+        return True
+    head = token.head
+    if token.dep_ != "pobj" or head.lower_ not in ("of", "from", "on"):
+        return False
+    governor = head.head
+    while governor.dep_ in ("advmod", "prt") and governor.head.i != governor.i:
+        governor = governor.head
+    return governor.i in triggers and governor.i != token.i
+
+
+# --- conditions -------------------------------------------------------------------------------------
+
+
+def _objects(token) -> list:
+    """The trigger's objects: direct objects, the passive subject, "of" nouns, a particle's noun."""
+    out = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
+    for prep in token.children:
+        if prep.dep_ in ("prep", "agent", "prt") and prep.lower_ in ("of", "on", "for", "from", "with", "to"):
+            out += [c for c in prep.children if c.dep_ == "pobj"]
+    out += [c for o in list(out) for c in o.conjuncts]
+    if token.pos_ in ("NOUN", "PROPN"):  # "purchase of X in 2017 and S-400 equipment in 2018": [purchase of] the second too
+        out += [c for c in token.conjuncts if c.pos_ in ("NOUN", "PROPN") and c.lemma_ != token.lemma_]
+    return out
+
+
+def _fits(article: _Article, token, trigger: Trigger) -> bool:
+    sentence = token.sent
+    lemmas = {t.lemma_.lower() for t in sentence}
+    if trigger.particle and not any(c.lower_ == trigger.particle for c in token.children) \
+            and not (token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == trigger.particle):
+        return False
+    if trigger.object and not any(o.lemma_.lower() in trigger.object for o in _objects(token)):
+        return False
+    if trigger.content and not lemmas & set(trigger.content):
+        return False
+    if trigger.not_content and lemmas & set(trigger.not_content):
+        return False
+    if trigger.modifier and not any(c.lemma_.lower() in trigger.modifier or c.lower_ in trigger.modifier for c in token.children):
+        return False
+    if trigger.via and _via(token, trigger) is None:
+        return False
+    if trigger.not_under and (verb := _argument_verb(token)) is not None and verb.lemma_.lower() in trigger.not_under:
+        return False
+    if trigger.needs_complement and not any(c.dep_ in ("xcomp", "ccomp") for c in token.children):
+        return False
+    if trigger.in_speech and not (article.quote_at(token) or _speech_ancestor(token)):
+        return False
+    if trigger.subject_is:
+        subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        is_weapon = subject is not None and _names_weapon(article, subject)
+        if (trigger.subject_is == "weapon") != is_weapon:
+            return False
+    if trigger.object_is_weapon and not any(_names_weapon(article, o) for o in _objects(_via(token, trigger) or token)):
+        return False
+    return True
+
+
+def _via(token, trigger: Trigger):
+    """ "considering buying", "decision to build": the word below the trigger whose arguments count."""
+    if not trigger.via:
+        return None
+    for t in token.subtree:
+        if t.i != token.i and t.lemma_.lower() in trigger.via and t.pos_ in ("VERB", "NOUN"):
+            return t
+    return None
+
+
+def _names_weapon(article: _Article, token) -> bool:
+    return any(t.i in article.weapon_at or _WEAPON_NOUN.match(t.text) for t in token.subtree)
+
+
+def _speech_ancestor(token):
+    """The verb of saying whose clause holds the token ("Palmer said that Serbia could …")."""
+    for ancestor in token.ancestors:
+        if ancestor.pos_ in ("VERB", "AUX") and ancestor.lemma_.lower() in SPEECH_LEMMAS and ancestor.i != token.i:
+            return ancestor
+    return None
+
+
+# --- participants -------------------------------------------------------------------------------------
+
+
+def _events(article: _Article, token, event_type: EventTypeEntry, trigger: Trigger, reference: Reference) -> list[RuleEvent]:
+    """One event per participant pair, and per weapon when the object names several ("the purchase
+    of Su-35 aircraft in 2017 and S-400 equipment in 2018")."""
+    pivot = _via(token, trigger) or token
+    out = []
+    for weapon, weapon_token in _weapons(article, pivot, token, trigger):
+        out += _events_with(article, token, pivot, event_type, trigger, weapon, weapon_token)
+    return out
+
+
+def _events_with(article: _Article, token, pivot, event_type: EventTypeEntry, trigger: Trigger, weapon: str | None,
+                 weapon_token: int | None) -> list[RuleEvent]:
+    sources = _first_role(article, token, pivot, trigger.source, weapon)
+    targets = _first_role(article, token, pivot, trigger.target, weapon, exclude=set(sources))
+    if event_type.symmetric and len(sources) > 1 and not targets:
+        pairs = [(s, t) for s in sources for t in sources if s != t]
+    else:
+        pairs = [(s, t) for s in (sources or [None]) for t in (targets or [None]) if s is None or s != t]
+    modality = _modality(token, event_type)
+    type_id = event_type.id
+    if event_type.modal_as and any(c.dep_ == "aux" and c.lower_ in _MODALS for c in token.children) and modality == Modality.hypothetical:
+        type_id, modality = event_type.modal_as, Modality.asserted  # "it may purchase the FK-3": an intention
+    elif modality == Modality.hypothetical and event_type.hypothetical_as:
+        type_id, modality = event_type.hypothetical_as, Modality.asserted  # "could impose sanctions if …": a threat
+    out = []
+    needs = set(event_type.needs) | set(trigger.needs)
+    for source, target in pairs:
+        if ("source" in needs and source is None) or ("target" in needs and target is None) or ("weapon" in needs and weapon is None):
+            continue
+        out.append(RuleEvent(type_id, source, target, weapon, modality, token.i, _date_tokens(token, event_type), weapon_token))
+    return out
+
+
+def _first_role(article: _Article, token, pivot, roles: tuple[str, ...], weapon: str | None, exclude: set[str] = frozenset()) -> list[str]:
+    """The actors of the first role (in the codebook's order) that names any."""
+    for role in roles:
+        actors = [a for a in _role(article, token, pivot, role, weapon) if a not in exclude]
+        if actors:
+            return actors[:1] if role in ("complement", "subtree") else list(dict.fromkeys(actors))
+    return []
+
+
+def _role(article: _Article, token, pivot, role: str, weapon: str | None) -> list[str]:
+    passive = any(c.dep_ == "nsubjpass" for c in pivot.children)
+    if role == "subject":
+        return _agent(article, pivot) if passive else _actors(article, _subject(pivot))
+    if role == "agent":
+        return _agent(article, pivot)
+    if role == "object":
+        objects = [c for c in pivot.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+        objects += [c for prep in pivot.children if prep.dep_ == "prep" for c in prep.children if c.dep_ == "pobj"
+                    and prep.lower_ == "on" and pivot.lemma_ == "call"]
+        return [a for o in objects for a in _actors(article, o)]
+    if role == "dative":
+        return [a for c in pivot.children if c.dep_ == "dative" for a in _actors(article, c)]
+    if role.startswith("prep:"):
+        return _prep(article, pivot, role[5:]) or (_prep(article, token, role[5:]) if pivot is not token else [])
+    if role == "modifier":
+        return _modifiers(article, token)
+    if role == "of_modifier":
+        return _of_modifiers(article, token)
+    if role == "object_modifier":  # "could face US sanctions": who the sanctions are from
+        return [a for o in _objects(pivot) for a in _own_modifiers(article, o)]
+    if role == "owner":
+        return _owner(article, token)
+    if role == "clause_subject":
+        verb = _argument_verb(token)
+        return _actors(article, _subject(verb)) if verb is not None else []
+    if role == "complement":
+        return _complement(article, pivot)
+    if role == "subtree":  # below the trigger, outside its subject
+        subject = {t.i for c in pivot.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
+        return [f.form.target for t in pivot.subtree if t.i != pivot.i and t.i not in subject
+                and (f := article.mention(t)) and f.form.kind != MentionKind.demonym]
+    if role == "speaker":
+        return _speaker(article, token)
+    if role == "object_origin":
+        return _origins(article, [o for o in _objects(pivot)] + ([pivot] if pivot.pos_ == "NOUN" else []))
+    if role == "weapon_origin":
+        origin = article.weapon_origins.get(weapon) if weapon else None
+        return [article.states[origin]] if origin in article.states else []
+    if role == "participants":
+        return [a for prep in token.children if prep.lower_ in ("of", "between", "by") for c in prep.children
+                if c.dep_ == "pobj" for a in _actors(article, c)]
+    return []
+
+
+def _subject(verb):
+    """A verb's subject, inherited along xcomp, conj and relative clauses ("Serbia, which bought …")."""
+    while verb is not None:
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+        subjects = subjects or [c for a in verb.children if a.dep_ in ("aux", "auxpass") for c in a.children
+                                if c.dep_ in ("nsubj", "nsubjpass")]  # "The US is concerned": a subject on the auxiliary
+        if subjects:
+            return next((c for c in subjects if c.pos_ == "PROPN"), subjects[0])
+        if verb.dep_ == "xcomp" and verb.head.i != verb.i:
+            controller = next((c for c in verb.head.children if c.dep_ in ("dobj", "dative")), None)
+            if controller is not None:  # "urged Trump to waive sanctions": Trump would waive them
+                return controller
+            verb = verb.head
+        elif verb.dep_ == "conj" and verb.head.i != verb.i:
+            verb = verb.head
+        elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in ("about", "on", "of"):
+            verb = verb.head.head  # "spoke about introducing sanctions": the speakers would introduce them
+        elif verb.dep_ in ("relcl", "acl") and verb.head.i != verb.i:
+            return verb.head
+        elif verb.dep_ == "acomp":
+            verb = verb.head
+        else:
+            return None
+    return None
+
+
+def _agent(article: _Article, verb) -> list[str]:
+    return [a for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj" for a in _actors(article, p)]
+
+
+def _prep(article: _Article, token, word: str) -> list[str]:
+    """The actors after a preposition attached to the trigger, its object or its subject noun."""
+    holders = [token] + [o for o in token.children if o.dep_ in ("dobj", "nsubjpass", "nsubj", "attr")]
+    holders += [p for h in list(holders) for prep in h.children if prep.lower_ in ("of", "on") for p in prep.children if p.dep_ == "pobj"]
+    holders += [c for h in list(holders) for c in h.conjuncts]
+    out = []
+    for holder in holders:
+        for prep in holder.children:
+            if prep.dep_ in ("prep", "agent", "dative") and prep.lower_ == word:
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        out += _actors(article, pobj)
+                        out += [a for p in prep.conjuncts for c in p.children if c.dep_ == "pobj" for a in _actors(article, c)]
+    return out
+
+
+def _modifiers(article: _Article, token) -> list[str]:
+    """Actors modifying the trigger noun ("US sanctions", "Washington's warning"); for a verb, those
+    of its subject ("US Treasury sanctions targeted"); for a preposition, those of its noun."""
+    nouns = [token] if _pos(token) == "NOUN" else [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass", "pobj")]
+    return [a for noun in nouns for a in _own_modifiers(article, noun)]
+
+
+def _of_modifiers(article: _Article, token) -> list[str]:
+    """Actors modifying the noun after the trigger's "of": "a threat of US sanctions"."""
+    nouns = [token] if token.pos_ in ("NOUN", "PROPN") else [c for c in token.children if c.dep_ == "pobj"]
+    of_nouns = [p for n in nouns for prep in n.children if prep.lower_ in ("of", "from") for p in prep.children if p.dep_ == "pobj"]
+    return [a for n in of_nouns for a in _own_modifiers(article, n)]
+
+
+def _own_modifiers(article: _Article, noun) -> list[str]:
+    out = []
+    for child in noun.children:
+        if child.dep_ in ("compound", "amod", "poss", "nmod") or (child.dep_ == "prep" and child.lower_ == "by"):
+            target = child if child.dep_ != "prep" else next((c for c in child.children if c.dep_ == "pobj"), None)
+            if target is not None:
+                out += _actors(article, target)
+    return out
+
+
+def _owner(article: _Article, token) -> list[str]:
+    """ "the Office's decision to sanction": the possessor of the noun the trigger hangs on."""
+    noun = token.head if token.dep_ in ("acl", "relcl") else token
+    return [a for c in noun.children if c.dep_ == "poss" for a in _actors(article, c)]
+
+
+def _argument_verb(token):
+    """The verb whose argument the noun is ("Serbia could face sanctions over purchases of …"), with
+    at most one preposition between them; none for a noun deeper in another noun's phrase. For a
+    preposition ("despite"), the verb it hangs on."""
+    head = token.head
+    if _pos(token) == "ADP":
+        return head if head.pos_ in ("VERB", "AUX") and head.i != token.i else None
+    if token.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
+        head = head.head
+    return head if head.pos_ in ("VERB", "AUX") and head.i != token.i else None
+
+
+def _governing_verb(token):
+    for ancestor in token.ancestors:
+        if ancestor.pos_ in ("VERB", "AUX"):
+            return ancestor
+    return None
+
+
+def _complement(article: _Article, token) -> list[str]:
+    """The subject of the clause the trigger governs (else an object there): "warned that Serbia …"."""
+    clauses = [c for c in token.children if c.dep_ in ("ccomp", "xcomp")]
+    for clause in clauses:
+        aimed = [a for t in clause.subtree if t.dep_ == "prep" and t.lower_ in ("against", "on")
+                 for c in t.children if c.dep_ == "pobj" for a in _actors(article, c)]
+        if aimed:  # "… would entail US sanctions against Belgrade": the one aimed at
+            return aimed
+        subject = _subject(clause)
+        actors = (_actors(article, subject) or _modifiers_of(article, subject)) if subject is not None else []
+        for t in clause.subtree:
+            if any(a.lower_ in ("with", "from", "between") and a.dep_ == "prep" for a in t.ancestors if a.i in {x.i for x in clause.subtree}):
+                continue
+            f = article.mention(t)
+            if f is not None and f.form.kind != MentionKind.demonym:
+                actors.append(f.form.target)
+        if actors:
+            return actors
+    return []
+
+
+def _modifiers_of(article: _Article, noun) -> list[str]:
+    return [a for c in noun.children if c.dep_ in ("poss", "compound") for a in _actors(article, c)]
+
+
+def _origins(article: _Article, nouns: list) -> list[str]:
+    """ "a Russian air defence system", "Chinese-built drones": the country a noun's modifier names."""
+    for noun in nouns:
+        out = []
+        for left in noun.lefts:
+            for t in left.subtree:
+                f = article.mention(t)
+                if f is not None and t.dep_ in ("amod", "compound", "npadvmod", "nmod") and (
+                        f.form.kind == MentionKind.demonym or article.types.get(f.form.target) == ActorType.state):
+                    out.append(f.form.target)
+        if out:
+            return out
+    return []
+
+
+def _weapons(article: _Article, pivot, token, trigger: Trigger) -> list[tuple[str | None, int | None]]:
+    """The weapons an event is about: each one its object names (through coordination), else one
+    below the trigger or its subject, else, for a trigger whose roles read a weapon's country, the
+    nearest one named in the sentence."""
+    named = []
+    for obj in _objects(pivot):
+        for t in obj.subtree:
+            if t.i in article.weapon_at and all(t.i not in c.subtree or c is obj for c in obj.conjuncts if c.i != obj.i):
+                named.append((article.weapon_at[t.i], obj.i))
+                break
+    named = list({w: (w, i) for w, i in named}.values())
+    if named:
+        return named
+    subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    for root in (pivot, token, subject):
+        for t in (root.subtree if root is not None else []):
+            if t.i in article.weapon_at:
+                return [(article.weapon_at[t.i], t.i)]
+    if "weapon_origin" in trigger.source + trigger.target or "object_origin" in trigger.source + trigger.target:
+        sentence = [t for t in token.sent if t.i in article.weapon_at]
+        if sentence:
+            nearest = min(sentence, key=lambda t: abs(t.i - token.i))
+            return [(article.weapon_at[nearest.i], nearest.i)]
+    return [(None, None)]
+
+
+def _actors(article: _Article, token) -> list[str]:
+    """The actors a noun phrase names: its mention, its coordinated nouns, a pronoun's antecedent, a
+    relative pronoun's noun, or, for a holder ("US officials", "the Treasury's sanctions"), its owner."""
+    if token is None:
+        return []
+    out = []
+    for t in [token, *token.conjuncts]:
+        out += _actor(article, t)
+        for child in t.children:
+            if child.dep_ == "appos" and child.pos_ == "PROPN" and article.mention(child):  # "Gazprom Neft, Surgutneftegas"
+                out += _actor(article, child)
+            if child.dep_ == "prep" and child.lower_ == "including":  # "targeted X, including Y"
+                out += [a for c in child.children if c.dep_ == "pobj" for a in _actors(article, c)]
+    return list(dict.fromkeys(out))
+
+
+def _actor(article: _Article, t) -> list[str]:
+    f = article.mention(t)
+    if f is not None:
+        return [f.form.target]
+    if t.text in article.places:
+        return [article.places[t.text]]
+    lower = t.lower_
+    if lower in _FIRST_PERSON:
+        quote = article.quote_at(t)
+        return [quote[2]] if quote and quote[2] else []
+    if lower in _RELATIVES and t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "relcl":
+        return _actor(article, t.head.head)
+    if lower in ("they", "them", "their"):  # a group: the last clause's subject when it names actors
+        previous = _previous_subjects(t)
+        return _actors(article, previous[0]) if previous else []
+    if lower in _PERSON_PRONOUNS | _THING_PRONOUNS:
+        return _antecedent(article, t, lower in _PERSON_PRONOUNS)
+    if t.pos_ == "NOUN":  # "Russian defence minister, Sergei Shoigu", "US officials", "NIS oil company"
+        named = [f.form.target for c in t.subtree if c.i != t.i and c.dep_ in ("appos", "pobj", "compound")
+                 and (f := article.mention(c)) and article.types.get(f.form.target) == ActorType.person][:1]
+        for dep in ("compound", "poss", "amod"):
+            named += [a for c in t.children if c.dep_ == dep for a in _actor(article, c)]
+        if not named and t.lemma_.lower() in _GENERIC_HOLDERS and t.dep_ in ("nsubj", "nsubjpass"):
+            named = [a for prep in t.head.children if prep.dep_ == "prep" and prep.lower_ == "at"
+                     for c in prep.children if c.dep_ == "pobj" for a in _actor(article, c)]
+        return named[:1]
+    return []
+
+
+def _antecedent(article: _Article, pronoun, person: bool) -> list[str]:
+    """The last actor named before a pronoun: a person for he/she, else a state or organisation; a
+    possessive "its" in a clause with an actor subject is that subject ("Serbia … its purchase")."""
+    if not person and pronoun.dep_ == "poss":  # "sanctions against Turkey for its purchase": Turkey's
+        for i in range(pronoun.i - 1, pronoun.sent.start - 1, -1):
+            f = article.actor_at.get(i)
+            if f is not None and f.form.kind != MentionKind.demonym and article.types.get(f.form.target) != ActorType.person:
+                return [f.form.target]
+    if not person and pronoun.dep_ in ("nsubj", "nsubjpass"):  # "it" continues the last clause's subject
+        for previous in _previous_subjects(pronoun):
+            actors = [a for a in _actors(article, previous) if article.types.get(a) != ActorType.person]
+            if actors:
+                return actors[:1]
+    for i in range(pronoun.i - 1, max(-1, pronoun.i - 120), -1):
+        f = article.actor_at.get(i)
+        if f is None or f.form.kind == MentionKind.demonym:
+            continue
+        is_person = article.types.get(f.form.target) == ActorType.person or f.form.kind == MentionKind.short_name
+        if is_person == person:
+            return [f.form.target]
+    return []
+
+
+def _previous_subjects(pronoun) -> list:
+    """Subjects of the clauses before the pronoun: in its own sentence, then in the one before."""
+    sentence = pronoun.sent
+    own = [t for t in sentence if t.i < pronoun.i and t.dep_ in ("nsubj", "nsubjpass")]
+    before = [t for t in pronoun.doc[sentence.start - 1].sent if t.dep_ in ("nsubj", "nsubjpass")] if sentence.start > 0 else []
+    return list(reversed(own)) + before[:1]
+
+
+def _speaker(article: _Article, token) -> list[str]:
+    """Who says it: the quotation's speaker, or the subject of the verb of saying above the trigger,
+    or the subject of a verb of saying in the sentence's last clause ("…, a US envoy warned")."""
+    quote = article.quote_at(token)
+    if quote is not None:
+        return [quote[2]] if quote[2] else []
+    verb = _speech_ancestor(token)
+    if verb is None:
+        verb = next((t for t in token.sent if t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_LEMMAS and t.i != token.i
+                     and any(c.dep_ == "ccomp" for c in t.children)), None)
+    if verb is None:
+        return []
+    subject = _subject(verb)
+    return _actors(article, subject) if subject is not None else []
+
+
+# --- modality and dates ----------------------------------------------------------------------------------
+
+
+def _clause_chain(token) -> list:
+    """The trigger and the verbs above it up to the clause that states it (a noun only climbs to the
+    verb it is an argument of: "sanctions over purchases" does not make the purchases hypothetical)."""
+    chain, current = [token], token
+    climb = ("xcomp", "conj", "dobj", "pcomp", "acomp", "amod", "compound", "nsubj", "nsubjpass", "attr")
+    if token.pos_ not in ("NOUN", "PROPN"):
+        climb += ("pobj", "prep")
+    while current.dep_ in climb and current.head.i != current.i:
+        current = current.head
+        chain.append(current)
+    return chain
+
+
+def _modality(token, event_type: EventTypeEntry) -> Modality:
+    chain = _clause_chain(token)
+    words = {c.lower_ for t in chain for c in t.children} | {t.lower_ for t in chain}
+    lemmas = {t.lemma_.lower() for t in chain}
+    if any(c.dep_ == "neg" for t in chain for c in t.children) or "never" in words \
+            or any(c.lower_ in ("no",) and c.dep_ == "det" for t in chain for c in t.children):
+        return Modality.negated
+    others = lemmas - {token.lemma_.lower()}
+    if (others | {a.lemma_.lower() for a in token.ancestors}) & _REQUESTS:  # "urged Belgrade to stop buying": wished for
+        return Modality.hypothetical
+    if others & ({"refuse"} | STOPPING_VERBS):
+        return Modality.negated
+    content = event_type.content_modality
+    clauses = [*chain, *token.ancestors] + [c for t in chain for c in t.children if c.dep_ == "advcl"]
+    conditional = any(a.dep_ == "advcl" and any(m.lower_ in _CONDITIONS for m in a.children) for a in clauses)
+    modals = words & _MODALS
+    own_would = any(c.lower_ == "would" and c.dep_ == "aux" for c in token.children)
+    if modals == {"would"} and own_would and not conditional and _speech_ancestor(token) is not None:
+        modals = set()  # "said it would impose sanctions": the future of a past statement
+        words = words | {"will"}
+    if content != Modality.hypothetical and (conditional or modals or lemmas & _REQUESTS - {token.lemma_.lower()}):
+        return Modality.hypothetical
+    if content != Modality.intended and lemmas & _INTENTIONS - {token.lemma_.lower()}:
+        return Modality.intended
+    if words & _FUTURE or lemmas & _SCHEDULED and ("to" in words or token.lemma_.lower() in _SCHEDULED):
+        return Modality.future
+    if any(t.lower_ in ("according", "reportedly") for t in token.sent) or any(
+            t.lemma_.lower() in _REPORT_WORDS and t.dep_ in ("nsubj", "pobj") for t in token.sent):
+        return Modality.reported
+    return Modality.asserted
+
+
+def _date_tokens(token, event_type: EventTypeEntry) -> tuple[int, ...]:
+    """Tokens a date expression may hang on to date this event: the trigger's own clause (not a
+    clause below it: "as agreed in a 2019 contract" dates the contract, not the delivery), the noun
+    a verb trigger modifies ("decision on January 10 to sanction"), and for a verbal act the verb
+    of saying ("said on Thursday")."""
+    own = [token] + [h for h in _clause_chain(token)[1:] if h.pos_ not in ("VERB", "AUX")]
+    if token.dep_ in ("acl", "relcl"):
+        own.append(token.head)
+    if event_type.speech_act:
+        speech = _speech_ancestor(token)
+        if speech is not None:
+            own.append(speech)
+    return tuple(t.i for t in own)
