@@ -187,7 +187,7 @@ def test_failed_build_leaves_previous_package_untouched(fresh_repo):
     result = run_cli(fresh_repo, "build")
     assert result.returncode == 1
     assert result.stderr.splitlines()[:2] == [
-        "seeds/articles/Bad Name.txt: article_id: 'Bad Name' is not a valid id (^[a-z0-9][a-z0-9_-]{0,63}$) — rename the file to lower-case letters, digits, '_' or '-'",
+        "seeds/articles/Bad Name.txt: article_id: 'Bad Name' is not a valid id (lower-case letters, digits, '_' or '-', at most 56 characters, starting with a letter or digit) — rename the file",
         "seeds/articles/empty.txt: text: the file is empty or holds only white space — add the article's text",
     ]
     assert snapshot(fresh_repo) == before

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..inputs.curation import CURATION_DIR, parse_curation
+from ..inputs.curation import parse_curation
+from ..inputs.tree import CURATION_DIR
 from ..inputs.reference import Reference
 from ..inputs.seeds import Job
 from ..problems import InputError, Problem

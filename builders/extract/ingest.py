@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from ..inputs.seeds import MAX_ARTICLE_BYTES, too_large
 from ..problems import InputError, Problem
-from ..schema.models import ID_PATTERN, Article
+from ..inputs.tree import ARTICLE_ID, MAX_ARTICLE_ID, shown
+from ..schema.models import Article
 from . import dates
 from .lexicon import (
     BYLINE_GENERIC_WORDS,
@@ -29,8 +30,6 @@ from .lexicon import (
     alternation,
     fold,
 )
-
-ARTICLE_ID = re.compile(ID_PATTERN)
 
 # --- characters -----------------------------------------------------------------------------------
 _ODD_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
@@ -517,10 +516,8 @@ def word_count(text: str) -> int:
 def ingest(article_id: str, raw: bytes, path: str | None = None) -> Article:
     """Build the `articles` row of one raw article file."""
     path = path or f"seeds/articles/{article_id}.txt"
-    if not ARTICLE_ID.match(article_id):
-        raise InputError(
-            [Problem(path, None, "article_id", f"'{article_id}' is not a valid id ({ID_PATTERN}) — rename the file to lower-case letters, digits, '_' or '-'")]
-        )
+    if not ARTICLE_ID.fullmatch(article_id):
+        raise InputError([Problem(path, None, "article_id", f"'{shown(article_id)}' is not a valid id — rename the file to at most {MAX_ARTICLE_ID} lower-case letters, digits, '_' or '-', starting with a letter or digit")])
     refused = [p for p in check_raw(raw, path) if p.severity == "error"]
     if refused:
         raise InputError(refused)

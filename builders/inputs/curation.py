@@ -16,8 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..problems import Problem
 from ..schema.models import ID_PATTERN, DatePrecision, Modality
 from . import yamlfile
-
-CURATION_DIR = "seeds/curation"
+from .tree import CURATION_DIR, read_regular
 
 
 class CuratedDate(BaseModel):
@@ -53,7 +52,7 @@ class CurationFile(BaseModel):
 
 def read_curation(root: Path, article_id: str) -> bytes | None:
     path = root / CURATION_DIR / f"{article_id}.yaml"
-    return path.read_bytes() if path.is_file() else None
+    return read_regular(path) if path.is_file() and not path.is_symlink() else None
 
 
 def parse_curation(rel: str, raw: bytes | None) -> tuple[CurationFile | None, dict[int, int], list[Problem]]:
@@ -76,8 +75,3 @@ def parse_curation(rel: str, raw: bytes | None) -> tuple[CurationFile | None, di
             return line, ".".join(str(part) for part in loc)
 
         return None, {}, yamlfile.validation_problems(rel, exc, where)
-
-
-def curation_files(root: Path) -> list[Path]:
-    folder = root / CURATION_DIR
-    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []

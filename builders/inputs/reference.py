@@ -26,6 +26,7 @@ from ..schema.models import (
     PloverType,
 )
 from . import yamlfile
+from .tree import read_regular
 
 ACTORS_FILE = "seeds/reference/actors.yaml"
 COUNTRIES_FILE = "seeds/reference/countries.yaml"  # every sovereign state actors.yaml does not hold
@@ -168,9 +169,9 @@ class Reference:
 def _load_entries(root: Path, rel: str, model: type[BaseModel]) -> tuple[list, list[Problem], bytes]:
     path = root / rel
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except OSError as exc:
-        return [], [Problem(rel, None, None, f"cannot read: {exc.strerror} — restore the file from git")], b""
+        return [], [Problem(rel, None, None, f"cannot read ({exc.strerror or 'not a regular file'}) — restore the file from git")], b""
     data, node, problems = yamlfile.parse(rel, raw)
     if problems or data is None:
         return [], problems, raw

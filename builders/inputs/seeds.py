@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import Problem
-from .curation import CURATION_DIR, curation_files, read_curation
 from .reference import REFERENCE_FILES, Reference, load_reference
+from .tree import ARTICLES_DIR, CURATION_DIR, read_regular, scan_seeds
 
-ARTICLES_DIR = "seeds/articles"
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024  # a news article is tens of kilobytes; more is not an article
 
 
@@ -39,49 +38,39 @@ class Seeds:
     problems: list[Problem]
 
 
-def article_files(root: Path) -> tuple[list[Path], list[Problem]]:
-    """The article files, and problems with their names (ids that clash when case is ignored)."""
-    files = sorted((root / ARTICLES_DIR).glob("*.txt")) if (root / ARTICLES_DIR).is_dir() else []
-    problems = []
-    seen: dict[str, Path] = {}
-    for path in files:
-        key = path.stem.casefold()
-        if key in seen:
-            problems.append(
-                Problem(
-                    f"{ARTICLES_DIR}/{path.name}", None, "article_id",
-                    f"id differs only in case from {seen[key].name} — ids are lower-case; remove or rename one of the two",
-                )
-            )
-        seen[key] = path
-    return files, problems
-
-
 def read_seeds(root: Path) -> Seeds:
     """Every input of a build, read and hashed once; problems collected, not raised."""
-    files, problems = article_files(root)
+    tree = scan_seeds(root, REFERENCE_FILES)
+    problems = list(tree.problems)
     reference, reference_problems = load_reference(root)
     problems += reference_problems
     hashes = dict(reference.file_hashes)
-    jobs = []
-    for path in files:
+    jobs: list[Job] = []
+    first_with: dict[str, str] = {}  # content hash -> the first article id with it
+    for article_id, path in sorted(tree.articles.items()):
         rel = f"{ARTICLES_DIR}/{path.name}"
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:  # refused unread: memory stays bounded whatever is sent
-            problems.append(Problem(rel, None, None, too_large(size)))
+        try:
+            raw = read_regular(path, MAX_ARTICLE_BYTES)
+            curation_raw = read_regular(tree.curation[article_id]) if article_id in tree.curation else None
+        except OSError as exc:
+            problems.append(Problem(rel, None, None, f"cannot read: {exc.strerror or exc} — commit a plain text file"))
             continue
-        raw, curation_raw = path.read_bytes(), read_curation(root, path.stem)
-        job = Job(path.stem, raw, rel, curation_raw, _sha(raw), _sha(curation_raw) if curation_raw is not None else None)
+        if len(raw) > MAX_ARTICLE_BYTES:  # never more than the limit is read: memory stays bounded whatever is sent
+            problems.append(Problem(rel, None, None, too_large(path.stat().st_size)))
+            continue
+        job = Job(article_id, raw, rel, curation_raw, _sha(raw), _sha(curation_raw) if curation_raw is not None else None)
+        if job.raw_sha in first_with:
+            problems.append(Problem(rel, None, None, f"the same text as {ARTICLES_DIR}/{first_with[job.raw_sha]}.txt — keep one of the two"))
+            continue
+        first_with[job.raw_sha] = article_id
         hashes[rel] = job.raw_sha
         if job.curation_sha:
-            hashes[f"{CURATION_DIR}/{path.stem}.yaml"] = job.curation_sha
+            hashes[f"{CURATION_DIR}/{article_id}.yaml"] = job.curation_sha
         jobs.append(job)
-    ids = {path.stem for path in files}
-    for orphan in curation_files(root):
-        if orphan.stem not in ids:
-            problems.append(Problem(f"{CURATION_DIR}/{orphan.name}", None, None,
-                                    f"no article {orphan.stem!r} in {ARTICLES_DIR} — rename the file to <article_id>.yaml or remove it"))
-    if not files:
+    for orphan in sorted(tree.curation.keys() - tree.articles.keys()):
+        problems.append(Problem(f"{CURATION_DIR}/{orphan}.yaml", None, None,
+                                f"no article {orphan!r} in {ARTICLES_DIR} — rename the file to <article_id>.yaml or remove it"))
+    if not tree.articles:
         problems.append(Problem(ARTICLES_DIR, None, None, "no articles found — add seeds/articles/<article_id>.txt"))
     return Seeds(reference, jobs, digest_of(hashes), problems)
 
@@ -98,13 +87,12 @@ def digest_of(hashes: dict[str, str]) -> str:
 def inputs_digest(root: Path) -> str:
     """The digest of the inputs a successful build reads (articles, their curation files, the
     reference files), recomputed from disk: validate compares it with the package's record."""
-    paths = [*root.glob(f"{ARTICLES_DIR}/*.txt"), *root.glob(f"{CURATION_DIR}/*.yaml"), *(root / rel for rel in REFERENCE_FILES)]
+    tree = scan_seeds(root, REFERENCE_FILES)
+    paths = [*tree.articles.values(), *(p for i, p in tree.curation.items() if i in tree.articles), *tree.reference.values()]
     hashes = {}
     for path in paths:
-        if path.is_file():
-            content = hashlib.sha256()
-            with open(path, "rb") as handle:  # streamed: an oversized article is hashed, not loaded
-                for block in iter(lambda h=handle: h.read(1 << 22), b""):
-                    content.update(block)
-            hashes[path.relative_to(root).as_posix()] = content.hexdigest()
+        try:
+            hashes[path.relative_to(root).as_posix()] = _sha(read_regular(path))
+        except OSError:
+            continue  # unreadable: the build reports it
     return digest_of(hashes)

@@ -1,0 +1,161 @@
+"""What lies under seeds/: only regular files, each where it belongs, read without following links.
+
+Contributions are untrusted. A symbolic link committed as an article would publish whatever it
+points at; a FIFO would hang the build; a directory named like an article would crash it; a file in
+the wrong folder, with the wrong suffix or case, would be ignored without a word. Every such entry is
+refused before it is opened, with one line saying where the file should go.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..problems import Problem
+
+SEEDS = "seeds"
+ARTICLES_DIR = "seeds/articles"
+CURATION_DIR = "seeds/curation"
+REFERENCE_DIR = "seeds/reference"
+MAX_ARTICLE_ID = 56  # so that every row id ("<article_id>-m123456") stays within the 64 characters of an id
+ARTICLE_ID = re.compile(rf"[a-z0-9][a-z0-9_-]{{0,{MAX_ARTICLE_ID - 1}}}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+MAX_SHOWN = 60
+
+
+def shown(text: str) -> str:
+    """A name or value as a person can read it in one line: control characters and bytes that are
+    not UTF-8 escaped, at most MAX_SHOWN characters."""
+    safe = text.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+    safe = _CONTROL.sub(lambda m: repr(m.group())[1:-1], safe)
+    return safe if len(safe) <= MAX_SHOWN else safe[: MAX_SHOWN - 1] + "…"
+
+
+@dataclass
+class SeedTree:
+    articles: dict[str, Path] = field(default_factory=dict)  # article id -> file
+    curation: dict[str, Path] = field(default_factory=dict)  # article id -> file
+    reference: dict[str, Path] = field(default_factory=dict)  # relative path -> file
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _name_problem(rel_dir: str, name: str) -> Problem | None:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return Problem(f"{rel_dir}/{shown(name)}", None, None, "the file name is not UTF-8 — rename it with lower-case letters, digits, '_' or '-'")
+    if _CONTROL.search(name):
+        return Problem(f"{rel_dir}/{shown(name)}", None, None, "the file name holds a control character (a line break?) — rename it")
+    return None
+
+
+def _entry_problem(rel_dir: str, entry: os.DirEntry) -> Problem | None:
+    """A symbolic link or anything that is not a regular file, refused before it is opened."""
+    rel = f"{rel_dir}/{shown(entry.name)}"
+    if entry.is_symlink():
+        return Problem(rel, None, None, "a symbolic link — commit the file itself, not a link to it")
+    mode = entry.stat(follow_symlinks=False).st_mode
+    if stat.S_ISDIR(mode):
+        return Problem(rel, None, None, f"a folder — subfolders are not read: put its files in {rel_dir}/ itself")
+    if not stat.S_ISREG(mode):
+        return Problem(rel, None, None, "not a regular file (a pipe, socket or device) — commit a plain text file")
+    return None
+
+
+def _entries(root: Path, rel_dir: str, problems: list[Problem]) -> list[os.DirEntry]:
+    folder = root / rel_dir
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        problems.append(Problem(rel_dir, None, None, "must be a folder, not a link or a file — restore it from git"))
+        return []
+    if not folder.is_dir():
+        return []
+    out = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        problem = _name_problem(rel_dir, entry.name) or _entry_problem(rel_dir, entry)
+        if problem is not None:
+            problems.append(problem)
+        else:
+            out.append(entry)
+    return out
+
+
+def _placed(rel_dir: str, name: str, suffix: str, what: str, siblings: set[str]) -> tuple[str | None, Problem | None]:
+    """The id of a file named `<id><suffix>`, or the problem with its name and where it should go."""
+    rel = f"{rel_dir}/{shown(name)}"
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        return None, Problem(rel, None, None, f"no suffix — {what} are {rel_dir}/<id>{suffix}")
+    if f".{ext}" != suffix:
+        if f".{ext.lower()}" == suffix or (suffix == ".yaml" and ext.lower() == "yml"):
+            return None, Problem(rel, None, None, f"rename it to {rel_dir}/{shown(stem)}{suffix} (suffix {suffix} in lower case)")
+        return None, Problem(rel, None, None, f"{what} are {rel_dir}/<id>{suffix} — save it as {rel_dir}/{shown(stem)}{suffix}")
+    if not ARTICLE_ID.fullmatch(stem) and ARTICLE_ID.fullmatch(stem.lower()):
+        lower = f"{rel_dir}/{shown(stem.lower())}{suffix}"
+        if stem.lower() + suffix in siblings:
+            return None, Problem(rel, None, "article_id", f"id differs only in case from {lower} — ids are lower-case; remove one of the two")
+        return None, Problem(rel, None, "article_id", f"ids are lower-case — rename it to {lower}")
+    if not ARTICLE_ID.fullmatch(stem):
+        return None, Problem(rel, None, "article_id", f"'{shown(stem)}' is not a valid id (lower-case letters, digits, '_' or '-', at most "
+                                                      f"{MAX_ARTICLE_ID} characters, starting with a letter or digit) — rename the file")
+    return stem, None
+
+
+def _check_top(root: Path, problems: list[Problem]) -> None:
+    """seeds/ itself holds the three folders and nothing else."""
+    folders = {d.rpartition("/")[2] for d in (ARTICLES_DIR, CURATION_DIR, REFERENCE_DIR)}
+    if not (root / SEEDS).is_dir():
+        return
+    for entry in sorted(os.scandir(root / SEEDS), key=lambda e: e.name):
+        if entry.name in folders and not entry.is_symlink() and entry.is_dir(follow_symlinks=False):
+            continue
+        problem = _name_problem(SEEDS, entry.name)
+        problems.append(problem or Problem(f"{SEEDS}/{shown(entry.name)}", None, None,
+                                           f"not read — articles go in {ARTICLES_DIR}/, curation files in {CURATION_DIR}/"))
+
+
+def scan_seeds(root: Path, reference_files: tuple[str, ...]) -> SeedTree:
+    """Every file under seeds/ checked for its kind, its name and its place."""
+    tree = SeedTree()
+    _check_top(root, tree.problems)
+    entries = _entries(root, ARTICLES_DIR, tree.problems)
+    names = {e.name for e in entries}
+    for entry in entries:
+        article_id, problem = _placed(ARTICLES_DIR, entry.name, ".txt", "articles", names)
+        if problem is not None:
+            tree.problems.append(problem)
+        elif article_id is not None:
+            tree.articles[article_id] = Path(entry.path)
+    entries = _entries(root, CURATION_DIR, tree.problems)
+    names = {e.name for e in entries}
+    for entry in entries:
+        if entry.name.endswith(".schema.json"):
+            continue  # the editors' schema of curation files
+        article_id, problem = _placed(CURATION_DIR, entry.name, ".yaml", "curation files", names)
+        if problem is not None:
+            tree.problems.append(problem)
+        elif article_id is not None:
+            tree.curation[article_id] = Path(entry.path)
+    known = {rel.rpartition("/")[2]: rel for rel in reference_files}
+    for entry in _entries(root, REFERENCE_DIR, tree.problems):
+        if entry.name in known:
+            tree.reference[known[entry.name]] = Path(entry.path)
+        else:
+            tree.problems.append(Problem(f"{REFERENCE_DIR}/{shown(entry.name)}", None, None,
+                                         f"not a reference file — the reference files are {', '.join(sorted(known))}"))
+    return tree
+
+
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """A file's bytes, refusing (OSError) anything that is not a regular file at the moment it is
+    opened: no link is followed, no pipe waited on. With `limit`, at most that many bytes + 1."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read() if limit is None else handle.read(limit + 1)
+    finally:
+        os.close(fd)
