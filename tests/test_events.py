@@ -258,7 +258,7 @@ def test_bad_curation_is_reported_with_line_and_field(tmp_path):
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert "seeds/curation/003_f7aad1218264870f.yaml:8: events.1.modality: Input should be 'asserted', 'future', 'hypothetical', 'negated', 'intended' or 'reported'" in lines
-    assert "seeds/curation/003_f7aad1218264870f.yaml:8: events.1.colour: unknown key — remove it or check its spelling" in lines
+    assert "seeds/curation/003_f7aad1218264870f.yaml:8: events.1.colour: unknown key 'colour' — remove it or check its spelling" in lines
     root2 = _repo_with_curation(tmp_path / "two", (
         "events:\n"
         "  - event_type: threaten_sanctions\n"

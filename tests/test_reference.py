@@ -31,7 +31,7 @@ def test_bad_entries_are_reported_with_line_and_field(tmp_path):
         "seeds/reference/actors.yaml:4: id: String should match pattern '^[a-z0-9][a-z0-9_-]{0,63}$' (entry 'Bad Id')",
         "seeds/reference/actors.yaml:9: type: Input should be 'person', 'state', 'government_body', 'intergovernmental_organisation', 'military_unit', 'media_outlet', 'company', 'ngo_think_tank', 'political_party', 'legislature', 'academic_institution' or 'other' (entry 'y')",
         "seeds/reference/actors.yaml:10: country: String should match pattern '^[A-Z]{3}$' (entry 'y')",
-        "seeds/reference/actors.yaml:14: colour: unknown key — remove it or check its spelling (entry 'z')",
+        "seeds/reference/actors.yaml:14: colour: unknown key 'colour' — remove it or check its spelling (entry 'z')",
         "seeds/reference/actors.yaml:15: name: required key is missing — add it (entry 'w')",
     ]
 

@@ -20,6 +20,7 @@ from typing import Callable
 
 from ..inputs.curation import CurationFile
 from ..inputs.reference import EventTypeEntry, Reference
+from ..inputs.yamlfile import closest
 from ..problems import Problem
 from ..schema.models import Article, DatePrecision, DateSource, Event, Method, Modality
 from . import dates
@@ -157,13 +158,13 @@ def curated_events(article: Article, curation: CurationFile, lines: dict[int, in
         line = lines.get(i)
         bad = []
         if event.event_type not in types:
-            bad.append(("event_type", f"unknown event type {event.event_type!r} — use an id from seeds/reference/event_types.yaml"))
+            bad.append(("event_type", f"unknown event type {event.event_type!r}{closest(event.event_type, types)} — use an id from seeds/reference/event_types.yaml"))
         for field in ("source", "target"):
             value = getattr(event, field)
             if value is not None and value not in known_actors:
-                bad.append((field, f"unknown actor {value!r} — use an actor id from seeds/reference/actors.yaml or one found in this article"))
+                bad.append((field, f"unknown actor {value!r}{closest(value, known_actors)} — use an actor id from seeds/reference/actors.yaml or one found in this article"))
         if event.weapon is not None and event.weapon not in known_weapons:
-            bad.append(("weapon", f"unknown weapon system {event.weapon!r} — use an id from seeds/reference/weapon_systems.yaml"))
+            bad.append(("weapon", f"unknown weapon system {event.weapon!r}{closest(event.weapon, known_weapons)} — use an id from seeds/reference/weapon_systems.yaml"))
         start = _nth(article.text, event.evidence, event.occurrence)
         if start < 0:
             bad.append(("evidence", "the evidence text does not occur in the article's clean text — copy it exactly from articles.text"))

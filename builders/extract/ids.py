@@ -20,10 +20,7 @@ def slug(text: str) -> str:
 
 
 def row_id(article_id: str, prefix: str, number: int) -> str:
-    """'<article_id>-<prefix><number>' such as '003_f7aad1218264870f-m0007'; long article ids are
-    shortened with a hash so that the id stays within 64 characters."""
-    suffix = f"-{prefix}{number:04d}"
-    if len(article_id) + len(suffix) <= MAX_ID:
-        return article_id + suffix
-    digest = hashlib.sha256(article_id.encode()).hexdigest()[:8]
-    return article_id[: MAX_ID - len(suffix) - 9] + "-" + digest + suffix
+    """'<article_id>-<prefix><number>' such as '003_f7aad1218264870f-m0007'. Never shortened, so never
+    shared: the tail is one '-', one letter and digits only, so two distinct (article, row) pairs
+    cannot spell the same id; article ids are at most 56 characters so the id fits in 64."""
+    return f"{article_id}-{prefix}{number:04d}"

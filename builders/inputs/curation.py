@@ -9,6 +9,7 @@ reported as `path:line: field: what — how to fix`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..problems import Problem
 from ..schema.models import ID_PATTERN, DatePrecision, Modality
 from . import yamlfile
-from .tree import CURATION_DIR, read_regular
+from .tree import CURATION_DIR, MAX_YAML_BYTES, read_regular
 
 
 class CuratedDate(BaseModel):
@@ -50,9 +51,20 @@ class CurationFile(BaseModel):
     events: tuple[CuratedEvent, ...] = ()
 
 
+def curation_json_schema() -> str:
+    """The JSON Schema of a curation file, generated from the models above: an editor that knows
+    JSON Schema (the YAML language server, for one) checks a curation file as it is typed."""
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **CurationFile.model_json_schema(),
+        "title": "Curation file (seeds/curation/<article_id>.yaml)",
+    }
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 def read_curation(root: Path, article_id: str) -> bytes | None:
     path = root / CURATION_DIR / f"{article_id}.yaml"
-    return read_regular(path) if path.is_file() and not path.is_symlink() else None
+    return read_regular(path, MAX_YAML_BYTES) if path.is_file() and not path.is_symlink() else None
 
 
 def parse_curation(rel: str, raw: bytes | None) -> tuple[CurationFile | None, dict[int, int], list[Problem]]:
@@ -74,4 +86,4 @@ def parse_curation(rel: str, raw: bytes | None) -> tuple[CurationFile | None, di
             line = lines.get(loc[1], 1) if len(loc) > 1 and loc[0] == "events" and isinstance(loc[1], int) else 1
             return line, ".".join(str(part) for part in loc)
 
-        return None, {}, yamlfile.validation_problems(rel, exc, where)
+        return None, {}, yamlfile.validation_problems(rel, exc, where, keys=yamlfile.field_names(CurationFile))

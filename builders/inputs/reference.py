@@ -26,7 +26,7 @@ from ..schema.models import (
     PloverType,
 )
 from . import yamlfile
-from .tree import read_regular
+from .tree import MAX_YAML_BYTES, read_regular, shown
 
 ACTORS_FILE = "seeds/reference/actors.yaml"
 COUNTRIES_FILE = "seeds/reference/countries.yaml"  # every sovereign state actors.yaml does not hold
@@ -169,7 +169,7 @@ class Reference:
 def _load_entries(root: Path, rel: str, model: type[BaseModel]) -> tuple[list, list[Problem], bytes]:
     path = root / rel
     try:
-        raw = read_regular(path)
+        raw = read_regular(path, MAX_YAML_BYTES)
     except OSError as exc:
         return [], [Problem(rel, None, None, f"cannot read ({exc.strerror or 'not a regular file'}) — restore the file from git")], b""
     data, node, problems = yamlfile.parse(rel, raw)
@@ -193,7 +193,7 @@ def _load_entries(root: Path, rel: str, model: type[BaseModel]) -> tuple[list, l
                 field = str(loc[0]) if loc else None
                 return key_lines.get(field, line), field
 
-            problems += yamlfile.validation_problems(rel, exc, where, f" (entry {item.get('id', '?')!r})")
+            problems += yamlfile.validation_problems(rel, exc, where, f" (entry {shown(str(item.get('id', '?')))!r})", yamlfile.field_names(model))
     return entries, problems, raw
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..problems import Problem
 from .reference import REFERENCE_FILES, Reference, load_reference
-from .tree import ARTICLES_DIR, CURATION_DIR, read_regular, scan_seeds
+from .tree import ARTICLES_DIR, CURATION_DIR, MAX_YAML_BYTES, SeedTree, read_regular, scan_seeds
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024  # a news article is tens of kilobytes; more is not an article
 
@@ -51,7 +51,7 @@ def read_seeds(root: Path) -> Seeds:
         rel = f"{ARTICLES_DIR}/{path.name}"
         try:
             raw = read_regular(path, MAX_ARTICLE_BYTES)
-            curation_raw = read_regular(tree.curation[article_id]) if article_id in tree.curation else None
+            curation_raw = read_regular(tree.curation[article_id], MAX_YAML_BYTES) if article_id in tree.curation else None
         except OSError as exc:
             problems.append(Problem(rel, None, None, f"cannot read: {exc.strerror or exc} — commit a plain text file"))
             continue
@@ -67,9 +67,7 @@ def read_seeds(root: Path) -> Seeds:
         if job.curation_sha:
             hashes[f"{CURATION_DIR}/{article_id}.yaml"] = job.curation_sha
         jobs.append(job)
-    for orphan in sorted(tree.curation.keys() - tree.articles.keys()):
-        problems.append(Problem(f"{CURATION_DIR}/{orphan}.yaml", None, None,
-                                f"no article {orphan!r} in {ARTICLES_DIR} — rename the file to <article_id>.yaml or remove it"))
+    problems += _orphans(tree)
     if not tree.articles:
         problems.append(Problem(ARTICLES_DIR, None, None, "no articles found — add seeds/articles/<article_id>.txt"))
     return Seeds(reference, jobs, digest_of(hashes), problems)
@@ -84,9 +82,16 @@ def digest_of(hashes: dict[str, str]) -> str:
     return _sha("".join(f"{rel}\0{hashes[rel]}\n" for rel in sorted(hashes)).encode())
 
 
-def inputs_digest(root: Path) -> str:
+def _orphans(tree: SeedTree) -> list[Problem]:
+    return [Problem(f"{CURATION_DIR}/{orphan}.yaml", None, None,
+                    f"no article {orphan!r} in {ARTICLES_DIR} — rename the file to <article_id>.yaml or remove it")
+            for orphan in sorted(tree.curation.keys() - tree.articles.keys())]
+
+
+def inputs_digest(root: Path) -> tuple[str, list[Problem]]:
     """The digest of the inputs a successful build reads (articles, their curation files, the
-    reference files), recomputed from disk: validate compares it with the package's record."""
+    reference files), recomputed from disk, and what the tree holds that a build would refuse:
+    validate compares the digest with the package's record and reports the problems."""
     tree = scan_seeds(root, REFERENCE_FILES)
     paths = [*tree.articles.values(), *(p for i, p in tree.curation.items() if i in tree.articles), *tree.reference.values()]
     hashes = {}
@@ -95,4 +100,4 @@ def inputs_digest(root: Path) -> str:
             hashes[path.relative_to(root).as_posix()] = _sha(read_regular(path))
         except OSError:
             continue  # unreadable: the build reports it
-    return digest_of(hashes)
+    return digest_of(hashes), tree.problems + _orphans(tree)

@@ -23,7 +23,8 @@ REFERENCE_DIR = "seeds/reference"
 MAX_ARTICLE_ID = 56  # so that every row id ("<article_id>-m123456") stays within the 64 characters of an id
 ARTICLE_ID = re.compile(rf"[a-z0-9][a-z0-9_-]{{0,{MAX_ARTICLE_ID - 1}}}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-MAX_SHOWN = 60
+MAX_SHOWN = 120
+MAX_YAML_BYTES = 1024 * 1024  # a curation or reference file is kilobytes; reading stops past this
 
 
 def shown(text: str) -> str:

@@ -8,6 +8,7 @@ DESCRIPTOR = "datapackage.json"
 CSV_DIR = "datapackage/csv"
 PARQUET_DIR = "datapackage/parquet"
 SCHEMA_DIR = "schema"
+CURATION_SCHEMA = "schema/curation-file.schema.json"  # JSON Schema of seeds/curation/<id>.yaml, for editors
 CARD = "datapackage/README.md"
 TIMELINE = "datapackage/timeline.svg"
 ACTOR_GRAPH = "datapackage/actor_graph.svg"

@@ -81,7 +81,8 @@ def validate_package(root: Path, check_freshness: bool = False) -> list[Problem]
         keys, spans = pool.submit(key_problems, tables), pool.submit(span_problems, tables)
         problems += keys.result() + spans.result()
         if check_freshness and package is not None:
-            problems += freshness_problems(root, package, csv_files, tables.get(Article.resource_name), digest.result())
+            seeds_digest, seeds_problems = digest.result()
+            problems += seeds_problems + freshness_problems(root, package, csv_files, tables.get(Article.resource_name), seeds_digest)
     return problems
 
 
