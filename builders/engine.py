@@ -5,16 +5,19 @@ these choices (tested byte for byte)."""
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
 
+from .extract import cachefile
 from .extract.article import Extractor, Result
 from .extract.nlp import model_fingerprint
 from .inputs.reference import Reference
 from .inputs.seeds import Job
+from .problems import Problem
 
 CACHE_DIR = ".cache/extract"
 PARSE_CACHE_DIR = ".cache/parse"
@@ -48,18 +51,21 @@ def _cache_key(job: Job, reference: Reference) -> str:
 
 
 def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int = 1, use_cache: bool = True,
-                engine: str = "local", scheduler: str | None = None, progress: Progress | None = None) -> list[Result]:
+                engine: str = "local", scheduler: str | None = None, progress: Progress | None = None,
+                warn: Callable[[Problem], None] | None = None) -> list[Result]:
     """Every job's result, in job order. Without `use_cache` every article is extracted again and
-    its cache entry refreshed."""
+    its cache entry refreshed. A cache entry that cannot be written is not fatal: `warn` is told
+    once, and the rest are not tried."""
     results: list = [None] * len(jobs)
     cache_dir = root / CACHE_DIR
     todo = []
     for i, job in enumerate(jobs):
         key = _cache_key(job, reference)
         path = cache_dir / key[:2] / key
-        if use_cache and path.is_file():
+        cached = cachefile.read(path) if use_cache else None  # None when missing, damaged or made by other versions
+        if cached is not None:
             try:
-                results[i] = pickle.loads(path.read_bytes())  # our own cache files, never contributed input
+                results[i] = pickle.loads(cached)  # our own entries, checksummed: never contributed input
                 continue
             except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
                 pass
@@ -70,12 +76,18 @@ def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int 
         computed = _on_dask(jobs_todo, reference, workers, scheduler, parse_cache, progress or _ignore)
     else:
         computed = _locally(jobs_todo, reference, workers, parse_cache, progress or _ignore)
+    unwritable = None
     for (i, _, path), result in zip(todo, computed, strict=True):
         results[i] = result
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(path)
+        if unwritable is None:
+            try:
+                cachefile.write(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError as error:  # a full disk, a read-only .cache/: go on without caching
+                unwritable = error
+    if unwritable is not None and warn is not None:
+        cause = os.strerror(unwritable.errno) if unwritable.errno else str(unwritable)
+        warn(Problem(CACHE_DIR, None, None, f"cannot write: {cause} — the build went on without caching "
+                     "(free some space or make .cache/ writable to have it again)", "warning"))
     return results
 
 

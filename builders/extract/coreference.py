@@ -13,7 +13,9 @@ Surnames and acronyms after a full mention are matched where names are (`matchin
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
+from itertools import pairwise
 
 from ..inputs.reference import Reference
 from ..schema.models import ActorType, MentionKind
@@ -30,33 +32,39 @@ def resolve_descriptions(doc, found: list[Found], reference: Reference, discover
     actors = [f for f in found if not f.form.is_weapon and not f.form.blocked]
     roles = _roles(actors, reference, discovered)
     kinds = {a.actor_id: a.actor_type for a in discovered} | {f.form.target: e.type for f in actors if (e := reference.actor(f.form.target))}
-    quoted = [(q.start, q.end) for q in find_quote_spans(doc.text)]
+    quoted = _Spans([(q.start, q.end) for q in find_quote_spans(doc.text)])
     heads = {t.idx for t in doc if t.dep_ not in ("compound", "amod")}  # "U.S. sanctions": a modifier, not a topic
-    own_words = [f for f in actors if not any(a <= f.start < b for a, b in quoted) and _head_at(doc, f, heads)]
+    own_words = [f for f in actors if not quoted.covers(f.start) and _head_at(doc, f, heads)]
     focus, focus_from = _focus_country(own_words, reference)
+    mentions, named = _Spans([(f.start, f.end) for f in found]), _Spans([(f.start, f.end) for f in actors])
+    last_of_kind = _LastOfKind(actors, kinds)
+    holders: dict[str, list[tuple[str, set[str], str | None]]] = {}  # a role word -> the people whose role has it
+    for person, (words, country) in roles.items():
+        for word in words:
+            holders.setdefault(word, []).append((person, words, country))
     out = []
     for token in doc:
-        if token.pos_ != "NOUN" or _covered(found, token.idx):
+        if token.pos_ != "NOUN" or mentions.covers(token.idx):
             continue
         determiner = next((c for c in token.children if c.dep_ in ("det", "poss")), None)
         if determiner is None or (determiner.dep_ == "det" and determiner.lower_ != "the"):
             continue  # "a State Department spokesman" names nobody in particular
         start = min(determiner.idx, *(c.idx for c in token.lefts))
         end = token.idx + len(token.text)
-        if any(f.start < end and start < f.end and not (start <= f.start and f.end <= end) for f in found):
+        if mentions.crosses(start, end):
             continue
-        inside = [f for f in actors if start <= f.start and f.end <= end]
+        inside = [actors[i] for i in named.inside(start, end)]
         kind = ORGANISATION_NOUNS.get(token.lower_)
         if kind is not None and not inside and determiner.lower_ == "the" and not _names_a_person(token) \
                 and not any(c.dep_ == "compound" for c in token.children):
-            holder = _last_of_kind(actors, kinds, kind, start)  # "The company received postponements": NIS
+            holder = last_of_kind(kind, start)  # "The company received postponements": NIS
             if holder is not None:
                 out.append(Found(start, end, doc.text[start:end], Form(holder, False, MentionKind.anaphor)))
         elif token.lemma_ in _COUNTRY_NOUNS and not inside and focus and determiner.lower_ == "the" and start > focus_from:
             if not any(c.dep_ == "prep" for c in token.children):  # "the country of origin" is no anaphor
                 out.append(Found(start, end, doc.text[start:end], Form(focus, False, MentionKind.anaphor)))
         elif token.lower_ in PERSON_TITLES and not _names_a_person(token):
-            person = _holder(token.lower_, inside, roles, reference)
+            person = _holder(token.lower_, inside, holders, reference)
             if person is not None:
                 out.append(Found(start, end, doc.text[start:end], Form(person, False, MentionKind.title)))
     return out
@@ -68,14 +76,67 @@ def _head_at(doc, mention: Found, heads: set[int]) -> bool:
     return last is not None and len(last) > 0 and last[-1].idx in heads
 
 
-def _last_of_kind(actors: list[Found], kinds: dict, kind: ActorType, before: int) -> str | None:
-    """The organisation of this kind named last before `before`."""
-    named = [f for f in actors if f.end <= before and kinds.get(f.form.target) == kind]
-    return named[-1].form.target if named else None
+class _Spans:
+    """(start, end) spans in text order (sorted by start), looked up by offset: the spans starting
+    before a point are a prefix, and the running maximum of their ends says whether any reaches past
+    it (one bisection instead of a scan of every mention for every word)."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = spans
+        self.ordered = all(a[0] <= b[0] for a, b in pairwise(spans))
+        self.starts = [a for a, _ in spans]
+        self.reach, longest = [], -1
+        for _, b in spans:
+            longest = max(longest, b)
+            self.reach.append(longest)
+
+    def _reaches_past(self, before: int, point: int) -> bool:
+        """Some span starting before index `before` ends after `point`."""
+        return before > 0 and self.reach[before - 1] > point
+
+    def covers(self, offset: int) -> bool:
+        """Some span holds `offset` (start <= offset < end)."""
+        if not self.ordered:
+            return any(a <= offset < b for a, b in self.spans)
+        return self._reaches_past(bisect.bisect_right(self.starts, offset), offset)
+
+    def crosses(self, start: int, end: int) -> bool:
+        """Some span overlaps [start, end) without lying inside it."""
+        if not self.ordered:
+            return any(a < end and start < b and not (start <= a and b <= end) for a, b in self.spans)
+        return (self._reaches_past(bisect.bisect_left(self.starts, end), end)
+                or self._reaches_past(bisect.bisect_left(self.starts, start), start))
+
+    def inside(self, start: int, end: int) -> list[int]:
+        """The indices of the spans inside [start, end], in order."""
+        if not self.ordered:
+            return [i for i, (a, b) in enumerate(self.spans) if start <= a and b <= end]
+        first = bisect.bisect_left(self.starts, start)
+        last = bisect.bisect_right(self.starts, end)
+        return [i for i in range(first, last) if self.spans[i][1] <= end]
 
 
-def _covered(found: list[Found], offset: int) -> bool:
-    return any(f.start <= offset < f.end for f in found)
+class _LastOfKind:
+    """The organisation of a kind named last before an offset."""
+
+    def __init__(self, actors: list[Found], kinds: dict):
+        self.actors, self.kinds = actors, kinds
+        self.ordered = all(a.start <= b.start for a, b in pairwise(actors))
+        self.by_kind: dict = {}
+        for f in actors:
+            self.by_kind.setdefault(kinds.get(f.form.target), []).append(f)
+        self.starts = {kind: [f.start for f in named] for kind, named in self.by_kind.items()}
+
+    def __call__(self, kind: ActorType, before: int) -> str | None:
+        """The last (in text order) that ends by `before` (a mention starting earlier may end later)."""
+        if not self.ordered:
+            named = [f for f in self.actors if f.end <= before and self.kinds.get(f.form.target) == kind]
+            return named[-1].form.target if named else None
+        named = self.by_kind.get(kind, [])
+        for i in range(bisect.bisect_right(self.starts.get(kind, []), before) - 1, -1, -1):
+            if named[i].end <= before:
+                return named[i].form.target
+        return None
 
 
 def _names_a_person(token) -> bool:
@@ -101,12 +162,10 @@ def _roles(actors: list[Found], reference: Reference, discovered: list[Discovere
     return out
 
 
-def _holder(title: str, inside: list[Found], roles: dict, reference: Reference) -> str | None:
+def _holder(title: str, inside: list[Found], holders: dict[str, list], reference: Reference) -> str | None:
     """The one person whose role has this title word and agrees with the actors the description names."""
     matches = []
-    for person, (words, country) in roles.items():
-        if fold(title) not in words:
-            continue
+    for person, words, country in holders.get(fold(title), ()):
         agrees = True
         for f in inside:
             entry = reference.actor(f.form.target)
@@ -115,7 +174,9 @@ def _holder(title: str, inside: list[Found], roles: dict, reference: Reference) 
             agrees = agrees and (same_country or bool(forms & words) or fold(f.surface) in words)
         if agrees:
             matches.append(person)
-    return matches[0] if len(matches) == 1 else None
+            if len(matches) > 1:
+                return None  # two people fit: the description names neither
+    return matches[0] if matches else None
 
 
 def _focus_country(actors: list[Found], reference: Reference) -> tuple[str | None, int]:

@@ -26,8 +26,10 @@ ABSOLUTE_DATE_PATTERNS = [
     re.compile(rf"{_YEAR}-(?P<month_num>[01]\d)-(?P<day>[0-3]\d)"),  # 2020-08-12
 ]
 
+# "(?<![,\s])[,\s]++": the separator is taken whole from its first character (a date never starts
+# with "," or a space), not retried from every comma of a line of commas (quadratic time).
 _TRAILING_DATE_PATTERNS = [
-    re.compile(rf"(?P<head>.*?)[,\s]+(?:{p.pattern})\s*", p.flags) for p in ABSOLUTE_DATE_PATTERNS
+    re.compile(rf"(?P<head>.*?)(?<![,\s])[,\s]++(?:{p.pattern})\s*", p.flags) for p in ABSOLUTE_DATE_PATTERNS
 ]
 
 

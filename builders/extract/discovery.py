@@ -11,8 +11,13 @@ evidence (sentence starts, headlines, months, places, designations) are not acto
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
+
+import ahocorasick
 
 from ..inputs.reference import Reference
 from ..schema.models import ActorType, MentionKind
@@ -55,16 +60,22 @@ class DiscoveredActor:
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*[\w]|[^\W\d_]")
 _POSSESSIVE = re.compile(r"['’]s$")
 _FUNCTION_OR_CALENDAR = frozenset(FUNCTION_WORDS | MONTH_NAMES | set(WEEKDAYS))
+_CALENDAR = frozenset(MONTH_NAMES | set(WEEKDAYS))
+_ARMED_FORCES_LONGEST_FIRST = sorted(ARMED_FORCES_NOUNS, key=len, reverse=True)
 _NOT_NAME_WORDS = frozenset(_FUNCTION_OR_CALENDAR | PERSON_TITLES | PLACE_WORDS)
 ATTRIBUTION_AFTER = re.compile(rf"^\s*(?:{alternation(SPEECH_FORMS)})\b")
 ATTRIBUTION_BEFORE = re.compile(rf"\b(?:{alternation(SPEAKER_FOLLOWS_FORMS)}|according to)\s+$")
 APPOSITION_AFTER = re.compile(r"^,\s+(?:a|an|the)\s+([a-z][^,.;:“\"]{2,80}?)(?=,|\.|;| who\b| said\b)")
-_CAP = r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]*"
+_CAP_START = "A-ZÀ-ÖØ-ÞĀ-ſ"
+_CAP = rf"[{_CAP_START}][\w'’-]*"
 _ORG_AFTER_NOUN = re.compile(
     rf"\b(?P<noun>{'|'.join(ORGANISATION_NOUNS)}),? +(?P<name>{_CAP}(?: +{_CAP}){{0,3}})"
 )
+# The words before the head word start only where no capital-class letter stands before (a match from
+# inside such a word would also match from one letter earlier, which the search tries first): a long
+# word of capitals is not rescanned from each of its letters.
 _ORG = re.compile(
-    rf"(?:{_CAP}(?: +and)? +){{0,4}}(?:{'|'.join(h.capitalize() for h in ORGANISATION_HEADS)})\b"
+    rf"(?:(?<![{_CAP_START}])(?:{_CAP}(?: +and)? +){{1,4}})?(?:{'|'.join(h.capitalize() for h in ORGANISATION_HEADS)})\b"
     rf"(?: +(?:of|for|on) +(?:the +)?{_CAP}(?: +(?:and +)?{_CAP}){{0,4}})?"
 )
 
@@ -135,33 +146,124 @@ def _person_name(tokens: list[_Token], known: set[str]) -> list[_Token] | None:
     return None
 
 
+class _Mentions:
+    """The curated mentions (in text order, as `select` gives them), looked up by offset: the ones
+    starting before a point are a prefix, and the running maximum of their ends says where the
+    ones that reach past a point begin."""
+
+    def __init__(self, found: list[Found]):
+        self.found = found
+        self.ordered = all(a.start <= b.start for a, b in pairwise(found))
+        self.starts = [f.start for f in found]
+        self.reach, longest = [], -1
+        for f in found:
+            longest = max(longest, f.end)
+            self.reach.append(longest)
+
+    def covering(self, start: int, end: int) -> list[Found]:
+        """The mentions overlapping text[start:end], in text order."""
+        if not self.ordered:
+            return [f for f in self.found if f.start < end and start < f.end]
+        first, last = bisect.bisect_right(self.reach, start), bisect.bisect_left(self.starts, end)
+        return [f for f in self.found[first:last] if start < f.end]
+
+
+class _Forms:
+    """The discovered actors' forms and acronyms, kept up to date as actors are added, given forms
+    and dropped, for the questions discovery asks of every name (instead of a scan of every actor):
+    which folded names and name tails are known, which people's name tails, and which actors own a
+    form (in the order actors were added)."""
+
+    def __init__(self):
+        self.folded: Counter[str] = Counter()  # fold of each form, acronym and their tails
+        self.person_tails: Counter[str] = Counter()  # fold of each tail of a person's name
+        self.owners: dict[str, dict[str, None]] = {}  # form -> actor ids owning it
+        self.lengths: Counter[int] = Counter()
+        self.order: dict[str, int] = {}  # actor id -> when it was added
+        self.added = 0
+        self.blank_ends = 0  # forms ending in white space (read the slow, exact way)
+
+    @staticmethod
+    def keys(name: str) -> list[str]:
+        return [fold(name)] + [fold(s) for s in suffixes(name)]
+
+    def add_actor(self, actor: DiscoveredActor) -> None:
+        self.added += 1
+        self.order[actor.actor_id] = self.added
+        if actor.actor_type == ActorType.person:
+            self.person_tails.update(fold(s) for s in suffixes(actor.name))
+
+    def add_form(self, actor: DiscoveredActor, form: str) -> None:
+        self.folded.update(self.keys(form))
+        owners = self.owners.setdefault(form, {})
+        if actor.actor_id not in owners:
+            owners[actor.actor_id] = None
+            self.lengths[len(form)] += 1
+            self.blank_ends += form[-1:].isspace()
+
+    def add_acronym(self, acronym: str) -> None:
+        self.folded.update(self.keys(acronym))
+
+    def drop(self, actor: DiscoveredActor) -> None:
+        self.order.pop(actor.actor_id, None)
+        if actor.actor_type == ActorType.person:
+            self.person_tails.subtract(fold(s) for s in suffixes(actor.name))
+        for acronym in actor.acronyms:
+            self.folded.subtract(self.keys(acronym))
+        for form in actor.forms:
+            self.folded.subtract(self.keys(form))
+            self.owners[form].pop(actor.actor_id, None)
+            self.lengths[len(form)] -= 1
+            self.blank_ends -= form[-1:].isspace()
+
+    def first_owner(self, forms: list[str]) -> str | None:
+        """Of the actors owning any of these forms, the one added first."""
+        owners = [a for f in forms for a in self.owners.get(f, ())]
+        return min(owners, key=self.order.__getitem__) if owners else None
+
+    def prefixes(self, word: str) -> list[str]:
+        """The forms `word` starts with."""
+        return [word[:n] for n, count in self.lengths.items() if count > 0 and n <= len(word) and word[:n] in self.owners]
+
+    def longest(self) -> int:
+        return max((n for n, count in self.lengths.items() if count > 0), default=0)
+
+
 class _Discoveries:
     """The actors discovered in one article so far, and what discovery needs to know."""
 
     def __init__(self, text: str, found: list[Found], matcher: Matcher):
         self.text, self.found = text, found
+        self.mentions = _Mentions(found)
         self.known = matcher.folded_forms
         self.reference = matcher.reference
         self.actors: dict[str, DiscoveredActor] = {}
+        self.forms = _Forms()
         self.matcher = matcher
         self.known_long_forms: list[tuple[str, str]] = []  # (a full name, the curated actor its bracketed acronym names)
+        self.demonyms = {}
+        for a in self.reference.actors:
+            if a.type == ActorType.state:
+                self.demonyms.setdefault(a.country, a.demonyms[0] if a.demonyms else None)
 
     def covering(self, start: int, end: int) -> list[Found]:
-        return [f for f in self.found if f.start < end and start < f.end]
+        return self.mentions.covering(start, end)
 
     def country_before(self, start: int) -> str | None:
         return country_before(self.found, start, self.text, self.reference)
 
     def demonym_of(self, country: str | None) -> str | None:
-        entry = next((a for a in self.reference.actors if a.type == ActorType.state and a.country == country), None)
-        return entry.demonyms[0] if entry is not None and entry.demonyms else None
+        return self.demonyms.get(country)
 
     def is_known(self, name: str) -> bool:
         """The name is a curated form, or a discovered actor's name, short form or acronym."""
         folded = fold(name)
-        if folded in self.known:
-            return True
-        return any(folded == fold(f) or folded in {fold(s) for s in suffixes(f)} for a in self.actors.values() for f in a.forms | a.acronyms)
+        return folded in self.known or self.forms.folded[folded] > 0
+
+    def _owner_of_prefix(self, word: str) -> DiscoveredActor | None:
+        """The first actor (in the order they were added) with a form `word` starts with."""
+        owner = self.forms.first_owner(self.forms.prefixes(word))
+        return self.actors[owner] if owner is not None else None
 
     def kind_at(self, offset: int) -> ActorType | None:
         """The kind of the actor mentioned at `offset`, curated or discovered."""
@@ -169,21 +271,31 @@ class _Discoveries:
             entry = self.reference.actor(f.form.target)
             if entry is not None:
                 return entry.type
-        word = self.text[offset:].split(",")[0].split(" and ")[0].strip()
-        return next((a.actor_type for a in self.actors.values() if any(word.startswith(f) for f in a.forms)), None)
+        actor = self._owner_of_prefix(self._word_at(offset))
+        return actor.actor_type if actor else None
+
+    def _word_at(self, offset: int) -> str:
+        """text[offset:] up to its first comma or " and ", stripped; read only as far as a form can
+        reach (a copy of the rest of the text per call would be quadratic)."""
+        reach = offset + self.forms.longest() + 8
+        window = self.text[offset:reach]
+        word = window.split(",")[0].split(" and ")[0]
+        if len(word) < len(window) - len(" and ") or reach >= len(self.text):
+            return word.strip()  # the word ends inside the window: as the whole text gives it
+        if self.forms.blank_ends or window[:1].isspace():
+            return self.text[offset:].split(",")[0].split(" and ")[0].strip()
+        return window  # longer than any form: as good as the whole word for `startswith`
 
     def country_owning(self, token) -> str | None:
         """The country of the organisation a token ends ("Treasury" in "the U.S. Treasury")."""
-        for actor in self.actors.values():
-            for form in actor.forms:
-                start = token.idx + len(token.text) - len(form)
-                if start >= 0 and self.text[start : token.idx + len(token.text)] == form:
-                    return actor.country_iso3
-        return None
+        end = token.idx + len(token.text)
+        tails = [self.text[end - n : end] for n, count in self.forms.lengths.items() if count > 0 and n <= end]
+        owner = self.forms.first_owner([t for t in tails if t in self.forms.owners])
+        return self.actors[owner].country_iso3 if owner is not None else None
 
     def country_of_discovered(self, offset: int) -> str | None:
-        word = self.text[offset:offset + 80]
-        return next((a.country_iso3 for a in self.actors.values() if any(word.startswith(f) for f in a.forms)), None)
+        actor = self._owner_of_prefix(self.text[offset:offset + 80])
+        return actor.country_iso3 if actor else None
 
     def add(self, name: str, actor_type: ActorType, country: str | None, role: str | None, country_in_name: bool = False,
             acronym: str | None = None) -> None:
@@ -198,12 +310,15 @@ class _Discoveries:
             name = f"{demonym} {name}"  # "Serbian Ministry of Defence": the name says whose
         if self.reference.actor(actor_id) or fold(name) in self.known:
             return
-        if actor_type == ActorType.person and any(
-            fold(name) in {fold(s) for s in suffixes(a.name)} for a in self.actors.values() if a.actor_type == ActorType.person
-        ):
+        if actor_type == ActorType.person and self.forms.person_tails[fold(name)] > 0:
             return  # "Đedović Handanović" after "Dubravka Đedović Handanović": a short form, not a new person
-        actor = self.actors.setdefault(actor_id, DiscoveredActor(actor_id, name, actor_type, country, role))
-        actor.forms.add(surface)
+        if actor_id not in self.actors:
+            self.actors[actor_id] = DiscoveredActor(actor_id, name, actor_type, country, role)
+            self.forms.add_actor(self.actors[actor_id])
+        actor = self.actors[actor_id]
+        if surface not in actor.forms:
+            actor.forms.add(surface)
+            self.forms.add_form(actor, surface)
         actor.country_iso3 = actor.country_iso3 or country
         actor.role = actor.role or role
         if acronym:
@@ -212,11 +327,15 @@ class _Discoveries:
     def attach(self, actor: DiscoveredActor, acronym: str) -> None:
         """ "Radio Free Europe (RFE)": a curated acronym makes the full name a form of its actor."""
         if fold(acronym) not in self.known:
-            actor.acronyms.add(acronym)
+            if acronym not in actor.acronyms:
+                actor.acronyms.add(acronym)
+                if actor.actor_id in self.actors:
+                    self.forms.add_acronym(acronym)
             return
         target = next((f.target for f in self.matcher.forms.get(acronym, []) if not f.is_weapon and f.target), None)
         if target is not None:
-            self.actors.pop(actor.actor_id, None)
+            if self.actors.pop(actor.actor_id, None) is not None:
+                self.forms.drop(actor)
             self.known_long_forms += [(form, target) for form in actor.forms]
 
 
@@ -294,7 +413,7 @@ def _discover_organisations_by_head(d: _Discoveries) -> None:
         tokens = [_Token(t.start() + m.start(), t.end() + m.start(), t.group()) for t in _WORD.finditer(m.group())]
         while tokens and (tokens[0].bare.casefold() in _FUNCTION_OR_CALENDAR or _POSSESSIVE.search(tokens[0].text)):
             tokens.pop(0)
-        calendar = next((i for i, t in enumerate(tokens) if t.bare.casefold() in MONTH_NAMES | set(WEEKDAYS)), None)
+        calendar = next((i for i, t in enumerate(tokens) if t.bare.casefold() in _CALENDAR), None)
         if calendar is not None:  # "the Trade Ministry on Monday": the name ends before the connector
             tokens = tokens[:calendar]
             while tokens and tokens[-1].bare.casefold() in FUNCTION_WORDS:
@@ -348,23 +467,25 @@ def _pieces(ent) -> list:
     names) and coordination ("Lukoil and Rosneft", unless the first is an organisation's name with
     its head word: "Ministry of Trade and Industry"), without leading determiners and trailing
     punctuation or possessive marks."""
-    pieces, current = [], []
+    pieces, current, current_has_head = [], [], False
     for token in ent:
-        coordinated = (token.pos_ == "CCONJ" or token.text == ",") and not any(t.lower_ in ORGANISATION_HEADS for t in current)
+        coordinated = (token.pos_ == "CCONJ" or token.text == ",") and not current_has_head
         if "\n" in token.text or token.text in _POSSESSIVE_TOKENS or token.dep_ == "case" or coordinated:
             pieces.append(current)
-            current = []
+            current, current_has_head = [], False
         else:
             current.append(token)
+            current_has_head = current_has_head or token.lower_ in ORGANISATION_HEADS
     pieces.append(current)
     out = []
     for piece in pieces:
-        while piece and (piece[0].pos_ in ("DET", "PUNCT") or piece[0].lower_ == "the"):
-            piece = piece[1:]
-        while piece and piece[-1].pos_ == "PUNCT" and piece[-1].text not in (".",):
-            piece = piece[:-1]
-        if piece:
-            out.append(piece)
+        first, last = 0, len(piece)
+        while first < last and (piece[first].pos_ in ("DET", "PUNCT") or piece[first].lower_ == "the"):
+            first += 1
+        while first < last and piece[last - 1].pos_ == "PUNCT" and piece[last - 1].text not in (".",):
+            last -= 1
+        if first < last:
+            out.append(piece[first:last])
     return out
 
 
@@ -567,8 +688,8 @@ def _discover_armed_forces(d: _Discoveries, doc) -> None:
     """ "the Chinese military", "Serbia's army": the armed forces of a named country, as an actor
     named by the country's demonym and the noun the text uses."""
     for token in doc:
-        phrase = next((n for n in sorted(ARMED_FORCES_NOUNS, key=len, reverse=True)
-                       if doc[token.i : token.i + len(n.split())].text.lower() == n), None)
+        phrase = next((n for n in _ARMED_FORCES_LONGEST_FIRST  # (a phrase starts with its first word's lower case)
+                       if n.startswith(token.lower_) and doc[token.i : token.i + len(n.split())].text.lower() == n), None)
         if phrase is None or token.text[:1].isupper():
             continue
         last = doc[token.i + len(phrase.split()) - 1]
@@ -615,12 +736,34 @@ _BRACKETED = re.compile(r" \(([A-Z][A-Z0-9-]{1,7})\)")
 
 def _attach_acronyms(d: _Discoveries) -> None:
     """ "Defence Procurement Directorate (DPD)": the acronym in brackets after a discovered name."""
-    for actor in list(d.actors.values()):
+    actors = list(d.actors.values())
+    where = occurrences(d.text, {form for actor in actors for form in actor.forms})
+    for actor in actors:
         for form in sorted(actor.forms):
-            for m in re.finditer(re.escape(form), d.text):
-                bracket = _BRACKETED.match(d.text, m.end())
+            for start in where.get(form, ()):
+                bracket = _BRACKETED.match(d.text, start + len(form))
                 if bracket and actor.actor_id in d.actors:
                     d.attach(actor, bracket.group(1))
+
+
+def occurrences(text: str, forms: set[str]) -> dict[str, list[int]]:
+    """Where each form occurs, as `re.finditer(re.escape(form), text)` finds it (left to right, not
+    overlapping itself), for all forms in one pass over the text (one pass per form is quadratic
+    when an article names thousands of actors)."""
+    if not forms:
+        return {}
+    automaton = ahocorasick.Automaton()
+    for form in forms:
+        automaton.add_word(form, form)
+    automaton.make_automaton()
+    found: dict[str, list[int]] = {}
+    free_from: dict[str, int] = {}
+    for last, form in automaton.iter(text):
+        start = last - len(form) + 1
+        if start >= free_from.get(form, 0):
+            found.setdefault(form, []).append(start)
+            free_from[form] = last + 1
+    return found
 
 
 def _discover_coordinated_names(d: _Discoveries, doc) -> None:
@@ -646,14 +789,35 @@ def _discover_coordinated_names(d: _Discoveries, doc) -> None:
 def _owner_countries(d: _Discoveries, doc) -> None:
     """ "the U.S. Treasury's Office of Foreign Assets Control": a body owned by one of known country
     belongs to that country too."""
+    owned = [a for a in d.actors.values() if not (a.country_iso3 or a.actor_type == ActorType.person)]
+    where = occurrences(d.text, {form for actor in owned for form in actor.forms})
+    tokens = _TokenIndex(doc) if where else None
     for actor in d.actors.values():
         if actor.country_iso3 or actor.actor_type == ActorType.person:
             continue
         for form in actor.forms:
-            for m in re.finditer(re.escape(form), d.text):
-                before = d.text[max(0, m.start() - 3) : m.start()]
+            for start in where.get(form, ()):
+                before = d.text[max(0, start - 3) : start]
                 if before not in ("'s ", "’s "):
                     continue
-                owner = next((t for t in doc if t.idx <= m.start() - 3 < t.idx + len(t.text) + 2 and t.text not in _POSSESSIVE_TOKENS), None)
+                owner = tokens.owner_before(start - 3)
                 if owner is not None:
                     actor.country_iso3 = _country_inside(d, d.covering(owner.idx, owner.idx + len(owner.text))) or d.country_of_discovered(owner.idx) or d.country_owning(owner)
+
+
+class _TokenIndex:
+    """The parse's tokens by offset."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.starts = [t.idx for t in doc]
+        self.reach = [t.idx + len(t.text) + 2 for t in doc]  # grows with the index: tokens do not overlap
+
+    def owner_before(self, offset: int):
+        """The first token with t.idx <= offset < t.idx + len(t.text) + 2 that is no possessive mark."""
+        for i in range(bisect.bisect_right(self.reach, offset), len(self.starts)):
+            if self.starts[i] > offset:
+                break
+            if self.doc[i].text not in _POSSESSIVE_TOKENS:
+                return self.doc[i]
+        return None

@@ -7,13 +7,14 @@ reference are found by pattern next to a weapon noun.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 from ..inputs.reference import Reference
 from ..schema.models import ActorMention, ActorType, Article, MentionKind, Method, WeaponSystemMention
 from .coreference import resolve_descriptions
-from .discovery import DiscoveredActor, discover_actors
+from .discovery import DiscoveredActor, discover_actors, occurrences
 from .ids import row_id, slug
 from .lexicon import DESIGNATION_PREFIXES, WEAPON_NOUNS, alternation, fold
 from .matching import Form, Found, Matcher, bounded, country_before, forms_at, select, suffixes
@@ -44,12 +45,14 @@ _WEAPON_NOUN = re.compile(rf"\b(?:{alternation(WEAPON_NOUNS)})\b", re.IGNORECASE
 
 
 def discover_weapons(text: str, found: list[Found], reference: Reference) -> list[DiscoveredWeapon]:
-    covered = [(f.start, f.end) for f in found if f.form.is_weapon]
+    covered = sorted((f.start, f.end) for f in found if f.form.is_weapon)  # mentions do not overlap: ends sorted too
+    ends = [e for _, e in covered]
     out: dict[str, DiscoveredWeapon] = {}
     known = {fold(s) for w in reference.weapons for s in (w.designation, *w.aliases)}
     for m in _DESIGNATION.finditer(text):
         designation = m.group(1)
-        if fold(designation) in known or any(s < m.end() and m.start() < e for s, e in covered):
+        first_after = bisect.bisect_right(ends, m.start())  # the first mention ending after this start
+        if fold(designation) in known or (first_after < len(covered) and covered[first_after][0] < m.end()):
             continue
         clause_after = re.split(r"[.;:!?]", text[m.end() : m.end() + 80], maxsplit=1)[0]
         clause_before = re.split(r"[.;:!?,]", text[max(0, m.start() - 60) : m.start()])[-1]
@@ -66,7 +69,8 @@ def discover_weapons(text: str, found: list[Found], reference: Reference) -> lis
 
 
 def _discovered_candidates(text: str, actors: list[DiscoveredActor], weapons: list[DiscoveredWeapon]) -> list[tuple[int, int, Form]]:
-    out = []
+    """Every occurrence of the discovered actors' and weapons' forms (one pass over the text for all)."""
+    out, wanted = [], []
     for actor in actors:
         surfaces = {s: MentionKind.name for s in actor.forms}
         if actor.actor_type == ActorType.person:
@@ -75,28 +79,35 @@ def _discovered_candidates(text: str, actors: list[DiscoveredActor], weapons: li
                     surfaces.setdefault(suffix, MentionKind.short_name)
         for acronym in actor.acronyms:
             surfaces.setdefault(acronym, MentionKind.alias)
+        wanted.append((actor, surfaces))
+    where = occurrences(text, {s for _, surfaces in wanted for s in surfaces} | {w.designation for w in weapons})
+    for actor, surfaces in wanted:
         for surface, kind in surfaces.items():
-            for m in re.finditer(re.escape(surface), text):
-                if bounded(text, m.start(), m.end()):
+            for at in where.get(surface, ()):
+                end = at + len(surface)
+                if bounded(text, at, end):
                     form = Form(actor.actor_id, False, kind, needs_prior=kind == MentionKind.short_name)
-                    start = m.start()
+                    start = at
                     if kind == MentionKind.name and actor.actor_type != ActorType.person and text[max(0, start - 4) : start] in ("the ", "The "):
                         start -= 4  # "the White House Security Council" is one name, not "the White House" and more
-                    out.append((start, m.end(), form))
+                    out.append((start, end, form))
     for weapon in weapons:
-        for m in re.finditer(re.escape(weapon.designation) + "s?", text):
-            if bounded(text, m.start(), m.end()):
-                out.append((m.start(), m.end(), Form(weapon.weapon_system_id, True, None)))
+        for at in where.get(weapon.designation, ()):
+            end = at + len(weapon.designation)
+            end += text.startswith("s", end)  # a plural: "FK-3s"
+            if bounded(text, at, end):
+                out.append((at, end, Form(weapon.weapon_system_id, True, None)))
     return out
 
 
 def _long_form_candidates(text: str, long_forms: list[tuple[str, str]]) -> list[tuple[int, int, Form]]:
     """Full names that a curated acronym links to its actor ("Radio Free Europe (RFE)")."""
     out = []
+    where = occurrences(text, {form for form, _ in long_forms})
     for form, target in long_forms:
-        for m in re.finditer(re.escape(form), text):
-            if bounded(text, m.start(), m.end()):
-                out.append((m.start(), m.end(), Form(target, False, MentionKind.alias)))
+        for at in where.get(form, ()):
+            if bounded(text, at, at + len(form)):
+                out.append((at, at + len(form), Form(target, False, MentionKind.alias)))
     return out
 
 

@@ -11,8 +11,10 @@ chains); a date only from an expression attached to the trigger's own clause.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..inputs.reference import EventTypeEntry, Reference, Trigger
 from ..schema.models import ActorType, MentionKind, Modality
@@ -87,12 +89,66 @@ class _Article:
         self.types = types
         # a capital used as a place still names its state as a destination ("visited Belgrade")
         self.places = {m: a.id for a in reference.actors if a.type == ActorType.state for m in a.metonyms}
+        # quotations in text order without overlaps (as `quotes` gives them): found by bisection
+        self.quote_starts = [q[0] for q in quotes]
+        self.quotes_ordered = all(a[1] <= b[0] for a, b in pairwise(quotes))
+        # tokens naming an actor that is neither a demonym nor a person: what a possessive "its" may refer to
+        self.things = sorted(i for i, f in self.actor_at.items()
+                             if f.form.kind != MentionKind.demonym and types.get(f.form.target) != ActorType.person)
+        self.per_sentence: dict[tuple[str, int], object] = {}  # what a rule reads of a whole sentence, read once
 
     def quote_at(self, token) -> tuple[int, int, str | None] | None:
-        return next((q for q in self.quotes if q[0] <= token.idx < q[1]), None)
+        if not self.quotes_ordered:
+            return next((q for q in self.quotes if q[0] <= token.idx < q[1]), None)
+        i = bisect.bisect_right(self.quote_starts, token.idx) - 1
+        return self.quotes[i] if i >= 0 and token.idx < self.quotes[i][1] else None
 
     def mention(self, token) -> Found | None:
         return self.actor_at.get(token.i)
+
+    def above(self, what: str, token):
+        """A fact of the token's ancestors (its head, its head's head …), worked out once per token
+        along the way: "requests" (an ancestor's lemma is a verb of request), "conditional" (an
+        ancestor is an if-clause), "speech" (the nearest verb of saying above). A walk up the tree
+        for every trigger would cost the depth of the tree each time."""
+        memo = self.per_sentence.setdefault(("above", what), {})
+        path, current = [], token
+        while current.i not in memo:
+            path.append(current)
+            if current.head.i == current.i:
+                memo[current.i] = None if what == "speech" else False  # the root: no ancestors
+                path.pop()
+                break
+            current = current.head
+        for t in reversed(path):
+            head = t.head
+            memo[t.i] = _ABOVE[what](head, memo[head.i])
+        return memo[token.i]
+
+    def chain_facts(self, token) -> _ChainFacts:
+        """What `_modality` reads of the token's clause chain (`_clause_chain`), worked out once per
+        token: the chain from a token is the token and the chain from its head."""
+        noun = token.pos_ in ("NOUN", "PROPN")
+        climb = _CLIMB_NOUN if noun else _CLIMB_OTHER
+        memo = self.per_sentence.setdefault(("chain", noun), {})
+        path, current = [], token
+        while current.i not in memo:
+            path.append(current)
+            if not (current.dep_ in climb and current.head.i != current.i):
+                break
+            current = current.head
+        for t in reversed(path):
+            above = memo.get(t.head.i) if t.dep_ in climb and t.head.i != t.i else None
+            memo[t.i] = _ChainFacts.of(t).join(above)
+        return memo[token.i]
+
+    def of_sentence(self, what: str, sentence):
+        """What the rules read of a whole sentence (its lemmas, its verbs of saying with a clause, its
+        weapons, its subjects, whether it reports), read once per sentence, not once per trigger."""
+        key = (what, sentence.start)
+        if key not in self.per_sentence:
+            self.per_sentence[key] = _SENTENCE_FACTS[what](self, sentence)
+        return self.per_sentence[key]
 
 
 def rule_events(doc, found: list[Found], quotes, reference: Reference, weapon_origins: dict[str, str | None],
@@ -153,8 +209,7 @@ def _objects(token) -> list:
 
 
 def _fits(article: _Article, token, trigger: Trigger) -> bool:
-    sentence = token.sent
-    lemmas = {t.lemma_.lower() for t in sentence}
+    lemmas = article.of_sentence("lemmas", token.sent)
     if trigger.particle and not any(c.lower_ == trigger.particle for c in token.children) \
             and not (token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == trigger.particle):
         return False
@@ -172,7 +227,7 @@ def _fits(article: _Article, token, trigger: Trigger) -> bool:
         return False
     if trigger.needs_complement and not any(c.dep_ in ("xcomp", "ccomp") for c in token.children):
         return False
-    if trigger.in_speech and not (article.quote_at(token) or _speech_ancestor(token)):
+    if trigger.in_speech and not (article.quote_at(token) or _speech_ancestor(token, article)):
         return False
     if trigger.subject_is:
         subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -198,8 +253,10 @@ def _names_weapon(article: _Article, token) -> bool:
     return any(t.i in article.weapon_at or _WEAPON_NOUN.match(t.text) for t in token.subtree)
 
 
-def _speech_ancestor(token):
+def _speech_ancestor(token, article: _Article | None = None):
     """The verb of saying whose clause holds the token ("Palmer said that Serbia could …")."""
+    if article is not None:
+        return article.above("speech", token)
     for ancestor in token.ancestors:
         if ancestor.pos_ in ("VERB", "AUX") and ancestor.lemma_.lower() in SPEECH_LEMMAS and ancestor.i != token.i:
             return ancestor
@@ -227,7 +284,7 @@ def _events_with(article: _Article, token, pivot, event_type: EventTypeEntry, tr
         pairs = [(s, t) for s in sources for t in sources if s != t]
     else:
         pairs = [(s, t) for s in (sources or [None]) for t in (targets or [None]) if s is None or s != t]
-    modality = _modality(token, event_type)
+    modality = _modality(token, event_type, article)
     type_id = event_type.id
     if event_type.modal_as and any(c.dep_ == "aux" and c.lower_ in _MODALS for c in token.children) and modality == Modality.hypothetical:
         type_id, modality = event_type.modal_as, Modality.asserted  # "it may purchase the FK-3": an intention
@@ -238,7 +295,7 @@ def _events_with(article: _Article, token, pivot, event_type: EventTypeEntry, tr
     for source, target in pairs:
         if ("source" in needs and source is None) or ("target" in needs and target is None) or ("weapon" in needs and weapon is None):
             continue
-        out.append(RuleEvent(type_id, source, target, weapon, modality, token.i, _date_tokens(token, event_type), weapon_token))
+        out.append(RuleEvent(type_id, source, target, weapon, modality, token.i, _date_tokens(token, event_type, article), weapon_token))
     return out
 
 
@@ -401,8 +458,9 @@ def _complement(article: _Article, token) -> list[str]:
             return aimed
         subject = _subject(clause)
         actors = (_actors(article, subject) or _modifiers_of(article, subject)) if subject is not None else []
+        in_clause = {x.i for x in clause.subtree}  # once per clause, not once per ancestor of every token
         for t in clause.subtree:
-            if any(a.lower_ in ("with", "from", "between") and a.dep_ == "prep" for a in t.ancestors if a.i in {x.i for x in clause.subtree}):
+            if any(a.lower_ in ("with", "from", "between") and a.dep_ == "prep" for a in t.ancestors if a.i in in_clause):
                 continue
             f = article.mention(t)
             if f is not None and f.form.kind != MentionKind.demonym:
@@ -438,7 +496,9 @@ def _weapons(article: _Article, pivot, token, trigger: Trigger) -> list[tuple[st
     named = []
     for obj in _objects(pivot):
         for t in obj.subtree:
-            if t.i in article.weapon_at and all(t.i not in c.subtree or c is obj for c in obj.conjuncts if c.i != obj.i):
+            # (the original test here, `all(t.i not in c.subtree or c is obj for c in obj.conjuncts …)`, compared a
+            # token index with tokens, so it always held: dropped as it read every conjunct's subtree for nothing)
+            if t.i in article.weapon_at:
                 named.append((article.weapon_at[t.i], obj.i))
                 break
     named = list({w: (w, i) for w, i in named}.values())
@@ -450,7 +510,7 @@ def _weapons(article: _Article, pivot, token, trigger: Trigger) -> list[tuple[st
             if t.i in article.weapon_at:
                 return [(article.weapon_at[t.i], t.i)]
     if "weapon_origin" in trigger.source + trigger.target or "object_origin" in trigger.source + trigger.target:
-        sentence = [t for t in token.sent if t.i in article.weapon_at]
+        sentence = article.of_sentence("weapons", token.sent)
         if sentence:
             nearest = min(sentence, key=lambda t: abs(t.i - token.i))
             return [(article.weapon_at[nearest.i], nearest.i)]
@@ -506,10 +566,9 @@ def _antecedent(article: _Article, pronoun, person: bool) -> list[str]:
     """The last actor named before a pronoun: a person for he/she, else a state or organisation; a
     possessive "its" in a clause with an actor subject is that subject ("Serbia … its purchase")."""
     if not person and pronoun.dep_ == "poss":  # "sanctions against Turkey for its purchase": Turkey's
-        for i in range(pronoun.i - 1, pronoun.sent.start - 1, -1):
-            f = article.actor_at.get(i)
-            if f is not None and f.form.kind != MentionKind.demonym and article.types.get(f.form.target) != ActorType.person:
-                return [f.form.target]
+        k = bisect.bisect_left(article.things, pronoun.i) - 1  # the last such token before the pronoun
+        if k >= 0 and article.things[k] >= pronoun.sent.start:
+            return [article.actor_at[article.things[k]].form.target]
     if not person and pronoun.dep_ in ("nsubj", "nsubjpass"):  # "it" continues the last clause's subject
         for previous in _previous_subjects(pronoun):
             actors = [a for a in _actors(article, previous) if article.types.get(a) != ActorType.person]
@@ -539,10 +598,9 @@ def _speaker(article: _Article, token) -> list[str]:
     quote = article.quote_at(token)
     if quote is not None:
         return [quote[2]] if quote[2] else []
-    verb = _speech_ancestor(token)
+    verb = _speech_ancestor(token, article)
     if verb is None:
-        verb = next((t for t in token.sent if t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_LEMMAS and t.i != token.i
-                     and any(c.dep_ == "ccomp" for c in t.children)), None)
+        verb = next((t for t in article.of_sentence("saying", token.sent) if t.i != token.i), None)
     if verb is None:
         return []
     subject = _subject(verb)
@@ -552,52 +610,84 @@ def _speaker(article: _Article, token) -> list[str]:
 # --- modality and dates ----------------------------------------------------------------------------------
 
 
+_CLIMB_NOUN = ("xcomp", "conj", "dobj", "pcomp", "acomp", "amod", "compound", "nsubj", "nsubjpass", "attr")
+_CLIMB_OTHER = (*_CLIMB_NOUN, "pobj", "prep")
+
+
 def _clause_chain(token) -> list:
     """The trigger and the verbs above it up to the clause that states it (a noun only climbs to the
     verb it is an argument of: "sanctions over purchases" does not make the purchases hypothetical)."""
     chain, current = [token], token
-    climb = ("xcomp", "conj", "dobj", "pcomp", "acomp", "amod", "compound", "nsubj", "nsubjpass", "attr")
-    if token.pos_ not in ("NOUN", "PROPN"):
-        climb += ("pobj", "prep")
+    climb = _CLIMB_NOUN if token.pos_ in ("NOUN", "PROPN") else _CLIMB_OTHER
     while current.dep_ in climb and current.head.i != current.i:
         current = current.head
         chain.append(current)
     return chain
 
 
-def _modality(token, event_type: EventTypeEntry) -> Modality:
-    chain = _clause_chain(token)
-    words = {c.lower_ for t in chain for c in t.children} | {t.lower_ for t in chain}
-    lemmas = {t.lemma_.lower() for t in chain}
-    if any(c.dep_ == "neg" for t in chain for c in t.children) or "never" in words \
-            or any(c.lower_ in ("no",) and c.dep_ == "det" for t in chain for c in t.children):
+@dataclass(frozen=True)
+class _ChainFacts:
+    """Of a clause chain, what the modality rules test: the lemmas and words (a word of the chain or
+    of a child of it) they look for, a negation below it, a "no" determiner, an if-clause below it."""
+
+    lemmas: frozenset[str]
+    words: frozenset[str]
+    negated: bool
+    no_det: bool
+    conditional: bool
+
+    @staticmethod
+    def of(token) -> _ChainFacts:
+        children = list(token.children)
+        return _ChainFacts(
+            frozenset({token.lemma_.lower()} & _CHAIN_LEMMAS),
+            frozenset(({token.lower_} | {c.lower_ for c in children}) & _CHAIN_WORDS),
+            any(c.dep_ == "neg" for c in children),
+            any(c.lower_ in ("no",) and c.dep_ == "det" for c in children),
+            any(_is_condition(c) for c in children),
+        )
+
+    def join(self, above: _ChainFacts | None) -> _ChainFacts:
+        if above is None:
+            return self
+        return _ChainFacts(self.lemmas | above.lemmas, self.words | above.words, self.negated or above.negated,
+                           self.no_det or above.no_det, self.conditional or above.conditional)
+
+
+def _is_condition(token) -> bool:
+    return token.dep_ == "advcl" and any(m.lower_ in _CONDITIONS for m in token.children)
+
+
+def _modality(token, event_type: EventTypeEntry, article: _Article) -> Modality:
+    """As read from the trigger's clause chain (`_clause_chain`) and its ancestors."""
+    chain = article.chain_facts(token)
+    words, lemmas, own = set(chain.words), chain.lemmas, token.lemma_.lower()
+    if chain.negated or "never" in words or chain.no_det:
         return Modality.negated
-    others = lemmas - {token.lemma_.lower()}
-    if (others | {a.lemma_.lower() for a in token.ancestors}) & _REQUESTS:  # "urged Belgrade to stop buying": wished for
+    others = lemmas - {own}
+    if others & _REQUESTS or article.above("requests", token):  # "urged Belgrade to stop buying": wished for
         return Modality.hypothetical
     if others & ({"refuse"} | STOPPING_VERBS):
         return Modality.negated
     content = event_type.content_modality
-    clauses = [*chain, *token.ancestors] + [c for t in chain for c in t.children if c.dep_ == "advcl"]
-    conditional = any(a.dep_ == "advcl" and any(m.lower_ in _CONDITIONS for m in a.children) for a in clauses)
+    conditional = _is_condition(token) or article.above("conditional", token) or chain.conditional
     modals = words & _MODALS
     own_would = any(c.lower_ == "would" and c.dep_ == "aux" for c in token.children)
-    if modals == {"would"} and own_would and not conditional and _speech_ancestor(token) is not None:
+    if modals == {"would"} and own_would and not conditional and _speech_ancestor(token, article) is not None:
         modals = set()  # "said it would impose sanctions": the future of a past statement
         words = words | {"will"}
-    if content != Modality.hypothetical and (conditional or modals or lemmas & _REQUESTS - {token.lemma_.lower()}):
+    if content != Modality.hypothetical and (conditional or modals or lemmas & _REQUESTS - {own}):
         return Modality.hypothetical
-    if content != Modality.intended and lemmas & _INTENTIONS - {token.lemma_.lower()}:
+    if content != Modality.intended and lemmas & _INTENTIONS - {own}:
         return Modality.intended
-    if words & _FUTURE or lemmas & _SCHEDULED and ("to" in words or token.lemma_.lower() in _SCHEDULED):
+    if words & _FUTURE or lemmas & _SCHEDULED and ("to" in words or own in _SCHEDULED):
         return Modality.future
-    if any(t.lower_ in ("according", "reportedly") for t in token.sent) or any(
-            t.lemma_.lower() in _REPORT_WORDS and t.dep_ in ("nsubj", "pobj") for t in token.sent):
+    if article.of_sentence("reports", token.sent):
         return Modality.reported
     return Modality.asserted
 
 
-def _date_tokens(token, event_type: EventTypeEntry) -> tuple[int, ...]:
+def _date_tokens(token, event_type: EventTypeEntry, article: _Article | None = None) -> tuple[int, ...]:
     """Tokens a date expression may hang on to date this event: the trigger's own clause (not a
     clause below it: "as agreed in a 2019 contract" dates the contract, not the delivery), the noun
     a verb trigger modifies ("decision on January 10 to sanction"), and for a verbal act the verb
@@ -606,7 +696,25 @@ def _date_tokens(token, event_type: EventTypeEntry) -> tuple[int, ...]:
     if token.dep_ in ("acl", "relcl"):
         own.append(token.head)
     if event_type.speech_act:
-        speech = _speech_ancestor(token)
+        speech = _speech_ancestor(token, article)
         if speech is not None:
             own.append(speech)
     return tuple(t.i for t in own)
+
+
+_SENTENCE_FACTS = {
+    "lemmas": lambda article, sentence: {t.lemma_.lower() for t in sentence},
+    "weapons": lambda article, sentence: [t for t in sentence if t.i in article.weapon_at],
+    # the first two verbs of saying with a clause of their own (a trigger that is one takes the other)
+    "saying": lambda article, sentence: [t for t in sentence if t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_LEMMAS
+                                         and any(c.dep_ == "ccomp" for c in t.children)][:2],
+    "reports": lambda article, sentence: any(t.lower_ in ("according", "reportedly") for t in sentence) or any(
+        t.lemma_.lower() in _REPORT_WORDS and t.dep_ in ("nsubj", "pobj") for t in sentence),
+}
+_CHAIN_LEMMAS = frozenset(_REQUESTS | {"refuse"} | STOPPING_VERBS | _INTENTIONS | _SCHEDULED)
+_CHAIN_WORDS = frozenset(_MODALS | _FUTURE | {"never", "to", "will"})
+_ABOVE = {  # fact of a token from its head and the head's own fact
+    "requests": lambda head, above: head.lemma_.lower() in _REQUESTS or above,
+    "conditional": lambda head, above: _is_condition(head) or above,
+    "speech": lambda head, above: head if head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in SPEECH_LEMMAS else above,
+}

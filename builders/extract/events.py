@@ -78,23 +78,26 @@ def rule_drafts(article: Article, doc, found: list[Found], quotes: list, referen
     sentence that states it as evidence and the date its own clause gives."""
     spans = [(q.start, q.end, q.speaker_actor_id) for q in quotes]
     drafts: dict[tuple, EventDraft] = {}
+    told: dict[tuple, list] = {}  # (type, source, target) -> the weapons of its drafts: `drafts` by participants
     last_dated: dict[str, tuple[int, dates.DateInterval]] = {}  # event type -> (sentence start, date)
+    sentence_dates: dict[tuple, list] = {}  # the dates of a sentence, read once per sentence and direction
     for event in rule_events(doc, found, spans, reference, weapon_origins, types):
         sentence = doc[event.trigger].sent
         start, end = _evidence(article.text, sentence.start_char, sentence.end_char)
-        same = [k for k in drafts if k[:3] == (event.event_type, event.source, event.target)]
-        if any(k[3] == event.weapon or event.weapon is None for k in same):
+        same = told.setdefault((event.event_type, event.source, event.target), [])
+        if any(weapon == event.weapon or event.weapon is None for weapon in same):
             continue  # the same event told again
-        unarmed = next((k for k in same if k[3] is None), None)
-        if unarmed is not None:  # the same event, its weapon named now
-            kept = drafts.pop(unarmed)
-            drafts[(*unarmed[:3], event.weapon)] = EventDraft(
+        if None in same:  # the same event, its weapon named now
+            kept = drafts.pop((event.event_type, event.source, event.target, None))
+            drafts[(event.event_type, event.source, event.target, event.weapon)] = EventDraft(
                 kept.event_type, kept.modality, kept.source, kept.target, event.weapon, kept.evidence_start,
                 kept.evidence_end, summary(kept.event_type, kept.source, kept.target, event.weapon, kept.modality),
                 kept.method, kept.date)
+            same[same.index(None)] = event.weapon
             continue
         key = (event.event_type, event.source, event.target, event.weapon)
-        date = _clause_date(doc, event, article)
+        same.append(event.weapon)
+        date = _clause_date(doc, event, article, sentence_dates)
         earlier = last_dated.get(event.event_type)
         if date.precision == "unknown" and earlier is not None and _previous_sentence_start(doc, sentence) == earlier[0]:
             date = earlier[1]  # the lede's "imposed sanctions on Thursday", then who imposed them on whom
@@ -120,8 +123,9 @@ def _evidence(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _clause_date(doc, event, article: Article) -> dates.DateInterval:
-    """The first date expression of the sentence that hangs on the event's own clause."""
+def _clause_date(doc, event, article: Article, cache: dict | None = None) -> dates.DateInterval:
+    """The first date expression of the sentence that hangs on the event's own clause (`cache`: the
+    dates of sentences already read, by sentence and direction)."""
     sentence = doc[event.trigger].sent
     anchor = _anchor(article)
     own = set(event.date_tokens)
@@ -131,11 +135,18 @@ def _clause_date(doc, event, article: Article) -> dates.DateInterval:
     # news reports what has happened: a day or month without a year is the last one, unless the
     # event is still to come
     direction = {Modality.future: "future", Modality.intended: "future", Modality.hypothetical: None}.get(event.modality, "past")
+    cache = {} if cache is None else cache
+    if (sentence.start, direction) not in cache:
+        found = []
+        for start, end, interval in dates.find_dates(sentence.text, anchor, direction):
+            span = doc.char_span(sentence.start_char + start, sentence.start_char + end, alignment_mode="expand")
+            if span is not None and len(span) > 0:
+                found.append((span.root, interval))
+        cache[(sentence.start, direction)] = found
     candidates = []
-    for start, end, interval in dates.find_dates(sentence.text, anchor, direction):
-        span = doc.char_span(sentence.start_char + start, sentence.start_char + end, alignment_mode="expand")
-        if span is not None and len(span) > 0 and _hangs_on(span.root, own):
-            candidates.append((span.root.i not in weapon_phrase, interval))  # a date on the weapon's own phrase first
+    for root, interval in cache[(sentence.start, direction)]:
+        if _hangs_on(root, own):
+            candidates.append((root.i not in weapon_phrase, interval))  # a date on the weapon's own phrase first
     return min(candidates, key=lambda c: c[0])[1] if candidates else dates.UNKNOWN
 
 

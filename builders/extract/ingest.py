@@ -4,15 +4,30 @@ The raw file is never changed. The rules read what sites commonly put around a s
 line, a byline, a "Publisher, date" line, region/theme tags, an outlet line, and footer boilerplate
 (share notes, copyright, disclaimers, membership appeals) — and leave a field null when the text is
 silent. They are written for shapes, not for particular articles.
+
+Any bytes may arrive, so every step here takes time linear in the text (no pattern that backtracks
+without bound, no scan restarted from every position) and the text the later stages see is bounded:
+- a run of more than `MAX_MARKS` combining marks after one character is cut to `MAX_MARKS` before
+  Unicode normalisation (NFC reorders a run in quadratic time; no script needs more), reported as a
+  warning with its line and column;
+- bidirectional control characters (U+202A–U+202E, U+2066–U+2069) make a text display in another
+  order than it reads (hidden text); they are removed from the clean text like the zero-width
+  characters, and reported as a warning with the line and column of the first (one line per article);
+- a clean text longer than the language layer parses for one article (`nlp.MAX_PARSE_CHARS`) is
+  refused at once, with one line, before any parsing;
+- a message quotes a bounded part of the input (`inputs.tree.shown`), and the warnings above quote
+  none of it (a code point, a count, a line and a column).
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 from ..inputs.seeds import MAX_ARTICLE_BYTES, too_large
 from ..problems import InputError, Problem
@@ -30,16 +45,27 @@ from .lexicon import (
     alternation,
     fold,
 )
+from .nlp import MAX_PARSE_CHARS, MAX_PARSE_TOKENS
 
 # --- characters -----------------------------------------------------------------------------------
 _ODD_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"  # embeddings, overrides, isolates: the order a text displays in
+_BIDI = re.compile(f"[{_BIDI_CONTROLS}]")
+_INVISIBLE_CHARS = "\u200b-\u200d\u2060\ufeff\u00ad" + _BIDI_CONTROLS
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _SPACE_RUN = re.compile(r" {2,}")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+MAX_MARKS = 10  # combining marks kept after one character (Vietnamese and Indic need three or four)
+# Characters of combining class 0 whose canonical decomposition starts with a combining mark: NFC
+# reorders them like marks (Tibetan vowel signs).
+_MARK_LIKE = "\u0f73\u0f75\u0f81"
 
 # --- markup ---------------------------------------------------------------------------------------
-_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
-_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# Links, images and strong emphasis are found by scanners (`_unlink`, `_unstrong`) that give what
+# these patterns' substitutions give, in linear time: the patterns restart from every "[" or "**"
+# and scan to the end of the line each time when no closing bracket or marker comes.
+#   image:  !\[([^\]\n]*)\]\([^)\n]*\)   link: \[([^\]\n]*)\]\([^)\n]*\)   strong: (\*\*|__)(?=\S)(.+?)(?<=\S)\1
+_STRONG_MARK = re.compile(r"(?=(\*\*|__))")
 _EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
 
 # --- header lines ---------------------------------------------------------------------------------
@@ -48,7 +74,7 @@ _BYLINE = re.compile(r"^By:?\s+(.+)$")
 _TAGS = re.compile(r"^(Region|Regions|Theme|Themes|Topics?|Tags?):\s*(.*)$", re.IGNORECASE)
 _URL_LINE = re.compile(r"^(?:(?:URL|Link|Source|Read more|Originally at):\s*)?(https?://\S+)$", re.IGNORECASE)
 _DATE_LINE = re.compile(r"^(?:Published|Posted|Date|Updated)(?:\s+on)?:?\s+(.+)$", re.IGNORECASE)
-_NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+_NAME_SPLIT = re.compile(r",|\band\b|&")  # the pieces are stripped: no "\s*" around (it rescans runs of white space)
 # "(Source: Reuters; published Sept 20, 2018)": the outlet and date of the original of a reprint
 _SOURCE_LINE = re.compile(r"^\(Source:([^()]*)\)$|^Source:([^()]*)$", re.IGNORECASE)
 _SOURCE_DATE = re.compile(r"^(?:(?:first|originally)\s+)?(?:published|posted|dated)(?:\s+on)?:?\s+(.+)$", re.IGNORECASE)
@@ -58,7 +84,8 @@ _PHOTO_CREDIT = (
     re.compile(r"^\(?(?:[\w.-]+ )?(?:Photo|Photograph|Picture|Image|Credit)s?\s*(?:[:/]|by\b)", re.IGNORECASE),
     re.compile(r"^\([^()/]{1,60}/[^()/]{1,40}\)$"),
 )
-_REPRINT_MARKER = re.compile(r"\s*\((?:" + alternation(REPRINT_TITLE_MARKERS) + r")\)$", re.IGNORECASE)
+# "(?<!\s)": white space before the marker is taken from its start only, not rescanned from each space
+_REPRINT_MARKER = re.compile(r"(?<!\s)\s*+\((?:" + alternation(REPRINT_TITLE_MARKERS) + r")\)$", re.IGNORECASE)
 
 # --- datelines opening the body: "BELGRADE (UrduPoint News / Sputnik - 23rd February, 2020) -",
 # "MOSCOW, March 5 (Reuters) -", "BELGRADE, October 9. /TASS/." (the city in capitals) -------------
@@ -118,18 +145,58 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def check_raw(raw: bytes, path: str) -> list[Problem]:
     """Refuse what is not an article before reading it; report repairs the builder makes (warnings)."""
-    if len(raw) > MAX_ARTICLE_BYTES:
-        return [Problem(path, None, None, too_large(len(raw)))]
-    if b"\x00" in raw:
-        at = raw.index(b"\x00")
-        return [Problem(path, raw[:at].count(b"\n") + 1, None, f"binary data (a NUL byte at offset {at}) — save the article as plain UTF-8 text")]
+    refused = _refusals(raw, path)
+    if refused:
+        return refused
     warnings = []
     if raw.startswith(b"\xef\xbb\xbf"):
         warnings.append(Problem(path, 1, None, "UTF-8 byte-order mark removed from the text (the raw file is kept as it is)", "warning"))
     if b"\r" in raw:
         line = raw[: raw.index(b"\r")].count(b"\n") + 1
         warnings.append(Problem(path, line, None, "CR/CRLF line ends read as LF (the raw file is kept as it is)", "warning"))
-    return warnings
+    try:
+        text = _newlines(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return warnings  # refused when the article is read (`decode`)
+    return warnings + _hidden_text(text, path)
+
+
+def _refusals(raw: bytes, path: str) -> list[Problem]:
+    if len(raw) > MAX_ARTICLE_BYTES:
+        return [Problem(path, None, None, too_large(len(raw)))]
+    if b"\x00" in raw:
+        at = raw.index(b"\x00")
+        return [Problem(path, raw[:at].count(b"\n") + 1, None, f"binary data (a NUL byte at offset {at}) — save the article as plain UTF-8 text")]
+    return []
+
+
+def _position(text: str, at: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of text[at]."""
+    line_start = text.rfind("\n", 0, at) + 1
+    return text.count("\n", 0, at) + 1, at - line_start + 1
+
+
+def _hidden_text(text: str, path: str) -> list[Problem]:
+    """Warnings for what the reader of the raw file cannot see: runs of combining marks longer than
+    MAX_MARKS (cut) and bidirectional controls (removed); one line each, at the first occurrence."""
+    out = []
+    runs = _mark_runs(text)
+    if runs:
+        line, column = _position(text, runs[0].start())
+        more = f" (and {len(runs) - 1:,} more such runs)" if len(runs) > 1 else ""
+        marks = _count_marks(runs[0].group())
+        out.append(Problem(path, line, None, f"{marks:,} combining marks in a row at column {column}{more} — cut to {MAX_MARKS} "
+                           "before Unicode normalisation, as no writing stacks more on one character (the raw file is kept as it is)", "warning"))
+    first = _BIDI.search(text)
+    if first is not None:
+        line, column = _position(text, first.start())
+        count = sum(1 for _ in _BIDI.finditer(text, first.start()))
+        more = f" (and {count - 1:,} more in the file)" if count > 1 else ""
+        char = first.group()
+        out.append(Problem(path, line, None, f"bidirectional control character U+{ord(char):04X} ({unicodedata.name(char)}) at column {column}{more} "
+                           "— it makes the text display in another order than it reads; removed from the clean text "
+                           "(the raw file is kept as it is)", "warning"))
+    return out
 
 
 def decode(raw: bytes, path: str) -> str:
@@ -143,21 +210,130 @@ def decode(raw: bytes, path: str) -> str:
         ) from None
 
 
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def normalise(text: str) -> str:
-    """Newlines to \\n, Unicode NFC, odd spaces to plain spaces, invisible characters dropped."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """Newlines to \\n, runs of combining marks cut to MAX_MARKS, Unicode NFC, odd spaces to plain
+    spaces, invisible characters (zero-width, soft hyphen, bidirectional controls) dropped."""
+    text = _cap_marks(_newlines(text))
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
     return _ODD_SPACES.sub(" ", text)
 
 
+@cache
+def _mark_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """Runs of more than MAX_MARKS combining marks (invisible characters between them do not end a
+    run: they are dropped after normalisation): for texts within the Basic Multilingual Plane (a
+    class of BMP characters only is a fast bitmap), and for any text. Built on first use from the
+    Unicode database (combining marks lie in U+0300–U+1FFFF)."""
+    bmp, astral, start = [], [], None
+    for code in range(0x300, 0x20001):
+        mark = code < 0x20000 and unicodedata.combining(chr(code)) != 0
+        if mark and start is None:
+            start = code
+        elif not mark and start is not None:
+            (bmp if code <= 0x10000 else astral).append(f"{re.escape(chr(start))}-{re.escape(chr(code - 1))}")
+            start = None
+    marks_bmp = "".join(bmp) + _MARK_LIKE
+    run = r"(?:[{0}][{1}]*+){{{2},}}"
+    return (re.compile(run.format(marks_bmp, _INVISIBLE_CHARS, MAX_MARKS + 1)),
+            re.compile(run.format(marks_bmp + "".join(astral), _INVISIBLE_CHARS, MAX_MARKS + 1)))
+
+
+def _mark_runs(text: str) -> list[re.Match]:
+    if text.isascii():
+        return []
+    bmp, anywhere = _mark_patterns()
+    return list((anywhere if _ASTRAL.search(text) else bmp).finditer(text))
+
+
+def _count_marks(run: str) -> int:
+    return len(_INVISIBLE.sub("", run))
+
+
+def _cap_marks(text: str) -> str:
+    """Each run of more than MAX_MARKS combining marks cut to its first MAX_MARKS marks."""
+    runs = _mark_runs(text)
+    if not runs:
+        return text
+    pieces, at = [], 0
+    for run in runs:
+        pieces += [text[at : run.start()], _INVISIBLE.sub("", run.group())[:MAX_MARKS]]
+        at = run.end()
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
 def strip_markup(line: str) -> str:
     """Markdown links and images to their labels, emphasis markers removed, spaces collapsed."""
-    line = _IMAGE.sub(r"\1", line)
-    line = _LINK.sub(r"\1", line)
-    line = _STRONG.sub(r"\2", line)
+    line = _unlink(line, "![")
+    line = _unlink(line, "[")
+    line = _unstrong(line)
     line = _EMPHASIS.sub(r"\1", line)
     return _SPACE_RUN.sub(" ", line).strip()
+
+
+class _Next:
+    """The next occurrence of `char` in `text` at or after a position, for positions that only grow:
+    each call scans on from where the last one stopped (linear over all calls)."""
+
+    def __init__(self, text: str, char: str):
+        self.text, self.char, self.at = text, char, -1
+
+    def __call__(self, start: int) -> int:
+        if self.at < start and self.at != len(self.text):
+            found = self.text.find(self.char, start)
+            self.at = len(self.text) if found < 0 else found
+        return self.at
+
+
+def _unlink(line: str, opener: str) -> str:
+    r"""`opener` + "label](url)" -> "label", as re.sub with `\[([^\]\n]*)\]\([^)\n]*\)` (after "!" for
+    an image) gives. An opener whose label ends in no "](…)" fails for every opener before that
+    end too, so the search goes on after it."""
+    out, done, search = [], 0, 0
+    next_bracket, next_paren, next_newline = _Next(line, "]"), _Next(line, ")"), _Next(line, "\n")
+    while (p := line.find(opener, search)) >= 0:
+        label = p + len(opener)
+        end = min(next_bracket(label), next_newline(label))  # the label's end: "]" or a line break
+        if end == len(line):
+            break  # no "]" after this opener: none after the later ones either
+        if line[end] == "]" and line.startswith("(", end + 1):
+            close = min(next_paren(end + 2), next_newline(end + 2))
+            if close < len(line) and line[close] == ")":
+                out += [line[done:p], line[label:end]]
+                done = search = close + 1
+                continue
+        search = end + 1
+    return "".join(out) + line[done:] if out else line
+
+
+def _unstrong(line: str) -> str:
+    r""""**strong**", "__strong__" -> "strong", as re.sub with `(\*\*|__)(?=\S)(.+?)(?<=\S)\1` gives:
+    an opener followed by a non-space closes at the first same marker after a non-space, at least
+    one character on and before the next line break."""
+    marks = [(m.start(), m.group(1)) for m in _STRONG_MARK.finditer(line)]
+    if not marks:
+        return line
+    closers = {"**": [], "__": []}
+    for at, mark in marks:
+        if at > 0 and not line[at - 1].isspace():
+            closers[mark].append(at)
+    next_newline = _Next(line, "\n")
+    out, done = [], 0
+    for at, mark in marks:
+        if at < done or at + 2 >= len(line) or line[at + 2].isspace():
+            continue
+        candidates = closers[mark]
+        k = bisect.bisect_left(candidates, at + 3)
+        if k < len(candidates) and candidates[k] < next_newline(at + 2):
+            close = candidates[k]
+            out += [line[done:at], line[at + 2 : close]]
+            done = close + 2
+    return "".join(out) + line[done:] if out else line
 
 
 def _names(text: str) -> list[str]:
@@ -372,15 +548,16 @@ def _next_nonblank(lines: list[str], after: int) -> int:
 
 def _strip_end_markers(line: str) -> str:
     """"… doing business. (end of excerpt)-ends-" -> "… doing business."."""
-    changed = True
+    end, changed = len(line), True  # the line is cut at `end`: no copy per marker (a line of "-ends-" is linear)
     while changed:
         changed = False
-        lower = line.lower()
-        for marker in END_OF_TEXT_MARKERS:
-            if lower.endswith(marker):
-                line, changed = line[: len(line) - len(marker)].rstrip(), True
+        for marker in END_OF_TEXT_MARKERS:  # ASCII: the end of the lower-cased line is the lower-cased end
+            if end >= len(marker) and line[end - len(marker) : end].lower() == marker:
+                end, changed = end - len(marker), True
+                while end and line[end - 1].isspace():
+                    end -= 1
                 break
-    return line
+    return line[:end]
 
 
 def _read_body(lines: list[str], header: _Header) -> list[str]:
@@ -497,6 +674,24 @@ def _join_paragraphs(lines: list[str]) -> str:
     return "\n".join(out).strip()
 
 
+# about what spaCy makes a token: a word, a mark, white space other than one space (taken from the
+# start of a run of white space only, not rescanned from each of its characters)
+_PARSE_UNITS = re.compile(r"\w+|[^\w\s]|(?<!\s)(?:[^\S ]|\s\s)\s*")
+
+
+def _check_parse_size(text: str, path: str) -> None:
+    """Refuse at once a text the language layer would parse too long (see `nlp`): over
+    MAX_PARSE_CHARS characters, or over MAX_PARSE_TOKENS words and marks."""
+    if len(text) > MAX_PARSE_CHARS:
+        raise InputError([Problem(path, None, "text", f"the clean text is {len(text):,} characters, over the {MAX_PARSE_CHARS:,} "
+                                  "the language layer parses for one article — split the article, or check that it is one")])
+    if len(text) > MAX_PARSE_TOKENS:  # fewer characters cannot make more tokens
+        units = sum(1 for _ in _PARSE_UNITS.finditer(text))
+        if units > MAX_PARSE_TOKENS:
+            raise InputError([Problem(path, None, "text", f"the clean text is {units:,} words and marks, over the {MAX_PARSE_TOKENS:,} "
+                                      "the language layer parses for one article — split the article, or check that it is one")])
+
+
 def detect_language(text: str) -> str | None:
     words = [w.lower() for w in _WORD.findall(text[:20000])]
     if len(words) < 20:
@@ -515,10 +710,10 @@ def word_count(text: str) -> int:
 
 def ingest(article_id: str, raw: bytes, path: str | None = None) -> Article:
     """Build the `articles` row of one raw article file."""
-    path = path or f"seeds/articles/{article_id}.txt"
+    path = path or f"seeds/articles/{shown(article_id)}.txt"
     if not ARTICLE_ID.fullmatch(article_id):
         raise InputError([Problem(path, None, "article_id", f"'{shown(article_id)}' is not a valid id — rename the file to at most {MAX_ARTICLE_ID} lower-case letters, digits, '_' or '-', starting with a letter or digit")])
-    refused = [p for p in check_raw(raw, path) if p.severity == "error"]
+    refused = _refusals(raw, path)
     if refused:
         raise InputError(refused)
     text = normalise(decode(raw, path))
@@ -533,6 +728,7 @@ def ingest(article_id: str, raw: bytes, path: str | None = None) -> Article:
     body_text = _join_paragraphs(_read_body(lines[body_from:], header))
     if not body_text:
         raise InputError([Problem(path, None, "text", "no body text is left once header and boilerplate lines are removed — add the article's body")])
+    _check_parse_size(body_text, path)
     _read_dateline(body_text.split("\n", 1)[0], header)
     _resolve(header)
     return Article(

@@ -7,9 +7,11 @@ except where the text uses them as places ("in Belgrade").
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 
 import ahocorasick
 
@@ -152,16 +154,76 @@ def suffixes(name: str) -> list[str]:
 def country_before(found: list[Found], start: int, text: str, reference: Reference) -> str | None:
     """Country of a state named (or its demonym) right before `start`, in the same noun phrase:
     "Serbia's Defence Minister", "Russian energy giant Gazprom Neft" (not "Russian-owned NIS")."""
-    for mention in reversed(found):
-        if mention.end <= start:
-            between = text[mention.end : start]
-            if _NOUN_PHRASE_GAP.fullmatch(between) and not mention.form.is_weapon and not (
-                    set(between.split()) & FUNCTION_WORDS):
-                entry = reference.actor(mention.form.target)
-                if entry and entry.type == ActorType.state:
-                    return entry.country
-            return None
+    index = _index_of(found, text)
+    i = index.last_ending_by(start)
+    if i is None:
+        return None
+    mention = found[i]
+    if index.noun_phrase_gap(i, start) and not mention.form.is_weapon:
+        between = text[mention.end : start]
+        if not (set(between.split()) & FUNCTION_WORDS):
+            entry = reference.actor(mention.form.target)
+            if entry and entry.type == ActorType.state:
+                return entry.country
     return None
+
+
+class _MentionIndex:
+    """What `country_before` asks of one list of mentions in one text, many times over: the last
+    mention ending by an offset (bisection on the ends when they grow along the list, as in
+    `select`'s output), and where a noun-phrase gap after a mention may end (read once per mention:
+    the gap after a mention followed by a long word is not read again for every later offset)."""
+
+    def __init__(self, found: list[Found], text: str):
+        self.found, self.text, self.size = found, text, len(found)
+        ends = [f.end for f in found]
+        self.ends = ends if all(a <= b for a, b in pairwise(ends)) else None
+        self.gaps: dict[int, list[tuple[int, int]]] = {}
+
+    def last_ending_by(self, start: int) -> int | None:
+        if self.ends is not None:
+            i = bisect.bisect_right(self.ends, start) - 1
+            return i if i >= 0 else None
+        return next((i for i in range(len(self.found) - 1, -1, -1) if self.found[i].end <= start), None)
+
+    def noun_phrase_gap(self, i: int, start: int) -> bool:
+        """_NOUN_PHRASE_GAP.fullmatch(text[found[i].end:start])."""
+        if i not in self.gaps:
+            self.gaps[i] = _gap_ends(self.text, self.found[i].end)
+        return any(first <= start <= last for first, last in self.gaps[i])
+
+
+_last_index: list[_MentionIndex] = []  # the index of the last list asked about (it keeps the list alive)
+
+
+def _index_of(found: list[Found], text: str) -> _MentionIndex:
+    if not _last_index or _last_index[0].found is not found or _last_index[0].text is not text or _last_index[0].size != len(found):
+        _last_index[:] = [_MentionIndex(found, text)]
+    return _last_index[0]
+
+
+_SPACES = re.compile(r" +")
+_LOWER_WORD = re.compile(r"[a-z][a-z-]*")
+
+
+def _gap_ends(text: str, at: int) -> list[tuple[int, int]]:
+    """The (first, last) ranges of offsets `end` for which _NOUN_PHRASE_GAP fullmatches text[at:end]:
+    "'s" alone; or an optional "'s", spaces, then up to three lower-case words each followed by
+    spaces (a match may end anywhere inside a run of spaces)."""
+    ends = []
+    if text.startswith(("'s", "’s"), at):
+        ends.append((at + 2, at + 2))
+        at += 2
+    for words in range(4):
+        spaces = _SPACES.match(text, at)
+        if spaces is None:
+            break
+        ends.append((at + 1, spaces.end()))
+        word = _LOWER_WORD.match(text, spaces.end())
+        if word is None or words == 3:
+            break
+        at = word.end()
+    return ends
 
 
 _NOUN_PHRASE_GAP = re.compile(r"(?:['’]s)? +(?:[a-z][a-z-]* +){0,3}|['’]s")

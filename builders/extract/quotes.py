@@ -21,8 +21,10 @@ through an outlet (`according to TASS`, `X told RFE`, `…, Reuters reported`) c
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Callable
 
 from ..schema.models import ActorType, Article, MentionKind, Method, Quote, QuoteKind
@@ -47,9 +49,9 @@ _QUOTE_MARK = re.compile("[" + re.escape("".join(sorted(set(OPENERS) | set(OPENE
 
 CUES = SPEECH_VERBS  # inflected form -> lemma
 _CUE = r"(?P<cue>" + "|".join(sorted(CUES, key=len, reverse=True)) + "|" + alternation(list(SPEECH_PHRASES)) + ")"
-# `"…," X said` / `"…," said X` right after the closing mark
-_AFTER_SPEAKER_VERB = re.compile(r"^[\s,]*(?P<speaker>[^.,;:!?“”\"]{1,90}?)\s+" + _CUE + r"\b")
-_AFTER_VERB_SPEAKER = re.compile(r"^[\s,]*" + _CUE + r"\s+(?P<speaker>[^.,;:!?“”\"]{1,90})")
+# `"…," X said` / `"…," said X` right after the closing mark (matched at a position: no "^")
+_AFTER_SPEAKER_VERB = re.compile(r"[\s,]*(?P<speaker>[^.,;:!?“”\"]{1,90}?)\s+" + _CUE + r"\b")
+_AFTER_VERB_SPEAKER = re.compile(r"[\s,]*" + _CUE + r"\s+(?P<speaker>[^.,;:!?“”\"]{1,90})")
 # the last clause of a sentence: `…, Serbian defense minister said on Friday.`
 _CLAUSE_SPEAKER_VERB = re.compile(r"(?:^|[,;—–]\s*)(?P<speaker>[^,;—–]{1,90}?)\s+" + _CUE + r"\b[^,;—–]*$")
 _PRONOUNS = PRONOUNS
@@ -57,7 +59,15 @@ _NOMINAL_HEADS = NOMINAL_SPEAKER_HEADS
 _OUTLET_VERBS = OUTLET_CUE_LEMMAS
 _ABBREVIATIONS = ABBREVIATIONS
 _INTRODUCTION = re.compile(rf"(?:\b(?:{alternation(SPEECH_FORMS)})(?: that)?|:)$")
+_INTRODUCTION_REACH = max(map(len, SPEECH_FORMS)) + len(" that")  # how far from the end a match starts
 _OUTLET_VERB = re.compile(rf"\b(?:{alternation(OUTLET_FORMS)})\b")
+_CUE_WORD = re.compile(r"\b" + _CUE + r"\b")
+_NOMINAL_AFTER = re.compile(rf"(?:\s+[a-z-]+)?\s+(?:{_NOMINAL_HEADS})\b")
+_DETERMINER = re.compile(r"(?:the|The)\s+")
+_SENTENCE_CUT = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z“\"‘'])")
+_WHITE_RUN = re.compile(r"\s+")
+_NOT_NEWLINE = re.compile(r"[^\n]")
+_NON_SPACE = re.compile(r"\S")
 
 
 @dataclass
@@ -135,22 +145,35 @@ def sentence_bounds(text: str, spans: list[QuoteSpan]) -> list[tuple[int, int]]:
     """Sentences, found on a copy of the text whose quotations are masked (their periods do not count)."""
     masked = list(text)
     for s in spans:
-        for k in range(s.start, s.end - 1):
-            if masked[k] != "\n":
-                masked[k] = "x"
+        if s.end - 1 > s.start:
+            masked[s.start : s.end - 1] = _NOT_NEWLINE.sub("x", "".join(masked[s.start : s.end - 1]))
     masked_text = "".join(masked)
     bounds = []
     for para in re.finditer(r"[^\n]+", masked_text):
         start = para.start()
-        for m in re.finditer(r"[.!?][\"”’']?\s+(?=[A-Z“\"‘'])", masked_text[para.start() : para.end()]):
-            cut = para.start() + m.end()
-            word = re.search(r"(\S+)[.!?][\"”’']?\s+$", masked_text[start:cut])
-            if word and (word.group(1).lstrip("(") in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word.group(1))):
+        white_ends = [w.end() for w in _WHITE_RUN.finditer(masked_text, para.start(), para.end())]
+        for m in _SENTENCE_CUT.finditer(masked_text, para.start(), para.end()):
+            cut = m.end()
+            word = _word_before_cut(masked_text, start, m, white_ends)
+            if word and (word.lstrip("(") in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word)):
                 continue
             bounds.append((start, cut))
             start = cut
         bounds.append((start, para.end()))
     return bounds
+
+
+def _word_before_cut(masked_text: str, start: int, cut, white_ends: list[int]) -> str | None:
+    """The word a candidate sentence end follows: group 1 of `(\\S+)[.!?]["”’']?\\s+$` searched in
+    masked_text[start:cut.end()], read off the last run of non-space characters instead of searched
+    from every position (a paragraph of "Mr. Mr. …" would be searched again and again)."""
+    mark = cut.start()  # the [.!?]; the run of non-space characters before white space ends here or after a quote
+    run_end = mark + 1 + (masked_text[mark + 1] in "\"”’'")
+    i = bisect.bisect_right(white_ends, mark) - 1
+    run_start = max(start, white_ends[i]) if i >= 0 else start
+    run = masked_text[run_start:run_end]
+    word = run[:-1] if run[-1] in ".!?" else run[:-2]
+    return word or None
 
 
 def _kind(text: str, span: QuoteSpan, attributed: bool) -> QuoteKind:
@@ -179,15 +202,40 @@ class _Speaker:
 
 
 class _Context:
-    """The article's mentions, with what kind of actor each one names."""
+    """The article's mentions, with what kind of actor each one names, indexed by offset."""
 
     def __init__(self, text: str, found: list[Found], actor_type: Callable[[str], ActorType | None]):
         self.text = text
-        self.mentions = [f for f in found if not f.form.is_weapon]
+        self.mentions = [f for f in found if not f.form.is_weapon]  # in text order, as entities gives them
+        self.starts = [m.start for m in self.mentions]
+        self.ordered = all(a <= b for a, b in pairwise(self.starts))
         self.actor_type = actor_type
+        self.last_of: dict[str, tuple[list[Found], list[int]]] = {}
+        for want in ("person", "organisation"):
+            wanted = [m for m in self.mentions if self._is(want, self.actor_type(m.form.target))]
+            self.last_of[want] = (wanted, [m.start for m in wanted])
+        self.cache: dict[tuple, object] = {}  # results of the attribution rules by (rule, start, end)
+
+    def memo(self, rule: Callable, start: int, end: int):
+        """rule(self, start, end), computed once: the quotations of one sentence share their sentence's
+        attributions (a sentence of a thousand quotations is read once, not a thousand times)."""
+        key = (rule, start, end)
+        if key not in self.cache:
+            self.cache[key] = rule(self, start, end)
+        result = self.cache[key]
+        return replace(result) if isinstance(result, _Speaker) else result  # a copy: the caller may set its `via`
 
     def in_range(self, start: int, end: int) -> list[Found]:
-        return [m for m in self.mentions if m.start >= start and m.end <= end]
+        """The mentions inside text[start:end], in text order."""
+        if not self.ordered:
+            return [m for m in self.mentions if m.start >= start and m.end <= end]
+        out, mentions = [], self.mentions
+        for i in range(bisect.bisect_left(self.starts, start), len(mentions)):
+            if mentions[i].start > end:
+                break
+            if mentions[i].end <= end:
+                out.append(mentions[i])
+        return out
 
     def is_outlet(self, actor_id: str | None) -> bool:
         return actor_id is not None and self.actor_type(actor_id) == ActorType.media_outlet
@@ -202,15 +250,19 @@ class _Context:
             return named[0], named[0].start
         return (mentions[0], mentions[0].start) if mentions else (None, start)
 
+    @staticmethod
+    def _is(want: str, kind: ActorType | None) -> bool:
+        if want == "person":
+            return kind == ActorType.person
+        return want == "organisation" and kind not in (ActorType.person, ActorType.state, None)
+
     def last_before(self, offset: int, want: str) -> Found | None:
-        for m in reversed(self.mentions):
-            if m.end > offset:
-                continue
-            kind = self.actor_type(m.form.target)
-            if want == "person" and kind == ActorType.person:
-                return m
-            if want == "organisation" and kind not in (ActorType.person, ActorType.state, None):
-                return m
+        """The last mention of the wanted kind that ends by `offset`."""
+        wanted, starts = self.last_of.get(want, ([], []))
+        first = bisect.bisect_right(starts, offset) - 1 if self.ordered else len(wanted) - 1
+        for i in range(first, -1, -1):
+            if wanted[i].end <= offset:  # a mention that starts before the offset may still run past it
+                return wanted[i]
         return None
 
     def speaker_from_phrase(self, start: int, end: int, cue: str | None) -> _Speaker | None:
@@ -232,20 +284,19 @@ class _Context:
         det = re.search(r"\b(?:[Aa]n?|[Tt]he)\s+$", self.text[max(0, begin - 5) : begin])
         if det:
             begin -= len(det.group(0))
-        head = re.match(rf"(?:\s+[a-z-]+)?\s+(?:{_NOMINAL_HEADS})\b", self.text[finish:limit])
+        head = _NOMINAL_AFTER.match(self.text, finish, limit)
         if head:
-            finish += head.end()
+            finish = head.end()
         return self.text[begin:finish]
 
 
 def _attribution_after(ctx: _Context, close: int, limit: int) -> _Speaker | None:
-    segment = ctx.text[close:limit]
     for pattern in (_AFTER_SPEAKER_VERB, _AFTER_VERB_SPEAKER):
-        m = pattern.match(segment)
+        m = pattern.match(ctx.text, close, limit)  # at `close`, as far as `limit`: no copy of the rest of the sentence
         if m:
-            speaker = ctx.speaker_from_phrase(close + m.start("speaker"), close + m.end("speaker"), _lemma(m.group("cue")))
+            speaker = ctx.speaker_from_phrase(m.start("speaker"), m.end("speaker"), _lemma(m.group("cue")))
             if speaker and speaker.actor_id:
-                _via_from_object(ctx, speaker, close + m.end(), limit)
+                _via_from_object(ctx, speaker, m.end(), limit)
                 return speaker
     return None
 
@@ -261,7 +312,7 @@ def _clause_attribution(ctx: _Context, start: int, end: int) -> _Speaker | None:
 def _attribution_before(ctx: _Context, start: int, end: int) -> _Speaker | None:
     """The subject of the last speech verb in text[start:end] (the text before a quotation)."""
     segment = ctx.text[start:end]
-    cues = list(re.finditer(r"\b" + _CUE + r"\b", segment))
+    cues = list(_CUE_WORD.finditer(segment))
     if not cues:
         if segment.rstrip().endswith(":"):
             mention, _ = ctx.subject(start, end)
@@ -313,8 +364,8 @@ def _according_to(ctx: _Context, start: int, end: int) -> Found | None:
 
 
 def _det_len(text: str, at: int) -> int:
-    det = re.match(r"(?:the|The)\s+", text[at:])
-    return det.end() if det else 0
+    det = _DETERMINER.match(text, at)
+    return det.end() - at if det else 0
 
 
 def _outlet_reported(ctx: _Context, start: int, end: int) -> str | None:
@@ -327,56 +378,63 @@ def _outlet_reported(ctx: _Context, start: int, end: int) -> str | None:
     return None
 
 
+class _Sentences:
+    """The article's sentences, quotations and paragraphs, looked up by offset (bisection), with what
+    a sentence's quotations share computed once per sentence."""
+
+    def __init__(self, text: str, spans: list[QuoteSpan]):
+        self.text, self.spans = text, spans  # spans in text order
+        self.bounds = sentence_bounds(text, spans)
+        self.starts = [a for a, _ in self.bounds]
+        self.opens = [q.open_at for q in spans]
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.shared: dict[tuple[int, int], tuple] = {}
+        self.first_text: dict[int, int] = {}
+
+    def around(self, span: QuoteSpan) -> tuple[int, int]:
+        i = bisect.bisect_right(self.starts, span.open_at) - 1
+        if i >= 0 and self.bounds[i][0] <= span.open_at < self.bounds[i][1]:
+            return self.bounds[i]
+        return span.open_at, span.end
+
+    def quotes_in(self, s_start: int, s_end: int) -> tuple[list[QuoteSpan], int, int, bool]:
+        """The sentence's quotations, the end of the last, the start of the first, and whether the
+        sentence is nothing but quotations."""
+        if (s_start, s_end) not in self.shared:
+            inside = self.spans[bisect.bisect_left(self.opens, s_start) : bisect.bisect_left(self.opens, s_end)]
+            only_quotes = re.sub(r"[\s.,;:!?“”\"‘’']", "", _outside(self.text, s_start, s_end, inside)) == ""
+            self.shared[(s_start, s_end)] = (inside, max(_end(q) for q in inside), min(q.open_at for q in inside), only_quotes)
+        return self.shared[(s_start, s_end)]
+
+    def paragraph_start(self, offset: int) -> int:
+        i = bisect.bisect_left(self.newlines, offset) - 1
+        return self.newlines[i] + 1 if i >= 0 else 0
+
+    def opens_paragraph(self, para_start: int, offset: int) -> bool:
+        """Nothing but white space between the paragraph's start and `offset`."""
+        if para_start not in self.first_text:
+            first = _NON_SPACE.search(self.text, para_start)
+            self.first_text[para_start] = first.start() if first else len(self.text)
+        return self.first_text[para_start] >= offset
+
+
+def _end(q: QuoteSpan) -> int:
+    return (q.close_at + 1) if q.closed else q.end
+
+
 def find_quotes(article: Article, found: list[Found], actor_type: Callable[[str], ActorType | None]) -> list[Quote]:
     text = article.text
-    spans = find_quote_spans(text)
-    sentences = sentence_bounds(text, spans)
+    sentences = _Sentences(text, find_quote_spans(text))
     ctx = _Context(text, found, actor_type)
     rows: list[Quote] = []
     previous: tuple[int, _Speaker] | None = None  # paragraph start and speaker of the last attributed quote
-    for span in spans:
-        s_start, s_end = next(((a, b) for a, b in sentences if a <= span.open_at < b), (span.open_at, span.end))
-        close = (span.close_at + 1) if span.closed else span.end
-        para_start = text.rfind("\n", 0, span.open_at) + 1
-        in_sentence = [q for q in spans if s_start <= q.open_at < s_end]
-        last_close = max(((q.close_at + 1) if q.closed else q.end) for q in in_sentence)
-        first_open = min(q.open_at for q in in_sentence)
-
-        right = _attribution_after(ctx, close, s_end) if span.closed else None
-        if right is None and last_close < s_end:
-            right = _clause_attribution(ctx, last_close, s_end)
-        previous_close = max([s_start] + [(q.close_at + 1) if q.closed else q.end for q in in_sentence if q.open_at < span.open_at])
-        left = _attribution_before(ctx, previous_close, span.open_at)
-        if left is None and previous_close != s_start:
-            left = _attribution_before(ctx, s_start, first_open)
-        speaker = _choose(ctx, right, left)
-        intro_paragraph = None
-        if speaker is None and text[para_start:span.open_at].strip() == "" and para_start > 0:
-            prev_start = text.rfind("\n", 0, max(0, para_start - 2)) + 1
-            intro = text[prev_start : para_start].strip()
-            if _INTRODUCTION.search(intro):
-                intro_paragraph = (prev_start, prev_start + len(intro))
-                speaker = _attribution_before(ctx, *intro_paragraph)
-        only_quotes = re.sub(r"[\s.,;:!?“”\"‘’']", "", _outside(text, s_start, s_end, in_sentence)) == ""
-        if speaker is None and only_quotes and previous and previous[0] in (para_start, _previous_paragraph_start(text, para_start)):
-            continued = previous[1]  # a sentence that is only a quotation goes on with the last speaker
-            speaker = _Speaker(continued.actor_id, continued.surface, continued.cue, continued.via)
-
-        # the channel: "according to TASS", "Radio Free Europe (RFE) reported", "X told RFE"
-        via = speaker.via if speaker else None
-        window = (intro_paragraph[0] if intro_paragraph else s_start, s_end)
-        outlet_by_according = _according_to(ctx, *window)
-        if outlet_by_according is not None:
-            if ctx.is_outlet(outlet_by_according.form.target):
-                if speaker is None or speaker.actor_id != outlet_by_according.form.target:
-                    via = via or outlet_by_according.form.target
-            elif speaker is None:
-                speaker = _Speaker(outlet_by_according.form.target, ctx._surface(outlet_by_according, s_end), "according to")
-        if speaker is not None and via is None and not ctx.is_outlet(speaker.actor_id):
-            via = _outlet_reported(ctx, max(close, last_close), s_end)
-        if speaker is not None and speaker.actor_id == via:
-            via = None
-
+    running: tuple[tuple[int, int], int] | None = None  # a sentence, and the end of its last quotation so far
+    for span in sentences.spans:
+        s_start, s_end = sentences.around(span)
+        previous_close = running[1] if running is not None and running[0] == (s_start, s_end) else s_start
+        running = ((s_start, s_end), max(previous_close, _end(span)))
+        para_start = sentences.paragraph_start(span.open_at)
+        speaker, via = _speaker_and_channel(ctx, sentences, span, (s_start, s_end), previous_close, previous, para_start)
         kind = _kind(text, span, attributed=speaker is not None and speaker.actor_id is not None)
         if kind == QuoteKind.term:
             speaker, via = None, None
@@ -398,6 +456,46 @@ def find_quotes(article: Article, found: list[Found], actor_type: Callable[[str]
         if speaker is not None and speaker.actor_id:
             previous = (para_start, speaker)
     return rows
+
+
+def _speaker_and_channel(ctx: _Context, sentences: _Sentences, span: QuoteSpan, sentence: tuple[int, int], previous_close: int,
+                         previous: tuple[int, _Speaker] | None, para_start: int) -> tuple[_Speaker | None, str | None]:
+    """Who said the quotation and through which outlet (see the module's docstring)."""
+    text, (s_start, s_end) = ctx.text, sentence
+    _, last_close, first_open, only_quotes = sentences.quotes_in(s_start, s_end)
+    close = _end(span)
+    right = _attribution_after(ctx, close, s_end) if span.closed else None
+    if right is None and last_close < s_end:
+        right = ctx.memo(_clause_attribution, last_close, s_end)
+    left = ctx.memo(_attribution_before, previous_close, span.open_at)
+    if left is None and previous_close != s_start:
+        left = ctx.memo(_attribution_before, s_start, first_open)
+    speaker = _choose(ctx, right, left)
+    intro_paragraph = None
+    if speaker is None and para_start > 0 and sentences.opens_paragraph(para_start, span.open_at):
+        prev_start = text.rfind("\n", 0, max(0, para_start - 2)) + 1
+        intro = text[prev_start:para_start].strip()
+        if _INTRODUCTION.search(intro, max(0, len(intro) - _INTRODUCTION_REACH)):
+            intro_paragraph = (prev_start, prev_start + len(intro))
+            speaker = ctx.memo(_attribution_before, *intro_paragraph)
+    if speaker is None and only_quotes and previous and previous[0] in (para_start, ctx.memo(_previous_paragraph_start, para_start, 0)):
+        continued = previous[1]  # a sentence that is only a quotation goes on with the last speaker
+        speaker = _Speaker(continued.actor_id, continued.surface, continued.cue, continued.via)
+
+    # the channel: "according to TASS", "Radio Free Europe (RFE) reported", "X told RFE"
+    via = speaker.via if speaker else None
+    outlet_by_according = ctx.memo(_according_to, intro_paragraph[0] if intro_paragraph else s_start, s_end)
+    if outlet_by_according is not None:
+        if ctx.is_outlet(outlet_by_according.form.target):
+            if speaker is None or speaker.actor_id != outlet_by_according.form.target:
+                via = via or outlet_by_according.form.target
+        elif speaker is None:
+            speaker = _Speaker(outlet_by_according.form.target, ctx._surface(outlet_by_according, s_end), "according to")
+    if speaker is not None and via is None and not ctx.is_outlet(speaker.actor_id):
+        via = ctx.memo(_outlet_reported, max(close, last_close), s_end)
+    if speaker is not None and speaker.actor_id == via:
+        via = None
+    return speaker, via
 
 
 def _choose(ctx: _Context, right: _Speaker | None, left: _Speaker | None) -> _Speaker | None:
@@ -422,8 +520,9 @@ def _outside(text: str, start: int, end: int, spans: list[QuoteSpan]) -> str:
     return "".join(out)
 
 
-def _previous_paragraph_start(text: str, para_start: int) -> int:
+def _previous_paragraph_start(ctx: _Context, para_start: int, _: int = 0) -> int:
     """Start of the paragraph before the one starting at `para_start` (blank lines skipped)."""
+    text = ctx.text
     i = para_start - 1
     while i > 0 and text[i - 1] == "\n":
         i -= 1

@@ -1,0 +1,65 @@
+"""A cache that cannot lie: an entry with one byte changed, or made by other versions, is discarded
+and recomputed, never published."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from conftest import snapshot
+
+from builders.engine import CACHE_DIR, PARSE_CACHE_DIR
+from builders.extract import cachefile
+from builders.pipeline import build
+
+
+def _entries(root, folder):
+    return sorted(p for p in (root / folder).rglob("*") if p.is_file())
+
+
+def test_seal_and_unseal_round_trip_and_refuse_any_changed_byte():
+    payload = b"Serbia bought the Pantsir from Russia"
+    sealed = cachefile.seal(payload)
+    assert cachefile.unseal(sealed) == payload
+    for at in range(len(sealed)):  # every single byte: magic, checksum, versions and payload
+        flipped = sealed[:at] + bytes([sealed[at] ^ 0x01]) + sealed[at + 1:]
+        assert cachefile.unseal(flipped) is None, at
+    assert cachefile.unseal(sealed[:-1]) is None
+    assert cachefile.unseal(b"") is None
+
+
+def test_an_entry_made_with_other_versions_is_not_used(monkeypatch):
+    sealed = cachefile.seal(b"rows")
+    monkeypatch.setattr(cachefile, "made_with", lambda: "builders==9.9.9 python==3.99.0 pydantic==0 spacy==0")
+    assert cachefile.unseal(sealed) is None
+
+
+def _flip_a_name(entry, old: bytes, new: bytes) -> None:
+    """Change one byte inside the payload so that it still unpickles (the lie a checksum catches)."""
+    data = entry.read_bytes()
+    assert old in data
+    entry.write_bytes(data.replace(old, new, 1))
+
+
+def test_a_rows_entry_with_one_byte_changed_is_recomputed_not_published(fresh_repo):
+    before = snapshot(fresh_repo)
+    entry = next(p for p in _entries(fresh_repo, CACHE_DIR) if b"Palmer" in p.read_bytes())
+    _flip_a_name(entry, b"Palmer", b"Palmar")
+    assert "Palmar" in repr(pickle.loads(entry.read_bytes().split(b"\n", 2)[2]))  # without its checksum it would pass as rows
+    assert [p for p in build(fresh_repo) if p.severity == "error"] == []
+    assert snapshot(fresh_repo) == before
+    assert cachefile.read(entry) is not None and b"Palmar" not in entry.read_bytes()  # rewritten whole
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "garbage"])
+def test_a_damaged_parse_entry_is_parsed_again(fresh_repo, damage):
+    before = snapshot(fresh_repo)
+    for entry in _entries(fresh_repo, CACHE_DIR):  # so that the rows are made again from the parses
+        entry.unlink()
+    for entry in _entries(fresh_repo, PARSE_CACHE_DIR):
+        data = entry.read_bytes()
+        entry.write_bytes({"flip": data[:-10] + bytes([data[-10] ^ 0x40]) + data[-9:], "truncate": data[: len(data) // 2],
+                           "garbage": b"\x00" * 64}[damage])
+    assert [p for p in build(fresh_repo) if p.severity == "error"] == []
+    assert snapshot(fresh_repo) == before
+    assert all(cachefile.read(entry) is not None for entry in _entries(fresh_repo, PARSE_CACHE_DIR))
