@@ -1,4 +1,5 @@
-"""Command line: `python -m builders build|validate|release|diff`.
+"""Command line: `python -m builders build|validate|release|diff|score|bump`, also installed as the
+console script `serbia-arms-pressure` (pyproject.toml, [project.scripts]).
 
 The only module that knows about terminals: argv, exit codes, progress bars and the wording of
 what is printed. Everything else returns values and problems.
@@ -10,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+import textwrap
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,6 +38,26 @@ def _progress_bar(description: str):
         yield advance
 
 
+# exit codes: 0 done (or valid), 1 problems in the inputs or the package, 2 wrong usage,
+EXIT_BUSY = 3  # another build, release or validate holds the lock
+EXIT_MACHINE = 4  # a fault of the machine: full disk, read-only or forbidden folder
+
+
+def _busy(error, command: str) -> int:
+    """One line for a command refused because another one holds the lock."""
+    noun = {"build": "build", "release": "release", "validate": "validation"}.get(error.command or "", "build")
+    print(f"another {noun} is running in this repository (pid {error.pid or 'unknown'}) — wait for it, "
+          f"or run `{command}` again with --wait SECONDS", file=sys.stderr)
+    return EXIT_BUSY
+
+
+def _exit_code(problems: list[Problem]) -> int:
+    from .pipeline import MachineFault
+
+    errors = [p for p in problems if p.severity == "error"]
+    return EXIT_MACHINE if any(isinstance(p, MachineFault) for p in errors) else 1 if errors else 0
+
+
 def _report(problems: list[Problem], as_json: bool, ok_message: str) -> int:
     errors = [p for p in problems if p.severity == "error"]
     if as_json:
@@ -48,7 +70,7 @@ def _report(problems: list[Problem], as_json: bool, ok_message: str) -> int:
             print(f"{len(errors)} error(s).", file=sys.stderr)
         else:
             print(ok_message)
-    return 1 if errors else 0
+    return _exit_code(problems)
 
 
 def _score(root: Path, args) -> int:
@@ -71,12 +93,61 @@ def _score(root: Path, args) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m builders", description=__doc__)
+def _release(root: Path, wait: float) -> int:
+    from .pipeline import Busy, release
+
+    try:
+        paths, problems = release(root, wait)
+    except Busy as busy:
+        return _busy(busy, "python -m builders release")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    for path in paths:
+        size = f"{path.stat().st_size:,} bytes" if path.is_file() else f"{sum(1 for p in path.rglob('*.parquet'))} Parquet files"
+        print(f"{path.relative_to(root)}  {size}")
+    return _exit_code(problems)
+
+
+EXAMPLES = """\
+examples:
+  {prog} build                         build from seeds/, validate, publish, write dist/
+  {prog} validate --json               check the published package; a JSON report on stdout
+  {prog} --root ../copy validate       --root goes before or after the command
+  {prog} release                       write dist/ again from the published package
+  {prog} diff ../old-checkout .        what changed since another package (exit 1 if anything)
+  {prog} diff OLD NEW --json | jq .    the same for machines
+  {prog} score benchmarks/gold         score the rules against gold annotations
+  {prog} bump minor --date 2026-12-01  a new version in pyproject.toml and CHANGELOG.md
+
+exit codes: 0 done (valid; for diff: no difference), 1 problems (for diff: the packages differ),
+2 wrong usage (for diff: a folder that is no package), 3 another build holds the lock, 4 a fault
+of the machine (full disk, read-only folder).
+"""
+
+
+def _program() -> str:
+    """The name the user typed: the console script, or `python -m builders`."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return "python -m builders" if name in ("", "__main__.py", "-c") else name
+
+
+def _subcommand(commands, name: str, common: argparse.ArgumentParser, help: str, epilog: str = "") -> argparse.ArgumentParser:
+    return commands.add_parser(name, help=help, description=textwrap.fill(help, 100), parents=[common], epilog=epilog,
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def _parser() -> argparse.ArgumentParser:
+    prog = _program()
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__, epilog=EXAMPLES.format(prog=prog),
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", type=Path, default=Path("."), help="repository root (default: current directory)")
-    commands = parser.add_subparsers(dest="command", required=True)
-    build_cmd = commands.add_parser("build", help="build from seeds/, validate, publish atomically, then write the release files in dist/")
-    validate_cmd = commands.add_parser("validate", help="validate the published package and its freshness against seeds/")
+    common = argparse.ArgumentParser(add_help=False)  # options taken after the subcommand as well
+    common.add_argument("--root", type=Path, default=argparse.SUPPRESS, help="repository root (default: current directory)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,validate,release,diff,score,bump}")
+    build_cmd = _subcommand(commands, "build", common, "build from seeds/, validate, publish atomically, then write the release files in dist/",
+                            f"example: {prog} build --workers 2")
+    validate_cmd = _subcommand(commands, "validate", common, "validate the published package and its freshness against seeds/",
+                               f"examples:\n  {prog} validate\n  {prog} validate --rebuild --json")
     for cmd in (build_cmd, validate_cmd):
         cmd.add_argument("--json", action="store_true", help="print a machine-readable report on stdout")
         cmd.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for per-article extraction (default: all cores)")
@@ -84,36 +155,146 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument("--engine", choices=("local", "dask"), default="local", help="where articles are extracted: local processes (default) or a Dask cluster")
     build_cmd.add_argument("--scheduler", help="with --engine dask: address of a dask.distributed scheduler (default: start a local cluster of --workers processes)")
     build_cmd.add_argument("--no-cache", action="store_true", help="extract every article again, ignoring (and refreshing) .cache/")
-    commands.add_parser("release", help="write dist/: the zip bundle with SHA256SUMS, a DuckDB and a SQLite database")
-    diff_cmd = commands.add_parser("diff", help="rows added, removed and changed per resource between two packages")
-    diff_cmd.add_argument("old", type=Path, help="directory of the older package (holding datapackage.json)")
-    diff_cmd.add_argument("new", type=Path, help="directory of the newer package")
-    score_cmd = commands.add_parser("score", help="build the seeds plus annotated texts and score the package against gold annotations")
+    release_cmd = _subcommand(commands, "release", common, "write dist/: the zip bundle with SHA256SUMS, a DuckDB and a SQLite database "
+                              "(with datasette metadata), Parquet partitioned by year",
+                              f"example: {prog} release && datasette dist/serbia-arms-pressure.sqlite -m dist/serbia-arms-pressure.metadata.json")
+    for cmd in (build_cmd, validate_cmd, release_cmd):
+        cmd.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                         help="while another build, release (or, for build and release, validate) runs in this repository, "
+                              "wait up to SECONDS for it (default: 0, refuse at once)")
+    _diff_parser(commands, common, prog)
+    score_cmd = _subcommand(commands, "score", common, "build the seeds plus annotated texts and score the package against gold annotations",
+                            f"example: {prog} score benchmarks/gold --out benchmarks/QUALITY.md")
     score_cmd.add_argument("gold", type=Path, nargs="+", help="gold directories (gold.yaml, actors.yaml); the first one's *.txt are the texts built")
     score_cmd.add_argument("--out", type=Path, help="also write the markdown report here (e.g. benchmarks/QUALITY.md)")
     score_cmd.add_argument("--json", action="store_true", help="print the report as JSON instead of markdown")
     score_cmd.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for per-article extraction (default: all cores)")
+    _bump_parser(commands, common, prog)
+    return parser
+
+
+def _diff_parser(commands, common: argparse.ArgumentParser, prog: str) -> None:
+    diff_cmd = _subcommand(commands, "diff", common, "rows added, removed and changed per resource between two packages "
+                           "(exit 0: no difference, 1: they differ, 2: a folder is no package)",
+                           f"examples:\n  {prog} diff ../previous-release .\n  {prog} diff OLD NEW --limit 0      every id\n"
+                           f"  {prog} diff OLD NEW --json | jq '.resources[] | select(.status != \"unchanged\")'")
+    diff_cmd.add_argument("old", type=Path, help="folder of the older package (holding datapackage.json)")
+    diff_cmd.add_argument("new", type=Path, help="folder of the newer package")
+    diff_cmd.add_argument("--json", action="store_true", help="print the differences as JSON on stdout")
+    diff_cmd.add_argument("--limit", type=int, default=20, metavar="N",
+                          help="list at most N ids per resource and kind of change (default: 20; 0: all); counts are always complete")
+
+
+def _bump_parser(commands, common: argparse.ArgumentParser, prog: str) -> None:
+    bump_cmd = _subcommand(commands, "bump", common, "set a new dataset version in pyproject.toml and head its section in CHANGELOG.md",
+                           f"examples:\n  {prog} bump 0.2.0\n  {prog} bump minor --date 2026-12-01\n  {prog} bump patch --today\n\n"
+                           "The heading has a date only when you give one (--date, or --today for the machine's date).\n"
+                           "Then build (datapackage.json and CITATION.cff take the new version), commit, and tag vX.Y.Z.")
+    bump_cmd.add_argument("version", help="the new version X.Y.Z, or major, minor or patch to raise that part of the current one")
+    when = bump_cmd.add_mutually_exclusive_group()
+    when.add_argument("--date", help="release date for the CHANGELOG heading (YYYY-MM-DD)")
+    when.add_argument("--today", action="store_true", help="date the CHANGELOG heading with today's date")
+
+
+def _write(text: str) -> None:
+    """Write to stdout, quietly stopping when the reader has gone (`... | head -1`)."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _stdout_gone()
+
+
+def _stdout_gone() -> None:
+    """The reader closed the pipe: point stdout at /dev/null so that nothing more (not even the
+    flush at exit) raises BrokenPipeError."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def _diff(args) -> int:
+    from .validate.diff import DiffError, diff
+
+    try:
+        changes = diff(args.old, args.new, None if args.limit <= 0 else args.limit)
+    except DiffError as error:
+        print(error, file=sys.stderr)
+        return 2
+    differ = any(change.status != "unchanged" for change in changes)
+    if args.json:
+        report = {"old": str(args.old), "new": str(args.new), "equal": not differ, "resources": [c.as_dict() for c in changes]}
+        _write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    else:
+        _write(_diff_text(changes))
+    return 1 if differ else 0
+
+
+def _listing(label: str, ids: tuple, total: int) -> list[str]:
+    more = f" … and {total - len(ids)} more" if total > len(ids) else ""
+    return [f"  {label} ({total}): {', '.join(ids)}{more}"] if total else []
+
+
+def _diff_text(changes) -> str:
+    lines = ["| resource | added | removed | changed |", "|---|---|---|---|"]
+    lines += [f"| {c.name} | {c.n_added} | {c.n_removed} | {c.n_changed} |" for c in changes]
+    if not any(c.status != "unchanged" for c in changes):
+        return "\n".join(lines + ["", "no differences"]) + "\n"
+    for c in changes:
+        if c.status == "unchanged":
+            continue
+        lines += ["", f"{c.name}: {c.rows_old} → {c.rows_new} rows" + {"added": " (a new resource)", "removed": " (resource removed)"}.get(c.status, "")]
+        if c.status == "changed":
+            lines += [f"  columns {label}: {', '.join(cols)}" for label, cols in (("added", c.columns_added), ("removed", c.columns_removed)) if cols]
+        lines += _listing("added", c.added, c.n_added) + _listing("removed", c.removed, c.n_removed)
+        if c.n_changed:
+            lines.append(f"  changed ({c.n_changed}):")
+            lines += [f"    {key}: {', '.join(fields)}" for key, fields in c.changed]
+            if c.n_changed > len(c.changed):
+                lines.append(f"    … and {c.n_changed - len(c.changed)} more")
+    return "\n".join(lines) + "\n"
+
+
+def _bump(root: Path, args) -> int:
+    import datetime as dt
+
+    from .publish.version import BumpError, bump
+
+    date = dt.date.today().isoformat() if args.today else args.date  # the clock only when asked
+    try:
+        old, new = bump(root, args.version, date)
+    except BumpError as error:
+        print(error, file=sys.stderr)
+        return 2
+    _write(f"version {old} → {new} in pyproject.toml; CHANGELOG.md has a heading for {new}"
+           f"{' dated ' + date if date else ''} — now build, commit and tag v{new}\n")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line (`python -m builders` and the `serbia-arms-pressure` console script)."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # a reader such as `head` closed stdout: not an error of ours
+        _stdout_gone()
+        return 1
+
+
+def _main(argv: list[str] | None) -> int:
+    parser = _parser()
     args = parser.parse_args(argv)
     root = args.root.resolve()
     started = time.perf_counter()
     if args.command == "diff":
-        from .pipeline import diff
-
-        print("| resource | added | removed | changed |\n|---|---|---|---|")
-        for resource, added, removed, changed in diff(args.old.resolve(), args.new.resolve()):
-            print(f"| {resource} | {added} | {removed} | {changed} |")
-        return 0
+        return _diff(args)
+    if args.command == "bump":
+        return _bump(root, args)
     if args.command == "score":
         return _score(root, args)
     if args.command == "release":
-        from .pipeline import release
-
-        for path in release(root):
-            size = f"{path.stat().st_size:,} bytes" if path.is_file() else f"{sum(1 for p in path.rglob('*.parquet'))} Parquet files"
-            print(f"{path.relative_to(root)}  {size}")
-        return 0
+        return _release(root, args.wait)
     if args.command == "build":
-        from .pipeline import build, release
+        from .pipeline import Busy, build
 
         if args.scheduler and args.engine != "dask":
             parser.error("--scheduler needs --engine dask")
@@ -125,14 +306,19 @@ def main(argv: list[str] | None = None) -> int:
                 print('--engine dask needs Dask: pip install -e ".[dask]"', file=sys.stderr)
                 return 2
 
-        with _progress_bar("extracting") as progress:
-            problems = build(root, max(1, args.workers), not args.no_cache, args.engine, args.scheduler, progress)
-        if not any(p.severity == "error" for p in problems):
-            release(root)
+        try:
+            with _progress_bar("extracting") as progress:
+                problems = build(root, max(1, args.workers), not args.no_cache, args.engine, args.scheduler, progress,
+                                 wait=args.wait, release_dist=True)
+        except Busy as busy:
+            return _busy(busy, "python -m builders build")
         message = f"built and published the package, and wrote dist/, in {time.perf_counter() - started:.2f} s"
     else:
-        from .pipeline import check
+        from .pipeline import Busy, check
 
-        problems = check(root, max(1, args.workers), args.rebuild)
+        try:
+            problems = check(root, max(1, args.workers), args.rebuild, wait=args.wait)
+        except Busy as busy:
+            return _busy(busy, "python -m builders validate")
         message = f"valid ({time.perf_counter() - started:.2f} s)"
     return _report(problems, args.json, message)

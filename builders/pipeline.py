@@ -1,9 +1,12 @@
 """The pipeline, composed from the stages: nothing but the command line imports this module.
 
 build   = seeds -> engine (per-article extraction, cached) -> assemble -> publish into a work
-          directory -> validate there -> swap in (a failed build leaves the published package as it was)
+          directory -> validate there -> swap in (a failed build leaves the published package as it was;
+          a killed one is recovered by the next command: publish/swap.py)
 check   = validate the published package (+ with `rebuild`, build afresh and compare file by file)
-release = the files of dist/ from the published package
+release = the files of dist/ from the published package, replaced as a whole
+build and release hold the lock of the root (publish/lock.py), validate shares it; faults of the
+machine (full disk, read-only folder) come back as one line each (publish/faults.py)
 score   = build the seeds plus annotated texts in a temporary root and score that package
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -22,9 +26,12 @@ from .inputs.seeds import read_seeds
 from .problems import Problem
 from . import quality
 from .publish import exports
+from .publish.docs import DOCUMENTS, update_docs
+from .publish.faults import MachineFault, machine_fault
+from .publish.lock import Busy, hold  # noqa: F401  (Busy re-exported for the command line)
 from .publish.package import write_package
-from .publish.docs import update_docs
-from .publish.swap import swap_in
+from .publish.swap import JOURNAL, discard, recover, swap_in, unfinished, work_folder
+from .schema.layout import PUBLISHED_PATHS
 from .validate import differences, validate_package
 from .validate.diff import diff  # noqa: F401  (re-exported for the command line)
 
@@ -41,7 +48,7 @@ def build_into(root: Path, out: Path, workers: int = 1, use_cache: bool = True, 
     problems = seeds.problems
     extracted = []
     try:
-        results = extract_all(seeds.jobs, seeds.reference, root, workers, use_cache, engine, scheduler, progress)
+        results = extract_all(seeds.jobs, seeds.reference, root, workers, use_cache, engine, scheduler, progress, problems.append)
     except LanguageLayerError as missing:  # never a fallback without the parse: the rows would differ
         return problems + [Problem("requirements.lock", None, None, str(missing))]
     for columns, found in results:
@@ -50,15 +57,40 @@ def build_into(root: Path, out: Path, workers: int = 1, use_cache: bool = True, 
             extracted.append(columns)
     if _failed(problems):
         return problems
-    write_package(assemble(extracted, seeds.reference), out, seeds.digest)
+    try:
+        write_package(assemble(extracted, seeds.reference), out, seeds.digest)
+    except OSError as error:  # pyarrow's errors name no file: the package folder is named
+        return problems + [machine_fault(error, root, "write", "build", path=out / "datapackage")]
     pa.default_memory_pool().release_unused()  # give the writer's Arrow buffers back before validation
     return problems
 
 
 def build(root: Path, workers: int = 1, use_cache: bool = True, engine: str = "local", scheduler: str | None = None,
-          progress: Progress | None = None) -> list[Problem]:
-    """Build, validate and publish; on any error the published package is left as it was."""
-    work = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+          progress: Progress | None = None, wait: float = 0.0, release_dist: bool = False) -> list[Problem]:
+    """Build, validate and publish (and with `release_dist`, write dist/ then), one build at a
+    time: while another holds the lock this waits up to `wait` seconds, then raises `Busy`. On any
+    error — and whenever the process dies — the published package is the previous one or the new
+    one, complete (an interrupted build is recovered first). A fault of the machine (full disk,
+    read-only or forbidden folder) is one `MachineFault` line."""
+    problems: list[Problem] = []
+    try:
+        with hold(root, "build", wait=wait):
+            problems += recover(root)
+            if not _failed(problems):  # (an unreadable journal: nothing is touched)
+                problems += _build_locked(root, workers, use_cache, engine, scheduler, progress)
+            if release_dist and not _failed(problems):
+                problems += _release_locked(root)[1]
+    except OSError as error:  # the lock file, reading seeds, the parse cache, validation, recovery…
+        problems.append(machine_fault(error, root, "read or write", "build"))
+    return problems
+
+
+def _build_locked(root: Path, workers: int, use_cache: bool, engine: str, scheduler: str | None,
+                  progress: Progress | None) -> list[Problem]:
+    try:
+        work = work_folder(root)
+    except OSError as error:
+        return [machine_fault(error, root, "write", "build")]
     try:
         problems = build_into(root, work, workers, use_cache, engine, scheduler, progress)
         if _failed(problems):
@@ -66,21 +98,57 @@ def build(root: Path, workers: int = 1, use_cache: bool = True, engine: str = "l
         problems += validate_package(work)
         if _failed(problems):
             return problems
-        swap_in(root, work)
-        update_docs(root)
+        try:
+            swap_in(root, work, PUBLISHED_PATHS + _stage_docs(root, work))
+        except OSError as error:
+            return problems + [_swap_fault(error, root, "build")]
         return problems
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        discard(root, work)
 
 
-def check(root: Path, workers: int = 1, rebuild: bool = False) -> list[Problem]:
+def _stage_docs(root: Path, work: Path) -> tuple[str, ...]:
+    """The documents a build regenerates (the README's dictionary, CITATION's version), made in
+    the work folder; those that change are published in the same swap as the package (never
+    rewritten in place, where a full disk would leave half a README)."""
+    names = [name for name in DOCUMENTS if (root / name).is_file()]
+    for name in names:
+        shutil.copy2(root / name, work / name)
+    update_docs(work)
+    changed = tuple(name for name in names if (work / name).read_bytes() != (root / name).read_bytes())
+    for name in set(names) - set(changed):
+        (work / name).unlink()
+    return changed
+
+
+def _swap_fault(error: OSError, root: Path, command: str, verb: str = "replace") -> MachineFault:
+    """The fault, and whether the previous files are in place (an undone swap) or not yet."""
+    fault = machine_fault(error, root, verb, command)
+    after = ("the previous files are in place" if not unfinished(root) else
+             f"the previous files are not all back: {JOURNAL} keeps the plan, and the next build or validate puts them back")
+    return replace(fault, message=f"{fault.message} ({after})")
+
+
+def check(root: Path, workers: int = 1, rebuild: bool = False, wait: float = 0.0) -> list[Problem]:
     """The published package is valid, consistent across editions, and up to date with seeds/;
-    with `rebuild`, it also equals a fresh build by the current builders."""
-    problems = validate_package(root, check_freshness=True)
-    if rebuild:
-        reported = {str(p) for p in problems}
-        problems += [p for p in _rebuild_differences(root, workers) if str(p) not in reported]
-    return problems
+    with `rebuild`, it also equals a fresh build by the current builders. Validations share the
+    lock (a build waits for them, they wait for a build); an interrupted build is recovered first."""
+    problems: list[Problem] = []
+    try:
+        while True:
+            with hold(root, "validate", shared=True, wait=wait):
+                if not unfinished(root):
+                    problems += validate_package(root, check_freshness=True)
+                    if rebuild:
+                        reported = {str(p) for p in problems}
+                        problems += [p for p in _rebuild_differences(root, workers) if str(p) not in reported]
+                    return problems
+            with hold(root, "validate", wait=wait):  # recovering needs the lock for itself
+                problems += recover(root)
+            if _failed(problems):
+                return problems
+    except OSError as error:
+        return problems + [machine_fault(error, root, "read or write", "validate")]
 
 
 def _rebuild_differences(root: Path, workers: int) -> list[Problem]:
@@ -93,9 +161,23 @@ def _rebuild_differences(root: Path, workers: int) -> list[Problem]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def release(root: Path) -> list[Path]:
-    """Write dist/ from the published package."""
-    return exports.release(root)
+def release(root: Path, wait: float = 0.0) -> tuple[list[Path], list[Problem]]:
+    """Write dist/ from the published package (replacing it as a whole), under the lock."""
+    problems: list[Problem] = []
+    try:
+        with hold(root, "release", wait=wait):
+            problems += recover(root)
+            paths, more = _release_locked(root) if not _failed(problems) else ([], [])
+            return paths, problems + more
+    except OSError as error:
+        return [], problems + [machine_fault(error, root, "read or write", "release")]
+
+
+def _release_locked(root: Path) -> tuple[list[Path], list[Problem]]:
+    try:
+        return exports.release(root), []
+    except OSError as error:
+        return [], [_swap_fault(error, root, "release", "write")]
 
 
 def score(root: Path, texts: list[Path], gold_dirs: list[Path], workers: int = 1) -> tuple[quality.Report | None, list[Problem]]:

@@ -54,6 +54,8 @@ ERRORS = {
                              "seeds/curation/own.yaml:2: events.0.modality: Input should be 'asserted', 'future', 'hypothetical', 'negated', 'intended' or 'reported'"),
     "curation: unknown actor": ({f"{A}/own.txt": BODY, f"{C}/own.yaml": EVENT.replace("source: serbia", "source: atlantis").encode()},
                                 "seeds/curation/own.yaml:2: events.0.source: unknown actor 'atlantis' — use an actor id from seeds/reference/actors.yaml or one found in this article"),
+    "curation: misspelt actor": ({f"{A}/own.txt": BODY, f"{C}/own.yaml": EVENT.replace("source: serbia", "source: serbai").encode()},
+                                 "seeds/curation/own.yaml:2: events.0.source: unknown actor 'serbai' (did you mean 'serbia'?) — use an actor id from seeds/reference/actors.yaml or one found in this article"),
     "curation: evidence not in text": ({f"{A}/own.txt": BODY, f"{C}/own.yaml": EVENT.replace("bought the", "sold the").encode()},
                                        "seeds/curation/own.yaml:2: events.0.evidence: the evidence text does not occur in the article's clean text — copy it exactly from articles.text"),
     "curation: offset outside the text": ({f"{A}/own.txt": BODY, f"{C}/own.yaml": (EVENT + "    occurrence: 2\n").encode()},

@@ -1,18 +1,22 @@
-"""The release bundle and the single-file databases open and join; diff counts row changes."""
+"""The release bundle and the single-file databases open and join; the DuckDB file is in a storage
+format DuckDB 1.1 reads; the zip ships the licence, citation and changelog."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import shutil
 import sqlite3
+import subprocess
 import zipfile
 
 import duckdb
-from conftest import make_repo, run_cli
+import pytest
+from conftest import REPO, make_repo, run_cli
 
-from builders.pipeline import build
-from builders.publish.exports import release
+from builders.publish.exports import BUNDLED_DOCUMENTS, export_duckdb, release
 from builders.schema.dataset import dataset_version
-from builders.validate.diff import diff
 
 JOIN = """
     SELECT a.article_id, s.name AS speaker, q.kind
@@ -23,7 +27,8 @@ JOIN = """
 
 
 def test_release_bundle_and_databases(built_repo, tmp_path):
-    bundle, duck, lite, by_year = release(built_repo, tmp_path / "dist")
+    bundle, duck, lite, metadata, by_year = release(built_repo, tmp_path / "dist")
+    assert metadata.name == "serbia-arms-pressure.metadata.json"  # datasette's (tests/test_datasette.py)
     assert by_year.name == "parquet-by-year" and any(by_year.rglob("*.parquet"))
     with zipfile.ZipFile(bundle) as archive:
         names = archive.namelist()
@@ -59,22 +64,54 @@ def test_build_writes_dist(tmp_path):
     root = make_repo(tmp_path / "repo")
     assert run_cli(root, "build").returncode == 0
     assert sorted(p.name for p in (root / "dist").iterdir()) == [
-        "parquet-by-year", f"serbia-arms-pressure-{dataset_version()}.zip", "serbia-arms-pressure.duckdb", "serbia-arms-pressure.sqlite",
+        "parquet-by-year", f"serbia-arms-pressure-{dataset_version()}.zip", "serbia-arms-pressure.duckdb",
+        "serbia-arms-pressure.metadata.json", "serbia-arms-pressure.sqlite",
     ]
 
 
-def test_diff_counts_rows(built_repo, tmp_path):
-    root = make_repo(tmp_path / "repo")
-    seed = root / "seeds" / "articles" / "003_f7aad1218264870f.txt"
-    seed.write_bytes(seed.read_bytes().replace(b"RFE reports", b"RFE says"))
-    (root / "seeds" / "articles" / "new-one.txt").write_bytes(b"Published: 1 June 2021\n\nMatthew Palmer visited Belgrade on Thursday.\n")
-    assert build(root) == []
-    changes = {name: (added, removed, changed) for name, added, removed, changed in diff(built_repo, root)}
-    assert changes["articles"] == (1, 0, 1)  # one new article, one retitled
-    assert changes["events"] == (1, 0, 0)
-    assert changes["event_types"] == (0, 0, 0)
-    result = run_cli(root, "diff", str(built_repo), str(root))
-    assert "| articles | 1 | 0 | 1 |" in result.stdout.splitlines()
+# DuckDB's storage format numbers (the uint64 after the magic bytes "DUCK" in the file header):
+# 64 is read by DuckDB 0.10 to 1.1 and every later release; DuckDB 1.2 writes 65, 1.3 66, 1.4 67,
+# and the DuckDB 2 of requirements.lock writes 999 unless told otherwise.
+DUCKDB_1_1_FORMAT = 64
+
+
+def test_the_duckdb_file_is_in_a_storage_format_duckdb_1_1_reads(built_repo, tmp_path):
+    duck = release(built_repo, tmp_path / "dist")[1]
+    with open(duck, "rb") as file:
+        header = file.read(20)
+    assert header[8:12] == b"DUCK"
+    assert int.from_bytes(header[12:20], "little") == DUCKDB_1_1_FORMAT
+    con = duckdb.connect(str(duck), read_only=True)
+    try:  # the same, as DuckDB itself reports it
+        assert con.execute("SELECT tags FROM duckdb_databases() WHERE NOT internal").fetchall() == [({"storage_version": "v1.0.0+"},)]
+        assert con.execute("SELECT count(*) FROM events").fetchone() == (50,)
+    finally:
+        con.close()
+    assert sorted(p.name for p in duck.parent.iterdir() if p.name.startswith(duck.name)) == [duck.name]  # no WAL, no spill folder
+
+
+def test_a_default_duckdb_file_would_be_caught(tmp_path):
+    """The check above can fail: a file written in DuckDB's own default format has another number."""
+    con = duckdb.connect(str(tmp_path / "default.duckdb"))
+    con.execute("CREATE TABLE t AS SELECT 1 AS a")
+    con.close()
+    assert int.from_bytes((tmp_path / "default.duckdb").read_bytes()[12:20], "little") != DUCKDB_1_1_FORMAT
+
+
+def test_the_zip_ships_the_licence_citation_and_changelog(built_repo, tmp_path):
+    package = tmp_path / "package"  # a built package in a folder that also holds the repository's documents
+    shutil.copytree(built_repo / "datapackage", package / "datapackage")
+    shutil.copy2(built_repo / "datapackage.json", package)
+    for name in BUNDLED_DOCUMENTS:
+        shutil.copy2(REPO / name, package / name)
+    assert BUNDLED_DOCUMENTS == ("LICENSE", "CITATION.cff", "CHANGELOG.md")
+    bundle = release(package, tmp_path / "dist")[0]
+    with zipfile.ZipFile(bundle) as archive:
+        sums = dict(reversed(line.split("  ")) for line in archive.read("SHA256SUMS").decode().splitlines())
+        for name in BUNDLED_DOCUMENTS:
+            assert archive.read(name) == (REPO / name).read_bytes()  # at the top of the zip, beside datapackage.json
+            assert sums[name] == hashlib.sha256((REPO / name).read_bytes()).hexdigest()
+        assert archive.namelist()[-1] == "SHA256SUMS"
 
 
 def test_card_summarises_the_data_and_links_the_pictures(built_repo):
@@ -88,3 +125,24 @@ def test_card_summarises_the_data_and_links_the_pictures(built_repo):
         svg = (built_repo / "datapackage" / picture).read_text(encoding="utf-8")
         assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     assert "Serbia" in (built_repo / "datapackage" / "actor_graph.svg").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1 MB tmpfs (where the machine allows mounting one: root in a container, say)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
+                                           capture_output=True, check=False).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def test_a_duckdb_file_that_does_not_fit_is_an_os_error_naming_it(built_repo, small_disk):
+    """DuckDB's own I/O error (no errno) becomes the OSError the release reports as a fault of the
+    machine: the file, and the cause — not a WAL file left beside a half-written database."""
+    target = small_disk / "serbia-arms-pressure.duckdb"
+    with pytest.raises(OSError) as raised:
+        export_duckdb(built_repo, target)
+    assert (raised.value.errno, raised.value.filename) == (errno.ENOSPC, str(target))

@@ -7,6 +7,7 @@ copyright line. The pictures are an event timeline and a who-acts-on-whom graph 
 
 from __future__ import annotations
 
+import math
 from collections import Counter, namedtuple
 from pathlib import Path
 
@@ -138,85 +139,204 @@ def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
     return "\n".join(lines)
 
 
-def draw_pictures(tables: dict[str, pa.Table], out: Path) -> None:
-    """An SVG timeline of dated events and an SVG who-acts-on-whom graph (deterministic files)."""
+# The pictures must be byte-identical for the same rows: a fixed salt for the ids matplotlib writes
+# into the SVG, no date in its metadata (savefig below), text kept as text.
+PICTURE_STYLE = {"svg.hashsalt": "serbia-arms-pressure", "svg.fonttype": "none"}
+GRAPH_SEED = 17  # the spring layout's seed: the same graph is laid out the same way every time
+LABEL_GID = "actor-label"  # the graph's actor names carry this gid (the tests find them by it)
+LABEL_GAP = 3.0  # pixels kept free around every actor name
+LABEL_RINGS = 40  # how far out (in label heights) a name may move from its dot to find free room
+
+
+def _pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plt.rcParams["svg.hashsalt"] = "serbia-arms-pressure"
-    plt.rcParams["svg.fonttype"] = "none"
+    return plt
+
+
+def draw_pictures(tables: dict[str, pa.Table], out: Path) -> None:
+    """An SVG timeline of dated events and an SVG who-acts-on-whom graph (deterministic files)."""
+    plt = _pyplot()
     names = {a.actor_id: a.name for a in _records(tables, "actors", ["actor_id", "name"])}
     all_events = _records(tables, "events", ["event_id", "event_type", "source_actor_id", "target_actor_id", "modality", "date_start", "date_end", "date_precision"])
-    _draw_timeline(plt, matplotlib, names, all_events, out)
-    _draw_actor_graph(plt, names, all_events, out)
+    with plt.rc_context(PICTURE_STYLE):
+        for make, path in ((timeline_figure, TIMELINE), (actor_graph_figure, ACTOR_GRAPH)):
+            figure = make(names, all_events)
+            figure.savefig(out / path, format="svg", metadata={"Date": None})
+            plt.close(figure)
 
 
-def _draw_timeline(plt, matplotlib, names: dict, all_events: list, out: Path) -> None:
-    """Each dated event's interval as a labelled bar; above MAX_LABELLED_EVENTS, monthly dots per type."""
-    events = [e for e in all_events if e.date_start is not None]
-    events.sort(key=lambda e: (e.date_start, e.event_type, e.event_id))
-    types = sorted({e.event_type for e in events})
+def dated_interval(event) -> tuple | None:
+    """The interval the timeline places an event on (one known end stands for both), or None."""
+    start, end = event.date_start or event.date_end, event.date_end or event.date_start
+    return None if start is None else (start, max(start, end))
+
+
+def timeline_title(dated: int, total: int) -> str:
+    return f"{dated} of {total} events dated"
+
+
+def timeline_figure(names: dict, all_events: list):
+    """Each dated event's interval as a labelled bar; above MAX_LABELLED_EVENTS, monthly dots per
+    type. The title says how many of all the events have a date the timeline can place."""
+    plt = _pyplot()
+    from matplotlib import dates as mdates
+
+    dated = sorted(((span, e) for e in all_events if (span := dated_interval(e))), key=lambda d: (d[0][0], d[1].event_type, d[1].event_id))
+    types = sorted({e.event_type for _, e in dated})
     colours = {t: plt.get_cmap("tab20")(i % 20) for i, t in enumerate(types)}
-
-    labelled = len(events) <= MAX_LABELLED_EVENTS  # one labelled bar per event; else monthly dots per type
-    n_rows = len(events) if labelled else len(types)
-    fig, ax = plt.subplots(figsize=(11, max(3, 0.32 * n_rows + 1.5)))
+    labelled = len(dated) <= MAX_LABELLED_EVENTS  # one labelled bar per event; else monthly dots per type
+    fig, ax = plt.subplots(figsize=(11, max(3, 0.32 * (len(dated) if labelled else len(types)) + 1.5)))
+    title = timeline_title(len(dated), len(all_events))
     if labelled:
-        starts = [matplotlib.dates.date2num(e.date_start) for e in events]
-        widths = [(e.date_end - e.date_start).days + 1 for e in events]
-        ax.barh(range(len(events)), widths, left=starts, height=0.6, color=[colours[e.event_type] for e in events])
-        for y, e in enumerate(events):
+        for y, ((start, end), e) in enumerate(dated):
+            ax.barh(y, (end - start).days + 1, left=mdates.date2num(start), height=0.6, color=colours[e.event_type])
             label = f"{names.get(e.source_actor_id, '?')} → {names.get(e.target_actor_id, '—')} ({e.modality}, {e.date_precision})"
-            ax.text(matplotlib.dates.date2num(e.date_end) + 2, y, label, va="center", fontsize=7)
-        ax.set_yticks(range(n_rows), [e.event_type for e in events], fontsize=7)
-        ax.set_title("Dated events (bar = date interval; colour = event type)")
+            ax.text(mdates.date2num(end) + 2, y, label, va="center", fontsize=7)
+        ax.set_yticks(range(len(dated)), [e.event_type for _, e in dated], fontsize=7)
+        ax.set_title(f"{title} (bar = date interval; colour = event type)")
     else:  # one dot per type and month, area = events: drawing cost stays flat however many events
-        per_month = Counter((e.event_type, e.date_start.replace(day=15)) for e in events)
+        per_month = Counter((e.event_type, start.replace(day=15)) for (start, _), e in dated)
         cells = sorted(per_month.items())
         biggest = max(per_month.values())
         ax.scatter(
-            [matplotlib.dates.date2num(month) for (_, month), _ in cells],
+            [mdates.date2num(month) for (_, month), _ in cells],
             [types.index(t) for (t, _), _ in cells],
             s=[8 + 220 * n / biggest for _, n in cells],
             c=[colours[t] for (t, _), _ in cells],
         )
-        ax.set_yticks(range(n_rows), types, fontsize=7)
-        ax.set_title(f"Dated events per month and type (dot area = events; largest dot = {biggest})")
+        ax.set_yticks(range(len(types)), types, fontsize=7)
+        ax.set_title(f"{title}, per month and type (dot area = events; largest dot = {biggest})")
+    ax.use_sticky_edges = False  # bars start at the first date: let the margin show their left ends
     ax.invert_yaxis()
     ax.xaxis_date()
     ax.margins(x=0.35 if labelled else 0.02)
     fig.tight_layout()
-    fig.savefig(out / TIMELINE, format="svg", metadata={"Date": None})
-    plt.close(fig)
+    return fig
 
 
-def _draw_actor_graph(plt, names: dict, all_events: list, out: Path) -> None:
-    """Who acts on whom: the most involved actor in the middle, the others on a ring."""
+def graph_pairs(all_events: list) -> tuple[Counter, int]:
+    """Events per (source, target) among the MAX_GRAPH_ACTORS actors involved in the most events,
+    and how many actors the events involve in all."""
     pairs = Counter((e.source_actor_id, e.target_actor_id) for e in all_events if e.source_actor_id and e.target_actor_id)
-    involvement = Counter(a for pair, n in pairs.items() for a in pair for _ in range(n))
+    involvement = _involvement(pairs)
     shown = {a for a, _ in sorted(involvement.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_GRAPH_ACTORS]}
-    pairs = Counter({pair: n for pair, n in pairs.items() if set(pair) <= shown})
-    actors = sorted({a for pair in pairs for a in pair})
-    import math
+    return Counter({pair: n for pair, n in pairs.items() if set(pair) <= shown}), len(involvement)
 
-    degree = Counter(a for pair, n in pairs.items() for a in pair for _ in range(n))
-    hub = max(actors, key=lambda a: (degree[a], a)) if actors else None  # the most involved actor in the middle
-    ring = [a for a in actors if a != hub]
-    position = {a: (math.cos(2 * math.pi * i / max(1, len(ring))), math.sin(2 * math.pi * i / max(1, len(ring)))) for i, a in enumerate(ring)}
-    if hub is not None:
-        position[hub] = (0.0, 0.0)
+
+def _involvement(pairs: Counter) -> Counter:
+    out: Counter = Counter()
+    for (source, target), n in pairs.items():
+        out[source] += n
+        if target != source:
+            out[target] += n
+    return out
+
+
+def graph_layout(pairs: Counter) -> dict[str, tuple[float, float]]:
+    """Where each actor goes: networkx's spring layout with a fixed seed (topology only: arrow
+    widths show the counts), stretched to fill [-1, 1]² and rounded so that no last bit of
+    floating-point arithmetic reaches the file."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted({a for pair in pairs for a in pair}))
+    graph.add_edges_from(sorted((s, t) for s, t in pairs if s != t), weight=1.0)
+    if len(graph) <= 1:
+        return {a: (0.0, 0.0) for a in graph}
+    # a weak tie from each smaller group of actors to the largest keeps it near (a spring layout
+    # pushes unconnected groups apart until the largest is squeezed into the middle); not drawn
+    groups = sorted((sorted(g) for g in nx.connected_components(graph)), key=lambda g: (-len(g), g[0]))
+    hub = max(groups[0], key=lambda a: (graph.degree(a), a))
+    graph.add_edges_from(((hub, max(g, key=lambda a: (graph.degree(a), a))) for g in groups[1:]), weight=0.5)
+    position = nx.spring_layout(graph, k=1.5 / len(graph) ** 0.5, seed=GRAPH_SEED, iterations=300, weight="weight")
+    span = [(min(v[i] for v in position.values()), max(v[i] for v in position.values())) for i in (0, 1)]
+    fit = [lambda v, lo=lo, hi=hi: 2 * (v - lo) / (hi - lo) - 1 if hi > lo else 0.0 for lo, hi in span]  # fill [-1, 1]²
+    return {a: (round(float(fit[0](x)), 4), round(float(fit[1](y)), 4)) for a, (x, y) in sorted(position.items())}
+
+
+def actor_graph_figure(names: dict, all_events: list):
+    """Who acts on whom: a dot per actor (area = events it is in), an arrow per source and target
+    (width = events; a pair acting both ways gets two bent arrows), each name placed where it
+    overlaps no other name and no dot (`place_labels`)."""
+    plt = _pyplot()
+    pairs, involved = graph_pairs(all_events)
+    position = graph_layout(pairs)
+    degree = _involvement(pairs)
     fig, ax = plt.subplots(figsize=(9, 9))
-    for (source, target), n in sorted(pairs.items()):
-        (x1, y1), (x2, y2) = position[source], position[target]
-        ax.annotate("", xy=(x2, y2), xytext=(x1, y1), arrowprops=dict(arrowstyle="->", lw=0.6 + 0.6 * n, alpha=0.6, shrinkA=12, shrinkB=12))
-    for actor, (x, y) in position.items():
-        ax.text(x * 1.1, y * 1.1 + (0.06 if actor == hub else 0), names.get(actor, actor), ha="center", va="center", fontsize=8)
-        ax.plot(x, y, "o", color="#4477aa")
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.93)
     ax.set_axis_off()
-    ax.set_title(f"Who acts on whom (arrow width = number of events; the {MAX_GRAPH_ACTORS} most involved actors)")
-    ax.set_xlim(-1.4, 1.4)
-    ax.set_ylim(-1.3, 1.3)
-    fig.savefig(out / ACTOR_GRAPH, format="svg", metadata={"Date": None})
-    plt.close(fig)
+    ax.set_xlim(-1.12, 1.12)
+    ax.set_ylim(-1.12, 1.12)
+    actors = sorted(position, key=lambda a: (-degree[a], a))  # the most involved are named first
+    area = {a: 25 + 8 * min(degree[a], 25) for a in actors}  # of each dot, in points²
+    for (source, target), n in sorted(pairs.items()):
+        if source != target:
+            bend = 0.12 if (target, source) in pairs else 0.0
+            ax.annotate("", xy=position[target], xytext=position[source], zorder=1, arrowprops={
+                "arrowstyle": "-|>", "mutation_scale": 10, "lw": 0.6 + 0.6 * n, "color": "#444444", "alpha": 0.55,
+                "shrinkA": area[source] ** 0.5 / 2 + 2, "shrinkB": area[target] ** 0.5 / 2 + 2, "connectionstyle": f"arc3,rad={bend}"})
+    ax.scatter([position[a][0] for a in actors], [position[a][1] for a in actors], s=[area[a] for a in actors], color="#4477aa", zorder=2)
+    place_labels(fig, ax, [(names.get(a, a), position[a], area[a] ** 0.5 / 2 * fig.dpi / 72) for a in actors])
+    scope = f"the {len(actors)} most involved of {involved} actors" if len(actors) < involved else f"all {len(actors)} actors in events"
+    ax.set_title(f"Who acts on whom ({scope}; arrow width = number of events)", fontsize=11)
+    return fig
+
+
+def place_labels(fig, ax, labels: list[tuple[str, tuple[float, float], float]]) -> None:
+    """Name each dot (name, its data position, its radius in pixels), in the order given: each
+    name's box, measured by the renderer, goes where it overlaps no name placed before it and no
+    dot, inside the axes — next to its dot first, facing away from the middle of the graph, then
+    ring by ring further out, with a leader line. Nothing is random: the same labels land at the
+    same places."""
+    from matplotlib.transforms import Bbox
+
+    renderer = fig.canvas.get_renderer()
+    dots = [ax.transData.transform(xy) for _, xy, _ in labels]
+    taken = [Bbox.from_bounds(x - r, y - r, 2 * r, 2 * r) for (x, y), (_, _, r) in zip(dots, labels, strict=True)]
+    middle = (sum(x for x, _ in dots) / max(1, len(dots)), sum(y for _, y in dots) / max(1, len(dots)))
+    for (name, xy, r), (x, y) in zip(labels, dots, strict=True):
+        text = ax.text(*xy, name, ha="center", va="center", fontsize=8, gid=LABEL_GID, zorder=4,
+                       bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+        box = text.get_window_extent(renderer)
+        away = math.atan2(y - middle[1], x - middle[0]) if (x, y) != middle else math.pi / 2
+        ring, (cx, cy), room = _free_spot((x, y), box.width, box.height, r, away, taken, ax.bbox)
+        taken.append(room)
+        centre = (box.x0 + box.width / 2 - x, box.y0 + box.height / 2 - y)  # the box's middle seen from its anchor
+        text.set_position(ax.transData.inverted().transform((cx - centre[0], cy - centre[1])))
+        if ring:
+            end = ax.transData.inverted().transform((cx, cy))
+            ax.plot([xy[0], end[0]], [xy[1], end[1]], lw=0.5, color="#888888", zorder=3)
+
+
+def _free_spot(dot, width: float, height: float, radius: float, away: float, taken: list, frame):
+    """(ring, centre, padded box) of the first place for a width×height box around `dot` that lies
+    inside `frame` and overlaps none of `taken`: ring 0 touches the dot, each next ring is a label
+    height further; in each ring, 16 directions from `away` outwards. Falls back to the first place
+    tried (ring 0, facing away) when the whole frame is full."""
+    from matplotlib.transforms import Bbox
+
+    first = None
+    for ring in range(LABEL_RINGS):
+        gap = radius + 1.5 * LABEL_GAP + ring * height
+        for angle in _directions(away):
+            cos, sin = math.cos(angle), math.sin(angle)
+            reach = min((width / 2 + gap) / abs(cos) if abs(cos) > 1e-9 else math.inf,
+                        (height / 2 + gap) / abs(sin) if abs(sin) > 1e-9 else math.inf)
+            centre = (dot[0] + cos * reach, dot[1] + sin * reach)
+            room = Bbox.from_bounds(centre[0] - width / 2 - LABEL_GAP, centre[1] - height / 2 - LABEL_GAP,
+                                    width + 2 * LABEL_GAP, height + 2 * LABEL_GAP)
+            first = first or (ring, centre, room)
+            inside = frame.x0 <= room.x0 and room.x1 <= frame.x1 and frame.y0 <= room.y0 and room.y1 <= frame.y1
+            if inside and not any(room.overlaps(other) for other in taken):
+                return ring, centre, room
+    return first
+
+
+def _directions(away: float) -> list[float]:
+    """16 directions, the nearest to `away` first, alternating either side of it."""
+    steps = [0] + [s for i in range(1, 8) for s in (i, -i)] + [8]
+    return [away + step * math.pi / 8 for step in steps]

@@ -1,8 +1,10 @@
 """The release files in `dist/` (not committed), each written from a published package by one
-exporter of a small registry: the zip bundle with SHA256SUMS, a DuckDB and a SQLite database with
-the same tables, primary and foreign keys and column comments, and a Hive-partitioned Parquet copy.
+exporter of a small registry: the zip bundle (with the licence, citation and changelog, and
+SHA256SUMS), a DuckDB and a SQLite database with the same tables, primary and foreign keys and
+column comments, datasette's metadata for the SQLite file, and a Hive-partitioned Parquet copy.
 
-To add a format: write `export_<format>(package, target)` and add it to `EXPORTS`.
+To add a format: write `export_<format>(package, target)` and add it to `EXPORTS`. Exports are
+written into a work folder and dist/ is replaced as a whole (`release`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from ..schema.dataset import NAME
 from ..schema.formats import create_table_sql, load_order, sql_quote
 from ..schema.layout import DESCRIPTOR, DIST, PARQUET_DIR
 from ..schema.models import RESOURCES
+from .datasette import write_datasette_metadata
+from .swap import discard, swap_in, work_folder
 
 _FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)  # zip entries carry no build time: same inputs, same zip
 
@@ -29,22 +33,57 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+# The storage format the DuckDB file is written in: DuckDB writes its newest format by default,
+# which older DuckDBs refuse to open; "v1.1.0" (stored as version number 64 in the file header)
+# is read by DuckDB 1.1 and every later release.
+DUCKDB_STORAGE_VERSION = "v1.1.0"
+
+
 def export_duckdb(package: Path, target: Path) -> None:
+    """DuckDB from the Parquet edition, attached with an explicit storage version so that the file
+    opens in DuckDB 1.1 and later, not only in the DuckDB that wrote it."""
+    import shutil
+
     import duckdb
 
     target.unlink(missing_ok=True)
-    con = duckdb.connect(str(target), config={"memory_limit": "256MB"})  # spills to disk beyond: peak memory stays bounded
+    spill = target.with_name(target.name + ".tmp")
+    # spills to disk beyond the limit (next to the target): peak memory stays bounded
+    con = duckdb.connect(config={"memory_limit": "256MB", "temp_directory": str(spill)})
     try:
+        con.execute(f"ATTACH {_literal(str(target))} AS export (STORAGE_VERSION {_literal(DUCKDB_STORAGE_VERSION)})")
+        con.execute("USE export")
         for model in load_order():
-            con.execute(create_table_sql(model, "duckdb"))
-            con.execute(f"COMMENT ON TABLE {sql_quote(model.resource_name)} IS {_literal((model.__doc__ or '').strip())}")
-            for col in columns(model):
-                con.execute(f"COMMENT ON COLUMN {sql_quote(model.resource_name)}.{sql_quote(col.name)} IS {_literal(col.description)}")
-            parquet = package / PARQUET_DIR / f"{model.resource_name}.parquet"
-            names = ", ".join(sql_quote(c.name) for c in columns(model))
-            con.execute(f"INSERT INTO {sql_quote(model.resource_name)} SELECT {names} FROM read_parquet(?)", [str(parquet)])
+            _duckdb_table(con, package, model)
+        con.execute("USE memory")
+        con.execute("DETACH export")  # checkpoints: every row in the file, no WAL beside it (a failure is raised here)
+    except duckdb.IOException as error:
+        raise _os_error(error, target) from error
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
+
+
+def _os_error(error: Exception, target: Path) -> OSError:
+    """DuckDB's I/O errors carry no errno: the cause (a full disk, a read-only folder…) is read
+    from the message, so that the release reports it as a fault of the machine, naming the file."""
+    import errno
+
+    message = str(error)
+    for code in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO):
+        if os.strerror(code) in message:
+            return OSError(code, os.strerror(code), str(target))
+    return OSError(0, message.strip().splitlines()[-1] if message.strip() else type(error).__name__, str(target))
+
+
+def _duckdb_table(con, package: Path, model) -> None:
+    con.execute(create_table_sql(model, "duckdb"))
+    con.execute(f"COMMENT ON TABLE {sql_quote(model.resource_name)} IS {_literal((model.__doc__ or '').strip())}")
+    for col in columns(model):
+        con.execute(f"COMMENT ON COLUMN {sql_quote(model.resource_name)}.{sql_quote(col.name)} IS {_literal(col.description)}")
+    parquet = package / PARQUET_DIR / f"{model.resource_name}.parquet"
+    names = ", ".join(sql_quote(c.name) for c in columns(model))
+    con.execute(f"INSERT INTO {sql_quote(model.resource_name)} SELECT {names} FROM read_parquet(?)", [str(parquet)])
 
 
 def export_sqlite(package: Path, target: Path) -> None:
@@ -111,16 +150,23 @@ def export_partitioned_parquet(package: Path, target: Path) -> None:
         )
 
 
+# Repository documents shipped at the top of the zip, beside the data: the licence, how to cite
+# the dataset and what changed between versions. Each is taken from the package's folder (the
+# repository root) when it is there.
+BUNDLED_DOCUMENTS = ("LICENSE", "CITATION.cff", "CHANGELOG.md")
+
+
 def _zip_members(package: Path) -> list[str]:
     members = [DESCRIPTOR]
     for folder in ("datapackage",):
         members += sorted(str(p.relative_to(package)) for p in (package / folder).rglob("*") if p.is_file())
-    return members
+    return members + [name for name in BUNDLED_DOCUMENTS if (package / name).is_file()]
 
 
 def write_bundle(package: Path, bundle: Path) -> None:
-    """The zip: descriptor, both editions, card and pictures, then SHA256SUMS of them (the last
-    member, so each file is read once: hashed as it is written); no timestamps."""
+    """The zip: descriptor, both editions, card and pictures, the licence, citation and changelog,
+    then SHA256SUMS of them (the last member, so each file is read once: hashed as it is written);
+    no timestamps."""
     sums = []
     with zipfile.ZipFile(bundle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for member in _zip_members(package):
@@ -144,20 +190,33 @@ EXPORTS: dict[str, Exporter] = {
     "{name}-{version}.zip": write_bundle,
     "{name}.duckdb": export_duckdb,
     "{name}.sqlite": export_sqlite,
+    "{name}.metadata.json": write_datasette_metadata,  # `datasette dist/<name>.sqlite -m dist/<name>.metadata.json`
     PARTITIONED: export_partitioned_parquet,
 }
 
 
 def release(package: Path, out: Path | None = None) -> list[Path]:
     """Write every registered export; return their paths. The exports are independent and written
-    on a thread pool (zlib, DuckDB and Arrow release the GIL)."""
+    on a thread pool (zlib, DuckDB and Arrow release the GIL), into a work folder next to `out`
+    (dist/), which then replaces `out` as a whole, journaled (`swap`): a failed or killed release
+    leaves the previous dist/ or the new one, complete. An OSError names the file it was writing."""
     from concurrent.futures import ThreadPoolExecutor
 
     out = out or package / DIST
-    out.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
     version = json.loads((package / DESCRIPTOR).read_text(encoding="utf-8"))["version"]
-    targets = [(write, out / name.format(name=NAME, version=version)) for name, write in EXPORTS.items()]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for future in [pool.submit(write, package, target) for write, target in targets]:
-            future.result()
-    return [target for _, target in targets]
+    work = work_folder(out.parent)
+    try:
+        (work / out.name).mkdir()
+        targets = [(write, work / out.name / name.format(name=NAME, version=version)) for name, write in EXPORTS.items()]
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            for target, future in [(target, pool.submit(write, package, target)) for write, target in targets]:
+                try:
+                    future.result()
+                except OSError as error:  # the pool finishes the others before the work folder goes
+                    error.filename = error.filename or str(target)
+                    raise
+        swap_in(out.parent, work, (out.name,))
+    finally:
+        discard(out.parent, work)
+    return [out / target.name for _, target in targets]

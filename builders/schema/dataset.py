@@ -1,4 +1,5 @@
-"""The dataset's own metadata (name, title, licences, limitations, version) and its descriptor.
+"""The dataset's own metadata (name, title, licences, limitations, version, repository and
+maintainers) and its descriptor.
 
 The version lives in `pyproject.toml` only and is read from the installed distribution.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import version
 from pathlib import Path
 
 from .formats import table_schema
@@ -38,6 +39,15 @@ LICENSES = [
     },
 ]
 CONTRIBUTORS = [{"title": "Serbia arms pressure dataset contributors", "roles": ["creator"]}]
+# Where the builders' code lives and who looks after the dataset: the one place CITATION.cff and
+# .zenodo.json take them from (builders/publish/docs.py writes both; tests/test_citation.py checks).
+# PLACEHOLDER: the repository has no public address yet; set the real URL here when it is published
+# (the `.example` host, reserved by RFC 2606, marks that it has not been) and rebuild.
+REPOSITORY_URL = "https://h-seed-b1645885.example/serbia-arms-pressure"
+# The maintainers as the git history names them (its author identity); to be replaced by the people
+# who answer for the dataset (`name`, or `given-names` and `family-names`; `email`) when they agree
+# to be named.
+MAINTAINERS = [{"name": "Seed b1645885 maintainers", "email": "maintainers@users.noreply.h-seed-b1645885.example"}]
 KEYWORDS = ["Serbia", "sanctions", "CAATSA", "arms trade", "event data", "quotations"]
 
 LIMITATIONS = """\
@@ -58,13 +68,17 @@ LIMITATIONS = """\
 
 @cache
 def dataset_version() -> str:
-    """The version in pyproject.toml: from the installed distribution, or from the file itself
-    when the checkout is used without being installed."""
+    """The version in pyproject.toml: read from the file in a checkout (an editable install's
+    metadata keeps the version it was installed with, so a bumped version would not count until
+    a reinstall), else from the installed distribution."""
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
     try:
-        return version(DISTRIBUTION)
-    except PackageNotFoundError:
-        pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
-        return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+        if project.get("name") == DISTRIBUTION:
+            return project["version"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        pass
+    return version(DISTRIBUTION)
 
 
 def sources_of(publishers: list[str | None]) -> list[str]:

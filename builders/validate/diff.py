@@ -1,29 +1,215 @@
-"""Rows added, removed and changed per resource between two published packages."""
+"""What changed between two published packages, table by table: the ids of rows added and
+removed, the ids of changed rows with the columns that changed, and columns added or removed.
+
+Each package is read by its own descriptor (resource paths and primary keys) and its CSV cells as
+text, so that packages of two versions of the schema compare (a renamed column shows as one column
+removed and one added). The comparison is a join on the primary key in DuckDB, so counts cost no
+Python loop over rows; listings are capped at `limit` ids (the counts are always complete).
+"""
 
 from __future__ import annotations
 
+import csv
+import json
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..schema.layout import csv_path
-from ..schema.models import RESOURCES, Resource
-from . import read_table
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from ..schema.formats import sql_quote
+from ..schema.layout import DESCRIPTOR
+
+_HOW = "give the folder of a published package (the one holding datapackage.json)"
 
 
-def diff(old: Path, new: Path) -> list[tuple[str, int, int, int]]:
-    """Rows added, removed and changed per resource between two package directories."""
-    out = []
-    for model in RESOURCES:
-        key = model.primary_key
-        old_rows = _rows_by_key(old, model, key)
-        new_rows = _rows_by_key(new, model, key)
-        added = len(new_rows.keys() - old_rows.keys())
-        removed = len(old_rows.keys() - new_rows.keys())
-        changed = sum(1 for k in new_rows.keys() & old_rows.keys() if new_rows[k] != old_rows[k])
-        out.append((model.resource_name, added, removed, changed))
+class DiffError(ValueError):
+    """A package that cannot be compared: one line saying what, where and what to do."""
+
+
+@dataclass(frozen=True)
+class ResourceDiff:
+    """One resource's changes. `added`, `removed` and `changed` list at most `limit` rows (by
+    primary key); the `n_` counts are complete."""
+
+    name: str
+    status: str  # unchanged | changed | added (only in the new package) | removed (only in the old)
+    rows_old: int
+    rows_new: int
+    n_added: int
+    n_removed: int
+    n_changed: int
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    changed: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (id, changed columns)
+    columns_added: tuple[str, ...] = ()
+    columns_removed: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        out = asdict(self)
+        out["changed"] = [{"id": key, "fields": list(fields)} for key, fields in self.changed]
+        return out
+
+
+@dataclass(frozen=True)
+class _Resource:
+    path: Path
+    key: tuple[str, ...]
+
+
+def diff(old: Path, new: Path, limit: int | None = 20) -> list[ResourceDiff]:
+    """Every resource of either package, in the new package's order (then those only the old
+    one has). Raises DiffError when either folder is not a readable package."""
+    import duckdb
+
+    before, after = _package(old), _package(new)
+    names = list(after) + [name for name in before if name not in after]
+    con = duckdb.connect()
+    try:
+        return [_resource_diff(con, name, before.get(name), after.get(name), limit) for name in names]
+    finally:
+        con.close()
+
+
+def _package(folder: Path) -> dict[str, _Resource]:
+    """The resources a package's descriptor lists: CSV path and primary key of each."""
+    if folder.is_file() and folder.name == DESCRIPTOR:
+        folder = folder.parent
+    if not folder.exists():
+        raise DiffError(f"{folder}: no such folder — {_HOW}")
+    if not folder.is_dir():
+        raise DiffError(f"{folder}: not a folder — {_HOW}")
+    descriptor = folder / DESCRIPTOR
+    if not descriptor.is_file():
+        raise DiffError(f"{folder}: not a data package (no {DESCRIPTOR} in it) — {_HOW}")
+    try:
+        package = json.loads(descriptor.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise DiffError(f"{descriptor}: cannot be read as JSON ({_first_line(error)}) — restore it, or build the package again") from None
+    resources = package.get("resources") if isinstance(package, dict) else None
+    if not isinstance(resources, list):
+        raise DiffError(f"{descriptor}: lists no resources — restore it, or build the package again")
+    out = {}
+    for resource in resources:
+        name, path = (resource.get("name"), resource.get("path")) if isinstance(resource, dict) else (None, None)
+        key = (resource.get("schema") or {}).get("primaryKey") if isinstance(resource, dict) else None
+        key = [key] if isinstance(key, str) else key
+        if not (isinstance(name, str) and isinstance(path, str) and isinstance(key, list) and key and all(isinstance(k, str) for k in key)):
+            raise DiffError(f"{descriptor}: a resource without a name, a path or a primary key — restore it, or build the package again")
+        out[name] = _Resource(folder / path, tuple(key))
     return out
 
 
-def _rows_by_key(package: Path, model: type[Resource], key: str) -> dict:
-    if not (package / csv_path(model)).is_file():
-        return {}  # a resource the older package did not have
-    return {row[key]: row for row in read_table(package, model).to_pylist()}
+def _first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:200] if text else type(error).__name__
+
+
+def _read(resource: _Resource, name: str) -> pa.Table:
+    """A CSV file as text cells by its own header; the empty unquoted cell is null."""
+    try:
+        with open(resource.path, encoding="utf-8", newline="") as file:
+            header = next(csv.reader(file), [])
+        table = pacsv.read_csv(
+            resource.path,
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=True,
+                                                 quoted_strings_can_be_null=False),
+        )
+    except FileNotFoundError:
+        raise DiffError(f"{resource.path}: missing (the descriptor lists it for '{name}') — build the package again") from None
+    except (OSError, UnicodeDecodeError, ValueError, pa.ArrowException) as error:
+        raise DiffError(f"{resource.path}: cannot be read as CSV ({_first_line(error)}) — check it with python -m builders validate") from None
+    missing = [k for k in resource.key if k not in table.column_names]
+    if missing:
+        raise DiffError(f"{resource.path}: no column '{missing[0]}', the primary key of '{name}' — build the package again")
+    return table
+
+
+def _resource_diff(con, name: str, old: _Resource | None, new: _Resource | None, limit: int | None) -> ResourceDiff:
+    if old is None or new is None:  # a whole resource added or removed: every row of it
+        table = _read(old or new, name)
+        con.register("whole", table)
+        ids = _ids(con, "whole", (old or new).key, "", limit)
+        con.unregister("whole")
+        n = table.num_rows
+        if old is None:
+            return ResourceDiff(name, "added", 0, n, n, 0, 0, added=ids, columns_added=tuple(table.column_names))
+        return ResourceDiff(name, "removed", n, 0, 0, n, 0, removed=ids, columns_removed=tuple(table.column_names))
+    before, after = _read(old, name), _read(new, name)
+    key = next((k for k in (new.key, old.key) if set(k) <= set(before.column_names) & set(after.column_names)), None)
+    if key is None:
+        raise DiffError(f"{new.path}: the primary key of '{name}' is {', '.join(new.key)} here and {', '.join(old.key)} in "
+                        f"{old.path}, and neither package has the other's — rows cannot be matched by id")
+    for table, resource in ((before, old), (after, new)):
+        _unique(con, table, resource, key, name)
+    con.register("o", before)
+    con.register("n", after)
+    try:
+        common = [c for c in after.column_names if c in before.column_names and c not in key]
+        added = _ids(con, "n", key, "o", limit)
+        removed = _ids(con, "o", key, "n", limit)
+        n_added = _count(con, "n", key, "o")
+        n_removed = _count(con, "o", key, "n")
+        n_changed, changed = _changed(con, key, common, limit)
+    finally:
+        con.unregister("o")
+        con.unregister("n")
+    columns_added = tuple(c for c in after.column_names if c not in before.column_names)
+    columns_removed = tuple(c for c in before.column_names if c not in after.column_names)
+    differs = n_added or n_removed or n_changed or columns_added or columns_removed
+    return ResourceDiff(name, "changed" if differs else "unchanged", before.num_rows, after.num_rows, n_added, n_removed,
+                        n_changed, added, removed, changed, columns_added, columns_removed)
+
+
+def _key_text(key: tuple[str, ...], alias: str) -> str:
+    """A row's id as shown: its primary key, or the key's columns joined by ' / '."""
+    cols = [f"{alias}.{sql_quote(k)}" for k in key]
+    return cols[0] if len(cols) == 1 else "concat_ws(' / ', " + ", ".join(cols) + ")"
+
+
+def _unique(con, table: pa.Table, resource: _Resource, key: tuple[str, ...], name: str) -> None:
+    con.register("t", table)
+    try:
+        cols = ", ".join(sql_quote(k) for k in key)
+        repeated = con.execute(f"SELECT {_key_text(key, 't')} FROM t GROUP BY {cols} HAVING count(*) > 1 ORDER BY 1 LIMIT 1").fetchall()
+    finally:
+        con.unregister("t")
+    if repeated:
+        raise DiffError(f"{resource.path}: the primary key of '{name}' repeats '{repeated[0][0]}' — "
+                        "rows cannot be matched; check the package with python -m builders validate")
+
+
+def _anti(table: str, key: tuple[str, ...], other: str) -> str:
+    using = ", ".join(sql_quote(k) for k in key)
+    return f"FROM {table} ANTI JOIN {other} USING ({using})" if other else f"FROM {table}"
+
+
+def _ids(con, table: str, key: tuple[str, ...], other: str, limit: int | None) -> tuple[str, ...]:
+    cap = f" LIMIT {int(limit)}" if limit is not None else ""
+    rows = con.execute(f"SELECT {_key_text(key, table)} AS id {_anti(table, key, other)} ORDER BY id{cap}").fetchall()
+    return tuple(row[0] for row in rows)
+
+
+def _count(con, table: str, key: tuple[str, ...], other: str) -> int:
+    return con.execute(f"SELECT count(*) {_anti(table, key, other)}").fetchone()[0]
+
+
+def _changed(con, key: tuple[str, ...], common: list[str], limit: int | None) -> tuple[int, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Rows in both packages whose cells differ in a column both have: how many, and the first
+    `limit` with the names of the columns that changed (in the new package's column order)."""
+    if not common:
+        return 0, ()
+    flags = ", ".join(f"CASE WHEN o.{sql_quote(c)} IS DISTINCT FROM n.{sql_quote(c)} THEN '{c.replace(chr(39), chr(39) * 2)}' END"
+                      for c in common)
+    using = ", ".join(sql_quote(k) for k in key)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE changed AS
+        SELECT id, fields FROM (
+            SELECT {_key_text(key, 'n')} AS id, concat_ws(chr(31), {flags}) AS fields
+            FROM n JOIN o USING ({using}))
+        WHERE fields <> ''""")  # concat_ws skips the nulls: the names of the columns that differ
+    count = con.execute("SELECT count(*) FROM changed").fetchone()[0]
+    cap = f" LIMIT {int(limit)}" if limit is not None else ""
+    rows = con.execute(f"SELECT id, fields FROM changed ORDER BY id{cap}").fetchall()
+    con.execute("DROP TABLE changed")
+    return count, tuple((key_, tuple(fields.split(chr(31)))) for key_, fields in rows)

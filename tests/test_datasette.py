@@ -1,0 +1,107 @@
+"""The SQLite export served by a real datasette on 127.0.0.1 with the metadata written beside it:
+titles and descriptions from the models, and the canned queries answer over HTTP."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from builders.publish.datasette import CANNED_QUERIES, datasette_metadata
+from builders.publish.exports import release
+from builders.schema.columns import columns
+from builders.schema.dataset import NAME
+from builders.schema.models import RESOURCES, Event
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        assert response.status == 200
+        return response.read()
+
+
+@pytest.fixture(scope="module")
+def served(built_repo, tmp_path_factory):
+    """datasette serving dist/'s SQLite file with dist/'s metadata file, on a free local port."""
+    paths = {p.name: p for p in release(built_repo, tmp_path_factory.mktemp("release") / "dist")}
+    database, metadata = paths[f"{NAME}.sqlite"], paths[f"{NAME}.metadata.json"]
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "datasette", "serve", str(database), "--metadata", str(metadata),
+                               "--host", "127.0.0.1", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # bounded: until the server answers, it exits, or a minute has passed
+            try:
+                _get(base + "/-/versions.json")
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError("datasette did not start: " + server.stderr.read().decode()[-2000:]) from None
+                time.sleep(0.2)
+        yield base, database
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        server.stderr.close()
+
+
+def test_a_table_page_has_the_models_title_and_description(served):
+    base, _ = served
+    page = _get(f"{base}/{NAME}/events").decode()
+    title = html.unescape(re.search(r"<title>(.*?)</title>", page, re.S).group(1).strip())
+    assert title == f"{NAME}: events: 50 rows"
+    assert re.search(r"<h1[^>]*>\s*Events\s*</h1>", page)  # Event.resource_title
+    text = html.unescape(page)
+    assert (Event.__doc__ or "").strip() in text
+    for col in columns(Event):
+        assert f"<dt>{col.name}</dt><dd>{col.description}</dd>" in text
+    assert "creativecommons.org/licenses/by/4.0/" in page
+
+
+def test_who_threatened_whom_answers_as_json(served):
+    base, database = served
+    rows = json.loads(_get(f"{base}/{NAME}/who_threatened_whom.json?_shape=array"))
+    with sqlite3.connect(database) as con:
+        threats = con.execute("SELECT count(*) FROM events WHERE plover_type = 'THREATEN'").fetchone()[0]
+    assert len(rows) == threats > 0
+    assert {"source": "Matthew Palmer", "target": "Serbia", "weapon_system": "S-400 Triumf", "event_type": "threaten_sanctions"}.items() <= rows[0].items()
+    assert all(row["event_type"] for row in rows)
+
+
+def test_quotes_by_speaker_answers_as_json(served):
+    base, _ = served
+    every = json.loads(_get(f"{base}/{NAME}/quotes_by_speaker.json?_shape=array"))
+    assert len(every) == 15
+    one = json.loads(_get(f"{base}/{NAME}/quotes_by_speaker.json?_shape=array&speaker=Vu%C4%8Di%C4%87"))
+    assert len(one) >= 2 and {row["speaker"] for row in one} == {"Aleksandar Vučić"}
+    assert {row["via"] for row in one} >= {"TASS"}
+
+
+def test_the_metadata_follows_the_models():
+    metadata = datasette_metadata()
+    database = metadata["databases"][NAME]
+    assert set(database["tables"]) == {m.resource_name for m in RESOURCES} | {"_columns"}
+    for model in RESOURCES:
+        table = database["tables"][model.resource_name]
+        assert table["columns"] == {col.name: col.description for col in columns(model)}
+        assert table.get("facets", []) == [col.name for col in columns(model) if col.enum]
+    assert "publishers'" in database["tables"]["articles"]["license"]
+    assert metadata["license_url"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert set(database["queries"]) == set(CANNED_QUERIES) == {"who_threatened_whom", "quotes_by_speaker"}
