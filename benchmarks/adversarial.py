@@ -12,7 +12,7 @@ way a build extracts it: `builders.extract.article.Extractor` on a `Job`, the sp
 that a case that hangs is stopped at the time limit without stopping the others. The table gives
 the seconds, the growth of the time when the size grows 10x (linear is ~10; the target is at most
 ~12; between two extracted sizes only), what came out (rows, or the one line that refused the
-article) and whether every span holds (`text[start:end]` equals the surface, quotation or evidence
+article) and whether every span holds (`text[start_char:end_char]` equals the surface, quotation or evidence
 text).
 """
 
@@ -173,8 +173,8 @@ FAMILIES = {f.__name__.replace("_", "-"): f for f in (
 def _spans_hold(columns) -> bool:
     tables = columns.tables
     text = tables["articles"]["text"][0]
-    checks = [("actor_mentions", "start", "end", "surface"), ("weapon_system_mentions", "start", "end", "surface"),
-              ("quotes", "start", "end", "text"), ("events", "evidence_start", "evidence_end", "evidence_text")]
+    checks = [("actor_mentions", "start_char", "end_char", "surface"), ("weapon_system_mentions", "start_char", "end_char", "surface"),
+              ("quotes", "start_char", "end_char", "text"), ("events", "evidence_start_char", "evidence_end_char", "evidence_text")]
     for name, start, end, surface in checks:
         table = tables[name]
         if any(text[a:b] != s for a, b, s in zip(table[start], table[end], table[surface], strict=True)):

@@ -163,7 +163,7 @@ def test_every_mention_span_matches_the_text(article_id):
     text = ingest(path.stem, path.read_bytes()).text
     found = entities_of(path)
     for m in [*found.actor_mentions, *found.weapon_mentions]:
-        assert text[m.start : m.end] == m.surface
+        assert text[m.start_char : m.end_char] == m.surface
 
 
 def test_longest_match_wins():
@@ -176,7 +176,7 @@ def test_longest_match_wins():
 
 def test_case_matters_for_us():
     found = entities_of_text("Let us be clear: the US will not wait, said a diplomat to us.")
-    assert [(m.surface, m.start) for m in found.actor_mentions] == [("US", 21)]
+    assert [(m.surface, m.start_char) for m in found.actor_mentions] == [("US", 21)]
 
 
 def test_short_forms_need_a_full_mention_first():

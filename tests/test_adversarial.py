@@ -90,8 +90,8 @@ def _spans(columns) -> list[tuple[str, str]]:
     """(surface, what the span cuts from the text) for every mention, quotation and evidence."""
     tables = columns.tables
     text = tables["articles"]["text"][0]
-    checks = [("actor_mentions", "start", "end", "surface"), ("weapon_system_mentions", "start", "end", "surface"),
-              ("quotes", "start", "end", "text"), ("events", "evidence_start", "evidence_end", "evidence_text")]
+    checks = [("actor_mentions", "start_char", "end_char", "surface"), ("weapon_system_mentions", "start_char", "end_char", "surface"),
+              ("quotes", "start_char", "end_char", "text"), ("events", "evidence_start_char", "evidence_end_char", "evidence_text")]
     return [(surface, text[a:b]) for name, start, end, field in checks
             for a, b, surface in zip(tables[name][start], tables[name][end], tables[name][field], strict=True)]
 

@@ -108,7 +108,7 @@ def test_event_rows_carry_codes_evidence_and_precision():
     negated = [e for e in events if e.modality.value == "negated"][0]
     assert (negated.plover_type.value, negated.cameo_code) == ("SANCTION", "163")
     for e in events:
-        assert text[e.evidence_start : e.evidence_end] == e.evidence_text
+        assert text[e.evidence_start_char : e.evidence_end_char] == e.evidence_text
     assert [e.event_id for e in events][:2] == ["000_7318cba5f0ad2b4c-e0001", "000_7318cba5f0ad2b4c-e0002"]
 
 

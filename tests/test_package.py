@@ -68,7 +68,7 @@ def test_duckdb_reads_declared_types(built_repo):
     assert types["authors"] == "VARCHAR[]"
     assert types["word_count"] == "BIGINT"
     events = {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM '{parquet / 'events.parquet'}'").fetchall()}
-    assert events["date_start"] == "DATE" and events["evidence_start"] == "BIGINT"
+    assert events["date_start"] == "DATE" and events["evidence_start_char"] == "BIGINT"
     rows = con.execute(
         f"SELECT article_id, published_date, len(authors) FROM '{parquet / 'articles.parquet'}' ORDER BY article_id"
     ).fetchall()
@@ -211,8 +211,8 @@ def test_span_check_finds_offsets_that_do_not_match_the_text():
         "articles": pa.table({"article_id": ["a"], "text": [text]}),
         "actor_mentions": pa.table({
             "article_id": ["a", "a", "a", "a", "zzz"],
-            "start": ["0", "22", "31", "33", "0"],
-            "end": ["14", "30", "32", "40", "1"],
+            "start_char": ["0", "22", "31", "33", "0"],
+            "end_char": ["14", "30", "32", "40", "1"],
             "surface": ["Matthew Palmer", "Belgrad", "😀", "“today”", "x"],
         }),
     }
@@ -222,7 +222,7 @@ def test_span_check_finds_offsets_that_do_not_match_the_text():
     assert [str(p) for p in span_problems(tables)] == [
         "datapackage/csv/actor_mentions.csv:3: surface: articles.text[22:30] is 'Belgrade', not 'Belgrad'"
     ]
-    tables["actor_mentions"] = pa.table({"article_id": ["a"], "start": ["30"], "end": ["99"], "surface": ["x"]})
+    tables["actor_mentions"] = pa.table({"article_id": ["a"], "start_char": ["30"], "end_char": ["99"], "surface": ["x"]})
     assert [str(p) for p in span_problems(tables)] == ["datapackage/csv/actor_mentions.csv:2: surface: [30:99] is outside the article's text"]
 
 

@@ -35,11 +35,11 @@ texts = st.one_of(
 def _check_spans(rows) -> None:
     text = rows.article.text
     for m in [*rows.entities.actor_mentions, *rows.entities.weapon_mentions]:
-        assert text[m.start : m.end] == m.surface
+        assert text[m.start_char : m.end_char] == m.surface
     for q in rows.quotes:
-        assert text[q.start : q.end] == q.text
+        assert text[q.start_char : q.end_char] == q.text
     for e in rows.events:
-        assert text[e.evidence_start : e.evidence_end] == e.evidence_text
+        assert text[e.evidence_start_char : e.evidence_end_char] == e.evidence_text
         if e.date_start and e.date_end:
             assert e.date_start <= e.date_end
 

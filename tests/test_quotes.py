@@ -72,9 +72,9 @@ def test_seed_quote_text_is_exactly_between_the_marks():
     rows = extract(path.stem, path.read_bytes(), str(path), MATCHER)
     text = rows.article.text
     for q in rows.quotes:
-        assert text[q.start : q.end] == q.text
-        assert text[q.start - 1] in "“\"'‘"
-        assert text[q.end] in "”\"'’"
+        assert text[q.start_char : q.end_char] == q.text
+        assert text[q.start_char - 1] in "“\"'‘"
+        assert text[q.end_char] in "”\"'’"
     assert rows.quotes[0].speaker_surface == "The U.S. Embassy in Belgrade"
     assert rows.quotes[2].speaker_surface == "A NATO official"
 

@@ -38,9 +38,9 @@ def test_contract_columns_are_present():
     contract = {
         "articles": "article_id title authors publisher original_publisher published_date published_date_precision original_published_date url language regions themes text word_count source_sha256",
         "actors": "actor_id name actor_type country_iso3 wikidata_id role aliases method",
-        "actor_mentions": "mention_id article_id actor_id start end surface mention_kind method",
-        "quotes": "quote_id article_id text start end speaker_actor_id speaker_surface cue via_actor_id kind method",
-        "events": "event_id article_id event_type plover_type cameo_code modality source_actor_id target_actor_id weapon_system_id date_start date_end date_precision date_source evidence_start evidence_end evidence_text summary method",
+        "actor_mentions": "mention_id article_id actor_id start_char end_char surface mention_kind method",
+        "quotes": "quote_id article_id text start_char end_char speaker_actor_id speaker_surface cue via_actor_id kind method",
+        "events": "event_id article_id event_type plover_type cameo_code modality source_actor_id target_actor_id weapon_system_id date_start date_end date_precision date_source evidence_start_char evidence_end_char evidence_text summary method",
         "weapon_systems": "weapon_system_id designation aliases category origin_country_iso3 nato_reporting_name",
     }
     by_name = {m.resource_name: m for m in RESOURCES}

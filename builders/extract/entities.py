@@ -130,14 +130,14 @@ def find_entities(article: Article, matcher: Matcher, doc=None) -> ArticleEntiti
             weapon_rows.append(
                 WeaponSystemMention(
                     mention_id=row_id(article.article_id, "w", len(weapon_rows) + 1), article_id=article.article_id,
-                    weapon_system_id=f.form.target, start=f.start, end=f.end, surface=f.surface, method=Method.rule,
+                    weapon_system_id=f.form.target, start_char=f.start, end_char=f.end, surface=f.surface, method=Method.rule,
                 )
             )
         else:
             actor_rows.append(
                 ActorMention(
                     mention_id=row_id(article.article_id, "m", len(actor_rows) + 1), article_id=article.article_id,
-                    actor_id=f.form.target, start=f.start, end=f.end, surface=f.surface,
+                    actor_id=f.form.target, start_char=f.start, end_char=f.end, surface=f.surface,
                     mention_kind=f.form.kind, method=Method.rule,
                 )
             )

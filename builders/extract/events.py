@@ -76,7 +76,7 @@ def rule_drafts(article: Article, doc, found: list[Found], quotes: list, referen
                 weapon_origins: dict[str, str | None], types: dict) -> list[EventDraft]:
     """The rules' events, one per type and participants (the earliest evidence kept), each with the
     sentence that states it as evidence and the date its own clause gives."""
-    spans = [(q.start, q.end, q.speaker_actor_id) for q in quotes]
+    spans = [(q.start_char, q.end_char, q.speaker_actor_id) for q in quotes]
     drafts: dict[tuple, EventDraft] = {}
     told: dict[tuple, list] = {}  # (type, source, target) -> the weapons of its drafts: `drafts` by participants
     last_dated: dict[str, tuple[int, dates.DateInterval]] = {}  # event type -> (sentence start, date)
@@ -228,8 +228,8 @@ def merge(article: Article, curated: list[EventDraft], rules: list[EventDraft], 
             date_end=d.date.end,
             date_precision=DatePrecision(d.date.precision),
             date_source=DateSource(d.date.source),
-            evidence_start=d.evidence_start,
-            evidence_end=d.evidence_end,
+            evidence_start_char=d.evidence_start,
+            evidence_end_char=d.evidence_end,
             evidence_text=article.text[d.evidence_start : d.evidence_end],
             summary=d.summary,
             method=d.method,

@@ -114,7 +114,7 @@ class Resource(BaseModel):
     primary_key: ClassVar[str]
     # column -> referenced resource (whose primary key it points at)
     foreign_keys: ClassVar[dict[str, str]] = {}
-    # (start column, end column, text column): articles.text[start:end] == row[text column]
+    # (start column, end column, text column): articles.text[start_char:end_char] == row[text column]
     spans: ClassVar[tuple[tuple[str, str, str], ...]] = ()
 
 
@@ -234,14 +234,14 @@ class ActorMention(Resource):
     resource_title: ClassVar[str] = "Actor mentions"
     primary_key: ClassVar[str] = "mention_id"
     foreign_keys: ClassVar[dict[str, str]] = {"article_id": "articles", "actor_id": "actors"}
-    spans: ClassVar[tuple[tuple[str, str, str], ...]] = (("start", "end", "surface"),)
+    spans: ClassVar[tuple[tuple[str, str, str], ...]] = (("start_char", "end_char", "surface"),)
 
     mention_id: str = _id("Stable id of the mention.")
     article_id: str = _id("Article the mention is in.")
     actor_id: str = _id("Actor mentioned.")
-    start: int = Field(ge=0, description="Code-point offset of the first character in articles.text.")
-    end: int = Field(ge=1, description="Code-point offset after the last character (half-open).")
-    surface: str = Field(min_length=1, description="The mention as written: articles.text[start:end].")
+    start_char: int = Field(ge=0, description="Code-point offset of the first character in articles.text.")
+    end_char: int = Field(ge=1, description="Code-point offset after the last character (half-open).")
+    surface: str = Field(min_length=1, description="The mention as written: articles.text[start_char:end_char].")
     mention_kind: MentionKind = Field(description="How the actor is named.")
     method: Method = Field(description="rule: every mention is found by the matcher (from curated or discovered names).")
 
@@ -257,13 +257,13 @@ class Quote(Resource):
         "speaker_actor_id": "actors",
         "via_actor_id": "actors",
     }
-    spans: ClassVar[tuple[tuple[str, str, str], ...]] = (("start", "end", "text"),)
+    spans: ClassVar[tuple[tuple[str, str, str], ...]] = (("start_char", "end_char", "text"),)
 
     quote_id: str = _id("Stable id of the quotation.")
     article_id: str = _id("Article the quotation is in.")
     text: str = Field(min_length=1, description="Exactly what stands between the quotation marks.")
-    start: int = Field(ge=0, description="Code-point offset of the quotation's first character in articles.text.")
-    end: int = Field(ge=1, description="Code-point offset after its last character (half-open).")
+    start_char: int = Field(ge=0, description="Code-point offset of the quotation's first character in articles.text.")
+    end_char: int = Field(ge=1, description="Code-point offset after its last character (half-open).")
     speaker_actor_id: str | None = _optional_id("Speaker; null when the text does not say who.")
     speaker_surface: str | None = Field(default=None, description="The speaker as written (e.g. 'a State Department spokesman').")
     cue: str | None = Field(default=None, description="Lemma of the attribution verb (say, tell, warn, ...).")
@@ -285,7 +285,7 @@ class Event(Resource):
         "weapon_system_id": "weapon_systems",
         "event_type": "event_types",
     }
-    spans: ClassVar[tuple[tuple[str, str, str], ...]] = (("evidence_start", "evidence_end", "evidence_text"),)
+    spans: ClassVar[tuple[tuple[str, str, str], ...]] = (("evidence_start_char", "evidence_end_char", "evidence_text"),)
 
     event_id: str = _id("Stable id of the event.")
     article_id: str = _id("Article the evidence is in.")
@@ -300,8 +300,8 @@ class Event(Resource):
     date_end: dt.date | None = Field(default=None, description="Last day of the event's date interval (inclusive).")
     date_precision: DatePrecision = Field(description="Granularity of the date interval.")
     date_source: DateSource = Field(description="Where the date interval comes from.")
-    evidence_start: int = Field(ge=0, description="Code-point offset of the evidence in articles.text.")
-    evidence_end: int = Field(ge=1, description="Code-point offset after the evidence (half-open).")
+    evidence_start_char: int = Field(ge=0, description="Code-point offset of the evidence in articles.text.")
+    evidence_end_char: int = Field(ge=1, description="Code-point offset after the evidence (half-open).")
     evidence_text: str = Field(min_length=1, description="The sentence or clause that states the event.")
     summary: str = Field(min_length=1, description="One-line summary of the event.")
     method: Method = Field(description="curated or rule.")
@@ -345,14 +345,14 @@ class WeaponSystemMention(Resource):
     resource_title: ClassVar[str] = "Weapon system mentions"
     primary_key: ClassVar[str] = "mention_id"
     foreign_keys: ClassVar[dict[str, str]] = {"article_id": "articles", "weapon_system_id": "weapon_systems"}
-    spans: ClassVar[tuple[tuple[str, str, str], ...]] = (("start", "end", "surface"),)
+    spans: ClassVar[tuple[tuple[str, str, str], ...]] = (("start_char", "end_char", "surface"),)
 
     mention_id: str = _id("Stable id of the mention.")
     article_id: str = _id("Article the mention is in.")
     weapon_system_id: str = _id("Weapon system mentioned.")
-    start: int = Field(ge=0, description="Code-point offset of the first character in articles.text.")
-    end: int = Field(ge=1, description="Code-point offset after the last character (half-open).")
-    surface: str = Field(min_length=1, description="The mention as written: articles.text[start:end].")
+    start_char: int = Field(ge=0, description="Code-point offset of the first character in articles.text.")
+    end_char: int = Field(ge=1, description="Code-point offset after the last character (half-open).")
+    surface: str = Field(min_length=1, description="The mention as written: articles.text[start_char:end_char].")
     method: Method = Field(description="rule: every mention is found by the matcher (from curated names or designation patterns).")
 
 
