@@ -44,6 +44,8 @@ def make_corpus(root: Path, n: int, seed: int = 7) -> None:
     articles = root / "seeds" / "articles"
     articles.mkdir(parents=True)
     shutil.copytree(REPO / "seeds" / "reference", root / "seeds" / "reference")
+    sources = root / "seeds" / "sources"
+    sources.mkdir()
     for i in range(n):
         person = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         body = []
@@ -54,6 +56,8 @@ def make_corpus(root: Path, n: int, seed: int = 7) -> None:
         date = f"{rng.randint(1, 28)} {rng.choice(MONTHS)} {rng.randint(2019, 2024)}"
         text = f"Synthetic report {i} on Serbian arms and sanctions\n\nPublished: {date}\n\n" + "\n\n".join(body) + "\n"
         (articles / f"synthetic-{i:05d}.txt").write_text(text, encoding="utf-8")
+        (sources / f"synthetic-{i:05d}.yaml").write_text(
+            "url: null\nretrieved_date: null\nlicence_basis: quotation\nnote: a synthetic article made by the benchmark\n", encoding="utf-8")
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, float, int]:

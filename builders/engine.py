@@ -46,7 +46,7 @@ def code_fingerprint() -> str:
 
 
 def _cache_key(job: Job, reference: Reference) -> str:
-    parts = [job.raw_sha, job.curation_sha or "-", job.article_id, reference.digest, code_fingerprint(), model_fingerprint()]
+    parts = [job.raw_sha, job.curation_sha or "-", job.source_sha or "-", job.article_id, reference.digest, code_fingerprint(), model_fingerprint()]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 

@@ -23,6 +23,7 @@ from .assemble import assemble
 from .engine import Progress, extract_all
 from .extract.nlp import LanguageLayerError
 from .inputs.seeds import read_seeds
+from .inputs.tree import SOURCES_DIR
 from .problems import Problem
 from . import quality
 from .publish import exports
@@ -180,6 +181,9 @@ def _release_locked(root: Path) -> tuple[list[Path], list[Problem]]:
         return [], [_swap_fault(error, root, "release", "write")]
 
 
+SCORED_TEXT_SOURCE = "url: null\nretrieved_date: null\nlicence_basis: quotation\nnote: an annotated text added for scoring only, never published\n"
+
+
 def score(root: Path, texts: list[Path], gold_dirs: list[Path], workers: int = 1) -> tuple[quality.Report | None, list[Problem]]:
     """Build `root`'s seeds with `texts` added as articles (in a temporary root: nothing is copied
     into the repository) and score the package against the gold annotations in `gold_dirs`."""
@@ -192,6 +196,7 @@ def score(root: Path, texts: list[Path], gold_dirs: list[Path], workers: int = 1
             if target.exists():
                 return None, [Problem(str(text), None, None, "has the name of a seed article — rename it")]
             shutil.copyfile(text, target)
+            (work / SOURCES_DIR / f"{text.stem}.yaml").write_text(SCORED_TEXT_SOURCE, encoding="utf-8")
         problems = build_into(work, work / "package", workers, use_cache=False)
         if _failed(problems):
             return None, problems

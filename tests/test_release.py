@@ -119,7 +119,8 @@ def test_card_summarises_the_data_and_links_the_pictures(built_repo):
     assert "| `events` | 50 | 50 | 0 |" in card
     assert "| `quotes` | 15 | 0 | 15 |" in card
     assert "- 5 articles, published 2019-11-18 to 2020-08-12 (2 without a date in the text)." in card
-    assert "| `000_7318cba5f0ad2b4c` | Global Research | InfoBrics | 2020-02-28 | Copyright © Paul Antonopoulos, Global Research, 2020 |" in card
+    assert ("| `000_7318cba5f0ad2b4c` | Global Research | InfoBrics | 2020-02-28 | unknown | unknown | quotation | "
+            "Copyright © Paul Antonopoulos, Global Research, 2020 |") in card
     for picture in ("timeline.svg", "actor_graph.svg"):
         assert f"]({picture})" in card
         svg = (built_repo / "datapackage" / picture).read_text(encoding="utf-8")

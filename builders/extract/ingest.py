@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from ..inputs.seeds import MAX_ARTICLE_BYTES, too_large
+from ..inputs.sources import TEXT_ONLY, SourceRecord
 from ..problems import InputError, Problem
 from ..inputs.tree import ARTICLE_ID, MAX_ARTICLE_ID, shown
 from ..schema.models import Article
@@ -708,8 +709,11 @@ def word_count(text: str) -> int:
     return sum(1 for token in text.split() if _ALNUM.search(token))
 
 
-def ingest(article_id: str, raw: bytes, path: str | None = None) -> Article:
-    """Build the `articles` row of one raw article file."""
+def ingest(article_id: str, raw: bytes, path: str | None = None, source: SourceRecord = TEXT_ONLY) -> Article:
+    """Build the `articles` row of one raw article file and its source record. What the text states
+    comes first; the record fills what the text leaves out (headline, outlet, date, copyright line),
+    and gives the address, the retrieval day and the licence basis, which a text cannot state about
+    its own copy."""
     path = path or f"seeds/articles/{shown(article_id)}.txt"
     if not ARTICLE_ID.fullmatch(article_id):
         raise InputError([Problem(path, None, "article_id", f"'{shown(article_id)}' is not a valid id — rename the file to at most {MAX_ARTICLE_ID} lower-case letters, digits, '_' or '-', starting with a letter or digit")])
@@ -731,20 +735,25 @@ def ingest(article_id: str, raw: bytes, path: str | None = None) -> Article:
     _check_parse_size(body_text, path)
     _read_dateline(body_text.split("\n", 1)[0], header)
     _resolve(header)
+    stated_date = header.published_date is not None
     return Article(
         article_id=article_id,
-        title=header.title,
+        title=header.title or source.title,
         authors=header.authors,
-        publisher=header.publisher,
+        publisher=header.publisher or source.publisher,
         original_publisher=header.original_publisher,
-        published_date=header.published_date,
-        published_date_precision=header.published_precision,
+        published_date=header.published_date if stated_date else source.published_date,
+        published_date_precision=header.published_precision if stated_date else None,
         original_published_date=header.original_published_date,
-        url=header.url,
+        url=source.url or header.url,
+        retrieved_date=source.retrieved_date,
         language=detect_language(body_text),
         regions=header.regions,
         themes=header.themes,
-        copyright_notice=header.copyright_notice,
+        copyright_notice=header.copyright_notice or source.copyright,
+        licence_basis=source.licence_basis,
+        licence=source.licence,
+        source_note=source.note,
         text=body_text,
         word_count=word_count(body_text),
         source_sha256=hashlib.sha256(raw).hexdigest(),

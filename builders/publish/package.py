@@ -19,11 +19,11 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..extract.nlp import language_layer
-from ..inputs.curation import curation_json_schema
+from ..inputs.editor_schemas import EDITOR_SCHEMAS
 from ..schema.columns import Column, columns, enum_array, text_cells
 from ..schema.dataset import descriptor, file_facts, sources_of
 from ..schema.formats import arrow_schema, schema_json
-from ..schema.layout import CARD, CSV_DIR, CURATION_SCHEMA, DESCRIPTOR, PARQUET_DIR, SCHEMA_DIR
+from ..schema.layout import CARD, CSV_DIR, DESCRIPTOR, PARQUET_DIR, SCHEMA_DIR
 from ..schema.models import RESOURCES, Resource
 from .card import card_input, card_markdown, draw_pictures
 
@@ -61,7 +61,8 @@ def write_package(tables: dict[str, dict[str, list]], out: Path, inputs_sha256: 
     (out / CSV_DIR).mkdir(parents=True)
     (out / PARQUET_DIR).mkdir(parents=True)
     (out / SCHEMA_DIR).mkdir(parents=True)
-    (out / CURATION_SCHEMA).write_text(curation_json_schema(), encoding="utf-8")
+    for rel, generate in EDITOR_SCHEMAS.items():
+        (out / rel).write_text(generate(), encoding="utf-8")
     def write_files(model: type[Resource], table: pa.Table) -> tuple[int, str]:
         data = csv_bytes(model, table)
         (out / CSV_DIR / f"{model.resource_name}.csv").write_bytes(data)
@@ -78,7 +79,7 @@ def write_package(tables: dict[str, dict[str, list]], out: Path, inputs_sha256: 
             kept[model.resource_name] = card_input(model.resource_name, table)  # not whole tables: peak memory
         csv_files = {name: future.result() for name, future in written.items()}
     articles = kept["articles"]
-    sources = sources_of(articles.column("publisher").to_pylist() + articles.column("original_publisher").to_pylist())
+    sources = sources_of(articles)
     package = descriptor(csv_files, sources, inputs_sha256, language_layer())
     (out / DESCRIPTOR).write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / CARD).write_text(card_markdown(kept, package), encoding="utf-8")

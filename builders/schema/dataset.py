@@ -35,7 +35,7 @@ LICENSES = [
     },
     {
         "name": "other-at",
-        "title": "Article texts remain their publishers'; included under the terms each article states (see articles.copyright_notice)",
+        "title": "Article texts remain their publishers'; each is included on the basis its source record states (articles.licence_basis, licence, copyright_notice, source_note)",
     },
 ]
 CONTRIBUTORS = [{"title": "Serbia arms pressure dataset contributors", "roles": ["creator"]}]
@@ -81,9 +81,20 @@ def dataset_version() -> str:
     return version(DISTRIBUTION)
 
 
-def sources_of(publishers: list[str | None]) -> list[str]:
-    """The descriptor's sources: every publisher and original publisher named by an article."""
-    return sorted({name for name in publishers if name})
+def sources_of(articles) -> list[dict]:
+    """The descriptor's sources, from the `articles` table (anything with `.column(name).to_pylist()`):
+    every outlet an article names (title only), then every article whose address its source
+    record gives (outlet and headline as title, the address as path), in article order."""
+    def values(name: str) -> list:
+        return articles.column(name).to_pylist()
+
+    outlets = sorted({name for name in values("publisher") + values("original_publisher") if name})
+    texts = [
+        {"title": " — ".join(part for part in (publisher, title or article_id) if part), "path": url}
+        for article_id, title, publisher, url in zip(values("article_id"), values("title"), values("publisher"), values("url"), strict=True)
+        if url
+    ]
+    return [{"title": name} for name in outlets] + texts
 
 
 def file_facts(data: bytes) -> tuple[int, str]:
@@ -91,7 +102,7 @@ def file_facts(data: bytes) -> tuple[int, str]:
     return len(data), "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def descriptor(csv_files: dict[str, tuple[int, str]], sources: list[str], inputs_sha256: str | None,
+def descriptor(csv_files: dict[str, tuple[int, str]], sources: list[dict], inputs_sha256: str | None,
                language_layer: dict | None = None) -> dict:
     """Data Package v2 descriptor of the CSV edition, with bytes and sha256 of each file, the digest
     of the seeds it was built from (`x-inputs-sha256`, checked by validate for freshness) and the
@@ -123,7 +134,7 @@ def descriptor(csv_files: dict[str, tuple[int, str]], sources: list[str], inputs
         "version": dataset_version(),
         "created": CREATED,
         "licenses": LICENSES,
-        "sources": [{"title": name} for name in sources],
+        "sources": sources,
         "contributors": CONTRIBUTORS,
         "keywords": KEYWORDS,
         "x-builder-version": dataset_version(),

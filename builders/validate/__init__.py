@@ -56,7 +56,7 @@ def _cross_columns(model: type[Resource]) -> set[str]:
     for span in model.spans:
         keep |= {"article_id", *span}
     if model is Article:
-        keep |= {"text", "publisher", "original_publisher"}
+        keep |= {"text", "publisher", "original_publisher", "article_id", "title", "url"}  # (sources_of)
     return keep
 
 

@@ -10,11 +10,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..extract.nlp import language_layer
-from ..inputs.curation import curation_json_schema
+from ..inputs.editor_schemas import EDITOR_SCHEMAS
 from ..problems import Problem
 from ..schema.dataset import descriptor, sources_of
 from ..schema.formats import schema_json
-from ..schema.layout import ACTOR_GRAPH, CARD, CURATION_SCHEMA, DESCRIPTOR, TIMELINE, csv_path, parquet_path, schema_path
+from ..schema.layout import ACTOR_GRAPH, CARD, DESCRIPTOR, TIMELINE, csv_path, parquet_path, schema_path
 from ..schema.models import RESOURCES
 from .common import STALE
 
@@ -29,15 +29,16 @@ def freshness_problems(root: Path, package: dict, csv_files: dict[str, tuple[int
         rel = schema_path(model)
         if not (root / rel).is_file() or (root / rel).read_text(encoding="utf-8") != schema_json(model):
             problems.append(Problem(rel, None, None, STALE))
-    if not (root / CURATION_SCHEMA).is_file() or (root / CURATION_SCHEMA).read_text(encoding="utf-8") != curation_json_schema():
-        problems.append(Problem(CURATION_SCHEMA, None, None, STALE))
+    for rel, generate in EDITOR_SCHEMAS.items():
+        if not (root / rel).is_file() or (root / rel).read_text(encoding="utf-8") != generate():
+            problems.append(Problem(rel, None, None, STALE))
     recorded = {r.get("name"): r for r in package.get("resources", []) if isinstance(r, dict)}
     for model in RESOURCES:
         facts, resource = csv_files.get(model.resource_name), recorded.get(model.resource_name, {})
         if facts is not None and resource.get("hash") != facts[1]:
             problems.append(Problem(csv_path(model), None, None, STALE))  # edited after the build
     if articles is not None and len(csv_files) == len(RESOURCES):
-        sources = sources_of(articles.column("publisher").to_pylist() + articles.column("original_publisher").to_pylist())
+        sources = sources_of(articles)
         expected = descriptor(csv_files, sources, package.get("x-inputs-sha256"), language_layer())
 
         def without_file_facts(d: dict) -> dict:  # bytes and hash are compared above, per file
@@ -67,7 +68,7 @@ def differences(root: Path, fresh: Path) -> list[Problem]:
             same = False
         if not same:
             problems.append(Problem(rel, None, None, STALE))
-    for rel in (DESCRIPTOR, CARD, CURATION_SCHEMA):
+    for rel in (DESCRIPTOR, CARD, *EDITOR_SCHEMAS):
         if not _same_bytes(root / rel, fresh / rel):
             problems.append(Problem(rel, None, None, STALE))
     return problems
