@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .extract import cachefile
 from .extract.article import Extractor, Result
-from .extract.nlp import model_fingerprint
+from .extract.nlp import model_fingerprint, versions
 from .inputs.reference import Reference
 from .inputs.seeds import Job
 from .problems import Problem
@@ -46,7 +46,8 @@ def code_fingerprint() -> str:
 
 
 def _cache_key(job: Job, reference: Reference) -> str:
-    parts = [job.raw_sha, job.curation_sha or "-", job.source_sha or "-", job.article_id, reference.digest, code_fingerprint(), model_fingerprint()]
+    parts = [job.raw_sha, job.curation_sha or "-", job.source_sha or "-", job.article_id, reference.digest, code_fingerprint(),
+             model_fingerprint(), versions()["py3langid"]]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 

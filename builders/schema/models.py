@@ -185,7 +185,7 @@ class Article(Resource):
         default=None, description="Day the text was taken from url, from its source record; null when unknown (see source_note)."
     )
     language: str | None = Field(
-        default=None, pattern=LANGUAGE_PATTERN, description="ISO 639-1 code of the body's language, from its function words; null when unclear."
+        default=None, pattern=LANGUAGE_PATTERN, description="ISO 639-1 code of the body's language (py3langid; Serbian, Croatian and Bosnian told apart by script and marker words); null under 20 words or when unclear."
     )
     regions: list[str] = Field(default_factory=list, description="Region tags from a 'Region:' header line.")
     themes: list[str] = Field(default_factory=list, description="Theme tags from a 'Theme:' header line.")
