@@ -7,6 +7,7 @@ The version lives in `pyproject.toml` only and is read from the installed distri
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from functools import cache
 from importlib.metadata import version
@@ -25,7 +26,7 @@ DESCRIPTION = (
     "actor mentions, quotes, events and weapon systems. Every extracted row points at the exact "
     "characters of the article text it comes from."
 )
-# The dataset's release date (not the build time: rebuilds must be byte-identical).
+# The first release's date; a later version's date is its CHANGELOG.md heading (release_date).
 CREATED = "2026-11-24T00:00:00Z"
 LICENSES = [
     {
@@ -64,6 +65,19 @@ LIMITATIONS = """\
   person spelled two ways in two new articles gets two ids until a curator adds an alias.
 - Article texts remain their publishers'; only the annotations are openly licensed.
 """
+
+
+@cache
+def release_date() -> str:
+    """The current version's release date (YYYY-MM-DD) as its CHANGELOG.md heading states it
+    (`bump X.Y.Z --date …` writes it), else the first release's: never the build time, so that
+    rebuilds stay byte-identical."""
+    changelog = Path(__file__).resolve().parents[2] / "CHANGELOG.md"
+    try:
+        heading = re.search(rf"(?m)^## {re.escape(dataset_version())} — (\d{{4}}-\d{{2}}-\d{{2}})[ \t]*$", changelog.read_text(encoding="utf-8"))
+    except OSError:
+        heading = None
+    return heading.group(1) if heading else CREATED[:10]
 
 
 @cache
@@ -132,7 +146,7 @@ def descriptor(csv_files: dict[str, tuple[int, str]], sources: list[dict], input
         "title": TITLE,
         "description": DESCRIPTION,
         "version": dataset_version(),
-        "created": CREATED,
+        "created": f"{release_date()}T00:00:00Z",
         "licenses": LICENSES,
         "sources": sources,
         "contributors": CONTRIBUTORS,
