@@ -187,7 +187,7 @@ def _diff_parser(commands, common: argparse.ArgumentParser, prog: str) -> None:
 
 def _bump_parser(commands, common: argparse.ArgumentParser, prog: str) -> None:
     bump_cmd = _subcommand(commands, "bump", common, "set a new dataset version in pyproject.toml and head its section in CHANGELOG.md",
-                           f"examples:\n  {prog} bump 0.2.0\n  {prog} bump minor --date 2026-12-01\n  {prog} bump patch --today\n\n"
+                           f"examples:\n  {prog} bump 1.0.0\n  {prog} bump minor --date 2026-12-01\n  {prog} bump patch --today\n\n"
                            "The heading has a date only when you give one (--date, or --today for the machine's date).\n"
                            "Then build (datapackage.json and CITATION.cff take the new version), commit, and tag vX.Y.Z.")
     bump_cmd.add_argument("version", help="the new version X.Y.Z, or major, minor or patch to raise that part of the current one")
