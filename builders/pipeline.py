@@ -19,12 +19,15 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from . import quality, store
 from .assemble import assemble
-from .engine import Progress, extract_all
+from .engine import Progress, cached_reference, extract_all
 from .extract.nlp import LanguageLayerError
+from .incremental import changed_row_problems, plan, record
+from .inputs.reference import load_reference
 from .inputs.seeds import read_seeds
 from .problems import Problem
-from . import quality
+from .store import LastBuild
 from .publish import exports
 from .publish.docs import DOCUMENTS, update_docs
 from .publish.faults import MachineFault, machine_fault
@@ -42,27 +45,38 @@ def _failed(problems: list[Problem]) -> bool:
 
 def build_into(root: Path, out: Path, workers: int = 1, use_cache: bool = True, engine: str = "local",
                scheduler: str | None = None, progress: Progress | None = None) -> list[Problem]:
-    """Build the package from `root`'s seeds into the empty directory `out`; problems are
-    collected, not raised, so that all are reported."""
-    seeds = read_seeds(root)
+    """Build the package from `root`'s seeds into the empty directory `out`, every article
+    through the cache (none from the last build's tables); problems are collected, not raised, so
+    that all are reported."""
+    return _make(root, out, workers, use_cache, engine, scheduler, progress, None)[0]
+
+
+def _make(root: Path, out: Path, workers: int, use_cache: bool, engine: str, scheduler: str | None,
+          progress: Progress | None, last: LastBuild | None) -> tuple[list[Problem], LastBuild | None, set[str]]:
+    """Build into `out`, from the `last` build's rows where there is one (only the articles whose
+    inputs changed are extracted): the problems, this build's store (None when it failed) and the
+    ids of the articles extracted."""
+    seeds = read_seeds(root, cached_reference if use_cache else load_reference)
     problems = seeds.problems
-    extracted = []
+    todo, kept, now = plan(seeds.jobs, seeds.reference, last)
     try:
-        results = extract_all(seeds.jobs, seeds.reference, root, workers, use_cache, engine, scheduler, progress, problems.append)
+        results = extract_all(todo, seeds.reference, root, workers, use_cache, engine, scheduler, progress, problems.append)
     except LanguageLayerError as missing:  # never a fallback without the parse: the rows would differ
-        return problems + [Problem("requirements.lock", None, None, str(missing))]
-    for columns, found in results:
-        problems.extend(found)
-        if columns is not None:
-            extracted.append(columns)
+        return problems + [Problem("requirements.lock", None, None, str(missing))], None, set()
+    found = {job.article_id: result[1] for job, result in zip(todo, results, strict=True)}
+    for job in seeds.jobs:  # in article order, as if every article had been extracted now
+        problems += found[job.article_id] if job.article_id in found else now.extras[job.article_id][2]
     if _failed(problems):
-        return problems
+        return problems, None, set(found)
+    extracted = [columns for columns, _ in results if columns is not None]
+    tables = assemble(extracted, seeds.reference, kept)
     try:
-        write_package(assemble(extracted, seeds.reference), out, seeds.digest)
+        write_package(tables, out, seeds.digest)
     except OSError as error:  # pyarrow's errors name no file: the package folder is named
-        return problems + [machine_fault(error, root, "write", "build", path=out / "datapackage")]
+        return problems + [machine_fault(error, root, "write", "build", path=out / "datapackage")], None, set(found)
+    record(now, extracted, found, tables)
     pa.default_memory_pool().release_unused()  # give the writer's Arrow buffers back before validation
-    return problems
+    return problems, now, set(found)
 
 
 def build(root: Path, workers: int = 1, use_cache: bool = True, engine: str = "local", scheduler: str | None = None,
@@ -92,19 +106,32 @@ def _build_locked(root: Path, workers: int, use_cache: bool, engine: str, schedu
     except OSError as error:
         return [machine_fault(error, root, "write", "build")]
     try:
-        problems = build_into(root, work, workers, use_cache, engine, scheduler, progress)
+        last = store.load(root) if use_cache else None
+        problems, now, changed = _make(root, work, workers, use_cache, engine, scheduler, progress, last)
         if _failed(problems):
             return problems
-        problems += validate_package(work)
+        problems += _validate_new(work, now, changed, incremental=last is not None)
         if _failed(problems):
             return problems
         try:
             swap_in(root, work, PUBLISHED_PATHS + _stage_docs(root, work))
         except OSError as error:
             return problems + [_swap_fault(error, root, "build")]
+        try:
+            store.save(root, now)
+        except OSError:  # a full disk, a read-only .cache/: the next build starts from the cache instead
+            pass
         return problems
     finally:
         discard(root, work)
+
+
+def _validate_new(work: Path, now: LastBuild, changed: set[str], incremental: bool) -> list[Problem]:
+    """The package just built, validated as a whole; after an incremental build, only the changed
+    rows and every key, and the whole package only when they show a problem (for validate's report)."""
+    if incremental and not changed_row_problems(now.tables, changed, work):
+        return []
+    return validate_package(work)
 
 
 def _stage_docs(root: Path, work: Path) -> tuple[str, ...]:
