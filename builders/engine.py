@@ -80,10 +80,11 @@ def cached_reference(root: Path) -> tuple[Reference, list[Problem]]:
 
 def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int = 1, use_cache: bool = True,
                 engine: str = "local", scheduler: str | None = None, progress: Progress | None = None,
-                warn: Callable[[Problem], None] | None = None) -> list[Result]:
+                warn: Callable[[Problem], None] | None = None, meanwhile: Callable[[], None] = lambda: None) -> list[Result]:
     """Every job's result, in job order. Without `use_cache` every article is extracted again and
     its cache entry refreshed. A cache entry that cannot be written is not fatal: `warn` is told
-    once, and the rest are not tried."""
+    once, and the rest are not tried. `meanwhile` is run in this process while worker processes
+    extract (before extracting, when this process does it itself)."""
     results: list = [None] * len(jobs)
     cache_dir = root / CACHE_DIR
     todo = []
@@ -101,9 +102,9 @@ def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int 
     jobs_todo = [job for _, job, _ in todo]
     parse_cache = root / PARSE_CACHE_DIR
     if engine == "dask":
-        computed = _on_dask(jobs_todo, reference, workers, scheduler, parse_cache, progress or _ignore)
+        computed = _on_dask(jobs_todo, reference, workers, scheduler, parse_cache, progress or _ignore, meanwhile)
     else:
-        computed = _locally(jobs_todo, reference, workers, parse_cache, progress or _ignore)
+        computed = _locally(jobs_todo, reference, workers, parse_cache, progress or _ignore, meanwhile)
     unwritable = None
     for (i, _, path), result in zip(todo, computed, strict=True):
         results[i] = result
@@ -135,11 +136,17 @@ def _run_in_worker(job: Job) -> Result:
     return _WORKER(job)
 
 
-def _locally(todo: list[Job], reference: Reference, workers: int, parse_cache: Path, progress: Progress) -> list[Result]:
-    """Serially, or on a process pool of `workers` processes (results in job order)."""
-    if workers > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(reference, parse_cache)) as pool:
-            return _collect(pool.map(_run_in_worker, todo, chunksize=max(1, min(64, len(todo) // (workers * 8)))), len(todo), progress)
+def _locally(todo: list[Job], reference: Reference, workers: int, parse_cache: Path, progress: Progress,
+             meanwhile: Callable[[], None]) -> list[Result]:
+    """Serially, or on a process pool of up to `workers` processes (results in job order). One
+    article to parse goes to a worker too: loading spaCy takes a second, which this process spends
+    on `meanwhile`."""
+    if workers > 1 and todo:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_init_worker, initargs=(reference, parse_cache)) as pool:
+            pending = pool.map(_run_in_worker, todo, chunksize=max(1, min(64, len(todo) // (workers * 8))))
+            meanwhile()
+            return _collect(pending, len(todo), progress)
+    meanwhile()
     extractor = Extractor(reference, parse_cache)
     return _collect((extractor(job) for job in todo), len(todo), progress)
 
@@ -168,13 +175,14 @@ def _run_partition(jobs: list[Job], reference: Reference, parse_cache: Path | No
 
 
 def _on_dask(todo: list[Job], reference: Reference, workers: int, scheduler: str | None, parse_cache: Path,
-             progress: Progress) -> list[Result]:
+             progress: Progress, meanwhile: Callable[[], None]) -> list[Result]:
     """Map the per-article function over a Dask bag: on `scheduler` (a dask.distributed address)
     or, without one, on a local cluster of `workers` processes. Results come back in job order."""
     import dask.bag as db
     from dask.distributed import Client, LocalCluster, as_completed
 
     if not todo:
+        meanwhile()
         return []
     cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
     try:
@@ -183,6 +191,7 @@ def _on_dask(todo: list[Job], reference: Reference, workers: int, scheduler: str
             # a remote cluster does not share this disk: its workers parse without the cache
             bag = db.from_sequence(todo, npartitions=partitions).map_partitions(_run_partition, reference, None if scheduler else parse_cache)
             futures = client.compute(bag.to_delayed())
+            meanwhile()
             for future in as_completed(futures):
                 progress(len(future.result()), len(todo))
             return [result for future in futures for result in future.result()]

@@ -28,18 +28,35 @@ from .validate.spans import span_problems
 CHANGED_ROWS = ".changed-rows"  # in the work folder: the changed rows as CSV, read back as validation reads them
 
 
-def plan(jobs: list[Job], reference: Reference, last: LastBuild | None) -> tuple[list[Job], Kept, LastBuild]:
-    """The jobs to extract (inputs new or changed since `last`), the rows kept from `last`, and
-    the store of this build so far (its articles' keys; kept articles' discoveries and warnings)."""
+def plan(jobs: list[Job], reference: Reference, last: LastBuild | None) -> tuple[list[Job], LastBuild]:
+    """The jobs to extract (inputs new or changed since `last`), and the store of this build so
+    far: every article's key, and the discoveries and warnings of the articles kept from `last`."""
     keys = {job.article_id: cache_key(job, reference) for job in jobs}
     unchanged = {i for i, key in keys.items() if last is not None and last.articles.get(i) == key}
-    todo = [job for job in jobs if job.article_id not in unchanged]
     now = LastBuild(keys, {i: last.extras[i] for i in unchanged} if last else {})
-    if not unchanged:
-        return todo, Kept(), now
-    replaced = pa.array(sorted(last.articles.keys() - unchanged), pa.string())
+    return [job for job in jobs if job.article_id not in unchanged], now
+
+
+def kept_rows(last: LastBuild | None, now: LastBuild) -> Kept:
+    """The rows of `last` that this build keeps: those of the articles `now` kept from it."""
+    if last is None or not now.extras:
+        return Kept()
+    replaced = pa.array(sorted(last.articles.keys() - now.extras.keys()), pa.string())
     tables = {model.resource_name: _without(last.tables[model.resource_name], replaced) for model in PER_ARTICLE}
-    return todo, Kept(tables, {i: extras[:2] for i, extras in now.extras.items()}), now
+    return Kept(tables, {i: extras[:2] for i, extras in now.extras.items()})
+
+
+def preload() -> None:
+    """Import what the rest of a build imports (pandas, which pyarrow loads at its first array of
+    Python values; matplotlib and networkx for the pictures; DuckDB for the spans): a second
+    spent while a worker process loads spaCy for the articles that changed, not after it."""
+    import duckdb  # noqa: F401
+    import matplotlib
+    import networkx  # noqa: F401
+    import pandas  # noqa: F401
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
 
 
 def _without(table: pa.Table, article_ids: pa.Array) -> pa.Table:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from . import quality, store
 from .assemble import assemble
 from .engine import Progress, cached_reference, extract_all
 from .extract.nlp import LanguageLayerError
-from .incremental import changed_row_problems, plan, record
+from .incremental import changed_row_problems, kept_rows, plan, preload, record
 from .inputs.reference import load_reference
 from .inputs.seeds import read_seeds
 from .problems import Problem
@@ -58,9 +59,9 @@ def _make(root: Path, out: Path, workers: int, use_cache: bool, engine: str, sch
     ids of the articles extracted."""
     seeds = read_seeds(root, cached_reference if use_cache else load_reference)
     problems = seeds.problems
-    todo, kept, now = plan(seeds.jobs, seeds.reference, last)
+    todo, now = plan(seeds.jobs, seeds.reference, last)
     try:
-        results = extract_all(todo, seeds.reference, root, workers, use_cache, engine, scheduler, progress, problems.append)
+        results = extract_all(todo, seeds.reference, root, workers, use_cache, engine, scheduler, progress, problems.append, preload)
     except LanguageLayerError as missing:  # never a fallback without the parse: the rows would differ
         return problems + [Problem("requirements.lock", None, None, str(missing))], None, set()
     found = {job.article_id: result[1] for job, result in zip(todo, results, strict=True)}
@@ -69,7 +70,7 @@ def _make(root: Path, out: Path, workers: int, use_cache: bool, engine: str, sch
     if _failed(problems):
         return problems, None, set(found)
     extracted = [columns for columns, _ in results if columns is not None]
-    tables = assemble(extracted, seeds.reference, kept)
+    tables = assemble(extracted, seeds.reference, kept_rows(last, now))
     try:
         write_package(tables, out, seeds.digest)
     except OSError as error:  # pyarrow's errors name no file: the package folder is named
@@ -105,11 +106,16 @@ def _build_locked(root: Path, workers: int, use_cache: bool, engine: str, schedu
         work = work_folder(root)
     except OSError as error:
         return [machine_fault(error, root, "write", "build")]
+    saving = None
     try:
         last = store.load(root) if use_cache else None
         problems, now, changed = _make(root, work, workers, use_cache, engine, scheduler, progress, last)
         if _failed(problems):
             return problems
+        # the store is saved while the package is validated and swapped in: its rows are what the
+        # builders make of these inputs, whatever validation finds (as the cache's rows are)
+        saving = threading.Thread(target=_save_store, args=(root, now))
+        saving.start()
         problems += _validate_new(work, now, changed, incremental=last is not None)
         if _failed(problems):
             return problems
@@ -117,13 +123,18 @@ def _build_locked(root: Path, workers: int, use_cache: bool, engine: str, schedu
             swap_in(root, work, PUBLISHED_PATHS + _stage_docs(root, work))
         except OSError as error:
             return problems + [_swap_fault(error, root, "build")]
-        try:
-            store.save(root, now)
-        except OSError:  # a full disk, a read-only .cache/: the next build starts from the cache instead
-            pass
         return problems
     finally:
+        if saving is not None:
+            saving.join()
         discard(root, work)
+
+
+def _save_store(root: Path, now: LastBuild) -> None:
+    try:
+        store.save(root, now)
+    except OSError:  # a full disk, a read-only .cache/: the next build starts from the cache instead
+        pass
 
 
 def _validate_new(work: Path, now: LastBuild, changed: set[str], incremental: bool) -> list[Problem]:
