@@ -86,16 +86,18 @@ def entity_tables(tables: dict[str, pa.Table], discoveries: dict[str, Discoverie
     for article_id in sorted(discoveries):
         discovered_actors, discovered_weapons = discoveries[article_id]
         for found in discovered_actors:
-            actors.setdefault(found.actor_id, Actor(
-                actor_id=found.actor_id, name=found.name, actor_type=found.actor_type,
-                country_iso3=found.country_iso3, role=found.role,
-                aliases=sorted((found.forms | found.acronyms) - {found.name}), method=Method.rule,
-            ))
+            if found.actor_id not in actors:
+                actors[found.actor_id] = Actor(
+                    actor_id=found.actor_id, name=found.name, actor_type=found.actor_type,
+                    country_iso3=found.country_iso3, role=found.role,
+                    aliases=sorted((found.forms | found.acronyms) - {found.name}), method=Method.rule,
+                )
         for found in discovered_weapons:
-            weapons.setdefault(found.weapon_system_id, WeaponSystem(
-                weapon_system_id=found.weapon_system_id, designation=found.designation,
-                origin_country_iso3=found.origin_country_iso3, method=Method.rule,
-            ))
+            if found.weapon_system_id not in weapons:
+                weapons[found.weapon_system_id] = WeaponSystem(
+                    weapon_system_id=found.weapon_system_id, designation=found.designation,
+                    origin_country_iso3=found.origin_country_iso3, method=Method.rule,
+                )
     event_types = [
         EventType(event_type=t.id, label=t.label, definition=t.definition, example=t.example,
                   plover_type=t.plover, cameo_code=t.cameo)

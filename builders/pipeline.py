@@ -15,7 +15,8 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
-from dataclasses import replace
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -49,35 +50,52 @@ def build_into(root: Path, out: Path, workers: int = 1, use_cache: bool = True, 
     """Build the package from `root`'s seeds into the empty directory `out`, every article
     through the cache (none from the last build's tables); problems are collected, not raised, so
     that all are reported."""
-    return _make(root, out, workers, use_cache, engine, scheduler, progress, None)[0]
+    return _make(root, out, workers, use_cache, engine, scheduler, progress, from_last=False, keep=False).problems
+
+
+@dataclass
+class _Made:
+    problems: list[Problem]
+    saving: threading.Thread | None = None  # saving this build's store (see store.py)
+    checked: list[Problem] | None = None  # made from the last build's rows: what the changed rows' check found
 
 
 def _make(root: Path, out: Path, workers: int, use_cache: bool, engine: str, scheduler: str | None,
-          progress: Progress | None, last: LastBuild | None) -> tuple[list[Problem], LastBuild | None, set[str]]:
-    """Build into `out`, from the `last` build's rows where there is one (only the articles whose
-    inputs changed are extracted): the problems, this build's store (None when it failed) and the
-    ids of the articles extracted."""
-    seeds = read_seeds(root, cached_reference if use_cache else load_reference)
+          progress: Progress | None, from_last: bool, keep: bool) -> _Made:
+    """Build into `out`; `from_last`: from the last build's rows where there are some (only the
+    articles whose inputs changed are extracted); `keep`: save this build's as the last build
+    (only a build holding the lock alone does; join `saving`)."""
+    with ThreadPoolExecutor(max_workers=1) as background:  # the store is read while seeds/ is
+        loading = background.submit(store.load, root) if from_last else None
+        seeds = read_seeds(root, cached_reference if use_cache else load_reference)
+        last = loading.result() if loading else None
     problems = seeds.problems
     todo, now = plan(seeds.jobs, seeds.reference, last)
     try:
         results = extract_all(todo, seeds.reference, root, workers, use_cache, engine, scheduler, progress, problems.append, preload)
     except LanguageLayerError as missing:  # never a fallback without the parse: the rows would differ
-        return problems + [Problem("requirements.lock", None, None, str(missing))], None, set()
+        return _Made(problems + [Problem("requirements.lock", None, None, str(missing))])
     found = {job.article_id: result[1] for job, result in zip(todo, results, strict=True)}
     for job in seeds.jobs:  # in article order, as if every article had been extracted now
         problems += found[job.article_id] if job.article_id in found else now.extras[job.article_id][2]
     if _failed(problems):
-        return problems, None, set(found)
+        return _Made(problems)
     extracted = [columns for columns, _ in results if columns is not None]
     tables = assemble(extracted, seeds.reference, kept_rows(last, now))
-    try:
-        write_package(tables, out, seeds.digest)
-    except OSError as error:  # pyarrow's errors name no file: the package folder is named
-        return problems + [machine_fault(error, root, "write", "build", path=out / "datapackage")], None, set(found)
     record(now, extracted, found, tables)
+    made = _Made(problems, threading.Thread(target=_save_store, args=(root, now)) if keep else None)
+    if made.saving:  # the store is saved while the package is written, checked and swapped in: its rows are
+        made.saving.start()  # what the builders make of these inputs, whatever validation finds (as the cache's)
+    with ThreadPoolExecutor(max_workers=1) as background:  # the changed rows are checked while the files are written
+        checking = background.submit(changed_row_problems, tables, set(found), out) if last is not None else None
+        try:
+            write_package(tables, out, seeds.digest)
+        except OSError as error:  # pyarrow's errors name no file: the package folder is named
+            made.problems.append(machine_fault(error, root, "write", "build", path=out / "datapackage"))
+            return made
+        made.checked = checking.result() if checking else None
     pa.default_memory_pool().release_unused()  # give the writer's Arrow buffers back before validation
-    return problems, now, set(found)
+    return made
 
 
 def build(root: Path, workers: int = 1, use_cache: bool = True, engine: str = "local", scheduler: str | None = None,
@@ -106,17 +124,13 @@ def _build_locked(root: Path, workers: int, use_cache: bool, engine: str, schedu
         work = work_folder(root)
     except OSError as error:
         return [machine_fault(error, root, "write", "build")]
-    saving = None
+    made = None
     try:
-        last = store.load(root) if use_cache else None
-        problems, now, changed = _make(root, work, workers, use_cache, engine, scheduler, progress, last)
+        made = _make(root, work, workers, use_cache, engine, scheduler, progress, from_last=use_cache, keep=True)
+        problems = made.problems
         if _failed(problems):
             return problems
-        # the store is saved while the package is validated and swapped in: its rows are what the
-        # builders make of these inputs, whatever validation finds (as the cache's rows are)
-        saving = threading.Thread(target=_save_store, args=(root, now))
-        saving.start()
-        problems += _validate_new(work, now, changed, incremental=last is not None)
+        problems += _validate_new(work, made)
         if _failed(problems):
             return problems
         try:
@@ -125,8 +139,8 @@ def _build_locked(root: Path, workers: int, use_cache: bool, engine: str, schedu
             return problems + [_swap_fault(error, root, "build")]
         return problems
     finally:
-        if saving is not None:
-            saving.join()
+        if made is not None and made.saving is not None:
+            made.saving.join()
         discard(root, work)
 
 
@@ -137,10 +151,11 @@ def _save_store(root: Path, now: LastBuild) -> None:
         pass
 
 
-def _validate_new(work: Path, now: LastBuild, changed: set[str], incremental: bool) -> list[Problem]:
-    """The package just built, validated as a whole; after an incremental build, only the changed
-    rows and every key, and the whole package only when they show a problem (for validate's report)."""
-    if incremental and not changed_row_problems(now.tables, changed, work):
+def _validate_new(work: Path, made: _Made) -> list[Problem]:
+    """The package just built, validated as a whole; when made from the last build's rows, only
+    the changed rows and every key were checked, and the whole package is validated only when
+    that found a problem (for validate's report)."""
+    if made.checked == []:
         return []
     return validate_package(work)
 
