@@ -47,16 +47,21 @@ def kept_rows(last: LastBuild | None, now: LastBuild) -> Kept:
 
 
 def preload() -> None:
-    """Import what the rest of a build imports (pandas, which pyarrow loads at its first array of
-    Python values; matplotlib and networkx for the pictures; DuckDB for the spans): a second
-    spent while a worker process loads spaCy for the articles that changed, not after it."""
+    """Import what the rest of a build imports (matplotlib and networkx for the pictures, DuckDB
+    for the spans, and pandas, which pyarrow imports when it is installed at its first array of
+    Python values): a second spent while a worker process loads spaCy for the articles that
+    changed, not after it."""
     import duckdb  # noqa: F401
     import matplotlib
     import networkx  # noqa: F401
-    import pandas  # noqa: F401
 
     matplotlib.use("Agg")
     import matplotlib.pyplot  # noqa: F401
+
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        pass
 
 
 def _without(table: pa.Table, article_ids: pa.Array) -> pa.Table:

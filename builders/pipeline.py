@@ -83,6 +83,7 @@ def _make(root: Path, out: Path, workers: int, use_cache: bool, engine: str, sch
     extracted = [columns for columns, _ in results if columns is not None]
     tables = assemble(extracted, seeds.reference, kept_rows(last, now))
     record(now, extracted, found, tables)
+    del results, extracted  # every row is in `tables` now: the Python objects go before the files are written (peak memory)
     made = _Made(problems, threading.Thread(target=_save_store, args=(root, now)) if keep else None)
     if made.saving:  # the store is saved while the package is written, checked and swapped in: its rows are
         made.saving.start()  # what the builders make of these inputs, whatever validation finds (as the cache's)
