@@ -124,13 +124,33 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def targets(r: dict) -> str:
+    """Issue 18's targets at the largest size measured: met or not, with the figure."""
+    checks = [
+        ("cold build ≤ 1.25× the parse floor", r["cold"][0] / r["floor"][0], 1.25, "×"),
+        ("peak memory ≤ 1.5 GB", r["cold"][1] / 1024, 1.5, " GB"),
+        ("rules-only rebuild ≤ 0.1× the cold build", r["rules"][0] / r["cold"][0], 0.1, "×"),
+        ("one changed article ≤ 2 s", r["incremental"][0], 2.0, " s"),
+        ("validate ≥ 10× faster than frictionless validate", r["frictionless"][0] / r["validate"][0], 10.0, "× faster"),
+    ]
+    lines = [f"Targets at {r['n']:,} articles:"]
+    for label, value, target, unit in checks:
+        met = value >= target if unit == "× faster" else value <= target
+        lines.append(f"- {label}: {'met' if met else 'not met'} ({value:.2f}{unit})")
+    return "\n".join(lines)
+
+
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [100, 1000]
     results = [run(n) for n in sizes]
     for r in results:
         print(f"{r['n']:,} articles: " + ", ".join(f"{k} {r[k][0]:.2f} s / {r[k][1]:,.0f} MB" for k in MEASURES), file=sys.stderr)
+    write_results(sizes, results)
+
+
+def write_results(sizes: list[int], results: list[dict]) -> None:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
-    report = f"Machine: {machine}\n\n{table(results)}\n"
+    report = f"Machine: {machine}\n\n{table(results)}\n\n{targets(results[-1])}\n"
     print(report)
     (REPO / "benchmarks" / "RESULTS.md").write_text(
         "# Benchmark results\n\nMeasured with `python benchmarks/run.py " + " ".join(map(str, sizes)) + "` on a synthetic corpus, each "

@@ -24,7 +24,7 @@ import pyarrow as pa
 from . import quality, store
 from .assemble import assemble
 from .engine import Progress, cached_reference, extract_all
-from .extract.nlp import LanguageLayerError
+from .extract.nlp import LanguageLayerError, model_fingerprint
 from .incremental import changed_row_problems, kept_rows, plan, preload, record
 from .inputs.reference import load_reference
 from .inputs.seeds import read_seeds
@@ -65,6 +65,11 @@ def _make(root: Path, out: Path, workers: int, use_cache: bool, engine: str, sch
     """Build into `out`; `from_last`: from the last build's rows where there are some (only the
     articles whose inputs changed are extracted); `keep`: save this build's as the last build
     (only a build holding the lock alone does; join `saving`)."""
+    try:
+        model_fingerprint()  # every cache and the store depend on the language layer
+    except LanguageLayerError as missing:  # never a fallback without the parse: the rows would differ
+        return _Made(read_seeds(root).problems + [Problem("requirements.lock", None, None, str(missing))])
+    store.fingerprint()  # of the code this build runs, before any of it can be edited
     with ThreadPoolExecutor(max_workers=1) as background:  # the store is read while seeds/ is
         loading = background.submit(store.load, root) if from_last else None
         seeds = read_seeds(root, cached_reference if use_cache else load_reference)
@@ -73,7 +78,7 @@ def _make(root: Path, out: Path, workers: int, use_cache: bool, engine: str, sch
     todo, now = plan(seeds.jobs, seeds.reference, last)
     try:
         results = extract_all(todo, seeds.reference, root, workers, use_cache, engine, scheduler, progress, problems.append, preload)
-    except LanguageLayerError as missing:  # never a fallback without the parse: the rows would differ
+    except LanguageLayerError as missing:  # another model's version, a model that does not load
         return _Made(problems + [Problem("requirements.lock", None, None, str(missing))])
     found = {job.article_id: result[1] for job, result in zip(todo, results, strict=True)}
     for job in seeds.jobs:  # in article order, as if every article had been extracted now

@@ -38,16 +38,14 @@ class LastBuild:
 @cache
 def fingerprint() -> str:
     """Hash of every source and data file of the builders, and of the versions the tables depend on
-    (taken when this module is imported, with the rest of the builders: a file edited while a build
-    runs does not pass the rows of the old code for the new one's)."""
+    (taken once per process, at the start of a build: a file edited while a build runs does not
+    pass the rows of the old code for the new one's)."""
     package = Path(__file__).parent
     digest = hashlib.sha256(f"{cachefile.made_with()} pyarrow=={pa.__version__}".encode())
     for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".yaml")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
-
-fingerprint()
 
 
 def load(root: Path) -> LastBuild | None:
