@@ -90,12 +90,18 @@ def _make(root: Path, out: Path, workers: int, use_cache: bool, engine: str, sch
     record(now, extracted, found, tables)
     del results, extracted  # every row is in `tables` now: the Python objects go before the files are written (peak memory)
     made = _Made(problems, threading.Thread(target=_save_store, args=(root, now)) if keep else None)
-    if made.saving:  # the store is saved while the package is written, checked and swapped in: its rows are
-        made.saving.start()  # what the builders make of these inputs, whatever validation finds (as the cache's)
-    with ThreadPoolExecutor(max_workers=1) as background:  # the changed rows are checked while the files are written
-        checking = background.submit(changed_row_problems, tables, set(found), out) if last is not None else None
+    if made.saving:  # saved while the package is written, checked and swapped in: its rows are what the
+        made.saving.start()  # builders make of these inputs, whatever validation finds (as the cache's are)
+    return _write(made, tables, set(found) if last is not None else None, root, out, seeds.digest)
+
+
+def _write(made: _Made, tables: dict[str, pa.Table], changed: set[str] | None, root: Path, out: Path, digest: str) -> _Made:
+    """Write the package into `out`; when the build started from the last one's rows, the rows of
+    the `changed` articles are checked meanwhile (`made.checked`)."""
+    with ThreadPoolExecutor(max_workers=1) as background:
+        checking = background.submit(changed_row_problems, tables, changed, out) if changed is not None else None
         try:
-            write_package(tables, out, seeds.digest)
+            write_package(tables, out, digest)
         except OSError as error:  # pyarrow's errors name no file: the package folder is named
             made.problems.append(machine_fault(error, root, "write", "build", path=out / "datapackage"))
             return made
