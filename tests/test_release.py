@@ -60,9 +60,13 @@ def test_release_zip_is_reproducible(built_repo, tmp_path):
     assert first == second
 
 
-def test_build_writes_dist(tmp_path):
+def test_build_leaves_dist_to_release(tmp_path):
+    """A build publishes the package only (an incremental build must not rewrite every release
+    file); `release` writes dist/, as the release workflow runs it after build and validate."""
     root = make_repo(tmp_path / "repo")
     assert run_cli(root, "build").returncode == 0
+    assert not (root / "dist").exists()
+    assert run_cli(root, "release").returncode == 0
     assert sorted(p.name for p in (root / "dist").iterdir()) == [
         "parquet-by-year", f"serbia-arms-pressure-{dataset_version()}.zip", "serbia-arms-pressure.duckdb",
         "serbia-arms-pressure.metadata.json", "serbia-arms-pressure.sqlite",

@@ -4,6 +4,7 @@ the reference, and the digest of all of it that the package records for freshnes
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,11 +41,12 @@ class Seeds:
     problems: list[Problem]
 
 
-def read_seeds(root: Path) -> Seeds:
-    """Every input of a build, read and hashed once; problems collected, not raised."""
+def read_seeds(root: Path, reference_loader: Callable[[Path], tuple[Reference, list[Problem]]] = load_reference) -> Seeds:
+    """Every input of a build, read and hashed once; problems collected, not raised. The reference
+    comes from `reference_loader` (the engine passes one that caches the parsed files)."""
     tree = scan_seeds(root, REFERENCE_FILES)
     problems = list(tree.problems)
-    reference, reference_problems = load_reference(root)
+    reference, reference_problems = reference_loader(root)
     problems += reference_problems
     hashes = dict(reference.file_hashes)
     jobs: list[Job] = []
