@@ -1,21 +1,23 @@
 """Checks on a published package, each problem one line: file, row, field, what is wrong.
 
 Layers, one module each (the README's "what checks what" table follows this list):
-1. `descriptor`: frictionless validates `datapackage.json` against the Data Package profile, and
-   every resource's schema must equal the one generated from the models.
-2. `rows`, `spans`, `editions`: vectorised over Arrow (and DuckDB for spans), with every check
-   generated from the models' columns: bytes and sha256 against the descriptor, header, cell
-   count, types, required, enum, pattern, minimum, minLength, primary keys, foreign keys, spans
-   (`articles.text[start:end] == text`), spreadsheet-formula cells, and the Parquet edition equal
-   to the CSV edition.
+1. `descriptor`: frictionless validates `datapackage.json` against the Data Package profile (unless
+   it is exactly the descriptor the builders generate for these files), and every resource's schema
+   must equal the one generated from the models.
+2. `rows`, `spans`, `editions`: Arrow parses each CSV once, DuckDB runs the checks generated from
+   the models' columns on it (one query per resource for the cells, one for its Parquet edition,
+   hash aggregates and anti-joins for keys), Python slices the spans: bytes and sha256 against the
+   descriptor, header, cell count, types, required, enum, pattern, minimum, minLength, primary keys,
+   foreign keys, spans (`articles.text[start:end] == text`), spreadsheet-formula cells, and the
+   Parquet edition equal to the CSV edition.
 3. `freshness`: the descriptor records a digest of every input under `seeds/`; it must match the
    seeds, and the descriptor and Table Schemas must equal the ones generated from the rows; given a
    fresh build (the pipeline's `--rebuild`), every file must equal it.
 
 frictionless's own row-by-row validation (`frictionless validate datapackage.json`) is not run
-here: in the 11 damage cases of tests/test_validation_layers.py it finds nothing that layer 2 misses,
-and on the 10,000-article benchmark package it takes 13.3 s against 2.0 s for this whole module.
-Nothing here builds or imports the pipeline.
+here: tests/test_validation_layers.py damages packages and checks that every problem it finds is
+found here, at the same file, row and field. Nothing here builds or imports the pipeline; a valid
+package makes no Python value from its rows but the spans' (pyarrow would import pandas for it).
 """
 
 from __future__ import annotations
@@ -26,64 +28,101 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from ..extract.nlp import LanguageLayerError
 from ..inputs.seeds import inputs_digest
 from ..problems import Problem
 from ..schema.columns import columns
-from ..schema.layout import csv_path
+from ..schema.layout import DESCRIPTOR, csv_path
 from ..schema.models import RESOURCES, Article, Resource
-from .descriptor import descriptor_problems, read_descriptor
-from .editions import parquet_problems, typed_table
+from .common import connect
+from .descriptor import descriptor_problems, generated_descriptor, read_descriptor
+from .editions import csv_rendering, parquet_problems, read_edition, typed_table
 from .freshness import differences, freshness_problems
-from .rows import cell_problems, key_problems, read_cells
-from .spans import span_problems
+from .rows import cell_problems, key_problems, parse_cells, read_cells, read_file, typed_values_pass
+from .spans import Spans
 
 __all__ = ["differences", "read_table", "validate_package"]
 
 
-def _check_resource(root: Path, model: type[Resource], resource: dict | None) -> tuple[pa.Table | None, tuple[int, str] | None, list[Problem]]:
-    """Everything about one resource that needs no other resource: file, cells, Parquet edition."""
-    cells, facts, problems = read_cells(root, model, resource)
-    found = cell_problems(model, cells) if cells is not None else []
-    parquet = parquet_problems(root, model, cells if cells is not None and not found else None)
-    if cells is not None:  # keep only what the cross-resource checks read: memory stays low
-        cells = cells.select([c.name for c in columns(model) if c.name in _cross_columns(model)])
-    return cells, facts, problems + found + parquet
+def _check_resource(root: Path, model: type[Resource], resource: dict | None, con) -> tuple[pa.Table | None, tuple[int, str] | None, list[Problem]]:
+    """Everything about one resource that needs no other resource: file, cells, Parquet edition.
+    Returns the columns the cross-resource checks read (from either edition: equal when checked)."""
+    data, facts, problems = read_file(root, model, resource)
+    edition, edition_problems = read_edition(root, model)
+    if data is not None and edition is not None and csv_rendering(model, edition, con) == data and typed_values_pass(model, edition, con):
+        return _cross(model, edition), facts, problems  # the CSV is the rendering of values that pass
+    cells, found = parse_cells(model, data) if data is not None else (None, [])
+    found += cell_problems(model, cells, con) if cells is not None else []
+    if edition is None:
+        found += edition_problems
+    elif cells is not None and not found:
+        found += parquet_problems(root, model, cells, con)
+    return (_cross(model, cells) if cells is not None else None), facts, problems + found
 
 
-def _cross_columns(model: type[Resource]) -> set[str]:
-    """Columns read by the key, span and freshness checks."""
+def _cross(model: type[Resource], table: pa.Table) -> pa.Table:
+    """The columns read by the key, span and freshness checks: memory stays low."""
     keep = {model.primary_key, *model.foreign_keys}
     for span in model.spans:
         keep |= {"article_id", *span}
     if model is Article:
         keep |= {"text", "publisher", "original_publisher"}
-    return keep
+    return table.select([c.name for c in columns(model) if c.name in keep])
 
 
 def validate_package(root: Path, check_freshness: bool = False) -> list[Problem]:
     """Layers 1 and 2 (and 3 without the rebuild when `check_freshness`) on a package directory.
-    Resources are checked on a thread pool: Arrow, DuckDB and hashing release the GIL."""
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        package, problems = read_descriptor(root)
-        resources = {r.get("name"): r for r in (package or {}).get("resources", []) if isinstance(r, dict)}
-        checked = [pool.submit(_check_resource, root, model, resources.get(model.resource_name) if package else None) for model in RESOURCES]
-        digest = pool.submit(inputs_digest, root) if check_freshness else None
-        if package is not None:  # while the pool reads the files: importing frictionless is mostly Python
-            problems += descriptor_problems(package)
-        tables, csv_files = {}, {}
-        for model, future in zip(RESOURCES, checked, strict=True):
-            cells, facts, found = future.result()
+    Resources are checked on a thread pool, each with its own DuckDB cursor (Arrow, hashlib and
+    DuckDB release the GIL), the spans in this thread meanwhile."""
+    package, problems = read_descriptor(root)
+    con = connect()
+    try:
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            digest = pool.submit(inputs_digest, root) if check_freshness else None  # submitted first: the longest task
+            tables, csv_files, found, span_found = _check_resources(root, package, pool, con)
+            found += key_problems(tables, con) + span_found
+            try:
+                generated = generated_descriptor(package, csv_files, tables.get(Article.resource_name)) if package is not None else None
+            except LanguageLayerError as missing:
+                generated, found = None, found + [Problem(DESCRIPTOR, None, None, str(missing))]
+            if package is not None:
+                problems += descriptor_problems(package, generated)
             problems += found
-            if facts is not None:
-                csv_files[model.resource_name] = facts
-            if cells is not None:
-                tables[model.resource_name] = cells
-        keys, spans = pool.submit(key_problems, tables), pool.submit(span_problems, tables)
-        problems += keys.result() + spans.result()
-        if check_freshness and package is not None:
-            seeds_digest, seeds_problems = digest.result()
-            problems += seeds_problems + freshness_problems(root, package, csv_files, tables.get(Article.resource_name), seeds_digest)
+            if digest is not None and package is not None:
+                seeds_digest, seeds_problems = digest.result()
+                problems += seeds_problems + freshness_problems(root, package, csv_files, generated, seeds_digest)
+    finally:
+        con.close()
     return problems
+
+
+def _check_resources(root: Path, package: dict | None, pool: ThreadPoolExecutor, con) -> tuple[dict[str, pa.Table], dict[str, tuple[int, str]], list[Problem], list[Problem]]:
+    """Each resource checked on the pool; in this thread, the spans of each as soon as it is done
+    (articles come first). Returns the tables the key checks read, each CSV file's size and hash,
+    the resources' problems and the spans'."""
+    described = {r.get("name"): r for r in (package or {}).get("resources", []) if isinstance(r, dict)}
+    checked = [pool.submit(_in_cursor, con, _check_resource, root, model, described.get(model.resource_name) if package else None)
+               for model in RESOURCES]
+    tables, csv_files, found, span_found, spans = {}, {}, [], [], None
+    for model, future in zip(RESOURCES, checked, strict=True):
+        cross, facts, resource_problems = future.result()
+        found += resource_problems
+        if facts is not None:
+            csv_files[model.resource_name] = facts
+        if cross is not None:
+            tables[model.resource_name] = cross
+            spans = Spans(cross, con) if model is Article else spans
+            span_found += spans.problems(model, cross) if spans is not None else []
+    return tables, csv_files, found, span_found
+
+
+def _in_cursor(con, function, *args):
+    """`function(*args, cursor)` with a cursor of its own: a DuckDB connection serves one thread."""
+    cursor = con.cursor()
+    try:
+        return function(*args, cursor)
+    finally:
+        cursor.close()
 
 
 def read_table(root: Path, model: type[Resource]) -> pa.Table:
