@@ -36,7 +36,7 @@ from ..schema.layout import DESCRIPTOR, csv_path
 from ..schema.models import RESOURCES, Article, Resource
 from .common import connect
 from .descriptor import descriptor_problems, generated_descriptor, read_descriptor
-from .editions import csv_rendering, parquet_problems, read_edition, typed_table
+from .editions import is_rendering, parquet_problems, read_edition, typed_table
 from .freshness import differences, freshness_problems
 from .rows import cell_problems, key_problems, parse_cells, read_cells, read_file, typed_values_pass
 from .spans import Spans
@@ -49,7 +49,7 @@ def _check_resource(root: Path, model: type[Resource], resource: dict | None, co
     Returns the columns the cross-resource checks read (from either edition: equal when checked)."""
     data, facts, problems = read_file(root, model, resource)
     edition, edition_problems = read_edition(root, model)
-    if data is not None and edition is not None and csv_rendering(model, edition, con) == data and typed_values_pass(model, edition, con):
+    if data is not None and edition is not None and is_rendering(data, model, edition, con) and typed_values_pass(model, edition, con):
         return _cross(model, edition), facts, problems  # the CSV is the rendering of values that pass
     cells, found = parse_cells(model, data) if data is not None else (None, [])
     found += cell_problems(model, cells, con) if cells is not None else []
@@ -77,8 +77,8 @@ def validate_package(root: Path, check_freshness: bool = False) -> list[Problem]
     package, problems = read_descriptor(root)
     con = connect()
     try:
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            digest = pool.submit(inputs_digest, root) if check_freshness else None  # submitted first: the longest task
+        with ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as pool:  # one more: hashing seeds/ is mostly Python
+            digest = pool.submit(inputs_digest, root) if check_freshness else None
             tables, csv_files, found, span_found = _check_resources(root, package, pool, con)
             found += key_problems(tables, con) + span_found
             try:
@@ -97,23 +97,31 @@ def validate_package(root: Path, check_freshness: bool = False) -> list[Problem]
 
 
 def _check_resources(root: Path, package: dict | None, pool: ThreadPoolExecutor, con) -> tuple[dict[str, pa.Table], dict[str, tuple[int, str]], list[Problem], list[Problem]]:
-    """Each resource checked on the pool; in this thread, the spans of each as soon as it is done
-    (articles come first). Returns the tables the key checks read, each CSV file's size and hash,
-    the resources' problems and the spans'."""
+    """Each resource checked on the pool, articles first (the spans read them), then the largest
+    files; in this thread, the spans of each as soon as it is done. Returns the tables the key
+    checks read, each CSV file's size and hash, the resources' problems and the spans'."""
     described = {r.get("name"): r for r in (package or {}).get("resources", []) if isinstance(r, dict)}
-    checked = [pool.submit(_in_cursor, con, _check_resource, root, model, described.get(model.resource_name) if package else None)
-               for model in RESOURCES]
-    tables, csv_files, found, span_found, spans = {}, {}, [], [], None
-    for model, future in zip(RESOURCES, checked, strict=True):
-        cross, facts, resource_problems = future.result()
-        found += resource_problems
+    order = sorted(RESOURCES, key=lambda model: (model is not Article, -_size(root / csv_path(model))))
+    checked = {model: pool.submit(_in_cursor, con, _check_resource, root, model, described.get(model.resource_name) if package else None)
+               for model in order}
+    tables, csv_files, found, span_found, spans = {}, {}, {}, {}, None
+    for model in order:
+        cross, facts, found[model] = checked[model].result()
         if facts is not None:
             csv_files[model.resource_name] = facts
         if cross is not None:
             tables[model.resource_name] = cross
             spans = Spans(cross, con) if model is Article else spans
-            span_found += spans.problems(model, cross) if spans is not None else []
-    return tables, csv_files, found, span_found
+            span_found[model] = spans.problems(model, cross) if spans is not None else []
+    in_order = [model for model in RESOURCES if model in found]  # problems in the models' order, whatever finished first
+    return tables, csv_files, [p for m in in_order for p in found[m]], [p for m in in_order for p in span_found.get(m, [])]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _in_cursor(con, function, *args):
