@@ -95,8 +95,9 @@ class _Comparing:
     def __init__(self, data: bytes):
         self.data, self.at, self.same = pa.py_buffer(data), 0, True
 
-    def write(self, piece: pa.Buffer) -> int:
-        size = len(piece)
+    def write(self, piece) -> int:
+        piece = pa.py_buffer(piece)  # a pyarrow Buffer (or bytes), without a copy
+        size = piece.size
         self.same = self.same and self.at + size <= self.data.size and piece.equals(self.data.slice(self.at, size))
         self.at += size
         return size

@@ -6,6 +6,7 @@ the checks (no Python values are made from a valid file: no pandas import throug
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -107,49 +108,75 @@ def _is_json_string_list(cell: str) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def _type_ok(col: Column, cell: str) -> str | None:
-    """SQL true where the non-empty cell `cell` reads as the column's type (None: every cell does,
-    or, for arrays, Python's json decides: DuckDB's JSON reader takes trailing commas)."""
+@dataclass(frozen=True)
+class _Cells:
+    """How the checks read a column, as SQL: its text, when a cell is empty, when it is not of the
+    column's type (None: never, or Python's json decides), and its integer."""
+
+    text: str
+    empty: str
+    wrong_type: str | None
+    integer: str
+
+
+def _csv_cells(col: Column) -> _Cells:
+    """The CSV file's cell texts, as frictionless reads them."""
+    cell = sql_name(col.name)
     if col.type == "integer":  # any int64, as the Parquet edition holds
-        return f"(regexp_full_match({cell}, '[+-]?[0-9]+') AND TRY_CAST({cell} AS BIGINT) IS NOT NULL)"
-    if col.type == "number":
-        return f"regexp_full_match({cell}, '[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?|NaN|INF|-INF')"
-    if col.type == "date":  # a real date prints back as the same text (2020-02-31 and 2020-2-1 do not)
-        return f"(regexp_full_match({cell}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') AND coalesce(CAST(TRY_CAST({cell} AS DATE) AS VARCHAR) = {cell}, false))"
-    if col.type == "boolean":
-        return f"{cell} IN ({', '.join(map(sql_text, TRUE_VALUES + FALSE_VALUES))})"
-    return None
+        typed = f"regexp_full_match({cell}, '[+-]?[0-9]+') AND TRY_CAST({cell} AS BIGINT) IS NOT NULL"
+    elif col.type == "number":
+        typed = f"regexp_full_match({cell}, '[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?|NaN|INF|-INF')"
+    elif col.type == "date":  # a real date prints back as the same text (2020-02-31 and 2020-2-1 do not)
+        typed = f"regexp_full_match({cell}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') AND coalesce(CAST(TRY_CAST({cell} AS DATE) AS VARCHAR) = {cell}, false)"
+    elif col.type == "boolean":
+        typed = f"{cell} IN ({', '.join(map(sql_text, TRUE_VALUES + FALSE_VALUES))})"
+    else:  # strings; arrays are read by Python's json (DuckDB's JSON reader takes trailing commas)
+        typed = None
+    return _Cells(cell, f"{cell} = ''", f"{cell} <> '' AND NOT ({typed})" if typed else None, f"TRY_CAST({cell} AS BIGINT)")
 
 
-def _typed_failures(col: Column) -> list[str]:
-    """SQL true where a value of the Parquet edition would make its CSV cell (the builders' rendering
-    of the value) fail a check of `_checks`: the same checks, on typed values."""
+def _typed_cells(col: Column) -> _Cells:
+    """The Parquet edition's values, read as the CSV cells the builders render them as: null and ''
+    are empty cells, a date out of 0001-9999 is not written with four digits, every int64 is an
+    integer and every list of strings a JSON array."""
     value = sql_name(col.name)
     text = f"CAST({value} AS VARCHAR)"  # enums come as DuckDB ENUMs, which '' is not a value of
-    empty = f"({value} IS NULL OR {text} = '')" if col.type == "string" else f"{value} IS NULL"
-    out = [empty] if col.required else []
-    if col.type == "date":  # Arrow writes other years with more or fewer digits, or a sign
-        out.append(f"{value} NOT BETWEEN DATE '0001-01-01' AND DATE '9999-12-31'")
-    if col.type == "number":
-        out.append(f"NOT isfinite({value})")
+    wrong_type = {"date": f"{value} NOT BETWEEN DATE '0001-01-01' AND DATE '9999-12-31'", "number": f"NOT isfinite({value})"}.get(col.type)
+    return _Cells(text, f"{value} IS NULL OR {text} = ''" if col.type == "string" else f"{value} IS NULL", wrong_type, value)
+
+
+def _checks(col: Column, cells: _Cells, shown=None) -> list[tuple[str | None, object]]:
+    """(SQL true where the check fails — None for the JSON arrays —, message) per check of a column,
+    in the order they are reported; a constraint is checked only on cells present and typed.
+    `shown(row)` is the cell's text, for the messages."""
+    present = f"NOT ({cells.empty})" + (f" AND NOT ({cells.wrong_type})" if cells.wrong_type else "")
+    out = []
+    if col.required:
+        out.append((cells.empty, "constraint-error: required: the cell is empty"))
+    if cells.wrong_type or col.type == "array":
+        out.append((cells.wrong_type, lambda r: f"type-error: {shown(r)[:60]!r} is not a valid {col.type}"))
     if col.enum:
-        out.append(f"NOT {empty} AND {text} NOT IN ({', '.join(map(sql_text, col.enum))})")
+        out.append((f"{present} AND {cells.text} NOT IN ({', '.join(map(sql_text, col.enum))})",
+                    lambda r: f"constraint-error: enum: {shown(r)[:60]!r} is not one of {list(col.enum)}"))
     if col.pattern:
-        out.append(f"NOT {empty} AND NOT regexp_matches({text}, {sql_text(re2_pattern(col.pattern))})")
+        out.append((f"{present} AND NOT regexp_matches({cells.text}, {sql_text(re2_pattern(col.pattern))})",
+                    lambda r: f"constraint-error: pattern: {shown(r)[:60]!r} does not match {col.pattern}"))
     if col.minimum is not None and col.type == "integer":
-        out.append(f"{value} < {int(col.minimum)}")
+        out.append((f"{present} AND {cells.integer} < {int(col.minimum)}", lambda r: f"constraint-error: minimum: {shown(r)} is below {col.minimum}"))
     if col.min_length is not None:
-        out.append(f"NOT {empty} AND length({text}) < {int(col.min_length)}")
+        out.append((f"{present} AND length({cells.text}) < {int(col.min_length)}", f"constraint-error: minLength: shorter than {col.min_length} characters"))
     if col.type == "string":
-        out.append(f"ord({text}) IN ({', '.join(str(ord(start)) for start in FORMULA_STARTS)})")
-    return [f"coalesce({sql}, false)" for sql in out]
+        out.append((f"ord({cells.text}) IN ({', '.join(str(ord(start)) for start in FORMULA_STARTS)})", lambda r: (
+            f"starts with {shown(r)[0]!r}, which a spreadsheet would run as a formula — change the source so "
+            "that this value does not start with =, +, @, tab or CR")))
+    return [(f"coalesce({sql}, false)" if sql else None, message) for sql, message in out]
 
 
 def typed_values_pass(model: type[Resource], table: pa.Table, con) -> bool:
-    """Whether the Parquet edition's values (`table`) pass every check that `cell_problems` makes of
-    their CSV cells: when the CSV file is exactly the builders' rendering of them, this is the
-    whole cell check, without parsing the CSV."""
-    failures = [sql for col in columns(model) for sql in _typed_failures(col)]
+    """Whether the Parquet edition's values (`table`) pass the checks `cell_problems` makes of
+    their CSV cells (the same `_checks`, on `_typed_cells`): when the CSV file is exactly the
+    builders' rendering of them, this is the whole cell check, without parsing the CSV."""
+    failures = [sql for col in columns(model) for sql, _ in _checks(col, _typed_cells(col)) if sql]
     con.register("typed", table)
     try:
         return not con.execute(f"SELECT 1 FROM typed WHERE {' OR '.join(failures)} LIMIT 1").fetchall()
@@ -157,44 +184,11 @@ def typed_values_pass(model: type[Resource], table: pa.Table, con) -> bool:
         con.unregister("typed")
 
 
-def _checks(col: Column, cells: pa.ChunkedArray) -> list[tuple[str, str | None, object]]:
-    """(SQL true where the check fails — or None for the JSON check —, message) per check of a column,
-    in the order they are reported; a constraint is checked only on cells that are present and typed."""
-    def shown(r: int) -> str:
-        return cells[r - 2].as_py()
-
-    cell = sql_name(col.name)
-    present = f"{cell} <> ''"
-    out = []
-    if col.required:
-        out.append((f"{cell} = ''", "constraint-error: required: the cell is empty"))
-    typed = _type_ok(col, cell)
-    if typed is not None or col.type == "array":
-        out.append((f"{present} AND NOT ({typed})" if typed else None, lambda r: f"type-error: {shown(r)[:60]!r} is not a valid {col.type}"))
-        present = f"{present} AND {typed}" if typed else present
-    if col.enum:
-        out.append((f"{present} AND {cell} NOT IN ({', '.join(map(sql_text, col.enum))})",
-                    lambda r: f"constraint-error: enum: {shown(r)[:60]!r} is not one of {list(col.enum)}"))
-    if col.pattern:
-        out.append((f"{present} AND NOT regexp_matches({cell}, {sql_text(re2_pattern(col.pattern))})",
-                    lambda r: f"constraint-error: pattern: {shown(r)[:60]!r} does not match {col.pattern}"))
-    if col.minimum is not None and col.type == "integer":
-        out.append((f"{present} AND TRY_CAST({cell} AS BIGINT) < {int(col.minimum)}",
-                    lambda r: f"constraint-error: minimum: {shown(r)} is below {col.minimum}"))
-    if col.min_length is not None:
-        out.append((f"{present} AND length({cell}) < {int(col.min_length)}", f"constraint-error: minLength: shorter than {col.min_length} characters"))
-    if col.type == "string":
-        out.append((f"ord({cell}) IN ({', '.join(str(ord(start)) for start in FORMULA_STARTS)})", lambda r: (
-            f"starts with {shown(r)[0]!r}, which a spreadsheet would run as a formula — change the source so "
-            "that this value does not start with =, +, @, tab or CR")))
-    return out
-
-
 def cell_problems(model: type[Resource], table: pa.Table, con=None) -> list[Problem]:
     """Types and constraints of every cell: one DuckDB query per resource returns the rows where any
     check fails (none, usually), with a flag per check; the JSON arrays are read by Python's json."""
     path = csv_path(model)
-    checks = [(col.name, sql, message) for col in columns(model) for sql, message in _checks(col, table.column(col.name))]
+    checks = [(col.name, sql, message) for col in columns(model) for sql, message in _checks(col, _csv_cells(col), _shown(table.column(col.name)))]
     failing: list[list[int]] = [[] for _ in checks]
     flags = [(i, sql) for i, (_, sql, _) in enumerate(checks) if sql is not None]
     own = con is None
@@ -202,8 +196,7 @@ def cell_problems(model: type[Resource], table: pa.Table, con=None) -> list[Prob
     try:
         register(con, "cells", table)
         found = con.execute(
-            f"SELECT {ROW}, {', '.join(f'coalesce({sql}, false)' for _, sql in flags)} FROM cells "
-            f"WHERE {' OR '.join(f'coalesce({sql}, false)' for _, sql in flags)} ORDER BY {ROW}"
+            f"SELECT {ROW}, {', '.join(sql for _, sql in flags)} FROM cells WHERE {' OR '.join(sql for _, sql in flags)} ORDER BY {ROW}"
         ).fetchall()
         unregister(con, "cells")
     finally:
@@ -220,6 +213,10 @@ def cell_problems(model: type[Resource], table: pa.Table, con=None) -> list[Prob
     for (name, _, message), rows in zip(checks, failing, strict=True):
         problems += report(path, rows, name, message)
     return problems
+
+
+def _shown(cells: pa.ChunkedArray):
+    return lambda row: cells[row - 2].as_py()
 
 
 def key_problems(tables: dict[str, pa.Table], con=None) -> list[Problem]:
