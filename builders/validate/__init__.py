@@ -4,12 +4,15 @@ Layers, one module each (the README's "what checks what" table follows this list
 1. `descriptor`: frictionless validates `datapackage.json` against the Data Package profile (unless
    it is exactly the descriptor the builders generate for these files), and every resource's schema
    must equal the one generated from the models.
-2. `rows`, `spans`, `editions`: Arrow parses each CSV once, DuckDB runs the checks generated from
-   the models' columns on it (one query per resource for the cells, one for its Parquet edition,
-   hash aggregates and anti-joins for keys), Python slices the spans: bytes and sha256 against the
-   descriptor, header, cell count, types, required, enum, pattern, minimum, minLength, primary keys,
-   foreign keys, spans (`articles.text[start:end] == text`), spreadsheet-formula cells, and the
-   Parquet edition equal to the CSV edition.
+2. `rows`, `spans`, `editions`: bytes and sha256 against the descriptor, header, cell count,
+   types, required, enum, pattern, minimum, minLength, primary keys, foreign keys, spans
+   (`articles.text[start:end] == text`), spreadsheet-formula cells, and the Parquet edition equal
+   to the CSV edition, every check generated from the models' columns. A CSV file that is byte for
+   byte the builders' rendering of its Parquet edition holds exactly those values, so its cells are
+   checked on them (one DuckDB query) and it is never parsed; any other file is parsed by Arrow,
+   its cells checked by DuckDB and compared with the Parquet edition row by row, which also gives
+   the messages. Keys are shown to hold by Arrow kernels (DuckDB finds the rows when not), spans
+   are sliced by Python.
 3. `freshness`: the descriptor records a digest of every input under `seeds/`; it must match the
    seeds, and the descriptor and Table Schemas must equal the ones generated from the rows; given a
    fresh build (the pipeline's `--rebuild`), every file must equal it.

@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..problems import Problem
-from ..schema.columns import Column, columns, model_by_name
+from ..schema.columns import Column, columns, model_by_name, plain
 from ..schema.dataset import file_facts
 from ..schema.layout import csv_path
 from ..schema.models import RESOURCES, Resource
@@ -247,14 +247,14 @@ def _keys_hold(model: type[Resource], tables: dict[str, pa.Table]) -> bool:
     order: Arrow compares UTF-8 bytes, the same order) and every non-empty foreign key is among its
     parent's keys. Vectorised, and no Python value is made (pyarrow would import pandas)."""
     table = tables[model.resource_name]
-    keys = table.column(model.primary_key)
+    keys = plain(table.column(model.primary_key))
     if keys.null_count or (len(keys) > 1 and pc.any(pc.less_equal(keys[1:], keys[:-1])).as_py()):
         return False
     for column, target in model.foreign_keys.items():
         if target in tables:
-            values = table.column(column)
+            values = plain(table.column(column))
             present = pc.cast(pc.utf8_length(values), pa.bool_())  # '' and null are no reference
-            parent = tables[target].column(model_by_name(target).primary_key).combine_chunks()
+            parent = plain(tables[target].column(model_by_name(target).primary_key)).combine_chunks()
             if pc.any(pc.and_(present, pc.invert(pc.is_in(values, value_set=parent)))).as_py():
                 return False
     return True
