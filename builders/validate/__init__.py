@@ -78,24 +78,24 @@ def validate_package(root: Path, check_freshness: bool = False) -> list[Problem]
     Resources are checked on a thread pool, each with its own DuckDB cursor (Arrow, hashlib and
     DuckDB release the GIL), the spans in this thread meanwhile."""
     package, problems = read_descriptor(root)
-    con = connect()
-    try:
-        with ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as pool:  # one more: hashing seeds/ is mostly Python
-            digest = pool.submit(inputs_digest, root) if check_freshness else None
+    with ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as pool:  # one more: hashing seeds/ is mostly Python
+        digest = pool.submit(inputs_digest, root) if check_freshness else None  # the longest task: before importing DuckDB
+        con = connect()
+        try:
             tables, csv_files, found, span_found = _check_resources(root, package, pool, con)
             found += key_problems(tables, con) + span_found
-            try:
-                generated = generated_descriptor(package, csv_files, tables.get(Article.resource_name)) if package is not None else None
-            except LanguageLayerError as missing:  # then frictionless checks the descriptor; freshness cannot
-                generated, found = None, found + ([Problem(DESCRIPTOR, None, None, str(missing))] if check_freshness else [])
-            if package is not None:
-                problems += descriptor_problems(package, generated)
-            problems += found
-            if digest is not None and package is not None:
-                seeds_digest, seeds_problems = digest.result()
-                problems += seeds_problems + freshness_problems(root, package, csv_files, generated, seeds_digest)
-    finally:
-        con.close()
+        finally:
+            con.close()
+        try:
+            generated = generated_descriptor(package, csv_files, tables.get(Article.resource_name)) if package is not None else None
+        except LanguageLayerError as missing:  # then frictionless checks the descriptor; freshness cannot
+            generated, found = None, found + ([Problem(DESCRIPTOR, None, None, str(missing))] if check_freshness else [])
+        if package is not None:
+            problems += descriptor_problems(package, generated)
+        problems += found
+        if digest is not None and package is not None:
+            seeds_digest, seeds_problems = digest.result()
+            problems += seeds_problems + freshness_problems(root, package, csv_files, generated, seeds_digest)
     return problems
 
 
