@@ -145,24 +145,40 @@ BOTH_EDITIONS = {
     "required cell empty": ("actors", "name", 1, ""),  # not null: the Parquet schema holds no null there
     "integer below minimum": ("articles", "word_count", 0, -694),
     "foreign key": ("actor_mentions", "actor_id", 0, "aleksandar-vucic-jr"),
+    "foreign key outside its pattern": ("events", "event_type", 0, "Threaten!"),
     "value outside the enum": ("actor_mentions", "mention_kind", 0, "nickname"),
     "primary key repeated": ("actors", "actor_id", 1, "aleksandar-pavic"),
     "date after 9999": ("articles", "published_date", 0, 2932897),
 }
 
 
-@pytest.mark.parametrize("case", sorted(BOTH_EDITIONS))
-def test_editions_damaged_alike_get_every_frictionless_finding(case, built_repo, tmp_path):
-    package = _copy(built_repo, tmp_path)
-    resource, column, row, value = BOTH_EDITIONS[case]
+def _damage_both(package: Path, resource: str, column: str, row, value) -> None:
+    """Both editions changed alike: the CSV file written from the changed Parquet table by the
+    builders' own writer, so that validate checks the typed values and does not parse it."""
     path = package / "datapackage" / "parquet" / f"{resource}.parquet"
     table = _with(pq.read_table(path), column, row, value)
     pq.write_table(table, path, **PARQUET_OPTIONS)
-    model, data = model_by_name(resource), csv_bytes(model_by_name(resource), table)  # the builders' own writer
+    model, data = model_by_name(resource), csv_bytes(model_by_name(resource), table)
     _write_csv(package, resource, data)
     edition, _ = read_edition(package, model)
-    assert is_rendering(data, model, edition, connect())  # so the CSV is not parsed unless the typed checks fail
+    assert is_rendering(data, model, edition, connect())
+
+
+@pytest.mark.parametrize("case", sorted(BOTH_EDITIONS))
+def test_editions_damaged_alike_get_every_frictionless_finding(case, built_repo, tmp_path):
+    package = _copy(built_repo, tmp_path)
+    _damage_both(package, *BOTH_EDITIONS[case])
     _assert_same_findings(package)
+
+
+def test_a_foreign_key_outside_its_pattern_is_reported_twice(built_repo, tmp_path):
+    """The typed check leaves a foreign key's pattern to the key check (a parent's key matches it);
+    a key that is no parent's sends the file through the full check, which names the pattern too."""
+    package = _copy(built_repo, tmp_path)
+    _damage_both(package, "actor_mentions", "actor_id", 0, "Aleksandar Vučić")
+    messages = [str(p) for p in validate_package(package)]
+    assert any(m.startswith("datapackage/csv/actor_mentions.csv:2: actor_id: constraint-error: pattern: 'Aleksandar Vučić'") for m in messages), messages
+    assert any(m.startswith("datapackage/csv/actor_mentions.csv:2: actor_id: foreign-key: 'Aleksandar Vučić'") for m in messages), messages
 
 
 def test_a_built_package_is_checked_without_parsing_its_csv(built_repo, monkeypatch):

@@ -34,33 +34,34 @@ import pyarrow as pa
 from ..extract.nlp import LanguageLayerError
 from ..inputs.seeds import inputs_digest
 from ..problems import Problem
-from ..schema.columns import columns
-from ..schema.layout import DESCRIPTOR, csv_path
+from ..schema.columns import columns, model_by_name
+from ..schema.layout import DESCRIPTOR, csv_path, parquet_path
 from ..schema.models import RESOURCES, Article, Resource
 from .common import connect
 from .descriptor import descriptor_problems, generated_descriptor, read_descriptor
 from .editions import is_rendering, parquet_problems, read_edition, typed_table
 from .freshness import differences, freshness_problems
-from .rows import cell_problems, key_problems, parse_cells, read_cells, read_file, typed_values_pass
+from .rows import cell_problems, implied_patterns, key_problems, parse_cells, read_cells, read_file, typed_values_pass
 from .spans import Spans
 
 __all__ = ["differences", "read_table", "validate_package"]
 
 
-def _check_resource(root: Path, model: type[Resource], resource: dict | None, con) -> tuple[pa.Table | None, tuple[int, str] | None, list[Problem]]:
-    """Everything about one resource that needs no other resource: file, cells, Parquet edition.
-    Returns the columns the cross-resource checks read (from either edition: equal when checked)."""
+def _check_resource(root: Path, model: type[Resource], resource: dict | None, implied: set[str], con) -> tuple[pa.Table | None, tuple[int, str] | None, list[Problem], bool]:
+    """Everything about one resource that needs no other resource: file, cells, Parquet edition
+    (the patterns of the `implied` columns left to the keys). Returns the columns the cross-resource
+    checks read (from either edition: equal when checked), and whether it left patterns to the keys."""
     data, facts, problems = read_file(root, model, resource)
     edition, edition_problems = read_edition(root, model)
-    if data is not None and edition is not None and is_rendering(data, model, edition, con) and typed_values_pass(model, edition, con):
-        return _cross(model, edition), facts, problems  # the CSV is the rendering of values that pass
+    if data is not None and edition is not None and is_rendering(data, model, edition, con) and typed_values_pass(model, edition, con, implied):
+        return _cross(model, edition), facts, problems, bool(implied)  # the CSV is the rendering of values that pass
     cells, found = parse_cells(model, data) if data is not None else (None, [])
     found += cell_problems(model, cells, con) if cells is not None else []
     if edition is None:
         found += edition_problems
     elif cells is not None and not found:
         found += parquet_problems(root, model, cells, con)
-    return (_cross(model, cells) if cells is not None else None), facts, problems + found
+    return (_cross(model, cells) if cells is not None else None), facts, problems + found, False
 
 
 def _cross(model: type[Resource], table: pa.Table) -> pa.Table:
@@ -82,8 +83,9 @@ def validate_package(root: Path, check_freshness: bool = False) -> list[Problem]
         digest = pool.submit(inputs_digest, root) if check_freshness else None  # the longest task: before importing DuckDB
         con = connect()
         try:
-            tables, csv_files, found, span_found = _check_resources(root, package, pool, con)
+            tables, csv_files, found, span_found, relied = _check_resources(root, package, pool, con)
             found += key_problems(tables, con) + span_found
+            found += _recheck(root, package, con, relied, found)
         finally:
             con.close()
         try:
@@ -105,11 +107,12 @@ def _check_resources(root: Path, package: dict | None, pool: ThreadPoolExecutor,
     checks read, each CSV file's size and hash, the resources' problems and the spans'."""
     described = {r.get("name"): r for r in (package or {}).get("resources", []) if isinstance(r, dict)}
     order = sorted(RESOURCES, key=lambda model: (model is not Article, -_size(root / csv_path(model))))
-    checked = {model: pool.submit(_in_cursor, con, _check_resource, root, model, described.get(model.resource_name) if package else None)
-               for model in order}
-    tables, csv_files, found, span_found, spans = {}, {}, {}, {}, None
+    checked = {model: pool.submit(_in_cursor, con, _check_resource, root, model, described.get(model.resource_name) if package else None,
+                                  implied_patterns(model)) for model in order}
+    tables, csv_files, found, span_found, spans, relied = {}, {}, {}, {}, None, []
     for model in order:
-        cross, facts, found[model] = checked[model].result()
+        cross, facts, found[model], relies = checked[model].result()
+        relied += [model] if relies else []
         if facts is not None:
             csv_files[model.resource_name] = facts
         if cross is not None:
@@ -117,7 +120,21 @@ def _check_resources(root: Path, package: dict | None, pool: ThreadPoolExecutor,
             spans = Spans(cross, con) if model is Article else spans
             span_found[model] = spans.problems(model, cross) if spans is not None else []
     in_order = [model for model in RESOURCES if model in found]  # problems in the models' order, whatever finished first
-    return tables, csv_files, [p for m in in_order for p in found[m]], [p for m in in_order for p in span_found.get(m, [])]
+    return tables, csv_files, [p for m in in_order for p in found[m]], [p for m in in_order for p in span_found.get(m, [])], relied
+
+
+def _recheck(root: Path, package: dict | None, con, relied: list[type[Resource]], found: list[Problem]) -> list[Problem]:
+    """A resource whose foreign-key patterns were left to the keys (rows.implied_patterns), checked
+    again in full when they do not vouch for them: a problem in its file (a key that is not its
+    parent's is one) or in a parent's. Only the problems not reported yet are returned."""
+    described = {r.get("name"): r for r in (package or {}).get("resources", []) if isinstance(r, dict)}
+    where = {p.path for p in found}
+    again = []
+    for model in relied:
+        parents = {model_by_name(model.foreign_keys[column]) for column in implied_patterns(model)}
+        if where & {csv_path(model), *(csv_path(p) for p in parents), *(parquet_path(p) for p in parents)}:
+            again += [p for p in _check_resource(root, model, described.get(model.resource_name) if package else None, set(), con)[2] if p not in found]
+    return again
 
 
 def _size(path: Path) -> int:

@@ -145,7 +145,7 @@ def _typed_cells(col: Column) -> _Cells:
     return _Cells(text, f"{value} IS NULL OR {text} = ''" if col.type == "string" else f"{value} IS NULL", wrong_type, value)
 
 
-def _checks(col: Column, cells: _Cells, shown=None) -> list[tuple[str | None, object]]:
+def _checks(col: Column, cells: _Cells, shown=None, pattern: bool = True) -> list[tuple[str | None, object]]:
     """(SQL true where the check fails — None for the JSON arrays —, message) per check of a column,
     in the order they are reported; a constraint is checked only on cells present and typed.
     `shown(row)` is the cell's text, for the messages."""
@@ -158,7 +158,7 @@ def _checks(col: Column, cells: _Cells, shown=None) -> list[tuple[str | None, ob
     if col.enum:
         out.append((f"{present} AND {cells.text} NOT IN ({', '.join(map(sql_text, col.enum))})",
                     lambda r: f"constraint-error: enum: {shown(r)[:60]!r} is not one of {list(col.enum)}"))
-    if col.pattern:
+    if col.pattern and pattern:
         out.append((f"{present} AND NOT regexp_matches({cells.text}, {sql_text(re2_pattern(col.pattern))})",
                     lambda r: f"constraint-error: pattern: {shown(r)[:60]!r} does not match {col.pattern}"))
     if col.minimum is not None and col.type == "integer":
@@ -172,11 +172,23 @@ def _checks(col: Column, cells: _Cells, shown=None) -> list[tuple[str | None, ob
     return [(f"coalesce({sql}, false)" if sql else None, message) for sql, message in out]
 
 
-def typed_values_pass(model: type[Resource], table: pa.Table, con) -> bool:
+def implied_patterns(model: type[Resource]) -> set[str]:
+    """Foreign-key columns whose pattern is their parent key's: a value that is one of the parent's
+    keys matches it when the parent's keys do (validate_package checks both before relying on it)."""
+    return {column for column, target in model.foreign_keys.items()
+            if _pattern(model, column) is not None and _pattern(model, column) == _pattern(model_by_name(target), model_by_name(target).primary_key)}
+
+
+def _pattern(model: type[Resource], name: str) -> str | None:
+    return next(col.pattern for col in columns(model) if col.name == name)
+
+
+def typed_values_pass(model: type[Resource], table: pa.Table, con, implied: set[str] = frozenset()) -> bool:
     """Whether the Parquet edition's values (`table`) pass the checks `cell_problems` makes of
-    their CSV cells (the same `_checks`, on `_typed_cells`): when the CSV file is exactly the
-    builders' rendering of them, this is the whole cell check, without parsing the CSV."""
-    failures = [sql for col in columns(model) for sql, _ in _checks(col, _typed_cells(col)) if sql]
+    their CSV cells (the same `_checks`, on `_typed_cells`; the pattern of the `implied` columns
+    left to the keys): when the CSV file is exactly the builders' rendering of them, this is the
+    whole cell check, without parsing the CSV."""
+    failures = [sql for col in columns(model) for sql, _ in _checks(col, _typed_cells(col), pattern=col.name not in implied) if sql]
     con.register("typed", table)
     try:
         return not con.execute(f"SELECT 1 FROM typed WHERE {' OR '.join(failures)} LIMIT 1").fetchall()
