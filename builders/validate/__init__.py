@@ -101,10 +101,11 @@ def validate_package(root: Path, check_freshness: bool = False) -> list[Problem]
     return problems
 
 
-def _check_resources(root: Path, package: dict | None, pool: ThreadPoolExecutor, con) -> tuple[dict[str, pa.Table], dict[str, tuple[int, str]], list[Problem], list[Problem]]:
+def _check_resources(root: Path, package: dict | None, pool: ThreadPoolExecutor, con) -> tuple[dict[str, pa.Table], dict[str, tuple[int, str]], list[Problem], list[Problem], list[type[Resource]]]:
     """Each resource checked on the pool, articles first (the spans read them), then the largest
     files; in this thread, the spans of each as soon as it is done. Returns the tables the key
-    checks read, each CSV file's size and hash, the resources' problems and the spans'."""
+    checks read, each CSV file's size and hash, the resources' problems, the spans' and the
+    resources that left foreign-key patterns to the keys."""
     described = {r.get("name"): r for r in (package or {}).get("resources", []) if isinstance(r, dict)}
     order = sorted(RESOURCES, key=lambda model: (model is not Article, -_size(root / csv_path(model))))
     checked = {model: pool.submit(_in_cursor, con, _check_resource, root, model, described.get(model.resource_name) if package else None,
