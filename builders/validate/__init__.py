@@ -1,21 +1,26 @@
 """Checks on a published package, each problem one line: file, row, field, what is wrong.
 
 Layers, one module each (the README's "what checks what" table follows this list):
-1. `descriptor`: frictionless validates `datapackage.json` against the Data Package profile, and
-   every resource's schema must equal the one generated from the models.
-2. `rows`, `spans`, `editions`: vectorised over Arrow (and DuckDB for spans), with every check
-   generated from the models' columns: bytes and sha256 against the descriptor, header, cell
-   count, types, required, enum, pattern, minimum, minLength, primary keys, foreign keys, spans
+1. `descriptor`: frictionless validates `datapackage.json` against the Data Package profile (unless
+   it is exactly the descriptor the builders generate for these files), and every resource's schema
+   must equal the one generated from the models.
+2. `rows`, `spans`, `editions`: bytes and sha256 against the descriptor, header, cell count,
+   types, required, enum, pattern, minimum, minLength, primary keys, foreign keys, spans
    (`articles.text[start:end] == text`), spreadsheet-formula cells, and the Parquet edition equal
-   to the CSV edition.
+   to the CSV edition, every check generated from the models' columns. A CSV file that is byte for
+   byte the builders' rendering of its Parquet edition holds exactly those values, so its cells are
+   checked on them (one DuckDB query) and it is never parsed; any other file is parsed by Arrow,
+   its cells checked by DuckDB and compared with the Parquet edition row by row, which also gives
+   the messages. Keys are shown to hold by Arrow kernels (DuckDB finds the rows when not), spans
+   are sliced by Python.
 3. `freshness`: the descriptor records a digest of every input under `seeds/`; it must match the
    seeds, and the descriptor and Table Schemas must equal the ones generated from the rows; given a
    fresh build (the pipeline's `--rebuild`), every file must equal it.
 
 frictionless's own row-by-row validation (`frictionless validate datapackage.json`) is not run
-here: in the 11 damage cases of tests/test_validation_layers.py it finds nothing that layer 2 misses,
-and on the 10,000-article benchmark package it takes 13.3 s against 2.0 s for this whole module.
-Nothing here builds or imports the pipeline.
+here: tests/test_validation_layers.py damages packages and checks that every problem it finds is
+found here, at the same file, row and field. Nothing here builds or imports the pipeline; a valid
+package makes no Python value from its rows but the spans' (pyarrow would import pandas for it).
 """
 
 from __future__ import annotations
@@ -26,64 +31,127 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from ..extract.nlp import LanguageLayerError
 from ..inputs.seeds import inputs_digest
 from ..problems import Problem
-from ..schema.columns import columns
-from ..schema.layout import csv_path
+from ..schema.columns import columns, model_by_name
+from ..schema.layout import DESCRIPTOR, csv_path, parquet_path
 from ..schema.models import RESOURCES, Article, Resource
-from .descriptor import descriptor_problems, read_descriptor
-from .editions import parquet_problems, typed_table
+from .common import connect
+from .descriptor import descriptor_problems, generated_descriptor, read_descriptor
+from .editions import is_rendering, parquet_problems, read_edition, typed_table
 from .freshness import differences, freshness_problems
-from .rows import cell_problems, key_problems, read_cells
-from .spans import span_problems
+from .rows import cell_problems, implied_patterns, key_problems, parse_cells, read_cells, read_file, typed_values_pass
+from .spans import Spans
 
 __all__ = ["differences", "read_table", "validate_package"]
 
 
-def _check_resource(root: Path, model: type[Resource], resource: dict | None) -> tuple[pa.Table | None, tuple[int, str] | None, list[Problem]]:
-    """Everything about one resource that needs no other resource: file, cells, Parquet edition."""
-    cells, facts, problems = read_cells(root, model, resource)
-    found = cell_problems(model, cells) if cells is not None else []
-    parquet = parquet_problems(root, model, cells if cells is not None and not found else None)
-    if cells is not None:  # keep only what the cross-resource checks read: memory stays low
-        cells = cells.select([c.name for c in columns(model) if c.name in _cross_columns(model)])
-    return cells, facts, problems + found + parquet
+def _check_resource(root: Path, model: type[Resource], resource: dict | None, implied: set[str], con) -> tuple[pa.Table | None, tuple[int, str] | None, list[Problem], bool]:
+    """Everything about one resource that needs no other resource: file, cells, Parquet edition
+    (the patterns of the `implied` columns left to the keys). Returns the columns the cross-resource
+    checks read (from either edition: equal when checked), and whether it left patterns to the keys."""
+    data, facts, problems = read_file(root, model, resource)
+    edition, edition_problems = read_edition(root, model)
+    if data is not None and edition is not None and is_rendering(data, model, edition, con) and typed_values_pass(model, edition, con, implied):
+        return _cross(model, edition), facts, problems, bool(implied)  # the CSV is the rendering of values that pass
+    cells, found = parse_cells(model, data) if data is not None else (None, [])
+    found += cell_problems(model, cells, con) if cells is not None else []
+    if edition is None:
+        found += edition_problems
+    elif cells is not None and not found:
+        found += parquet_problems(root, model, cells, con)
+    return (_cross(model, cells) if cells is not None else None), facts, problems + found, False
 
 
-def _cross_columns(model: type[Resource]) -> set[str]:
-    """Columns read by the key, span and freshness checks."""
+def _cross(model: type[Resource], table: pa.Table) -> pa.Table:
+    """The columns read by the key, span and freshness checks: memory stays low."""
     keep = {model.primary_key, *model.foreign_keys}
     for span in model.spans:
         keep |= {"article_id", *span}
     if model is Article:
         keep |= {"text", "publisher", "original_publisher", "article_id", "title", "url"}  # (sources_of)
-    return keep
+    return table.select([c.name for c in columns(model) if c.name in keep])
 
 
 def validate_package(root: Path, check_freshness: bool = False) -> list[Problem]:
     """Layers 1 and 2 (and 3 without the rebuild when `check_freshness`) on a package directory.
-    Resources are checked on a thread pool: Arrow, DuckDB and hashing release the GIL."""
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        package, problems = read_descriptor(root)
-        resources = {r.get("name"): r for r in (package or {}).get("resources", []) if isinstance(r, dict)}
-        checked = [pool.submit(_check_resource, root, model, resources.get(model.resource_name) if package else None) for model in RESOURCES]
-        digest = pool.submit(inputs_digest, root) if check_freshness else None
-        if package is not None:  # while the pool reads the files: importing frictionless is mostly Python
-            problems += descriptor_problems(package)
-        tables, csv_files = {}, {}
-        for model, future in zip(RESOURCES, checked, strict=True):
-            cells, facts, found = future.result()
-            problems += found
-            if facts is not None:
-                csv_files[model.resource_name] = facts
-            if cells is not None:
-                tables[model.resource_name] = cells
-        keys, spans = pool.submit(key_problems, tables), pool.submit(span_problems, tables)
-        problems += keys.result() + spans.result()
-        if check_freshness and package is not None:
+    Resources are checked on a thread pool, each with its own DuckDB cursor (Arrow, hashlib and
+    DuckDB release the GIL), the spans in this thread meanwhile."""
+    package, problems = read_descriptor(root)
+    with ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as pool:  # one more: hashing seeds/ is mostly Python
+        digest = pool.submit(inputs_digest, root) if check_freshness else None  # the longest task: before importing DuckDB
+        con = connect()
+        try:
+            tables, csv_files, found, span_found, relied = _check_resources(root, package, pool, con)
+            found += key_problems(tables, con) + span_found
+            found += _recheck(root, package, con, relied, found)
+        finally:
+            con.close()
+        try:
+            generated = generated_descriptor(package, csv_files, tables.get(Article.resource_name)) if package is not None else None
+        except LanguageLayerError as missing:  # then frictionless checks the descriptor; freshness cannot
+            generated, found = None, found + ([Problem(DESCRIPTOR, None, None, str(missing))] if check_freshness else [])
+        if package is not None:
+            problems += descriptor_problems(package, generated)
+        problems += found
+        if digest is not None and package is not None:
             seeds_digest, seeds_problems = digest.result()
-            problems += seeds_problems + freshness_problems(root, package, csv_files, tables.get(Article.resource_name), seeds_digest)
+            problems += seeds_problems + freshness_problems(root, package, csv_files, generated, seeds_digest)
     return problems
+
+
+def _check_resources(root: Path, package: dict | None, pool: ThreadPoolExecutor, con) -> tuple[dict[str, pa.Table], dict[str, tuple[int, str]], list[Problem], list[Problem], list[type[Resource]]]:
+    """Each resource checked on the pool, articles first (the spans read them), then the largest
+    files; in this thread, the spans of each as soon as it is done. Returns the tables the key
+    checks read, each CSV file's size and hash, the resources' problems, the spans' and the
+    resources that left foreign-key patterns to the keys."""
+    described = {r.get("name"): r for r in (package or {}).get("resources", []) if isinstance(r, dict)}
+    order = sorted(RESOURCES, key=lambda model: (model is not Article, -_size(root / csv_path(model))))
+    checked = {model: pool.submit(_in_cursor, con, _check_resource, root, model, described.get(model.resource_name) if package else None,
+                                  implied_patterns(model)) for model in order}
+    tables, csv_files, found, span_found, spans, relied = {}, {}, {}, {}, None, []
+    for model in order:
+        cross, facts, found[model], relies = checked[model].result()
+        relied += [model] if relies else []
+        if facts is not None:
+            csv_files[model.resource_name] = facts
+        if cross is not None:
+            tables[model.resource_name] = cross
+            spans = Spans(cross, con) if model is Article else spans
+            span_found[model] = spans.problems(model, cross) if spans is not None else []
+    in_order = [model for model in RESOURCES if model in found]  # problems in the models' order, whatever finished first
+    return tables, csv_files, [p for m in in_order for p in found[m]], [p for m in in_order for p in span_found.get(m, [])], relied
+
+
+def _recheck(root: Path, package: dict | None, con, relied: list[type[Resource]], found: list[Problem]) -> list[Problem]:
+    """A resource whose foreign-key patterns were left to the keys (rows.implied_patterns), checked
+    again in full when they do not vouch for them: a problem in its file (a key that is not its
+    parent's is one) or in a parent's. Only the problems not reported yet are returned."""
+    described = {r.get("name"): r for r in (package or {}).get("resources", []) if isinstance(r, dict)}
+    where = {p.path for p in found}
+    again = []
+    for model in relied:
+        parents = {model_by_name(model.foreign_keys[column]) for column in implied_patterns(model)}
+        if where & {csv_path(model), *(csv_path(p) for p in parents), *(parquet_path(p) for p in parents)}:
+            again += [p for p in _check_resource(root, model, described.get(model.resource_name) if package else None, set(), con)[2] if p not in found]
+    return again
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _in_cursor(con, function, *args):
+    """`function(*args, cursor)` with a cursor of its own: a DuckDB connection serves one thread."""
+    cursor = con.cursor()
+    try:
+        return function(*args, cursor)
+    finally:
+        cursor.close()
 
 
 def read_table(root: Path, model: type[Resource]) -> pa.Table:

@@ -1,5 +1,7 @@
 """Layer 2, across editions: the Parquet edition has the models' Arrow schema and exactly the CSV
-edition's rows and values."""
+edition's rows and values. Usually the CSV file is byte for byte the builders' rendering of the
+Parquet edition (`is_rendering`): that proves it, and the cell checks then run on the typed values;
+otherwise the CSV's cells are compared with the Parquet values row by row (`parquet_problems`)."""
 
 from __future__ import annotations
 
@@ -8,14 +10,15 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..problems import Problem
-from ..schema.columns import columns, enum_array, plain
+from ..schema.columns import Column, columns, enum_array, plain
 from ..schema.formats import arrow_schema
 from ..schema.layout import parquet_path
 from ..schema.models import Resource
-from .common import report, rows_where
+from .common import MAX_PER_CHECK, ROW, connect, register, report, sql_name, sql_text, unregister
 from .rows import TRUE_VALUES
 
 
@@ -42,28 +45,113 @@ def typed_table(model: type[Resource], cells: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def parquet_problems(root: Path, model: type[Resource], cells: pa.Table | None) -> list[Problem]:
-    """The Parquet edition has the models' schema and exactly the CSV edition's rows and values."""
+def _csv_value(col: Column, cell: str) -> str:
+    """SQL for a cell text as the Parquet edition types it (empty cell = null), for cells that
+    passed `cell_problems`."""
+    value = f"nullif({cell}, '')"
+    if col.type == "array":
+        return f"""from_json({value}, '["VARCHAR"]')"""
+    if col.type == "boolean":
+        return f"({value} IN ({', '.join(map(sql_text, TRUE_VALUES))}))"
+    sql_type = {"integer": "BIGINT", "number": "DOUBLE", "date": "DATE"}.get(col.type)
+    return f"CAST({value} AS {sql_type})" if sql_type else value
+
+
+def read_edition(root: Path, model: type[Resource]) -> tuple[pa.Table | None, list[Problem]]:
+    """The Parquet edition as a typed table, if it is readable and has the models' schema."""
     path = parquet_path(model)
     try:
-        table = pq.read_table(root / path)
+        table = pq.ParquetFile(root / path).read()  # pq.read_table would import pandas
+    except (OSError, ValueError) as exc:
+        return None, [Problem(path, None, None, f"cannot read: {exc} — run python -m builders build")]
+    if not table.schema.equals(arrow_schema(model), check_metadata=False):
+        return None, [Problem(path, None, None, f"schema is {table.schema.to_string(show_field_metadata=False, show_schema_metadata=False)!r}, expected the model's — run python -m builders build")]
+    return table, []
+
+
+def is_rendering(data: bytes, model: type[Resource], table: pa.Table, con) -> bool:
+    """Whether `data` is the CSV file the builders write for the typed table (publish.package.csv_bytes,
+    which the tests hold this equal to): enums as their strings, arrays as compact JSON (made by
+    DuckDB: pyarrow would import pandas to build them from Python; DuckDB writes \u001F where
+    Python writes \u001f, and such a file is then checked the long way), CRLF, strings quoted.
+    Arrow's writer is compared with `data` as it writes: the rendering is never held whole."""
+    arrays = [col.name for col in columns(model) if col.type == "array"]
+    if arrays:
+        con.register("typed", table)
+        json_cells = con.sql(f"SELECT {', '.join(f'CAST(to_json({sql_name(n)}) AS VARCHAR) AS {sql_name(n)}' for n in arrays)} FROM typed").to_arrow_table()
+        con.unregister("typed")
+    cells = [json_cells.column(col.name) if col.type == "array" else plain(table.column(col.name)) for col in columns(model)]
+    sink = _Comparing(data)
+    pacsv.write_csv(pa.Table.from_arrays(cells, names=[c.name for c in columns(model)]), sink,
+                    pacsv.WriteOptions(eol="\r\n", quoting_header="none", quoting_style="needed"))
+    return sink.same and sink.at == len(data)
+
+
+class _Comparing:
+    """A file for Arrow's writer that compares each piece written with the same bytes of `data`."""
+
+    closed = False
+
+    def __init__(self, data: bytes):
+        self.data, self.at, self.same = pa.py_buffer(data), 0, True
+
+    def write(self, piece) -> int:
+        piece = pa.py_buffer(piece)  # a pyarrow Buffer (or bytes), without a copy
+        size = piece.size
+        self.same = self.same and self.at + size <= self.data.size and piece.equals(self.data.slice(self.at, size))
+        self.at += size
+        return size
+
+    def flush(self) -> None:
+        pass
+
+
+def parquet_problems(root: Path, model: type[Resource], cells: pa.Table | None, con=None) -> list[Problem]:
+    """The Parquet edition has the models' schema and exactly the CSV edition's rows and values:
+    DuckDB pairs the rows by position and returns the rows where a column differs."""
+    path = parquet_path(model)
+    try:
+        parquet = pq.ParquetFile(root / path)
+        schema, rows = parquet.schema_arrow, parquet.metadata.num_rows
     except (OSError, ValueError) as exc:
         return [Problem(path, None, None, f"cannot read: {exc} — run python -m builders build")]
-    if not table.schema.equals(arrow_schema(model), check_metadata=False):
-        return [Problem(path, None, None, f"schema is {table.schema.to_string(show_field_metadata=False, show_schema_metadata=False)!r}, expected the model's — run python -m builders build")]
+    if not schema.equals(arrow_schema(model), check_metadata=False):
+        return [Problem(path, None, None, f"schema is {schema.to_string(show_field_metadata=False, show_schema_metadata=False)!r}, expected the model's — run python -m builders build")]
     if cells is None:
         return []
-    expected = typed_table(model, cells)
-    if table.num_rows != expected.num_rows:
-        return [Problem(path, None, None, f"{table.num_rows} rows, but the CSV edition has {expected.num_rows} — run python -m builders build")]
+    if rows != cells.num_rows:
+        return [Problem(path, None, None, f"{rows} rows, but the CSV edition has {cells.num_rows} — run python -m builders build")]
+    own = con is None
+    con = connect() if own else con
+    try:
+        register(con, "cells", cells)
+        return _differences(con, model, path, sql_text(str(root / path)))
+    except _duckdb_error() as exc:
+        return [Problem(path, None, None, f"cannot read: {str(exc).splitlines()[0]} — run python -m builders build")]
+    finally:
+        unregister(con, "cells")
+        if own:
+            con.close()
+
+
+def _differences(con, model: type[Resource], path: str, source: str) -> list[Problem]:
+    cols = columns(model)
+    differs = [f"p.{sql_name(col.name)} IS DISTINCT FROM {_csv_value(col, 'c.' + sql_name(col.name))}" for col in cols]
+    found = con.execute(f"SELECT {ROW}, {', '.join(differs)} FROM cells c POSITIONAL JOIN read_parquet({source}) p "
+                        f"WHERE {' OR '.join(differs)} ORDER BY {ROW}").fetchall()
     problems = []
-    for col in columns(model):
-        got, want = plain(table.column(col.name)), plain(expected.column(col.name))
-        if got.equals(want):
+    for i, col in enumerate(cols):
+        rows = [row for row, *flags in found if flags[i]]
+        if not rows:
             continue
-        if col.type == "array":
-            differs = pa.array([a != b for a, b in zip(got.to_pylist(), want.to_pylist(), strict=True)])
-        else:
-            differs = pc.or_(pc.fill_null(pc.not_equal(got, want), False), pc.xor(pc.is_null(got), pc.is_null(want)))
-        problems += report(path, rows_where(differs), col.name, lambda r, g=got, w=want: f"Parquet has {g[r - 2].as_py()!r:.60}, CSV has {w[r - 2].as_py()!r:.60} — run python -m builders build")
+        shown = {row: (got, want) for row, got, want in con.execute(
+            f"SELECT {ROW}, p.{sql_name(col.name)}, {_csv_value(col, 'c.' + sql_name(col.name))} FROM cells c "
+            f"POSITIONAL JOIN read_parquet({source}) p WHERE {ROW} IN ({', '.join(map(str, rows[:MAX_PER_CHECK]))})").fetchall()}
+        problems += report(path, rows, col.name, lambda r, s=shown: f"Parquet has {s[r][0]!r:.60}, CSV has {s[r][1]!r:.60} — run python -m builders build")
     return problems
+
+
+def _duckdb_error() -> type[Exception]:
+    import duckdb
+
+    return duckdb.Error

@@ -1,10 +1,12 @@
 """Layer 2, within one resource: the CSV file against its recorded bytes and hash, its header and
 cell counts, every cell's type and constraints, and keys (primary keys unique, foreign keys
-resolving). Every check is generated from the models' columns and runs vectorised over Arrow."""
+resolving). Every check is generated from the models' columns; Arrow parses the CSV, DuckDB runs
+the checks (no Python values are made from a valid file: no pandas import through pyarrow)."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -12,20 +14,30 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..problems import Problem
-from ..schema.columns import Column, columns, model_by_name
+from ..schema.columns import Column, columns, model_by_name, plain
 from ..schema.dataset import file_facts
 from ..schema.layout import csv_path
 from ..schema.models import RESOURCES, Resource
-from .common import report, rows_where
+from .common import ROW, connect, re2_pattern, register, report, sql_name, sql_text, unregister
 
 FORMULA_STARTS = ["=", "+", "@", "\t", "\r"]
 TRUE_VALUES, FALSE_VALUES = ("true", "True", "TRUE", "1"), ("false", "False", "FALSE", "0")  # frictionless defaults
 
 
 def read_cells(root: Path, model: type[Resource], resource: dict | None = None) -> tuple[pa.Table | None, tuple[int, str] | None, list[Problem]]:
-    """The CSV edition of a resource as a table of cell texts, the file's size and hash (hashed
-    once, here), and problems with the file itself (bytes, hash, header, cell counts). Every cell
-    is read as text: types are checked after."""
+    """The CSV edition of a resource as a table of cell texts, the file's size and hash, and
+    problems with the file itself (bytes, hash, header, cell counts). Every cell is read as text:
+    types are checked after."""
+    data, facts, problems = read_file(root, model, resource)
+    if data is None:
+        return None, facts, problems
+    cells, found = parse_cells(model, data)
+    return cells, facts, problems + found
+
+
+def read_file(root: Path, model: type[Resource], resource: dict | None = None) -> tuple[bytes | None, tuple[int, str] | None, list[Problem]]:
+    """A resource's CSV file, its size and hash (hashed once, here) and whether the descriptor
+    (`resource`) states them."""
     path = csv_path(model)
     try:
         data = (root / path).read_bytes()
@@ -38,7 +50,12 @@ def read_cells(root: Path, model: type[Resource], resource: dict | None = None) 
             problems.append(Problem(path, None, None, f"byte-count: the file has {size} bytes, the descriptor says {resource.get('bytes')}"))
         if resource.get("hash") != digest:
             problems.append(Problem(path, None, None, f"hash-count: the file's hash is {digest}, the descriptor says {resource.get('hash')}"))
-    names = [c.name for c in columns(model)]
+    return data, facts, problems
+
+
+def parse_cells(model: type[Resource], data: bytes) -> tuple[pa.Table | None, list[Problem]]:
+    """CSV bytes as a table of cell texts (header and cell counts checked), parsed by Arrow."""
+    path, names = csv_path(model), [c.name for c in columns(model)]
     try:
         table = pacsv.read_csv(
             pa.py_buffer(data),
@@ -49,10 +66,10 @@ def read_cells(root: Path, model: type[Resource], resource: dict | None = None) 
         )
     except pa.ArrowInvalid as exc:  # rare: read row by row to say which rows are wrong, and how
         table, shape = _read_rows_exactly(data, names, path)
-        return table, facts, problems + (shape or [Problem(path, None, None, f"cannot parse as CSV: {exc} — run python -m builders build")])
+        return table, shape or [Problem(path, None, None, f"cannot parse as CSV: {exc} — run python -m builders build")]
     if table.column_names != names:
-        return None, facts, [*problems, Problem(path, 1, None, f"incorrect-label: header is {table.column_names}, expected {names} — run python -m builders build")]
-    return table, facts, problems
+        return None, [Problem(path, 1, None, f"incorrect-label: header is {table.column_names}, expected {names} — run python -m builders build")]
+    return table, []
 
 
 def _read_rows_exactly(data: bytes, names: list[str], path: str) -> tuple[pa.Table | None, list[Problem]]:
@@ -91,85 +108,184 @@ def _is_json_string_list(cell: str) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def _type_ok(cells: pa.ChunkedArray, col: Column) -> pa.ChunkedArray | pa.Array | None:
-    """True where a non-empty cell can be read as the column's type; None when every cell can."""
-    if col.type == "integer":
-        return pc.match_substring_regex(cells, r"^[+-]?[0-9]{1,18}$")
-    if col.type == "number":
-        return pc.match_substring_regex(cells, r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$|^(NaN|INF|-INF)$")
-    if col.type == "date":
-        shaped = pc.match_substring_regex(cells, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-        parsed = pc.strptime(pc.if_else(shaped, cells, "2000-01-01"), format="%Y-%m-%d", unit="s", error_is_null=True)
-        # strptime rolls 2020-02-31 over to 2020-03-02: a real date prints back as the same text
-        return pc.and_(shaped, pc.fill_null(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), cells), False))
-    if col.type == "boolean":
-        return pc.is_in(cells, value_set=pa.array(TRUE_VALUES + FALSE_VALUES))
-    if col.type == "array":
-        return pa.array([cell == "" or _is_json_string_list(cell) for cell in cells.to_pylist()])
-    return None
+@dataclass(frozen=True)
+class _Cells:
+    """How the checks read a column, as SQL: its text, when a cell is empty, when it is not of the
+    column's type (None: never, or Python's json decides), and its integer."""
+
+    text: str
+    empty: str
+    wrong_type: str | None
+    integer: str
 
 
-def cell_problems(model: type[Resource], table: pa.Table) -> list[Problem]:
-    """Types and constraints of every cell, one vectorised pass per column and check."""
+def _csv_cells(col: Column) -> _Cells:
+    """The CSV file's cell texts, as frictionless reads them."""
+    cell = sql_name(col.name)
+    if col.type == "integer":  # any int64, as the Parquet edition holds
+        typed = f"regexp_full_match({cell}, '[+-]?[0-9]+') AND TRY_CAST({cell} AS BIGINT) IS NOT NULL"
+    elif col.type == "number":
+        typed = f"regexp_full_match({cell}, '[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?|NaN|INF|-INF')"
+    elif col.type == "date":  # a real date prints back as the same text (2020-02-31 and 2020-2-1 do not)
+        typed = f"regexp_full_match({cell}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') AND coalesce(CAST(TRY_CAST({cell} AS DATE) AS VARCHAR) = {cell}, false)"
+    elif col.type == "boolean":
+        typed = f"{cell} IN ({', '.join(map(sql_text, TRUE_VALUES + FALSE_VALUES))})"
+    else:  # strings; arrays are read by Python's json (DuckDB's JSON reader takes trailing commas)
+        typed = None
+    return _Cells(cell, f"{cell} = ''", f"{cell} <> '' AND NOT ({typed})" if typed else None, f"TRY_CAST({cell} AS BIGINT)")
+
+
+def _typed_cells(col: Column) -> _Cells:
+    """The Parquet edition's values, read as the CSV cells the builders render them as: null and ''
+    are empty cells, a date out of 0001-9999 is not written with four digits, every int64 is an
+    integer and every list of strings a JSON array."""
+    value = sql_name(col.name)
+    text = f"CAST({value} AS VARCHAR)"  # enums come as DuckDB ENUMs, which '' is not a value of
+    wrong_type = {"date": f"{value} NOT BETWEEN DATE '0001-01-01' AND DATE '9999-12-31'", "number": f"NOT isfinite({value})"}.get(col.type)
+    return _Cells(text, f"{value} IS NULL OR {text} = ''" if col.type == "string" else f"{value} IS NULL", wrong_type, value)
+
+
+def _checks(col: Column, cells: _Cells, shown=None, pattern: bool = True) -> list[tuple[str | None, object]]:
+    """(SQL true where the check fails — None for the JSON arrays —, message) per check of a column,
+    in the order they are reported; a constraint is checked only on cells present and typed.
+    `shown(row)` is the cell's text, for the messages."""
+    present = f"NOT ({cells.empty})" + (f" AND NOT ({cells.wrong_type})" if cells.wrong_type else "")
+    out = []
+    if col.required:
+        out.append((cells.empty, "constraint-error: required: the cell is empty"))
+    if cells.wrong_type or col.type == "array":
+        out.append((cells.wrong_type, lambda r: f"type-error: {shown(r)[:60]!r} is not a valid {col.type}"))
+    if col.enum:
+        out.append((f"{present} AND {cells.text} NOT IN ({', '.join(map(sql_text, col.enum))})",
+                    lambda r: f"constraint-error: enum: {shown(r)[:60]!r} is not one of {list(col.enum)}"))
+    if col.pattern and pattern:
+        out.append((f"{present} AND NOT regexp_matches({cells.text}, {sql_text(re2_pattern(col.pattern))})",
+                    lambda r: f"constraint-error: pattern: {shown(r)[:60]!r} does not match {col.pattern}"))
+    if col.minimum is not None and col.type == "integer":
+        out.append((f"{present} AND {cells.integer} < {int(col.minimum)}", lambda r: f"constraint-error: minimum: {shown(r)} is below {col.minimum}"))
+    if col.min_length is not None:
+        out.append((f"{present} AND length({cells.text}) < {int(col.min_length)}", f"constraint-error: minLength: shorter than {col.min_length} characters"))
+    if col.type == "string":
+        out.append((f"ord({cells.text}) IN ({', '.join(str(ord(start)) for start in FORMULA_STARTS)})", lambda r: (
+            f"starts with {shown(r)[0]!r}, which a spreadsheet would run as a formula — change the source so "
+            "that this value does not start with =, +, @, tab or CR")))
+    return [(f"coalesce({sql}, false)" if sql else None, message) for sql, message in out]
+
+
+def implied_patterns(model: type[Resource]) -> set[str]:
+    """Foreign-key columns whose pattern is their parent key's: a value that is one of the parent's
+    keys matches it when the parent's keys do (validate_package checks both before relying on it)."""
+    return {column for column, target in model.foreign_keys.items()
+            if _pattern(model, column) is not None and _pattern(model, column) == _pattern(model_by_name(target), model_by_name(target).primary_key)}
+
+
+def _pattern(model: type[Resource], name: str) -> str | None:
+    return next(col.pattern for col in columns(model) if col.name == name)
+
+
+def typed_values_pass(model: type[Resource], table: pa.Table, con, implied: set[str] = frozenset()) -> bool:
+    """Whether the Parquet edition's values (`table`) pass the checks `cell_problems` makes of
+    their CSV cells (the same `_checks`, on `_typed_cells`; the pattern of the `implied` columns
+    left to the keys): when the CSV file is exactly the builders' rendering of them, this is the
+    whole cell check, without parsing the CSV."""
+    failures = [sql for col in columns(model) for sql, _ in _checks(col, _typed_cells(col), pattern=col.name not in implied) if sql]
+    con.register("typed", table)
+    try:
+        return not con.execute(f"SELECT 1 FROM typed WHERE {' OR '.join(failures)} LIMIT 1").fetchall()
+    finally:
+        con.unregister("typed")
+
+
+def cell_problems(model: type[Resource], table: pa.Table, con=None) -> list[Problem]:
+    """Types and constraints of every cell: one DuckDB query per resource returns the rows where any
+    check fails (none, usually), with a flag per check; the JSON arrays are read by Python's json."""
     path = csv_path(model)
+    checks = [(col.name, sql, message) for col in columns(model) for sql, message in _checks(col, _csv_cells(col), _shown(table.column(col.name)))]
+    failing: list[list[int]] = [[] for _ in checks]
+    flags = [(i, sql) for i, (_, sql, _) in enumerate(checks) if sql is not None]
+    own = con is None
+    con = connect() if own else con
+    try:
+        register(con, "cells", table)
+        found = con.execute(
+            f"SELECT {ROW}, {', '.join(sql for _, sql in flags)} FROM cells WHERE {' OR '.join(sql for _, sql in flags)} ORDER BY {ROW}"
+        ).fetchall()
+        unregister(con, "cells")
+    finally:
+        if own:
+            con.close()
+    for row, *hit in found:
+        for (i, _), failed in zip(flags, hit, strict=True):
+            if failed:
+                failing[i].append(row)
+    for i, (name, sql, _) in enumerate(checks):
+        if sql is None:  # the JSON arrays, in Python: json.loads is what frictionless reads them with
+            failing[i] = [r for r, cell in enumerate(table.column(name).to_pylist(), start=2) if cell and not _is_json_string_list(cell)]
     problems = []
-    for col in columns(model):
-        cells = table.column(col.name)
-        present = pc.not_equal(cells, "")
-        if col.required:
-            problems += report(path, rows_where(pc.invert(present)), col.name, "constraint-error: required: the cell is empty")
-        typed = _type_ok(cells, col)
-        if typed is not None:
-            bad = pc.and_(present, pc.invert(typed))
-            problems += report(path, rows_where(bad), col.name, lambda r, c=cells: f"type-error: {c[r - 2].as_py()[:60]!r} is not a valid {col.type}")
-            present = pc.and_(present, typed)
-        # each check runs on the cells as they are and is masked by `present`: no column is copied
-        if col.enum:
-            bad = pc.and_(present, pc.invert(pc.is_in(cells, value_set=pa.array(col.enum))))
-            problems += report(path, rows_where(bad), col.name, lambda r, c=cells: f"constraint-error: enum: {c[r - 2].as_py()[:60]!r} is not one of {list(col.enum)}")
-        if col.pattern:
-            bad = pc.and_(present, pc.invert(pc.match_substring_regex(cells, col.pattern)))
-            problems += report(path, rows_where(bad), col.name, lambda r, c=cells: f"constraint-error: pattern: {c[r - 2].as_py()[:60]!r} does not match {col.pattern}")
-        if col.minimum is not None and col.type == "integer":
-            bad = pc.and_(present, pc.less(pc.cast(pc.if_else(present, cells, "0"), pa.int64()), col.minimum))
-            problems += report(path, rows_where(bad), col.name, lambda r, c=cells: f"constraint-error: minimum: {c[r - 2].as_py()} is below {col.minimum}")
-        if col.min_length is not None:
-            bad = pc.and_(present, pc.less(pc.utf8_length(cells), col.min_length))
-            problems += report(path, rows_where(bad), col.name, f"constraint-error: minLength: shorter than {col.min_length} characters")
-        if col.type == "string":
-            formula = pc.is_in(pc.utf8_slice_codeunits(cells, 0, 1), value_set=pa.array(FORMULA_STARTS))
-            problems += report(path, rows_where(formula), col.name, lambda r, c=cells: (
-                f"starts with {c[r - 2].as_py()[0]!r}, which a spreadsheet would run as a formula — change the source so "
-                "that this value does not start with =, +, @, tab or CR"))
+    for (name, _, message), rows in zip(checks, failing, strict=True):
+        problems += report(path, rows, name, message)
     return problems
 
 
-def key_problems(tables: dict[str, pa.Table]) -> list[Problem]:
-    """Primary keys unique (and present); foreign keys point at existing rows."""
+def _shown(cells: pa.ChunkedArray):
+    return lambda row: cells[row - 2].as_py()
+
+
+def key_problems(tables: dict[str, pa.Table], con=None) -> list[Problem]:
+    """Primary keys unique (and present); foreign keys point at existing rows. Arrow kernels show
+    that they hold (`_keys_hold`); where they may not, DuckDB finds the rows (a window over the
+    repeated keys, anti-joins)."""
+    suspect = [m for m in RESOURCES if m.resource_name in tables and not _keys_hold(m, tables)]
+    if not suspect:
+        return []
+    own = con is None
+    con = connect() if own else con
+    try:
+        for name, table in tables.items():
+            register(con, name, table)
+        problems = []
+        for model in suspect:
+            problems += _keys_of(con, model, tables)
+        for name in tables:
+            unregister(con, name)
+    finally:
+        if own:
+            con.close()
+    return problems
+
+
+def _keys_hold(model: type[Resource], tables: dict[str, pa.Table]) -> bool:
+    """True when the primary key is strictly increasing (the builders sort rows by it, in code-point
+    order: Arrow compares UTF-8 bytes, the same order) and every non-empty foreign key is among its
+    parent's keys. Vectorised, and no Python value is made (pyarrow would import pandas)."""
+    table = tables[model.resource_name]
+    keys = plain(table.column(model.primary_key))
+    if keys.null_count or (len(keys) > 1 and pc.any(pc.less_equal(keys[1:], keys[:-1])).as_py()):
+        return False
+    for column, target in model.foreign_keys.items():
+        if target in tables:
+            values = plain(table.column(column))
+            present = pc.cast(pc.utf8_length(values), pa.bool_())  # '' and null are no reference
+            parent = plain(tables[target].column(model_by_name(target).primary_key)).combine_chunks()
+            if pc.any(pc.and_(present, pc.invert(pc.is_in(values, value_set=parent)))).as_py():
+                return False
+    return True
+
+
+def _keys_of(con, model: type[Resource], tables: dict[str, pa.Table]) -> list[Problem]:
+    path, view, key = csv_path(model), sql_name(model.resource_name), sql_name(model.primary_key)
     problems = []
-    for model in RESOURCES:
-        table = tables.get(model.resource_name)
-        if table is None:
+    if con.execute(f"SELECT 1 FROM {view} GROUP BY {key} HAVING count(*) > 1 LIMIT 1").fetchall():
+        rows = con.execute(f"SELECT {ROW}, {key} FROM (SELECT {ROW}, {key}, row_number() OVER (PARTITION BY {key} ORDER BY {ROW}) AS n "
+                           f"FROM {view}) WHERE n > 1 ORDER BY {ROW}").fetchall()
+        keys = dict(rows)
+        problems += report(path, [r for r, _ in rows], model.primary_key, lambda r: f"primary-key: {keys[r]!r} is already the key of an earlier row")
+    for column, target in model.foreign_keys.items():
+        if target not in tables:
             continue
-        path = csv_path(model)
-        keys = table.column(model.primary_key)
-        counts = pc.value_counts(keys)
-        repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
-        if len(repeated):
-            seen: set[str] = set()
-            duplicate_rows = []
-            for row in rows_where(pc.is_in(keys, value_set=repeated)):
-                value = keys[row - 2].as_py()
-                if value in seen:
-                    duplicate_rows.append(row)
-                seen.add(value)
-            problems += report(path, duplicate_rows, model.primary_key, lambda r, k=keys: f"primary-key: {k[r - 2].as_py()!r} is already the key of an earlier row")
-        for column, target in model.foreign_keys.items():
-            parent = tables.get(target)
-            if parent is None:
-                continue
-            parent_keys = parent.column(model_by_name(target).primary_key)
-            values = table.column(column)
-            missing = pc.and_(pc.not_equal(values, ""), pc.invert(pc.is_in(values, value_set=parent_keys.combine_chunks())))
-            problems += report(path, rows_where(missing), column, lambda r, v=values, t=target: f"foreign-key: {v[r - 2].as_py()!r} is not a key of {t}")
+        parent_key = sql_name(model_by_name(target).primary_key)
+        rows = con.execute(f"SELECT c.{ROW}, c.{sql_name(column)} FROM {view} c ANTI JOIN {sql_name(target)} p "
+                           f"ON c.{sql_name(column)} = p.{parent_key} WHERE c.{sql_name(column)} <> '' ORDER BY c.{ROW}").fetchall()
+        values = dict(rows)
+        problems += report(path, [r for r, _ in rows], column, lambda r, v=values, t=target: f"foreign-key: {v[r]!r} is not a key of {t}")
     return problems
