@@ -31,11 +31,11 @@ import builders.validate
 from builders.extract.nlp import language_layer
 from builders.publish.package import PARQUET_OPTIONS, csv_bytes
 from builders.schema.columns import columns, model_by_name
-from builders.schema.dataset import descriptor
+from builders.schema.dataset import descriptor, file_facts
 from builders.schema.models import RESOURCES
 from builders.validate import validate_package
 from builders.validate.common import connect, re2_pattern
-from builders.validate.editions import is_rendering, read_edition
+from builders.validate.editions import read_edition, rendering_facts
 
 CASES = {
     # name: (resource, old bytes, new bytes)
@@ -161,7 +161,7 @@ def _damage_both(package: Path, resource: str, column: str, row, value) -> None:
     model, data = model_by_name(resource), csv_bytes(model_by_name(resource), table)
     _write_csv(package, resource, data)
     edition, _ = read_edition(package, model)
-    assert is_rendering(data, model, edition, connect())
+    assert rendering_facts(package / "datapackage" / "csv" / f"{resource}.csv", model, edition, connect()) == file_facts(data)
 
 
 @pytest.mark.parametrize("case", sorted(BOTH_EDITIONS))
