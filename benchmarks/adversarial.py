@@ -43,6 +43,9 @@ HEAD = "Adversarial article about Serbian arms purchases\n\n"
 SYLLABLES = ["ka", "lo", "mi", "ra", "ne", "vo", "du", "sa", "te", "ri", "po", "ze", "li", "an", "dor", "vic", "mir", "slav", "ko", "ja"]
 
 
+SOURCE = b"url: null\nretrieved_date: null\nlicence_basis: quotation\nnote: a generated adversarial text\n"
+
+
 def _seed_prose() -> str:
     texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "seeds" / "articles").glob("*.txt"))]
     return "\n\n".join(texts)
@@ -222,7 +225,8 @@ def run_case(extractor: Extractor, job: Job, timeout: float) -> tuple[float | No
 def make_job(family: str, size: int) -> Job:
     raw = FAMILIES[family](size).encode("utf-8")
     article_id = f"adv-{family}-{size}"
-    return Job(article_id, raw, f"seeds/articles/{article_id}.txt", None, hashlib.sha256(raw).hexdigest(), None)
+    return Job(article_id, raw, f"seeds/articles/{article_id}.txt", None, hashlib.sha256(raw).hexdigest(), None,
+               SOURCE, hashlib.sha256(SOURCE).hexdigest())
 
 
 def _proc(path: str, key: str) -> str | None:

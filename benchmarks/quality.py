@@ -30,6 +30,7 @@ sys.path.insert(0, str(REPO))
 from builders import quality  # noqa: E402
 
 DEV = REPO.parent / "shared" / "dev-articles"
+SCORED_SOURCE = "url: null\nretrieved_date: null\nlicence_basis: quotation\nnote: a development article, scored and never published\n"
 GOLD_DIRS = [DEV, REPO / "benchmarks" / "gold"]
 HISTORY = REPO / "benchmarks" / "quality-history.json"
 OUT = REPO / "benchmarks" / "QUALITY.md"
@@ -126,8 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(tempfile.mkdtemp(prefix="quality-"))
     try:
         shutil.copytree(builders_dir / "seeds", root / "seeds")
+        sources = root / "seeds" / "sources"  # (checkouts from before source records have none)
         for text in sorted(DEV.glob("*.txt")):
             shutil.copyfile(text, root / "seeds" / "articles" / text.name)
+            if sources.is_dir():
+                (sources / f"{text.stem}.yaml").write_text(SCORED_SOURCE, encoding="utf-8")
         seconds = build(builders_dir, root)
         report = quality.score(root, GOLD_DIRS)
     finally:

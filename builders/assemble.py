@@ -1,56 +1,117 @@
-"""Per-article columns -> whole tables: rows concatenated in article order, and the actors and
-weapon systems that at least one article names (curated entries first, then discovered ones)."""
+"""Per-article columns -> whole tables: typed Arrow tables sorted by primary key, and the actors and
+weapon systems that at least one article names (curated entries first, then discovered ones).
+
+A build may start from the tables of the previous one (`Kept`: its rows minus those of the
+articles extracted again or removed) and add only the rows of the articles extracted now: the
+tables are the same as when every article is assembled afresh, as rows are sorted by key."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from .extract.article import PER_ARTICLE, ArticleColumns, Columns
+from .extract.discovery import DiscoveredActor
+from .extract.entities import DiscoveredWeapon
 from .inputs.reference import Reference
-from .schema.columns import column_values, columns
+from .schema.columns import Column, column_values, columns, enum_array
+from .schema.formats import arrow_schema
 from .schema.models import (
     Actor,
     ActorMention,
     Event,
     EventType,
     Method,
+    Resource,
     WeaponSystem,
     WeaponSystemMention,
 )
 
+Discoveries = tuple[list[DiscoveredActor], list[DiscoveredWeapon]]  # what one article adds to actors and weapon systems
 
-def assemble(extracted: list[ArticleColumns], reference: Reference) -> dict[str, Columns]:
-    """Every resource's columns; actors and weapon systems once each, only those mentioned."""
-    tables: dict[str, Columns] = {}
+
+@dataclass
+class Kept:
+    """Rows of a previous build still valid: its per-article tables without the rows of the
+    articles to extract again or removed, and what each kept article discovered."""
+
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+    discoveries: dict[str, Discoveries] = field(default_factory=dict)
+
+
+def arrow_table(model: type[Resource], values: Columns) -> pa.Table:
+    """The typed table of a resource from its columns, sorted by its primary key (code-point order,
+    as Python sorts)."""
+    schema = arrow_schema(model)
+    arrays = [_arrow_column(col, schema.field(col.name), values[col.name]) for col in columns(model)]
+    return sorted_by_key(model, pa.Table.from_arrays(arrays, schema=schema))
+
+
+def sorted_by_key(model: type[Resource], table: pa.Table) -> pa.Table:
+    """The rows in primary-key order, in one chunk (so that the writers see the same table
+    however it was put together)."""
+    return table.take(pc.sort_indices(table, [(model.primary_key, "ascending")])).combine_chunks()
+
+
+def _arrow_column(col: Column, field: pa.Field, values: list) -> pa.Array:
+    if col.enum:
+        return enum_array(col, pa.array(values, type=pa.string()))
+    return pa.array(values, type=field.type)
+
+
+def assemble(extracted: list[ArticleColumns], reference: Reference, kept: Kept | None = None) -> dict[str, pa.Table]:
+    """Every resource's table: the rows of `extracted` and of `kept`; actors and weapon systems
+    once each, only those mentioned."""
+    kept = kept or Kept()
+    tables = {}
     for model in PER_ARTICLE:
-        table: Columns = {col.name: [] for col in columns(model)}
-        for article in extracted:
-            for name, values in article.tables[model.resource_name].items():
-                table[name].extend(values)
-        tables[model.resource_name] = table
+        new = {col.name: [value for article in extracted for value in article.tables[model.resource_name][col.name]]
+               for col in columns(model)}
+        fresh = arrow_table(model, new)
+        previous = kept.tables.get(model.resource_name)
+        tables[model.resource_name] = fresh if previous is None else sorted_by_key(model, pa.concat_tables([previous, fresh]))
+    discoveries = kept.discoveries | {a.article_id: (a.discovered_actors, a.discovered_weapons) for a in extracted}
+    return tables | entity_tables(tables, discoveries, reference)
+
+
+def entity_tables(tables: dict[str, pa.Table], discoveries: dict[str, Discoveries], reference: Reference) -> dict[str, pa.Table]:
+    """Actors, weapon systems and event types: curated entries the articles name, then the ones
+    the articles discovered (the first article by id wins a clash)."""
     events = tables[Event.resource_name]
-    mentioned = set(tables[ActorMention.resource_name]["actor_id"]) | set(events["source_actor_id"]) | set(events["target_actor_id"])
-    weapons_mentioned = set(tables[WeaponSystemMention.resource_name]["weapon_system_id"]) | set(events["weapon_system_id"])
+    mentioned = _values(tables[ActorMention.resource_name], "actor_id") | _values(events, "source_actor_id") | _values(events, "target_actor_id")
+    weapons_mentioned = _values(tables[WeaponSystemMention.resource_name], "weapon_system_id") | _values(events, "weapon_system_id")
     actors, weapons = _curated_entities(reference, mentioned, weapons_mentioned)
-    for article in sorted(extracted, key=lambda a: a.article_id):  # first article wins a clash
-        for found in article.discovered_actors:
-            actors.setdefault(found.actor_id, Actor(
-                actor_id=found.actor_id, name=found.name, actor_type=found.actor_type,
-                country_iso3=found.country_iso3, role=found.role,
-                aliases=sorted((found.forms | found.acronyms) - {found.name}), method=Method.rule,
-            ))
-        for found in article.discovered_weapons:
-            weapons.setdefault(found.weapon_system_id, WeaponSystem(
-                weapon_system_id=found.weapon_system_id, designation=found.designation,
-                origin_country_iso3=found.origin_country_iso3, method=Method.rule,
-            ))
+    for article_id in sorted(discoveries):
+        discovered_actors, discovered_weapons = discoveries[article_id]
+        for found in discovered_actors:
+            if found.actor_id not in actors:
+                actors[found.actor_id] = Actor(
+                    actor_id=found.actor_id, name=found.name, actor_type=found.actor_type,
+                    country_iso3=found.country_iso3, role=found.role,
+                    aliases=sorted((found.forms | found.acronyms) - {found.name}), method=Method.rule,
+                )
+        for found in discovered_weapons:
+            if found.weapon_system_id not in weapons:
+                weapons[found.weapon_system_id] = WeaponSystem(
+                    weapon_system_id=found.weapon_system_id, designation=found.designation,
+                    origin_country_iso3=found.origin_country_iso3, method=Method.rule,
+                )
     event_types = [
         EventType(event_type=t.id, label=t.label, definition=t.definition, example=t.example,
                   plover_type=t.plover, cameo_code=t.cameo)
         for t in reference.event_types
     ]
-    tables[Actor.resource_name] = column_values(Actor, list(actors.values()))
-    tables[WeaponSystem.resource_name] = column_values(WeaponSystem, list(weapons.values()))
-    tables[EventType.resource_name] = column_values(EventType, event_types)
-    return tables
+    return {
+        Actor.resource_name: arrow_table(Actor, column_values(Actor, list(actors.values()))),
+        WeaponSystem.resource_name: arrow_table(WeaponSystem, column_values(WeaponSystem, list(weapons.values()))),
+        EventType.resource_name: arrow_table(EventType, column_values(EventType, event_types)),
+    }
+
+
+def _values(table: pa.Table, column: str) -> set:
+    return set(pc.unique(table.column(column)).to_pylist())
 
 
 def _curated_entities(reference: Reference, actor_ids: set, weapon_ids: set) -> tuple[dict[str, Actor], dict[str, WeaponSystem]]:

@@ -110,7 +110,7 @@ def _release(root: Path, wait: float) -> int:
 
 EXAMPLES = """\
 examples:
-  {prog} build                         build from seeds/, validate, publish, write dist/
+  {prog} build                         build from seeds/, validate, publish (only what changed)
   {prog} validate --json               check the published package; a JSON report on stdout
   {prog} --root ../copy validate       --root goes before or after the command
   {prog} release                       write dist/ again from the published package
@@ -144,7 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)  # options taken after the subcommand as well
     common.add_argument("--root", type=Path, default=argparse.SUPPRESS, help="repository root (default: current directory)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="{build,validate,release,diff,score,bump}")
-    build_cmd = _subcommand(commands, "build", common, "build from seeds/, validate, publish atomically, then write the release files in dist/",
+    build_cmd = _subcommand(commands, "build", common, "build from seeds/, validate, publish atomically (only the rows of changed articles are made again; dist/ is written by release)",
                             f"example: {prog} build --workers 2")
     validate_cmd = _subcommand(commands, "validate", common, "validate the published package and its freshness against seeds/",
                                f"examples:\n  {prog} validate\n  {prog} validate --rebuild --json")
@@ -154,7 +154,7 @@ def _parser() -> argparse.ArgumentParser:
     validate_cmd.add_argument("--rebuild", action="store_true", help="also rebuild from seeds/ in a temporary directory and compare byte for byte (catches a changed builder; CI uses it)")
     build_cmd.add_argument("--engine", choices=("local", "dask"), default="local", help="where articles are extracted: local processes (default) or a Dask cluster")
     build_cmd.add_argument("--scheduler", help="with --engine dask: address of a dask.distributed scheduler (default: start a local cluster of --workers processes)")
-    build_cmd.add_argument("--no-cache", action="store_true", help="extract every article again, ignoring (and refreshing) .cache/")
+    build_cmd.add_argument("--no-cache", action="store_true", help="extract every article again, ignoring (and refreshing) .cache/ and the last build's tables")
     release_cmd = _subcommand(commands, "release", common, "write dist/: the zip bundle with SHA256SUMS, a DuckDB and a SQLite database "
                               "(with datasette metadata), Parquet partitioned by year",
                               f"example: {prog} release && datasette dist/serbia-arms-pressure.sqlite -m dist/serbia-arms-pressure.metadata.json")
@@ -187,7 +187,7 @@ def _diff_parser(commands, common: argparse.ArgumentParser, prog: str) -> None:
 
 def _bump_parser(commands, common: argparse.ArgumentParser, prog: str) -> None:
     bump_cmd = _subcommand(commands, "bump", common, "set a new dataset version in pyproject.toml and head its section in CHANGELOG.md",
-                           f"examples:\n  {prog} bump 0.2.0\n  {prog} bump minor --date 2026-12-01\n  {prog} bump patch --today\n\n"
+                           f"examples:\n  {prog} bump 1.0.0\n  {prog} bump minor --date 2026-12-01\n  {prog} bump patch --today\n\n"
                            "The heading has a date only when you give one (--date, or --today for the machine's date).\n"
                            "Then build (datapackage.json and CITATION.cff take the new version), commit, and tag vX.Y.Z.")
     bump_cmd.add_argument("version", help="the new version X.Y.Z, or major, minor or patch to raise that part of the current one")
@@ -309,10 +309,10 @@ def _main(argv: list[str] | None) -> int:
         try:
             with _progress_bar("extracting") as progress:
                 problems = build(root, max(1, args.workers), not args.no_cache, args.engine, args.scheduler, progress,
-                                 wait=args.wait, release_dist=True)
+                                 wait=args.wait)
         except Busy as busy:
             return _busy(busy, "python -m builders build")
-        message = f"built and published the package, and wrote dist/, in {time.perf_counter() - started:.2f} s"
+        message = f"built and published the package in {time.perf_counter() - started:.2f} s"
     else:
         from .pipeline import Busy, check
 

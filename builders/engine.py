@@ -14,13 +14,15 @@ from pathlib import Path
 
 from .extract import cachefile
 from .extract.article import Extractor, Result
-from .extract.nlp import model_fingerprint
-from .inputs.reference import Reference
+from .extract.nlp import model_fingerprint, versions
+from .inputs.reference import REFERENCE_FILES, Reference, load_reference
 from .inputs.seeds import Job
+from .inputs.tree import MAX_YAML_BYTES, read_regular
 from .problems import Problem
 
 CACHE_DIR = ".cache/extract"
 PARSE_CACHE_DIR = ".cache/parse"
+REFERENCE_CACHE_DIR = ".cache/reference"
 # Everything the per-article function runs lives in these packages (the layers below the engine):
 # a change to any file in them invalidates every cached article, and a change anywhere else
 # (publishing, validation, the command line) keeps the cache.
@@ -45,22 +47,51 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _cache_key(job: Job, reference: Reference) -> str:
-    parts = [job.raw_sha, job.curation_sha or "-", job.article_id, reference.digest, code_fingerprint(), model_fingerprint()]
+def cache_key(job: Job, reference: Reference) -> str:
+    """What an article's rows depend on: its text, source record and curation file, the reference, the
+    extraction code, the model and the language identifier."""
+    parts = [job.raw_sha, job.curation_sha or "-", job.source_sha or "-", job.article_id, reference.digest, code_fingerprint(),
+             model_fingerprint(), versions()["py3langid"]]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def cached_reference(root: Path) -> tuple[Reference, list[Problem]]:
+    """The reference of `root`, checked, from the cache when its files and the code reading them are
+    unchanged (parsing the YAML takes half a second, more than the rest of a one-article build)."""
+    try:
+        hashes = {rel: hashlib.sha256(read_regular(root / rel, MAX_YAML_BYTES)).hexdigest() if (root / rel).is_file() else None
+                  for rel in REFERENCE_FILES}
+    except OSError:  # unreadable: the reader reports it
+        return load_reference(root)
+    key = hashlib.sha256(f"{code_fingerprint()}|{sorted(hashes.items())}".encode()).hexdigest()
+    path = root / REFERENCE_CACHE_DIR / key
+    cached = cachefile.read(path)
+    if cached is not None:
+        try:
+            return pickle.loads(cached)  # our own entry, checksummed: never contributed input
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass
+    reference, problems = load_reference(root)
+    if reference.file_hashes == {rel: sha for rel, sha in hashes.items() if sha is not None}:  # not edited meanwhile
+        try:
+            cachefile.write(path, pickle.dumps((reference, problems), protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:  # a full disk, a read-only .cache/: the extraction cache says so
+            pass
+    return reference, problems
 
 
 def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int = 1, use_cache: bool = True,
                 engine: str = "local", scheduler: str | None = None, progress: Progress | None = None,
-                warn: Callable[[Problem], None] | None = None) -> list[Result]:
+                warn: Callable[[Problem], None] | None = None, meanwhile: Callable[[], None] = lambda: None) -> list[Result]:
     """Every job's result, in job order. Without `use_cache` every article is extracted again and
     its cache entry refreshed. A cache entry that cannot be written is not fatal: `warn` is told
-    once, and the rest are not tried."""
+    once, and the rest are not tried. `meanwhile` is run in this process while worker processes
+    extract (before extracting, when this process does it itself)."""
     results: list = [None] * len(jobs)
     cache_dir = root / CACHE_DIR
     todo = []
     for i, job in enumerate(jobs):
-        key = _cache_key(job, reference)
+        key = cache_key(job, reference)
         path = cache_dir / key[:2] / key
         cached = cachefile.read(path) if use_cache else None  # None when missing, damaged or made by other versions
         if cached is not None:
@@ -73,9 +104,9 @@ def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int 
     jobs_todo = [job for _, job, _ in todo]
     parse_cache = root / PARSE_CACHE_DIR
     if engine == "dask":
-        computed = _on_dask(jobs_todo, reference, workers, scheduler, parse_cache, progress or _ignore)
+        computed = _on_dask(jobs_todo, reference, workers, scheduler, parse_cache, progress or _ignore, meanwhile)
     else:
-        computed = _locally(jobs_todo, reference, workers, parse_cache, progress or _ignore)
+        computed = _locally(jobs_todo, reference, workers, parse_cache, progress or _ignore, meanwhile)
     unwritable = None
     for (i, _, path), result in zip(todo, computed, strict=True):
         results[i] = result
@@ -107,11 +138,17 @@ def _run_in_worker(job: Job) -> Result:
     return _WORKER(job)
 
 
-def _locally(todo: list[Job], reference: Reference, workers: int, parse_cache: Path, progress: Progress) -> list[Result]:
-    """Serially, or on a process pool of `workers` processes (results in job order)."""
-    if workers > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(reference, parse_cache)) as pool:
-            return _collect(pool.map(_run_in_worker, todo, chunksize=max(1, min(64, len(todo) // (workers * 8)))), len(todo), progress)
+def _locally(todo: list[Job], reference: Reference, workers: int, parse_cache: Path, progress: Progress,
+             meanwhile: Callable[[], None]) -> list[Result]:
+    """Serially, or on a process pool of up to `workers` processes (results in job order). One
+    article to parse goes to a worker too: loading spaCy takes a second, which this process spends
+    on `meanwhile`."""
+    if workers > 1 and todo:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_init_worker, initargs=(reference, parse_cache)) as pool:
+            pending = pool.map(_run_in_worker, todo, chunksize=max(1, min(64, len(todo) // (workers * 8))))
+            meanwhile()
+            return _collect(pending, len(todo), progress)
+    meanwhile()
     extractor = Extractor(reference, parse_cache)
     return _collect((extractor(job) for job in todo), len(todo), progress)
 
@@ -124,21 +161,30 @@ def _collect(results: Iterable[Result], total: int, progress: Progress) -> list[
     return computed
 
 
+_EXTRACTORS: dict[tuple[str, Path | None], Extractor] = {}  # in a Dask worker process: the one it uses
+
+
 def _run_partition(jobs: list[Job], reference: Reference, parse_cache: Path | None) -> list[Result]:
-    """One Dask partition: the same per-article function, one extractor per partition (the model
-    itself is loaded once per worker process)."""
-    extractor = Extractor(reference, parse_cache)
+    """One Dask partition, on the worker process's own extractor: the reference's matcher is built
+    and the model loaded once per worker, not once per partition (a worker keeps the extractor of
+    the last reference it was given: one build at a time)."""
+    key = (reference.digest, parse_cache)
+    if key not in _EXTRACTORS:
+        _EXTRACTORS.clear()
+        _EXTRACTORS[key] = Extractor(reference, parse_cache)
+    extractor = _EXTRACTORS[key]
     return [extractor(job) for job in jobs]
 
 
 def _on_dask(todo: list[Job], reference: Reference, workers: int, scheduler: str | None, parse_cache: Path,
-             progress: Progress) -> list[Result]:
+             progress: Progress, meanwhile: Callable[[], None]) -> list[Result]:
     """Map the per-article function over a Dask bag: on `scheduler` (a dask.distributed address)
     or, without one, on a local cluster of `workers` processes. Results come back in job order."""
     import dask.bag as db
     from dask.distributed import Client, LocalCluster, as_completed
 
     if not todo:
+        meanwhile()
         return []
     cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
     try:
@@ -147,6 +193,7 @@ def _on_dask(todo: list[Job], reference: Reference, workers: int, scheduler: str
             # a remote cluster does not share this disk: its workers parse without the cache
             bag = db.from_sequence(todo, npartitions=partitions).map_partitions(_run_partition, reference, None if scheduler else parse_cache)
             futures = client.compute(bag.to_delayed())
+            meanwhile()
             for future in as_completed(futures):
                 progress(len(future.result()), len(todo))
             return [result for future in futures for result in future.result()]

@@ -14,17 +14,23 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import replace
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyarrow as pa
 
+from . import quality, store
 from .assemble import assemble
-from .engine import Progress, extract_all
-from .extract.nlp import LanguageLayerError
+from .engine import Progress, cached_reference, extract_all
+from .extract.nlp import LanguageLayerError, model_fingerprint
+from .incremental import changed_row_problems, kept_rows, plan, preload, record
+from .inputs.reference import load_reference
 from .inputs.seeds import read_seeds
+from .inputs.tree import SOURCES_DIR
 from .problems import Problem
-from . import quality
+from .store import LastBuild
 from .publish import exports
 from .publish.docs import DOCUMENTS, update_docs
 from .publish.faults import MachineFault, machine_fault
@@ -42,27 +48,67 @@ def _failed(problems: list[Problem]) -> bool:
 
 def build_into(root: Path, out: Path, workers: int = 1, use_cache: bool = True, engine: str = "local",
                scheduler: str | None = None, progress: Progress | None = None) -> list[Problem]:
-    """Build the package from `root`'s seeds into the empty directory `out`; problems are
-    collected, not raised, so that all are reported."""
-    seeds = read_seeds(root)
-    problems = seeds.problems
-    extracted = []
+    """Build the package from `root`'s seeds into the empty directory `out`, every article
+    through the cache (none from the last build's tables); problems are collected, not raised, so
+    that all are reported."""
+    return _make(root, out, workers, use_cache, engine, scheduler, progress, from_last=False, keep=False).problems
+
+
+@dataclass
+class _Made:
+    problems: list[Problem]
+    saving: threading.Thread | None = None  # saving this build's store (see store.py)
+    checked: list[Problem] | None = None  # made from the last build's rows: what the changed rows' check found
+
+
+def _make(root: Path, out: Path, workers: int, use_cache: bool, engine: str, scheduler: str | None,
+          progress: Progress | None, from_last: bool, keep: bool) -> _Made:
+    """Build into `out`; `from_last`: from the last build's rows where there are some (only the
+    articles whose inputs changed are extracted); `keep`: save this build's as the last build
+    (only a build holding the lock alone does; join `saving`)."""
     try:
-        results = extract_all(seeds.jobs, seeds.reference, root, workers, use_cache, engine, scheduler, progress, problems.append)
+        model_fingerprint()  # every cache and the store depend on the language layer
     except LanguageLayerError as missing:  # never a fallback without the parse: the rows would differ
-        return problems + [Problem("requirements.lock", None, None, str(missing))]
-    for columns, found in results:
-        problems.extend(found)
-        if columns is not None:
-            extracted.append(columns)
-    if _failed(problems):
-        return problems
+        return _Made(read_seeds(root).problems + [Problem("requirements.lock", None, None, str(missing))])
+    store.fingerprint()  # of the code this build runs, before any of it can be edited
+    with ThreadPoolExecutor(max_workers=1) as background:  # the store is read while seeds/ is
+        loading = background.submit(store.load, root) if from_last else None
+        seeds = read_seeds(root, cached_reference if use_cache else load_reference)
+        last = loading.result() if loading else None
+    problems = seeds.problems
+    todo, now = plan(seeds.jobs, seeds.reference, last)
     try:
-        write_package(assemble(extracted, seeds.reference), out, seeds.digest)
-    except OSError as error:  # pyarrow's errors name no file: the package folder is named
-        return problems + [machine_fault(error, root, "write", "build", path=out / "datapackage")]
+        results = extract_all(todo, seeds.reference, root, workers, use_cache, engine, scheduler, progress, problems.append, preload)
+    except LanguageLayerError as missing:  # another model's version, a model that does not load
+        return _Made(problems + [Problem("requirements.lock", None, None, str(missing))])
+    found = {job.article_id: result[1] for job, result in zip(todo, results, strict=True)}
+    for job in seeds.jobs:  # in article order, as if every article had been extracted now
+        problems += found[job.article_id] if job.article_id in found else now.extras[job.article_id][2]
+    if _failed(problems):
+        return _Made(problems)
+    extracted = [columns for columns, _ in results if columns is not None]
+    tables = assemble(extracted, seeds.reference, kept_rows(last, now))
+    record(now, extracted, found, tables)
+    del results, extracted  # every row is in `tables` now: the Python objects go before the files are written (peak memory)
+    made = _Made(problems, threading.Thread(target=_save_store, args=(root, now)) if keep else None)
+    if made.saving:  # saved while the package is written, checked and swapped in: its rows are what the
+        made.saving.start()  # builders make of these inputs, whatever validation finds (as the cache's are)
+    return _write(made, tables, set(found) if last is not None else None, root, out, seeds.digest)
+
+
+def _write(made: _Made, tables: dict[str, pa.Table], changed: set[str] | None, root: Path, out: Path, digest: str) -> _Made:
+    """Write the package into `out`; when the build started from the last one's rows, the rows of
+    the `changed` articles are checked meanwhile (`made.checked`)."""
+    with ThreadPoolExecutor(max_workers=1) as background:
+        checking = background.submit(changed_row_problems, tables, changed, out) if changed is not None else None
+        try:
+            write_package(tables, out, digest)
+        except OSError as error:  # pyarrow's errors name no file: the package folder is named
+            made.problems.append(machine_fault(error, root, "write", "build", path=out / "datapackage"))
+            return made
+        made.checked = checking.result() if checking else None
     pa.default_memory_pool().release_unused()  # give the writer's Arrow buffers back before validation
-    return problems
+    return made
 
 
 def build(root: Path, workers: int = 1, use_cache: bool = True, engine: str = "local", scheduler: str | None = None,
@@ -91,11 +137,13 @@ def _build_locked(root: Path, workers: int, use_cache: bool, engine: str, schedu
         work = work_folder(root)
     except OSError as error:
         return [machine_fault(error, root, "write", "build")]
+    made = None
     try:
-        problems = build_into(root, work, workers, use_cache, engine, scheduler, progress)
+        made = _make(root, work, workers, use_cache, engine, scheduler, progress, from_last=use_cache, keep=True)
+        problems = made.problems
         if _failed(problems):
             return problems
-        problems += validate_package(work)
+        problems += _validate_new(work, made)
         if _failed(problems):
             return problems
         try:
@@ -104,7 +152,25 @@ def _build_locked(root: Path, workers: int, use_cache: bool, engine: str, schedu
             return problems + [_swap_fault(error, root, "build")]
         return problems
     finally:
+        if made is not None and made.saving is not None:
+            made.saving.join()
         discard(root, work)
+
+
+def _save_store(root: Path, now: LastBuild) -> None:
+    try:
+        store.save(root, now)
+    except OSError:  # a full disk, a read-only .cache/: the next build starts from the cache instead
+        pass
+
+
+def _validate_new(work: Path, made: _Made) -> list[Problem]:
+    """The package just built, validated as a whole; when made from the last build's rows, only
+    the changed rows and every key were checked, and the whole package is validated only when
+    that found a problem (for validate's report)."""
+    if made.checked == []:
+        return []
+    return validate_package(work)
 
 
 def _stage_docs(root: Path, work: Path) -> tuple[str, ...]:
@@ -180,6 +246,9 @@ def _release_locked(root: Path) -> tuple[list[Path], list[Problem]]:
         return [], [_swap_fault(error, root, "release", "write")]
 
 
+SCORED_TEXT_SOURCE = "url: null\nretrieved_date: null\nlicence_basis: quotation\nnote: an annotated text added for scoring only, never published\n"
+
+
 def score(root: Path, texts: list[Path], gold_dirs: list[Path], workers: int = 1) -> tuple[quality.Report | None, list[Problem]]:
     """Build `root`'s seeds with `texts` added as articles (in a temporary root: nothing is copied
     into the repository) and score the package against the gold annotations in `gold_dirs`."""
@@ -192,6 +261,7 @@ def score(root: Path, texts: list[Path], gold_dirs: list[Path], workers: int = 1
             if target.exists():
                 return None, [Problem(str(text), None, None, "has the name of a seed article — rename it")]
             shutil.copyfile(text, target)
+            (work / SOURCES_DIR / f"{text.stem}.yaml").write_text(SCORED_TEXT_SOURCE, encoding="utf-8")
         problems = build_into(work, work / "package", workers, use_cache=False)
         if _failed(problems):
             return None, problems

@@ -15,12 +15,24 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+SOURCE_RECORD = b"url: null\nretrieved_date: null\nlicence_basis: quotation\nnote: a test article written for the test suite\n"
+
+
+def write_source(root: Path, article_id: str, record: bytes = SOURCE_RECORD) -> Path:
+    """The source record every article needs (seeds/sources/<article_id>.yaml)."""
+    path = root / "seeds" / "sources" / f"{article_id}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(record)
+    return path
+
+
 def make_repo(root: Path, extra_articles: list[Path] = ()) -> Path:
-    """A repository root holding a copy of seeds/ (and any extra article files)."""
+    """A repository root holding a copy of seeds/ (and any extra article files, each with a source record)."""
     shutil.copytree(REPO / "seeds", root / "seeds")
     articles = root / "seeds" / "articles"
     for path in extra_articles:
         shutil.copyfile(path, articles / path.name)
+        write_source(root, path.stem)
     return root
 
 

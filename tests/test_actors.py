@@ -29,7 +29,7 @@ def entities_of(path: Path):
 
 
 def entities_of_text(text: str, published=None):
-    article = Article(article_id="t", text=text, word_count=1, source_sha256="0" * 64, published_date=published)
+    article = Article(article_id="t", text=text, word_count=1, source_sha256="0" * 64, licence_basis="quotation", published_date=published)
     return find_entities(article, MATCHER, PARSER(text))
 
 

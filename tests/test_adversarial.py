@@ -36,6 +36,9 @@ HEAD = "Adversarial article about Serbian arms purchases\n\n"
 BODY = "Serbia bought the Pantsir system from Russia, the ministry said on Monday.\n"
 
 
+SOURCE = b"url: null\nretrieved_date: null\nlicence_basis: quotation\nnote: a generated adversarial text\n"
+
+
 def _random_text(n: int) -> str:
     rng = random.Random(11)
     ranges = [(0x20, 0x7E), (0xA0, 0x24F), (0x300, 0x36F), (0x400, 0x4FF), (0x590, 0x6FF), (0x2000, 0x206F),
@@ -83,7 +86,8 @@ FAMILIES = {
 
 
 def _job(article_id: str, raw: bytes) -> Job:
-    return Job(article_id, raw, f"seeds/articles/{article_id}.txt", None, hashlib.sha256(raw).hexdigest(), None)
+    return Job(article_id, raw, f"seeds/articles/{article_id}.txt", None, hashlib.sha256(raw).hexdigest(), None,
+               SOURCE, hashlib.sha256(SOURCE).hexdigest())
 
 
 def _spans(columns) -> list[tuple[str, str]]:

@@ -4,11 +4,13 @@ and recomputed, never published."""
 from __future__ import annotations
 
 import pickle
+import shutil
 
 import pytest
 from conftest import snapshot
 
 from builders.engine import CACHE_DIR, PARSE_CACHE_DIR
+from builders.store import STORE_DIR
 from builders.extract import cachefile
 from builders.pipeline import build
 
@@ -46,6 +48,7 @@ def test_a_rows_entry_with_one_byte_changed_is_recomputed_not_published(fresh_re
     entry = next(p for p in _entries(fresh_repo, CACHE_DIR) if b"Palmer" in p.read_bytes())
     _flip_a_name(entry, b"Palmer", b"Palmar")
     assert "Palmar" in repr(pickle.loads(entry.read_bytes().split(b"\n", 2)[2]))  # without its checksum it would pass as rows
+    shutil.rmtree(fresh_repo / STORE_DIR)  # so that the rows are read from the cache, not from the last build's tables
     assert [p for p in build(fresh_repo) if p.severity == "error"] == []
     assert snapshot(fresh_repo) == before
     assert cachefile.read(entry) is not None and b"Palmar" not in entry.read_bytes()  # rewritten whole
@@ -56,6 +59,7 @@ def test_a_damaged_parse_entry_is_parsed_again(fresh_repo, damage):
     before = snapshot(fresh_repo)
     for entry in _entries(fresh_repo, CACHE_DIR):  # so that the rows are made again from the parses
         entry.unlink()
+    shutil.rmtree(fresh_repo / STORE_DIR)
     for entry in _entries(fresh_repo, PARSE_CACHE_DIR):
         data = entry.read_bytes()
         entry.write_bytes({"flip": data[:-10] + bytes([data[-10] ^ 0x40]) + data[-9:], "truncate": data[: len(data) // 2],
@@ -63,3 +67,24 @@ def test_a_damaged_parse_entry_is_parsed_again(fresh_repo, damage):
     assert [p for p in build(fresh_repo) if p.severity == "error"] == []
     assert snapshot(fresh_repo) == before
     assert all(cachefile.read(entry) is not None for entry in _entries(fresh_repo, PARSE_CACHE_DIR))
+
+
+def test_a_changed_rule_reruns_the_rules_on_the_cached_parses_only(fresh_repo, monkeypatch):
+    """A rule changed (here: the extraction code's fingerprint) makes every article's rows again,
+    from the parses in the cache: the model is not even loaded."""
+    from builders import engine
+    from builders.extract import nlp
+
+    before = snapshot(fresh_repo)
+    parses = {p: p.read_bytes() for p in _entries(fresh_repo, PARSE_CACHE_DIR)}
+    rows = set(_entries(fresh_repo, CACHE_DIR))
+    monkeypatch.setattr(engine, "code_fingerprint", lambda: "rules changed")
+
+    def no_model():
+        raise AssertionError("the model was loaded: a parse was not taken from the cache")
+
+    monkeypatch.setattr(nlp, "load_model", no_model)
+    assert [p for p in build(fresh_repo, workers=1) if p.severity == "error"] == []
+    assert snapshot(fresh_repo) == before
+    assert {p: p.read_bytes() for p in _entries(fresh_repo, PARSE_CACHE_DIR)} == parses
+    assert len(set(_entries(fresh_repo, CACHE_DIR)) - rows) == len(rows)  # every article's rows made again, under new keys

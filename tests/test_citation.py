@@ -32,7 +32,7 @@ def test_citation_cff_states_the_repository_maintainers_and_version():
     assert cff["contact"] == dataset.MAINTAINERS and all(m.get("name") or m.get("family-names") for m in cff["contact"])
     assert [a["name"] for a in cff["authors"]] == [c["title"] for c in dataset.CONTRIBUTORS]
     assert (cff["title"], cff["license"], cff["keywords"]) == (dataset.TITLE, "CC-BY-4.0", dataset.KEYWORDS)
-    assert cff["date-released"] == dataset.CREATED[:10]
+    assert cff["date-released"] == dataset.release_date()
 
 
 def test_zenodo_json_states_the_repository_maintainers_and_version():
@@ -43,7 +43,7 @@ def test_zenodo_json_states_the_repository_maintainers_and_version():
     assert [c["name"] for c in zenodo["creators"]] == [c["title"] for c in dataset.CONTRIBUTORS]
     assert [(c["name"], c["type"]) for c in zenodo["contributors"]] == [(m["name"], "ContactPerson") for m in dataset.MAINTAINERS]
     assert {"identifier": dataset.REPOSITORY_URL, "relation": "isCompiledBy", "resource_type": "software", "scheme": "url"} in zenodo["related_identifiers"]
-    assert zenodo["publication_date"] == dataset.CREATED[:10]
+    assert zenodo["publication_date"] == dataset.release_date()
     assert dataset.DESCRIPTION.split(".")[0] in zenodo["description"]
 
 
@@ -65,3 +65,10 @@ def test_a_build_refreshes_stale_citation_files(tmp_path, monkeypatch):
     update_docs(tmp_path)
     assert yaml.safe_load((tmp_path / CITATION).read_text(encoding="utf-8"))["repository-code"] == "https://example.org/moved"
     assert "https://example.org/moved" in (tmp_path / ZENODO).read_text(encoding="utf-8")
+
+
+def test_the_release_date_is_the_changelog_heading_of_the_version():
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"## {dataset.dataset_version()} — {dataset.release_date()}\n" in changelog
+    descriptor = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["created"] == f"{dataset.release_date()}T00:00:00Z"

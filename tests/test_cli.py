@@ -90,7 +90,7 @@ def test_bump_refuses_with_one_line(project):
     before = {name: (project / name).read_bytes() for name in ("pyproject.toml", "CHANGELOG.md")}
     refused = {
         ("0.0.1",): f"0.0.1 does not come after the current version {CURRENT} — give a higher version",
-        ("banana",): "'banana' is not a version — give X.Y.Z (e.g. 0.2.0) or one of major, minor, patch",
+        ("banana",): "'banana' is not a version — give X.Y.Z (e.g. 1.0.0) or one of major, minor, patch",
         ("9.0.0", "--date", "2026-02-30"): "--date '2026-02-30' is not a date (day is out of range for month) — write it as YYYY-MM-DD",
         ("9.0.0", "--date", "1 Dec"): "--date '1 Dec' is not a date (not YYYY-MM-DD) — write it as YYYY-MM-DD",
     }

@@ -7,11 +7,14 @@ import json
 import time
 
 import pytest
-from conftest import run_cli, snapshot
+from conftest import run_cli, snapshot, write_source
+
+from builders.inputs.tree import ARTICLE_ID
 
 A = "seeds/articles"
 C = "seeds/curation"
 R = "seeds/reference"
+S = "seeds/sources"
 BODY = b"Serbia bought the Pantsir system from Russia, the ministry said on Monday.\n"
 EVENT = (
     "events:\n  - event_type: purchase_weapons\n    source: serbia\n    weapon: pantsir-s1\n"
@@ -74,6 +77,8 @@ def _apply(root, files):
     for rel, data in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
+        if rel.startswith(f"{A}/") and rel.endswith(".txt") and ARTICLE_ID.fullmatch(path.stem) and f"{S}/{path.stem}.yaml" not in files:
+            write_source(root, path.stem)  # every article needs one; the cases here are about the article
         if data is None:  # append an entry that clashes with an existing alias
             path.write_text(path.read_text(encoding="utf-8") + "\n- id: belgrade-city\n  name: Belgrade\n  type: other\n", encoding="utf-8")
         else:
@@ -105,6 +110,7 @@ REPAIRS = {
 def test_repairs_are_recorded_as_warnings(name, fresh_repo):
     raw, line = REPAIRS[name]
     (fresh_repo / A / "repaired.txt").write_bytes(raw)
+    write_source(fresh_repo, "repaired")
     result = run_cli(fresh_repo, "build")
     assert result.returncode == 0, result.stderr
     assert line in result.stderr.splitlines()

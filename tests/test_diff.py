@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, make_repo, run_cli
+from conftest import REPO, make_repo, run_cli, write_source
 
 from builders.pipeline import build
 from builders.schema.models import Event
@@ -24,6 +24,7 @@ def changed_repo(tmp_path_factory) -> Path:
     seed = root / "seeds" / "articles" / "003_f7aad1218264870f.txt"
     seed.write_bytes(seed.read_bytes().replace(b"RFE reports", b"RFE says"))
     (root / "seeds" / "articles" / "new-one.txt").write_bytes(b"Published: 1 June 2021\n\nMatthew Palmer visited Belgrade on Thursday.\n")
+    write_source(root, "new-one")
     assert build(root) == []
     return root
 

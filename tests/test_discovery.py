@@ -16,7 +16,7 @@ PARSER = Parser()
 
 
 def entities(text: str):
-    article = Article(article_id="t", text=text, word_count=1, source_sha256="0" * 64)
+    article = Article(article_id="t", text=text, word_count=1, source_sha256="0" * 64, licence_basis="quotation")
     return find_entities(article, MATCHER, PARSER(text))
 
 

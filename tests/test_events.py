@@ -6,7 +6,7 @@ import datetime as dt
 import shutil
 
 import pytest
-from conftest import REPO, run_cli, snapshot
+from conftest import REPO, run_cli, snapshot, write_source
 
 from builders.extract.entities import Matcher
 from builders.pipeline import build
@@ -288,6 +288,7 @@ def test_curated_rows_win_over_rule_rows(tmp_path):
     (tmp_path / "seeds" / "articles" / "own-delivery.txt").write_text(
         "Published: 6 March 2020\n\nRussia delivered two more Pantsir-S1 batteries to Serbia on Monday. "
         "The EU urged Serbia to align with its sanctions against Russia.\n", encoding="utf-8")
+    write_source(tmp_path, "own-delivery")
     (tmp_path / "seeds" / "curation" / "own-delivery.yaml").write_text(
         "events:\n  - event_type: deliver_weapons\n    source: russia\n    target: serbia\n    weapon: pantsir-s1\n"
         "    modality: asserted\n    evidence: Russia delivered two more Pantsir-S1 batteries to Serbia on Monday.\n"

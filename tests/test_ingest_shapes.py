@@ -325,7 +325,7 @@ def test_period_end():
 
 
 def test_article_model_states_the_precision_honestly():
-    base = dict(article_id="t", text="x", word_count=1, source_sha256="0" * 64)
+    base = dict(article_id="t", text="x", word_count=1, source_sha256="0" * 64, licence_basis="quotation")
     assert Article(**base, published_date=dt.date(2020, 2, 5)).published_date_precision == "day"  # a date alone is a day
     assert Article(**base).published_date_precision is None
     with pytest.raises(ValueError, match="first day"):

@@ -93,6 +93,8 @@ def test_the_lock_pins_the_model_and_spacy_by_hash():
     spacy = re.search(r"^spacy==(\S+) \\", lock, re.MULTILINE)
     assert spacy is not None and spacy.group(1).startswith("3.8.")
     assert nlp.language_layer()["spacy"] == spacy.group(1), "the installed spaCy is not the locked one: pip install -r requirements.lock"
+    langid = re.search(r"^py3langid==(\S+) \\", lock, re.MULTILINE)
+    assert langid is not None and nlp.language_layer()["language_identifier"] == f"py3langid=={langid.group(1)}"
 
 
 def test_the_descriptor_records_the_language_layer():

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pyarrow.parquet as pq
-from conftest import FIXTURES, REPO, make_repo, run_cli, snapshot
+from conftest import FIXTURES, REPO, make_repo, run_cli, snapshot, write_source
 
 from builders.pipeline import build
 from builders.schema.models import RESOURCES
@@ -184,6 +184,7 @@ def test_failed_build_leaves_previous_package_untouched(fresh_repo):
     before = snapshot(fresh_repo)
     (fresh_repo / "seeds" / "articles" / "Bad Name.txt").write_bytes(b"Some text.\n")
     (fresh_repo / "seeds" / "articles" / "empty.txt").write_bytes(b"")
+    write_source(fresh_repo, "empty")
     result = run_cli(fresh_repo, "build")
     assert result.returncode == 1
     assert result.stderr.splitlines()[:2] == [

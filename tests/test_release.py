@@ -60,9 +60,13 @@ def test_release_zip_is_reproducible(built_repo, tmp_path):
     assert first == second
 
 
-def test_build_writes_dist(tmp_path):
+def test_build_leaves_dist_to_release(tmp_path):
+    """A build publishes the package only (an incremental build must not rewrite every release
+    file); `release` writes dist/, as the release workflow runs it after build and validate."""
     root = make_repo(tmp_path / "repo")
     assert run_cli(root, "build").returncode == 0
+    assert not (root / "dist").exists()
+    assert run_cli(root, "release").returncode == 0
     assert sorted(p.name for p in (root / "dist").iterdir()) == [
         "parquet-by-year", f"serbia-arms-pressure-{dataset_version()}.zip", "serbia-arms-pressure.duckdb",
         "serbia-arms-pressure.metadata.json", "serbia-arms-pressure.sqlite",
@@ -119,7 +123,8 @@ def test_card_summarises_the_data_and_links_the_pictures(built_repo):
     assert "| `events` | 50 | 50 | 0 |" in card
     assert "| `quotes` | 15 | 0 | 15 |" in card
     assert "- 5 articles, published 2019-11-18 to 2020-08-12 (2 without a date in the text)." in card
-    assert "| `000_7318cba5f0ad2b4c` | Global Research | InfoBrics | 2020-02-28 | Copyright © Paul Antonopoulos, Global Research, 2020 |" in card
+    assert ("| `000_7318cba5f0ad2b4c` | Global Research | InfoBrics | 2020-02-28 | unknown | unknown | quotation | "
+            "Copyright © Paul Antonopoulos, Global Research, 2020 |") in card
     for picture in ("timeline.svg", "actor_graph.svg"):
         assert f"]({picture})" in card
         svg = (built_repo / "datapackage" / picture).read_text(encoding="utf-8")

@@ -101,3 +101,24 @@ def test_scheduler_without_the_dask_engine_is_refused(tmp_path):
     result = run_cli(make_repo(tmp_path / "repo"), "build", "--scheduler", "tcp://127.0.0.1:8786")
     assert result.returncode == 2
     assert "--scheduler needs --engine dask" in result.stderr
+
+
+def test_a_dask_worker_builds_its_extractor_once_not_once_per_partition(monkeypatch):
+    from builders import engine
+    from builders.inputs.reference import load_reference
+
+    made = []
+
+    class Counting:
+        def __init__(self, reference, parse_cache):
+            made.append(reference.digest)
+
+        def __call__(self, job):
+            return job
+
+    monkeypatch.setattr(engine, "Extractor", Counting)
+    monkeypatch.setattr(engine, "_EXTRACTORS", {})
+    reference, _ = load_reference(Path(__file__).resolve().parents[1])
+    assert engine._run_partition(["a", "b"], reference, None) == ["a", "b"]
+    assert engine._run_partition(["c"], reference, None) == ["c"]
+    assert made == [reference.digest]  # the model and the matcher come with the extractor: once per worker process

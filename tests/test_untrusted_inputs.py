@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builders.extract.ids import row_id
-from builders.inputs.tree import MAX_ARTICLE_ID
+from builders.inputs.tree import ARTICLE_ID, MAX_ARTICLE_ID
 from builders.pipeline import build
 
-from conftest import make_repo, run_cli, snapshot
+from conftest import make_repo, run_cli, snapshot, write_source
 
 A, C, R = "seeds/articles", "seeds/curation", "seeds/reference"
 BODY = (b"Headline: Serbia weighs air defence offers\n\nBELGRADE - Serbia's defence minister said on Monday that the "
@@ -53,6 +53,7 @@ def _folder_named_like_an_article(root: Path) -> None:
 
 def _linked_curation(root: Path) -> None:
     (root / A / "own.txt").write_bytes(BODY)
+    write_source(root, "own")
     os.symlink(root.parent / "elsewhere.yaml", root / C / "own.yaml")
 
 
@@ -94,7 +95,7 @@ MISPLACED = {
     "curation as .yml": ({f"{A}/own.txt": BODY, f"{C}/own.yml": b"events: []\n"},
                          "seeds/curation/own.yml: rename it to seeds/curation/own.yaml (suffix .yaml in lower case)"),
     "file in seeds/ itself": ({"seeds/note.txt": BODY},
-                              "seeds/note.txt: not read — articles go in seeds/articles/, curation files in seeds/curation/"),
+                              "seeds/note.txt: not read — articles go in seeds/articles/, their source records in seeds/sources/, curation files in seeds/curation/"),
     "unknown reference file": ({f"{R}/actor.yaml": b"[]\n"},
                                "seeds/reference/actor.yaml: not a reference file — the reference files are actors.yaml, countries.yaml, "
                                "event_types.yaml, not_actors.yaml, weapon_systems.yaml"),
@@ -104,10 +105,13 @@ MISPLACED = {
 
 
 def _write(root: Path, files: dict[str, bytes]) -> None:
+    """The files, and a source record for each well-placed article (the cases here are not about those)."""
     for rel, data in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+        if path.parent == root / A and path.suffix == ".txt" and ARTICLE_ID.fullmatch(path.stem):
+            write_source(root, path.stem)
 
 
 @pytest.mark.parametrize("name", sorted(MISPLACED))

@@ -31,7 +31,7 @@ import builders.validate
 from builders.extract.nlp import language_layer
 from builders.publish.package import PARQUET_OPTIONS, csv_bytes
 from builders.schema.columns import columns, model_by_name
-from builders.schema.dataset import descriptor, file_facts
+from builders.schema.dataset import descriptor, file_facts, sources_of
 from builders.schema.models import RESOURCES
 from builders.validate import validate_package
 from builders.validate.common import connect, re2_pattern
@@ -225,10 +225,17 @@ def test_every_frictionless_descriptor_finding_is_found(case, built_repo, tmp_pa
 
 def test_the_generated_descriptor_passes_frictionless_whatever_the_sources():
     """Why validate may skip frictionless on a descriptor equal to the generated one: sources are
-    the only part that the data (the articles' publishers) chooses."""
+    the only part that the data chooses (outlets, headlines and addresses of the articles)."""
     files = {model.resource_name: (0, "sha256:" + "0" * 64) for model in RESOURCES}
-    odd = sorted({"A\nB", "😀 Outlet", 'The "Quoted" Times', "x" * 5000, " ", "\u202eevil", "https://example.org/"})
-    generated = descriptor(files, odd, "0" * 64, language_layer())
+    odd = ["A\nB", "😀 Outlet", 'The "Quoted" Times', "x" * 5000, " ", "\u202eevil", None]
+    articles = pa.table({
+        "article_id": [f"a{i}" for i in range(len(odd))],
+        "title": [None, "", "Headline — with a dash", "😀", "t" * 5000, "\u202e", "ordinary"],
+        "publisher": odd,
+        "original_publisher": list(reversed(odd)),
+        "url": ["https://example.org/", None, "https://例え.jp/パス?q=1&r=\"2\"", "http://a", "https://x.org/" + "p" * 3000, "https://x.org/%20", ""],
+    })
+    generated = descriptor(files, sources_of(articles), "0" * 64, language_layer())
     assert Package.validate_descriptor(copy.deepcopy(generated)).errors == []
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..inputs.curation import parse_curation
-from ..inputs.tree import CURATION_DIR
+from ..inputs.sources import TEXT_ONLY, parse_source
+from ..inputs.tree import CURATION_DIR, SOURCES_DIR
 from ..inputs.reference import Reference
 from ..inputs.seeds import Job
 from ..problems import InputError, Problem
@@ -47,11 +48,17 @@ class ArticleColumns:
 
 
 def extract(article_id: str, raw: bytes, path: str, matcher: Matcher, curation_raw: bytes | None = None,
-            parser: Parser | None = None) -> ArticleRows:
-    """One article's rows from its raw bytes, its curation file (if any) and the reference.
+            parser: Parser | None = None, source_raw: bytes | None = None) -> ArticleRows:
+    """One article's rows from its raw bytes, its source record, its curation file (if any) and the
+    reference (without a source record, as a text read on its own: see sources.TEXT_ONLY).
 
-    Raises InputError with every problem of the article or its curation file."""
-    article = ingest(article_id, raw, path)
+    Raises InputError with every problem of the article, its source record or its curation file."""
+    source = TEXT_ONLY
+    if source_raw is not None:
+        source, problems = parse_source(f"{SOURCES_DIR}/{article_id}.yaml", source_raw)
+        if problems:
+            raise InputError(problems)
+    article = ingest(article_id, raw, path, source)
     reference = matcher.reference
     doc = (parser or Parser())(article.text)
     entities = find_entities(article, matcher, doc)
@@ -103,7 +110,7 @@ class Extractor:
 
     def __call__(self, job: Job) -> Result:
         try:
-            rows = extract(job.article_id, job.raw, job.rel, self.matcher, job.curation_raw, self.parser)
+            rows = extract(job.article_id, job.raw, job.rel, self.matcher, job.curation_raw, self.parser, job.source_raw)
             return to_columns(rows), rows.warnings
         except InputError as exc:
             return None, exc.problems

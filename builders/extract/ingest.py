@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from ..inputs.seeds import MAX_ARTICLE_BYTES, too_large
+from ..inputs.sources import TEXT_ONLY, SourceRecord
 from ..problems import InputError, Problem
 from ..inputs.tree import ARTICLE_ID, MAX_ARTICLE_ID, shown
 from ..schema.models import Article
@@ -37,11 +38,11 @@ from . import dates
 from .lexicon import (
     BYLINE_GENERIC_WORDS,
     END_OF_TEXT_MARKERS,
-    LANGUAGE_FUNCTION_WORDS,
     NAME_PARTICLES,
     NEWS_AGENCIES,
     OUTLET_HEAD_WORDS,
     REPRINT_TITLE_MARKERS,
+    SOUTH_SLAVIC_MARKERS,
     alternation,
     fold,
 )
@@ -692,24 +693,63 @@ def _check_parse_size(text: str, path: str) -> None:
                                       "the language layer parses for one article — split the article, or check that it is one")])
 
 
+SOUTH_SLAVIC = ("sr", "hr", "bs")
+MIN_LANGUAGE_WORDS = 20
+MIN_LANGUAGE_CONFIDENCE = 0.9  # the model's probability of its language (sr, hr and bs added up)
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@cache
+def _language_model():
+    """py3langid's naive Bayes model, read once from inside the installed wheel (nothing is
+    downloaded; the same text always gets the same answer)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
 def detect_language(text: str) -> str | None:
-    words = [w.lower() for w in _WORD.findall(text[:20000])]
-    if len(words) < 20:
+    """The ISO 639-1 code of the text's language; None under 20 words or when the model gives its
+    language less than MIN_LANGUAGE_CONFIDENCE.
+
+    Counting function words (the former way) read no Cyrillic and called Croatian Serbian.
+    py3langid's model names the language but separates Serbian, Croatian and Bosnian poorly, so
+    when it names one of them the script and the words decide: a text mostly in Cyrillic letters is
+    Serbian (Croatian and Bosnian are written in Latin), and a Latin one goes to the standard with
+    the most marker words (`south_slavic_markers` in lexicon.yaml: ekavian forms are Serbian,
+    tisuća/vlak/tko Croatian, ...), a tie to the model's choice among the tied. Any other language
+    keeps the model's code (de, ru, mk, ...), or None where the model has only an ISO 639-3 one
+    ("pcm"; "zxx" is no language).
+    """
+    sample = text[:20000]
+    words = _WORD.findall(sample)
+    if len(words) < MIN_LANGUAGE_WORDS:
         return None
-    counts = Counter(words)
-    scores = {lang: sum(counts[w] for w in fw & counts.keys()) / len(words) for lang, fw in LANGUAGE_FUNCTION_WORDS.items()}
-    best, second = sorted(scores.values(), reverse=True)[:2]
-    if best < 0.15 or best < 2 * second:
+    ranked = _language_model().rank(sample)
+    best, confidence = ranked[0]
+    if best in SOUTH_SLAVIC:
+        confidence = sum(p for lang, p in ranked if lang in SOUTH_SLAVIC)
+    if confidence < MIN_LANGUAGE_CONFIDENCE:
         return None
-    return max(scores, key=scores.get)
+    if best not in SOUTH_SLAVIC:
+        return best if len(best) == 2 else None
+    if 2 * len(_CYRILLIC.findall(sample)) > len(_LETTER.findall(sample)):
+        return "sr"
+    marks = Counter(code for word in words for code in SOUTH_SLAVIC_MARKERS.get(fold(word), ()))
+    most = max(marks[code] for code in SOUTH_SLAVIC)
+    return next(lang for lang, _ in ranked if lang in SOUTH_SLAVIC and marks[lang] == most)
 
 
 def word_count(text: str) -> int:
     return sum(1 for token in text.split() if _ALNUM.search(token))
 
 
-def ingest(article_id: str, raw: bytes, path: str | None = None) -> Article:
-    """Build the `articles` row of one raw article file."""
+def ingest(article_id: str, raw: bytes, path: str | None = None, source: SourceRecord = TEXT_ONLY) -> Article:
+    """Build the `articles` row of one raw article file and its source record. What the text states
+    comes first; the record fills what the text leaves out (headline, outlet, date, copyright line),
+    and gives the address, the retrieval day and the licence basis, which a text cannot state about
+    its own copy."""
     path = path or f"seeds/articles/{shown(article_id)}.txt"
     if not ARTICLE_ID.fullmatch(article_id):
         raise InputError([Problem(path, None, "article_id", f"'{shown(article_id)}' is not a valid id — rename the file to at most {MAX_ARTICLE_ID} lower-case letters, digits, '_' or '-', starting with a letter or digit")])
@@ -731,20 +771,25 @@ def ingest(article_id: str, raw: bytes, path: str | None = None) -> Article:
     _check_parse_size(body_text, path)
     _read_dateline(body_text.split("\n", 1)[0], header)
     _resolve(header)
+    stated_date = header.published_date is not None
     return Article(
         article_id=article_id,
-        title=header.title,
+        title=header.title or source.title,
         authors=header.authors,
-        publisher=header.publisher,
+        publisher=header.publisher or source.publisher,
         original_publisher=header.original_publisher,
-        published_date=header.published_date,
-        published_date_precision=header.published_precision,
+        published_date=header.published_date if stated_date else source.published_date,
+        published_date_precision=header.published_precision if stated_date else None,
         original_published_date=header.original_published_date,
-        url=header.url,
+        url=source.url or header.url,
+        retrieved_date=source.retrieved_date,
         language=detect_language(body_text),
         regions=header.regions,
         themes=header.themes,
-        copyright_notice=header.copyright_notice,
+        copyright_notice=header.copyright_notice or source.copyright,
+        licence_basis=source.licence_basis,
+        licence=source.licence,
+        source_note=source.note,
         text=body_text,
         word_count=word_count(body_text),
         source_sha256=hashlib.sha256(raw).hexdigest(),

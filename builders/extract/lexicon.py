@@ -73,9 +73,6 @@ THING_PRONOUNS: frozenset[str] = frozenset(_DATA["thing_pronouns"])
 RELATIVE_PRONOUNS: frozenset[str] = frozenset(_DATA["relative_pronouns"])
 GENERIC_HOLDERS: frozenset[str] = frozenset(_DATA["generic_holders"])
 
-# languages
-LANGUAGE_FUNCTION_WORDS: dict[str, frozenset[str]] = {lang: frozenset(words) for lang, words in _DATA["language_function_words"].items()}
-
 # Letters that Unicode does not decompose into a base letter and a diacritic.
 _UNDECOMPOSED = str.maketrans({"Đ": "D", "đ": "d", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss",
                                "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "Th", "þ": "th", "ı": "i"})
@@ -85,6 +82,11 @@ def fold(text: str) -> str:
     """Lower-case, diacritics removed: 'Vučić' and 'Vucic' fold alike, 'Đedović' to 'dedovic'."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+# languages: a folded word -> the standards it marks ("hr bs": ijekavian forms, ...)
+SOUTH_SLAVIC_MARKERS: dict[str, tuple[str, ...]] = {
+    fold(word): tuple(codes.split()) for codes, words in _DATA["south_slavic_markers"].items() for word in words
+}
 
 # article metadata (ingest)
 NEWS_AGENCIES: frozenset[str] = frozenset(_DATA["news_agencies"])

@@ -54,9 +54,9 @@ class LanguageLayerError(Exception):
 
 @cache
 def versions() -> dict[str, str]:
-    """spaCy's version and the model's, as installed (without importing spaCy)."""
+    """spaCy's version, the model's and py3langid's (articles.language), as installed (without importing them)."""
     try:
-        return {"spacy": version("spacy"), "model": version(MODEL_DISTRIBUTION)}
+        return {"spacy": version("spacy"), "model": version(MODEL_DISTRIBUTION), "py3langid": version("py3langid")}
     except PackageNotFoundError as missing:
         raise LanguageLayerError(
             f"{missing.name} is not installed — install the pinned language layer: pip install -r requirements.lock"
@@ -72,7 +72,7 @@ def model_fingerprint() -> str:
 def language_layer() -> dict:
     """The facts recorded in datapackage.json about the language layer."""
     return {"spacy": versions()["spacy"], "model": MODEL_NAME, "model_version": MODEL_VERSION,
-            "model_wheel_sha256": MODEL_WHEEL_SHA256}
+            "model_wheel_sha256": MODEL_WHEEL_SHA256, "language_identifier": f"py3langid=={versions()['py3langid']}"}
 
 
 @cache

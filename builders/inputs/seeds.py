@@ -4,12 +4,13 @@ the reference, and the digest of all of it that the package records for freshnes
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import Problem
 from .reference import REFERENCE_FILES, Reference, load_reference
-from .tree import ARTICLES_DIR, CURATION_DIR, MAX_YAML_BYTES, SeedTree, read_regular, scan_seeds
+from .tree import ARTICLES_DIR, CURATION_DIR, MAX_YAML_BYTES, SOURCES_DIR, SeedTree, read_regular, scan_seeds
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024  # a news article is tens of kilobytes; more is not an article
 
@@ -28,6 +29,8 @@ class Job:
     curation_raw: bytes | None
     raw_sha: str  # sha256 of `raw`, hashed once: cache key and inputs digest
     curation_sha: str | None
+    source_raw: bytes | None  # its source record (seeds/sources/<article_id>.yaml): without one, the build fails
+    source_sha: str | None
 
 
 @dataclass
@@ -38,11 +41,12 @@ class Seeds:
     problems: list[Problem]
 
 
-def read_seeds(root: Path) -> Seeds:
-    """Every input of a build, read and hashed once; problems collected, not raised."""
+def read_seeds(root: Path, reference_loader: Callable[[Path], tuple[Reference, list[Problem]]] = load_reference) -> Seeds:
+    """Every input of a build, read and hashed once; problems collected, not raised. The reference
+    comes from `reference_loader` (the engine passes one that caches the parsed files)."""
     tree = scan_seeds(root, REFERENCE_FILES)
     problems = list(tree.problems)
-    reference, reference_problems = load_reference(root)
+    reference, reference_problems = reference_loader(root)
     problems += reference_problems
     hashes = dict(reference.file_hashes)
     jobs: list[Job] = []
@@ -52,13 +56,18 @@ def read_seeds(root: Path) -> Seeds:
         try:
             raw = read_regular(path, MAX_ARTICLE_BYTES)
             curation_raw = read_regular(tree.curation[article_id], MAX_YAML_BYTES) if article_id in tree.curation else None
+            source_raw = read_regular(tree.sources[article_id], MAX_YAML_BYTES) if article_id in tree.sources else None
         except OSError as exc:
             problems.append(Problem(rel, None, None, f"cannot read: {exc.strerror or exc} — commit a plain text file"))
             continue
         if len(raw) > MAX_ARTICLE_BYTES:  # never more than the limit is read: memory stays bounded whatever is sent
             problems.append(Problem(rel, None, None, too_large(path.stat().st_size)))
             continue
-        job = Job(article_id, raw, rel, curation_raw, _sha(raw), _sha(curation_raw) if curation_raw is not None else None)
+        if source_raw is None:  # (the article is still read, so that all its problems come in one run)
+            problems.append(Problem(rel, None, None, f"no source record — add {SOURCES_DIR}/{article_id}.yaml with url, retrieved_date and "
+                                                     "licence_basis (null with a note when unknown; see CONTRIBUTING.md)"))
+        job = Job(article_id, raw, rel, curation_raw, _sha(raw), _sha(curation_raw) if curation_raw is not None else None,
+                  source_raw, _sha(source_raw) if source_raw is not None else None)
         if job.raw_sha in first_with:
             problems.append(Problem(rel, None, None, f"the same text as {ARTICLES_DIR}/{first_with[job.raw_sha]}.txt — keep one of the two"))
             continue
@@ -66,6 +75,8 @@ def read_seeds(root: Path) -> Seeds:
         hashes[rel] = job.raw_sha
         if job.curation_sha:
             hashes[f"{CURATION_DIR}/{article_id}.yaml"] = job.curation_sha
+        if job.source_sha:
+            hashes[f"{SOURCES_DIR}/{article_id}.yaml"] = job.source_sha
         jobs.append(job)
     problems += _orphans(tree)
     if not tree.articles:
@@ -83,17 +94,19 @@ def digest_of(hashes: dict[str, str]) -> str:
 
 
 def _orphans(tree: SeedTree) -> list[Problem]:
-    return [Problem(f"{CURATION_DIR}/{orphan}.yaml", None, None,
+    return [Problem(f"{folder}/{orphan}.yaml", None, None,
                     f"no article {orphan!r} in {ARTICLES_DIR} — rename the file to <article_id>.yaml or remove it")
-            for orphan in sorted(tree.curation.keys() - tree.articles.keys())]
+            for folder, files in ((CURATION_DIR, tree.curation), (SOURCES_DIR, tree.sources))
+            for orphan in sorted(files.keys() - tree.articles.keys())]
 
 
 def inputs_digest(root: Path) -> tuple[str, list[Problem]]:
-    """The digest of the inputs a successful build reads (articles, their curation files, the
-    reference files), recomputed from disk, and what the tree holds that a build would refuse:
+    """The digest of the inputs a successful build reads (articles, their curation files and
+    source records, the reference files), recomputed from disk, and what the tree holds that a build would refuse:
     validate compares the digest with the package's record and reports the problems."""
     tree = scan_seeds(root, REFERENCE_FILES)
-    paths = [*tree.articles.values(), *(p for i, p in tree.curation.items() if i in tree.articles), *tree.reference.values()]
+    paths = [*tree.articles.values(), *(p for i, p in tree.curation.items() if i in tree.articles),
+             *(p for i, p in tree.sources.items() if i in tree.articles), *tree.reference.values()]
     hashes = {}
     for path in paths:
         try:

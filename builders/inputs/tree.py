@@ -19,6 +19,7 @@ from ..problems import Problem
 SEEDS = "seeds"
 ARTICLES_DIR = "seeds/articles"
 CURATION_DIR = "seeds/curation"
+SOURCES_DIR = "seeds/sources"
 REFERENCE_DIR = "seeds/reference"
 MAX_ARTICLE_ID = 56  # so that every row id ("<article_id>-m123456") stays within the 64 characters of an id
 ARTICLE_ID = re.compile(rf"[a-z0-9][a-z0-9_-]{{0,{MAX_ARTICLE_ID - 1}}}")
@@ -39,6 +40,7 @@ def shown(text: str) -> str:
 class SeedTree:
     articles: dict[str, Path] = field(default_factory=dict)  # article id -> file
     curation: dict[str, Path] = field(default_factory=dict)  # article id -> file
+    sources: dict[str, Path] = field(default_factory=dict)  # article id -> its source record
     reference: dict[str, Path] = field(default_factory=dict)  # relative path -> file
     problems: list[Problem] = field(default_factory=list)
 
@@ -105,8 +107,8 @@ def _placed(rel_dir: str, name: str, suffix: str, what: str, siblings: set[str])
 
 
 def _check_top(root: Path, problems: list[Problem]) -> None:
-    """seeds/ itself holds the three folders and nothing else."""
-    folders = {d.rpartition("/")[2] for d in (ARTICLES_DIR, CURATION_DIR, REFERENCE_DIR)}
+    """seeds/ itself holds the four folders and nothing else."""
+    folders = {d.rpartition("/")[2] for d in (ARTICLES_DIR, CURATION_DIR, SOURCES_DIR, REFERENCE_DIR)}
     if not (root / SEEDS).is_dir():
         return
     for entry in sorted(os.scandir(root / SEEDS), key=lambda e: e.name):
@@ -114,7 +116,8 @@ def _check_top(root: Path, problems: list[Problem]) -> None:
             continue
         problem = _name_problem(SEEDS, entry.name)
         problems.append(problem or Problem(f"{SEEDS}/{shown(entry.name)}", None, None,
-                                           f"not read — articles go in {ARTICLES_DIR}/, curation files in {CURATION_DIR}/"))
+                                           f"not read — articles go in {ARTICLES_DIR}/, their source records in {SOURCES_DIR}/, "
+                                           f"curation files in {CURATION_DIR}/"))
 
 
 def scan_seeds(root: Path, reference_files: tuple[str, ...]) -> SeedTree:
@@ -139,6 +142,16 @@ def scan_seeds(root: Path, reference_files: tuple[str, ...]) -> SeedTree:
             tree.problems.append(problem)
         elif article_id is not None:
             tree.curation[article_id] = Path(entry.path)
+    entries = _entries(root, SOURCES_DIR, tree.problems)
+    names = {e.name for e in entries}
+    for entry in entries:
+        if entry.name.endswith(".schema.json"):
+            continue  # the editors' schema of source records
+        article_id, problem = _placed(SOURCES_DIR, entry.name, ".yaml", "source records", names)
+        if problem is not None:
+            tree.problems.append(problem)
+        elif article_id is not None:
+            tree.sources[article_id] = Path(entry.path)
     known = {rel.rpartition("/")[2]: rel for rel in reference_files}
     for entry in _entries(root, REFERENCE_DIR, tree.problems):
         if entry.name in known:

@@ -134,6 +134,8 @@ def validation_problems(rel: str, exc: ValidationError, where, suffix: str = "",
     for err in exc.errors():
         line, field = where(err["loc"])
         message = HINTS.get(err["type"], err["msg"])
+        if err["type"] == "value_error" and "error" in err.get("ctx", {}):
+            message = str(err["ctx"]["error"])  # our own validators' sentences, without pydantic's "Value error, "
         if err["type"] == "extra_forbidden" and err["loc"]:
             key = str(err["loc"][-1])
             message = f"unknown key {shown(key)!r}{closest(key, keys)} — remove it or check its spelling"

@@ -23,6 +23,7 @@ from ..schema.models import RESOURCES
 MAX_LABELLED_EVENTS = 60  # above this the timeline draws one row per event type, without labels
 MAX_GRAPH_ACTORS = 30  # the graph shows the actors involved in the most events
 
+CARD_SOURCES = 50  # articles listed by name in the card's sources table; the rest are counted
 CARD_TABLES = ("articles", "actors", "events")  # read in full by the card and the pictures
 
 
@@ -69,7 +70,8 @@ def measured_quality(history: Path = QUALITY_HISTORY) -> str:
 
 
 def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
-    articles = _records(tables, "articles", ["article_id", "publisher", "original_publisher", "published_date", "copyright_notice"])
+    articles = _records(tables, "articles", ["article_id", "publisher", "original_publisher", "published_date", "copyright_notice",
+                                             "url", "retrieved_date", "licence_basis", "licence"])
     dates = sorted(a.published_date for a in articles if a.published_date)
     lines = [
         f"# {descriptor['title']}",
@@ -112,16 +114,8 @@ def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
         f"- [Timeline of dated events]({Path(TIMELINE).name}): each event's date interval, coloured by type.",
         f"- [Who acts on whom]({Path(ACTOR_GRAPH).name}): events between actors, one arrow per source and target.",
         "",
-        "## Sources and copyright, per article",
-        "",
-        "| article | publisher | original publisher | published | copyright line |",
-        "|---|---|---|---|---|",
     ]
-    for a in sorted(articles, key=lambda a: a.article_id):
-        lines.append(
-            f"| `{a.article_id}` | {a.publisher or ''} | {a.original_publisher or ''} | "
-            f"{a.published_date.isoformat() if a.published_date else ''} | {(a.copyright_notice or '').replace('|', '/')} |"
-        )
+    lines += _sources_section(articles)
     lines += ["", "## Measured quality of rule rows", "", measured_quality(), "", "## Known limitations", "",
               LIMITATIONS.rstrip()]
     lines += [
@@ -137,6 +131,40 @@ def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
     lines += [f"- {lic['title']}" + (f" ({lic['path']})" if lic.get("path") else "") for lic in descriptor["licenses"]]
     lines += ["", "## Data dictionary", "", data_dictionary_markdown().rstrip(), ""]
     return "\n".join(lines)
+
+
+def _sources_section(articles: list) -> list[str]:
+    """Each article's source record, as the card lists it (the first CARD_SOURCES by id)."""
+    lines = [
+        "## Sources and copyright, per article",
+        "",
+        "Each article's source record (`seeds/sources/<article_id>.yaml`) says where its text was taken from and on "
+        "what basis it is redistributed; an unknown address or day is null, and `articles.source_note` says why.",
+        "",
+        "- Basis: " + "; ".join(f"{basis} {count}" for basis, count in sorted(Counter(a.licence_basis for a in articles).items())) + ".",
+        f"- {sum(1 for a in articles if a.url)} of {len(articles)} with an address (url), "
+        f"{sum(1 for a in articles if a.retrieved_date)} with the day it was retrieved.",
+        "",
+        "| article | publisher | original publisher | published | address | retrieved | basis | copyright line |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    listed = sorted(articles, key=lambda a: a.article_id)
+    for a in listed[:CARD_SOURCES]:
+        basis = a.licence_basis + (f" ({a.licence})" if a.licence else "")
+        lines.append(
+            f"| `{a.article_id}` | {_cell(a.publisher)} | {_cell(a.original_publisher)} | "
+            f"{a.published_date.isoformat() if a.published_date else ''} | {f'<{a.url}>' if a.url else 'unknown'} | "
+            f"{a.retrieved_date.isoformat() if a.retrieved_date else 'unknown'} | {basis} | {_cell(a.copyright_notice)} |"
+        )
+    if len(listed) > CARD_SOURCES:
+        lines += ["", f"… and {len(listed) - CARD_SOURCES} more: every article's source is in `articles` "
+                      "(url, retrieved_date, licence_basis, licence, copyright_notice, source_note)."]
+    return lines
+
+
+def _cell(text: str | None) -> str:
+    """A value inside a Markdown table cell (a '|' would end the cell)."""
+    return (text or "").replace("|", "/")
 
 
 # The pictures must be byte-identical for the same rows: a fixed salt for the ids matplotlib writes

@@ -14,7 +14,6 @@ import yaml
 
 from ..schema.dataset import (
     CONTRIBUTORS,
-    CREATED,
     DESCRIPTION,
     KEYWORDS,
     LICENSES,
@@ -22,6 +21,7 @@ from ..schema.dataset import (
     REPOSITORY_URL,
     TITLE,
     dataset_version,
+    release_date,
 )
 from ..schema.formats import data_dictionary_markdown
 
@@ -65,7 +65,7 @@ def citation_cff() -> str:
         "type": "dataset",
         "title": TITLE,
         "version": dataset_version(),
-        "date-released": CREATED[:10],
+        "date-released": release_date(),
         "authors": [{"name": c["title"]} for c in CONTRIBUTORS],
         "contact": [dict(m) for m in MAINTAINERS],
         "repository-code": REPOSITORY_URL,
@@ -89,7 +89,7 @@ def zenodo_json() -> str:
         "title": TITLE,
         "upload_type": "dataset",
         "version": dataset_version(),
-        "publication_date": CREATED[:10],
+        "publication_date": release_date(),
         "description": f"<p>{html.escape(DESCRIPTION)}</p><p>{html.escape(_licences_note())}</p>",
         "access_right": "open",
         "license": LICENSES[0]["name"].lower(),

@@ -14,35 +14,19 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..extract.nlp import language_layer
-from ..inputs.curation import curation_json_schema
-from ..schema.columns import Column, columns, enum_array, text_cells
+from ..inputs.editor_schemas import EDITOR_SCHEMAS
+from ..schema.columns import columns, text_cells
 from ..schema.dataset import descriptor, file_facts, sources_of
-from ..schema.formats import arrow_schema, schema_json
-from ..schema.layout import CARD, CSV_DIR, CURATION_SCHEMA, DESCRIPTOR, PARQUET_DIR, SCHEMA_DIR
+from ..schema.formats import schema_json
+from ..schema.layout import CARD, CSV_DIR, DESCRIPTOR, PARQUET_DIR, SCHEMA_DIR
 from ..schema.models import RESOURCES, Resource
 from .card import card_input, card_markdown, draw_pictures
 
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=True, write_statistics=True, row_group_size=50_000)
-
-
-def _arrow_column(col: Column, field: pa.Field, values: list) -> pa.Array:
-    if col.enum:
-        return enum_array(col, pa.array(values, type=pa.string()))
-    return pa.array(values, type=field.type)
-
-
-def arrow_table(model: type[Resource], values: dict[str, list]) -> pa.Table:
-    """The typed table of a resource from its columns, sorted by its primary key (code-point order,
-    as Python sorts)."""
-    schema = arrow_schema(model)
-    arrays = [_arrow_column(col, schema.field(col.name), values[col.name]) for col in columns(model)]
-    table = pa.Table.from_arrays(arrays, schema=schema)
-    return table.take(pc.sort_indices(table, [(model.primary_key, "ascending")]))
 
 
 def csv_bytes(model: type[Resource], table: pa.Table) -> bytes:
@@ -55,31 +39,31 @@ def csv_bytes(model: type[Resource], table: pa.Table) -> bytes:
     return buffer.getvalue()
 
 
-def write_package(tables: dict[str, dict[str, list]], out: Path, inputs_sha256: str | None = None) -> None:
-    """Write every file of the package under `out` (a fresh directory) from each resource's columns
-    (consumed: `tables` is empty afterwards)."""
+def write_package(tables: dict[str, pa.Table], out: Path, inputs_sha256: str | None = None) -> None:
+    """Write every file of the package under `out` (a fresh directory) from each resource's typed
+    table, sorted by primary key (as `assemble` makes them)."""
     (out / CSV_DIR).mkdir(parents=True)
     (out / PARQUET_DIR).mkdir(parents=True)
     (out / SCHEMA_DIR).mkdir(parents=True)
-    (out / CURATION_SCHEMA).write_text(curation_json_schema(), encoding="utf-8")
+    for rel, generate in EDITOR_SCHEMAS.items():
+        (out / rel).write_text(generate(), encoding="utf-8")
     def write_files(model: type[Resource], table: pa.Table) -> tuple[int, str]:
         data = csv_bytes(model, table)
         (out / CSV_DIR / f"{model.resource_name}.csv").write_bytes(data)
         pq.write_table(table, out / PARQUET_DIR / f"{model.resource_name}.parquet", **PARQUET_OPTIONS)
         return file_facts(data)
 
-    kept, written = {}, {}
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # Arrow's writers release the GIL
+    kept = {model.resource_name: card_input(model.resource_name, tables[model.resource_name]) for model in RESOURCES}  # what the card reads
+    # the pictures (matplotlib: Python, under the GIL) are drawn while Arrow writes the files (without it)
+    with ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as pool:
+        pictures = pool.submit(draw_pictures, kept, out)
+        written = {model.resource_name: pool.submit(write_files, model, tables[model.resource_name]) for model in RESOURCES}
         for model in RESOURCES:
-            # pop: each resource's Python lists are freed as soon as its Arrow table exists (peak memory)
-            table = arrow_table(model, tables.pop(model.resource_name, None) or {c.name: [] for c in columns(model)})
-            written[model.resource_name] = pool.submit(write_files, model, table)
             (out / SCHEMA_DIR / f"{model.resource_name}.json").write_text(schema_json(model), encoding="utf-8")
-            kept[model.resource_name] = card_input(model.resource_name, table)  # not whole tables: peak memory
         csv_files = {name: future.result() for name, future in written.items()}
-    articles = kept["articles"]
-    sources = sources_of(articles.column("publisher").to_pylist() + articles.column("original_publisher").to_pylist())
-    package = descriptor(csv_files, sources, inputs_sha256, language_layer())
-    (out / DESCRIPTOR).write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    (out / CARD).write_text(card_markdown(kept, package), encoding="utf-8")
-    draw_pictures(kept, out)
+        articles = kept["articles"]
+        sources = sources_of(articles)
+        package = descriptor(csv_files, sources, inputs_sha256, language_layer())
+        (out / DESCRIPTOR).write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (out / CARD).write_text(card_markdown(kept, package), encoding="utf-8")
+        pictures.result()

@@ -1,7 +1,7 @@
 """A new dataset version: the version in pyproject.toml (where it lives, and only there: the
 descriptor and CITATION.cff take it from there at the next build) and its CHANGELOG.md heading.
 
-The heading carries a date only when one is given (`bump 0.2.0 --date 2026-12-01`): nothing here
+The heading carries a date only when one is given (`bump 1.0.0 --date 2026-12-01`): nothing here
 reads the clock, so the files say what the person releasing decided.
 """
 
@@ -46,7 +46,7 @@ def next_version(current: str, wanted: str) -> str:
         return ".".join(map(str, parts))
     new = _VERSION.fullmatch(wanted)
     if new is None:
-        raise BumpError(f"{wanted!r} is not a version — give X.Y.Z (e.g. 0.2.0) or one of major, minor, patch")
+        raise BumpError(f"{wanted!r} is not a version — give X.Y.Z (e.g. 1.0.0) or one of major, minor, patch")
     if tuple(int(n) for n in new.groups()) <= tuple(parts):
         raise BumpError(f"{wanted} does not come after the current version {current} — give a higher version")
     return wanted

@@ -7,6 +7,7 @@ The version lives in `pyproject.toml` only and is read from the installed distri
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from functools import cache
 from importlib.metadata import version
@@ -25,7 +26,7 @@ DESCRIPTION = (
     "actor mentions, quotes, events and weapon systems. Every extracted row points at the exact "
     "characters of the article text it comes from."
 )
-# The dataset's release date (not the build time: rebuilds must be byte-identical).
+# The first release's date; a later version's date is its CHANGELOG.md heading (release_date).
 CREATED = "2026-11-24T00:00:00Z"
 LICENSES = [
     {
@@ -35,7 +36,7 @@ LICENSES = [
     },
     {
         "name": "other-at",
-        "title": "Article texts remain their publishers'; included under the terms each article states (see articles.copyright_notice)",
+        "title": "Article texts remain their publishers'; each is included on the basis its source record states (articles.licence_basis, licence, copyright_notice, source_note)",
     },
 ]
 CONTRIBUTORS = [{"title": "Serbia arms pressure dataset contributors", "roles": ["creator"]}]
@@ -67,6 +68,19 @@ LIMITATIONS = """\
 
 
 @cache
+def release_date() -> str:
+    """The current version's release date (YYYY-MM-DD) as its CHANGELOG.md heading states it
+    (`bump X.Y.Z --date …` writes it), else the first release's: never the build time, so that
+    rebuilds stay byte-identical."""
+    changelog = Path(__file__).resolve().parents[2] / "CHANGELOG.md"
+    try:
+        heading = re.search(rf"(?m)^## {re.escape(dataset_version())} — (\d{{4}}-\d{{2}}-\d{{2}})[ \t]*$", changelog.read_text(encoding="utf-8"))
+    except OSError:
+        heading = None
+    return heading.group(1) if heading else CREATED[:10]
+
+
+@cache
 def dataset_version() -> str:
     """The version in pyproject.toml: read from the file in a checkout (an editable install's
     metadata keeps the version it was installed with, so a bumped version would not count until
@@ -81,9 +95,20 @@ def dataset_version() -> str:
     return version(DISTRIBUTION)
 
 
-def sources_of(publishers: list[str | None]) -> list[str]:
-    """The descriptor's sources: every publisher and original publisher named by an article."""
-    return sorted({name for name in publishers if name})
+def sources_of(articles) -> list[dict]:
+    """The descriptor's sources, from the `articles` table (anything with `.column(name).to_pylist()`):
+    every outlet an article names (title only), then every article whose address its source
+    record gives (outlet and headline as title, the address as path), in article order."""
+    def values(name: str) -> list:
+        return articles.column(name).to_pylist()
+
+    outlets = sorted({name for name in values("publisher") + values("original_publisher") if name})
+    texts = [
+        {"title": " — ".join(part for part in (publisher, title or article_id) if part), "path": url}
+        for article_id, title, publisher, url in zip(values("article_id"), values("title"), values("publisher"), values("url"), strict=True)
+        if url
+    ]
+    return [{"title": name} for name in outlets] + texts
 
 
 def file_facts(data: bytes) -> tuple[int, str]:
@@ -91,7 +116,7 @@ def file_facts(data: bytes) -> tuple[int, str]:
     return len(data), "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def descriptor(csv_files: dict[str, tuple[int, str]], sources: list[str], inputs_sha256: str | None,
+def descriptor(csv_files: dict[str, tuple[int, str]], sources: list[dict], inputs_sha256: str | None,
                language_layer: dict | None = None) -> dict:
     """Data Package v2 descriptor of the CSV edition, with bytes and sha256 of each file, the digest
     of the seeds it was built from (`x-inputs-sha256`, checked by validate for freshness) and the
@@ -121,9 +146,9 @@ def descriptor(csv_files: dict[str, tuple[int, str]], sources: list[str], inputs
         "title": TITLE,
         "description": DESCRIPTION,
         "version": dataset_version(),
-        "created": CREATED,
+        "created": f"{release_date()}T00:00:00Z",
         "licenses": LICENSES,
-        "sources": [{"title": name} for name in sources],
+        "sources": sources,
         "contributors": CONTRIBUTORS,
         "keywords": KEYWORDS,
         "x-builder-version": dataset_version(),

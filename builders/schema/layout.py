@@ -9,6 +9,7 @@ CSV_DIR = "datapackage/csv"
 PARQUET_DIR = "datapackage/parquet"
 SCHEMA_DIR = "schema"
 CURATION_SCHEMA = "schema/curation-file.schema.json"  # JSON Schema of seeds/curation/<id>.yaml, for editors
+SOURCE_SCHEMA = "schema/source-record.schema.json"  # JSON Schema of seeds/sources/<id>.yaml, for editors
 CARD = "datapackage/README.md"
 TIMELINE = "datapackage/timeline.svg"
 ACTOR_GRAPH = "datapackage/actor_graph.svg"

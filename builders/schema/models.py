@@ -54,6 +54,15 @@ class MentionKind(StrEnum):
     anaphor = "anaphor"  # a description standing for an actor named elsewhere ("the Balkan country")
 
 
+class LicenceBasis(StrEnum):
+    """On what basis the dataset redistributes an article's text (from its source record)."""
+
+    licensed = "licensed"  # under an open licence (named in `licence`)
+    permission = "permission"  # with the rights holder's permission for this use
+    quotation = "quotation"  # quoted for research under fair use / the quotation right
+    public_domain = "public_domain"  # no copyright applies (e.g. a US government work)
+
+
 class QuoteKind(StrEnum):
     direct = "direct"  # a full statement reproduced between quotation marks
     partial = "partial"  # a fragment of a statement woven into the reporter's sentence
@@ -169,15 +178,26 @@ class Article(Resource):
         default=None, description="Date of the original publication, when the text states it."
     )
     url: str | None = Field(
-        default=None, pattern=r"^https?://\S+$", description="Address of the article, when the text gives one."
+        default=None, pattern=r"^https?://\S+$",
+        description="Address the text was taken from, from its source record (seeds/sources/<article_id>.yaml); else as the text gives it; null when unknown (see source_note).",
+    )
+    retrieved_date: dt.date | None = Field(
+        default=None, description="Day the text was taken from url, from its source record; null when unknown (see source_note)."
     )
     language: str | None = Field(
-        default=None, pattern=LANGUAGE_PATTERN, description="ISO 639-1 code of the body's language, from its function words; null when unclear."
+        default=None, pattern=LANGUAGE_PATTERN, description="ISO 639-1 code of the body's language (py3langid; Serbian, Croatian and Bosnian told apart by script and marker words); null under 20 words or when unclear."
     )
     regions: list[str] = Field(default_factory=list, description="Region tags from a 'Region:' header line.")
     themes: list[str] = Field(default_factory=list, description="Theme tags from a 'Theme:' header line.")
     copyright_notice: str | None = Field(
         default=None, description="The copyright line of the article as stated (e.g. 'Copyright © X, Global Research, 2020')."
+    )
+    licence_basis: LicenceBasis = Field(
+        description="On what basis the dataset redistributes the text: licensed (see licence), permission of the rights holder, quotation for research (fair use / quotation right) or public_domain; from its source record."
+    )
+    licence: str | None = Field(default=None, description="The licence the text is published under (an SPDX id where there is one), when licence_basis is licensed.")
+    source_note: str | None = Field(
+        default=None, description="What the source record says about the text's origin or its use, e.g. why url or retrieved_date is unknown."
     )
     text: str = Field(
         min_length=1,

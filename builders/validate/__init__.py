@@ -71,7 +71,7 @@ def _cross(model: type[Resource], table: pa.Table) -> pa.Table:
     for span in model.spans:
         keep |= {"article_id", *span}
     if model is Article:
-        keep |= {"text", "publisher", "original_publisher"}
+        keep |= {"text", "publisher", "original_publisher", "article_id", "title", "url"}  # (sources_of)
     return table.select([c.name for c in columns(model) if c.name in keep])
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from ..inputs.curation import curation_json_schema
+from ..inputs.editor_schemas import EDITOR_SCHEMAS
 from ..problems import Problem
 from ..schema.formats import schema_json
-from ..schema.layout import ACTOR_GRAPH, CARD, CURATION_SCHEMA, DESCRIPTOR, TIMELINE, csv_path, parquet_path, schema_path
+from ..schema.layout import ACTOR_GRAPH, CARD, DESCRIPTOR, TIMELINE, csv_path, parquet_path, schema_path
 from ..schema.models import RESOURCES
 from .common import STALE
 
@@ -27,8 +27,9 @@ def freshness_problems(root: Path, package: dict, csv_files: dict[str, tuple[int
         rel = schema_path(model)
         if not (root / rel).is_file() or (root / rel).read_text(encoding="utf-8") != schema_json(model):
             problems.append(Problem(rel, None, None, STALE))
-    if not (root / CURATION_SCHEMA).is_file() or (root / CURATION_SCHEMA).read_text(encoding="utf-8") != curation_json_schema():
-        problems.append(Problem(CURATION_SCHEMA, None, None, STALE))
+    for rel, generate in EDITOR_SCHEMAS.items():
+        if not (root / rel).is_file() or (root / rel).read_text(encoding="utf-8") != generate():
+            problems.append(Problem(rel, None, None, STALE))
     recorded = {r.get("name"): r for r in package.get("resources", []) if isinstance(r, dict)}
     for model in RESOURCES:
         facts, resource = csv_files.get(model.resource_name), recorded.get(model.resource_name, {})
@@ -62,7 +63,7 @@ def differences(root: Path, fresh: Path) -> list[Problem]:
             same = False
         if not same:
             problems.append(Problem(rel, None, None, STALE))
-    for rel in (DESCRIPTOR, CARD, CURATION_SCHEMA):
+    for rel in (DESCRIPTOR, CARD, *EDITOR_SCHEMAS):
         if not _same_bytes(root / rel, fresh / rel):
             problems.append(Problem(rel, None, None, STALE))
     return problems

@@ -1,0 +1,108 @@
+"""The last build, kept under `.cache/last-build/` so that the next build touches only what changed:
+each table as Arrow IPC (typed, sorted by key, read back without a copy), and a
+manifest saying which inputs each article's rows come from (the engine's cache key), what each
+article discovered and warned about, and the sha256 of every table file.
+
+A stale or damaged store is never used: the manifest is sealed like every cache entry (its own
+checksum and the versions it was made with), it records a fingerprint of every file of the builders
+(a change to any code, assembling and writing included, retires it), and a table file whose bytes
+do not have the recorded hash retires the whole store (the build then extracts through the cache).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pyarrow as pa
+
+from .extract import cachefile
+
+STORE_DIR = ".cache/last-build"
+MANIFEST = "manifest"
+
+
+@dataclass
+class LastBuild:
+    """The rows of a build and where each article's rows came from."""
+
+    articles: dict[str, str]  # article id -> the cache key of its inputs (engine.cache_key)
+    extras: dict[str, tuple]  # article id -> (discovered actors, discovered weapons, warnings)
+    tables: dict[str, pa.Table] = field(default_factory=dict)  # every resource, typed, sorted by key
+
+
+@cache
+def fingerprint() -> str:
+    """Hash of every source and data file of the builders, and of the versions the tables depend on
+    (taken once per process, at the start of a build: a file edited while a build runs does not
+    pass the rows of the old code for the new one's)."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256(f"{cachefile.made_with()} pyarrow=={pa.__version__}".encode())
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".yaml")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+
+def load(root: Path) -> LastBuild | None:
+    """The last build's store, or None when there is none, it is damaged, or other code made it."""
+    folder = root / STORE_DIR
+    payload = cachefile.read(folder / MANIFEST)
+    if payload is None:
+        return None
+    try:
+        manifest = pickle.loads(payload)  # our own entry, checksummed: never contributed input
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("fingerprint") != fingerprint():
+        return None
+    last = LastBuild(manifest["articles"], manifest["extras"])
+    for name, (file, digest) in manifest["files"].items():
+        try:
+            data = (folder / file).read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != digest:
+            _remove(folder / file)  # so that the next save writes it whole
+            return None
+        last.tables[name] = pa.ipc.open_file(pa.py_buffer(data)).read_all()
+    return last
+
+
+def save(root: Path, last: LastBuild) -> None:
+    """Replace the store by `last`: table files first (named by their hash, so an unchanged table
+    is not written again), then the manifest, then the files no manifest names. Raises OSError."""
+    folder = root / STORE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for name, table in last.tables.items():
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+        data = sink.getvalue()
+        digest = hashlib.sha256(data).hexdigest()
+        files[name] = (file := f"{name}-{digest[:16]}.arrow", digest)
+        if not (folder / file).is_file():
+            tmp = folder / f"{file}.{os.getpid()}.tmp"
+            try:
+                with open(tmp, "wb") as out:
+                    out.write(data)
+                tmp.replace(folder / file)
+            finally:
+                _remove(tmp)
+    manifest = {"fingerprint": fingerprint(), "articles": last.articles, "extras": last.extras, "files": files}
+    cachefile.write(folder / MANIFEST, pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
+    for path in folder.iterdir():
+        if path.name != MANIFEST and path.name not in {file for file, _ in files.values()}:
+            _remove(path)
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:  # a read-only .cache/: the store is not used (a damaged file) or keeps a stray file
+        pass

@@ -1,0 +1,162 @@
+"""Incremental builds: only the articles whose inputs changed are extracted again, the last build's
+other rows are kept, and the package published is the one a build from scratch publishes, byte for
+byte; a store that is stale or damaged is never used."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from conftest import FIXTURES, make_repo, snapshot, write_source
+
+from builders import incremental, pipeline, store
+from builders.pipeline import build
+
+EXTRA = sorted((FIXTURES / "articles").glob("*.txt"))
+CHANGED = "seeds/articles/wire-nis-waiver-2025.txt"
+REMOVED = "seeds/articles/plain-notes-0001.txt"
+ADDED = "seeds/articles/added-note-2025.txt"
+NEW_PARAGRAPH = ("\nThe United States threatened Serbia with sanctions on Monday over its purchase of the Chinese FK-3 "
+                 "system, the State Department said.\n")
+
+
+def _errors(problems) -> list[str]:
+    return [str(p) for p in problems if p.severity == "error"]
+
+
+@pytest.fixture
+def extracted(monkeypatch) -> list[list[str]]:
+    """The ids of the articles each build extracts (through the cache or not)."""
+    calls: list[list[str]] = []
+    real = pipeline.extract_all
+
+    def spy(jobs, *args, **kwargs):
+        calls.append([job.article_id for job in jobs])
+        return real(jobs, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "extract_all", spy)
+    return calls
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A repository with more articles than the seeds, built once (its store is the last build)."""
+    root = make_repo(tmp_path_factory.mktemp("incremental"), EXTRA)
+    assert _errors(build(root, workers=2)) == []
+    return root
+
+
+def _edit(root) -> None:
+    (root / CHANGED).write_text((root / CHANGED).read_text(encoding="utf-8") + NEW_PARAGRAPH, encoding="utf-8")
+    (root / REMOVED).unlink()
+    (root / "seeds" / "sources" / f"{Path(REMOVED).stem}.yaml").unlink()
+    (root / ADDED).write_text("A note added later\n\nBy Jane Roe\n\n" + NEW_PARAGRAPH.replace("Monday", "Friday"), encoding="utf-8")
+    write_source(root, Path(ADDED).stem)
+
+
+def test_a_changed_added_and_removed_article_give_the_package_of_a_build_from_scratch(built, tmp_path, extracted):
+    root = tmp_path / "repo"
+    shutil.copytree(built, root)
+    before = snapshot(root)
+    _edit(root)
+    problems = build(root, workers=2)
+    assert _errors(problems) == []
+    assert extracted == [["added-note-2025", "wire-nis-waiver-2025"]]  # the others come from the last build's tables
+    scratch = make_repo(tmp_path / "scratch")
+    shutil.rmtree(scratch / "seeds")
+    shutil.copytree(root / "seeds", scratch / "seeds")
+    assert [str(p) for p in build(scratch, workers=2, use_cache=False)] == [str(p) for p in problems]  # the warnings too
+    assert snapshot(root) == snapshot(scratch)
+    assert snapshot(root) != before
+
+    shutil.rmtree(root / "seeds")  # and back: the first package again, extracting only what changed back
+    shutil.copytree(built / "seeds", root / "seeds")
+    assert _errors(build(root, workers=2)) == []
+    assert extracted[2] == ["plain-notes-0001", "wire-nis-waiver-2025"]
+    assert snapshot(root) == before
+
+
+def test_a_changed_source_record_alone_is_extracted_again(built, tmp_path, extracted):
+    root = tmp_path / "repo"
+    shutil.copytree(built, root)
+    write_source(root, "wire-nis-waiver-2025", b"url: https://example.org/wire\nretrieved_date: 2025-06-02\nlicence_basis: permission\n")
+    assert _errors(build(root, workers=2)) == []
+    assert extracted == [["wire-nis-waiver-2025"]]
+    articles = (root / "datapackage" / "csv" / "articles.csv").read_text(encoding="utf-8")
+    assert '"https://example.org/wire",2025-06-02' in articles
+    scratch = make_repo(tmp_path / "scratch")
+    shutil.rmtree(scratch / "seeds")
+    shutil.copytree(root / "seeds", scratch / "seeds")
+    assert _errors(build(scratch, workers=2, use_cache=False)) == []
+    assert snapshot(root) == snapshot(scratch)
+
+
+def test_an_unchanged_build_extracts_nothing_and_reports_the_same_warnings(built, tmp_path, extracted):
+    root = tmp_path / "repo"
+    shutil.copytree(built, root)
+    before = snapshot(root)
+    problems = build(root, workers=2)
+    assert extracted == [[]]
+    assert any("CR/CRLF line ends" in str(p) for p in problems)  # a warning of an article from the last build
+    assert snapshot(root) == before
+
+
+def test_a_damaged_store_is_not_used(built, tmp_path, extracted):
+    root = tmp_path / "repo"
+    shutil.copytree(built, root)
+    before = snapshot(root)
+    table = next((root / store.STORE_DIR).glob("events-*.arrow"))
+    data = bytearray(table.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    table.write_bytes(bytes(data))
+    assert store.load(root) is None
+    assert _errors(build(root, workers=2)) == []
+    assert len(extracted[0]) == len(list((root / "seeds" / "articles").glob("*.txt")))  # every article, from the cache
+    assert snapshot(root) == before
+    assert store.load(root) is not None  # written again
+
+
+def test_a_store_made_by_other_code_is_not_used(built, tmp_path, monkeypatch):
+    root = tmp_path / "repo"
+    shutil.copytree(built, root)
+    assert store.load(root) is not None
+    store.fingerprint.cache_clear()
+    monkeypatch.setattr(store, "__file__", str(tmp_path / "elsewhere" / "store.py"))  # other files: another fingerprint
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "assemble.py").write_text("# other code\n")
+    try:
+        assert store.load(root) is None
+    finally:
+        store.fingerprint.cache_clear()
+
+
+def test_changed_rows_are_checked_and_a_problem_validates_the_whole_package(built, tmp_path, monkeypatch):
+    last = store.load(built)
+    tables = dict(last.tables)
+    events = tables["events"]
+    evidence = events.column("evidence_text").to_pylist()
+    first = events.column("article_id")[0].as_py()
+    evidence[0] = "not the text at these offsets"
+    tables["events"] = events.set_column(events.schema.get_field_index("evidence_text"), events.schema.field("evidence_text"),
+                                         pa.array(evidence, pa.string()))
+    work = tmp_path / "work"
+    work.mkdir()
+    found = incremental.changed_row_problems(tables, {first}, work)
+    assert [(p.path, p.field) for p in found] == [("datapackage/csv/events.csv", "evidence_text")]
+    assert incremental.changed_row_problems(tables, {"some-other-article"}, work) == []  # only changed rows are read
+    mentions = tables["actor_mentions"]  # a key is checked across all rows, changed or not
+    actors = tables["actors"]
+    gone = mentions.column("actor_id")[0].as_py()
+    tables["actors"] = actors.filter(pc.not_equal(actors.column("actor_id"), gone))
+    assert any(p.field == "actor_id" and "foreign-key" in p.message for p in incremental.changed_row_problems(tables, set(), work))
+
+    calls = []
+    monkeypatch.setattr(pipeline, "changed_row_problems", lambda *args: ["a problem"])
+    monkeypatch.setattr(pipeline, "validate_package", lambda work: calls.append(work) or [])
+    root = tmp_path / "repo"
+    shutil.copytree(built, root)
+    assert _errors(build(root, workers=1)) == []
+    assert len(calls) == 1  # the whole package, validated for the report
