@@ -109,7 +109,7 @@ def _check_resources(root: Path, package: dict | None, pool: ThreadPoolExecutor,
     resources that left foreign-key patterns to the keys."""
     described = {r.get("name"): r for r in (package or {}).get("resources", []) if isinstance(r, dict)}
     order = sorted(RESOURCES, key=lambda model: (model is not Article, -_size(root / csv_path(model))))
-    checked = {model: pool.submit(_in_cursor, con, _check_resource, root, model, described.get(model.resource_name) if package else None,
+    checked = {model: pool.submit(_in_cursor, con.cursor(), _check_resource, root, model, described.get(model.resource_name) if package else None,
                                   implied_patterns(model)) for model in order}
     tables, csv_files, found, span_found, spans, relied = {}, {}, {}, {}, None, []
     for model in order:
@@ -146,9 +146,9 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _in_cursor(con, function, *args):
-    """`function(*args, cursor)` with a cursor of its own: a DuckDB connection serves one thread."""
-    cursor = con.cursor()
+def _in_cursor(cursor, function, *args):
+    """`function(*args, cursor)`, then the cursor closed: a DuckDB connection serves one thread, so
+    each task gets a cursor of its own, made by the thread that owns the connection."""
     try:
         return function(*args, cursor)
     finally:
