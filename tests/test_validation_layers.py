@@ -31,11 +31,11 @@ import builders.validate
 from builders.extract.nlp import language_layer
 from builders.publish.package import PARQUET_OPTIONS, csv_bytes
 from builders.schema.columns import columns, model_by_name
-from builders.schema.dataset import descriptor
+from builders.schema.dataset import descriptor, file_facts, sources_of
 from builders.schema.models import RESOURCES
 from builders.validate import validate_package
 from builders.validate.common import connect, re2_pattern
-from builders.validate.editions import is_rendering, read_edition
+from builders.validate.editions import read_edition, rendering_facts
 
 CASES = {
     # name: (resource, old bytes, new bytes)
@@ -161,7 +161,7 @@ def _damage_both(package: Path, resource: str, column: str, row, value) -> None:
     model, data = model_by_name(resource), csv_bytes(model_by_name(resource), table)
     _write_csv(package, resource, data)
     edition, _ = read_edition(package, model)
-    assert is_rendering(data, model, edition, connect())
+    assert rendering_facts(package / "datapackage" / "csv" / f"{resource}.csv", model, edition, connect()) == file_facts(data)
 
 
 @pytest.mark.parametrize("case", sorted(BOTH_EDITIONS))
@@ -225,13 +225,17 @@ def test_every_frictionless_descriptor_finding_is_found(case, built_repo, tmp_pa
 
 def test_the_generated_descriptor_passes_frictionless_whatever_the_sources():
     """Why validate may skip frictionless on a descriptor equal to the generated one: sources are
-    the only part that the data (the articles' publishers) chooses."""
+    the only part that the data chooses (outlets, headlines and addresses of the articles)."""
     files = {model.resource_name: (0, "sha256:" + "0" * 64) for model in RESOURCES}
-    odd = sorted({"A\nB", "😀 Outlet", 'The "Quoted" Times', "x" * 5000, " ", "\u202eevil", "https://example.org/"})
-    # an article's address is the one path the data chooses: anything its pattern (^https?://\S+$) lets through
-    paths = ["https://example.org/😀?a=b#c", "http://x", "https://x.org/" + "y" * 1900, "https://x.org/a\u202eb", "http://[::1]:8/%zz"]
-    sources = [{"title": name} for name in odd] + [{"title": f"Outlet — {i}", "path": path} for i, path in enumerate(paths)]
-    generated = descriptor(files, sources, "0" * 64, language_layer())
+    odd = ["A\nB", "😀 Outlet", 'The "Quoted" Times', "x" * 5000, " ", "\u202eevil", None]
+    articles = pa.table({
+        "article_id": [f"a{i}" for i in range(len(odd))],
+        "title": [None, "", "Headline — with a dash", "😀", "t" * 5000, "\u202e", "ordinary"],
+        "publisher": odd,
+        "original_publisher": list(reversed(odd)),
+        "url": ["https://example.org/", None, "https://例え.jp/パス?q=1&r=\"2\"", "http://a", "https://x.org/" + "p" * 3000, "https://x.org/%20", ""],
+    })
+    generated = descriptor(files, sources_of(articles), "0" * 64, language_layer())
     assert Package.validate_descriptor(copy.deepcopy(generated)).errors == []
 
 

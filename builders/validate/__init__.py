@@ -39,9 +39,9 @@ from ..schema.layout import DESCRIPTOR, csv_path, parquet_path
 from ..schema.models import RESOURCES, Article, Resource
 from .common import connect
 from .descriptor import descriptor_problems, generated_descriptor, read_descriptor
-from .editions import is_rendering, parquet_problems, read_edition, typed_table
+from .editions import parquet_problems, read_edition, rendering_facts, typed_table
 from .freshness import differences, freshness_problems
-from .rows import cell_problems, implied_patterns, key_problems, parse_cells, read_cells, read_file, typed_values_pass
+from .rows import cell_problems, implied_patterns, key_problems, parse_cells, read_cells, read_file, stated_problems, typed_values_pass
 from .spans import Spans
 
 __all__ = ["differences", "read_table", "validate_package"]
@@ -51,10 +51,11 @@ def _check_resource(root: Path, model: type[Resource], resource: dict | None, im
     """Everything about one resource that needs no other resource: file, cells, Parquet edition
     (the patterns of the `implied` columns left to the keys). Returns the columns the cross-resource
     checks read (from either edition: equal when checked), and whether it left patterns to the keys."""
-    data, facts, problems = read_file(root, model, resource)
     edition, edition_problems = read_edition(root, model)
-    if data is not None and edition is not None and is_rendering(data, model, edition, con) and typed_values_pass(model, edition, con, implied):
-        return _cross(model, edition), facts, problems, bool(implied)  # the CSV is the rendering of values that pass
+    facts = rendering_facts(root / csv_path(model), model, edition, con) if edition is not None else None
+    if facts is not None and typed_values_pass(model, edition, con, implied):  # the CSV is the rendering of values that pass
+        return _cross(model, edition), facts, stated_problems(model, facts, resource), bool(implied)
+    data, facts, problems = read_file(root, model, resource)
     cells, found = parse_cells(model, data) if data is not None else (None, [])
     found += cell_problems(model, cells, con) if cells is not None else []
     if edition is None:
@@ -108,7 +109,7 @@ def _check_resources(root: Path, package: dict | None, pool: ThreadPoolExecutor,
     resources that left foreign-key patterns to the keys."""
     described = {r.get("name"): r for r in (package or {}).get("resources", []) if isinstance(r, dict)}
     order = sorted(RESOURCES, key=lambda model: (model is not Article, -_size(root / csv_path(model))))
-    checked = {model: pool.submit(_in_cursor, con, _check_resource, root, model, described.get(model.resource_name) if package else None,
+    checked = {model: pool.submit(_in_cursor, con.cursor(), _check_resource, root, model, described.get(model.resource_name) if package else None,
                                   implied_patterns(model)) for model in order}
     tables, csv_files, found, span_found, spans, relied = {}, {}, {}, {}, None, []
     for model in order:
@@ -145,9 +146,9 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _in_cursor(con, function, *args):
-    """`function(*args, cursor)` with a cursor of its own: a DuckDB connection serves one thread."""
-    cursor = con.cursor()
+def _in_cursor(cursor, function, *args):
+    """`function(*args, cursor)`, then the cursor closed: a DuckDB connection serves one thread, so
+    each task gets a cursor of its own, made by the thread that owns the connection."""
     try:
         return function(*args, cursor)
     finally:

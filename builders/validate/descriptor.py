@@ -40,8 +40,7 @@ def generated_descriptor(package: dict, csv_files: dict[str, tuple[int, str]], a
     Raises LanguageLayerError when spaCy or the model is not installed."""
     if articles is None or len(csv_files) != len(RESOURCES):
         return None
-    sources = sources_of(articles)
-    return descriptor(csv_files, sources, package.get("x-inputs-sha256"), language_layer())
+    return descriptor(csv_files, sources_of(articles), package.get("x-inputs-sha256"), language_layer())
 
 
 def descriptor_problems(package: dict, generated: dict | None = None) -> list[Problem]:

@@ -1,10 +1,11 @@
 """Layer 2, across editions: the Parquet edition has the models' Arrow schema and exactly the CSV
 edition's rows and values. Usually the CSV file is byte for byte the builders' rendering of the
-Parquet edition (`is_rendering`): that proves it, and the cell checks then run on the typed values;
+Parquet edition (`rendering_facts`): that proves it, and the cell checks then run on the typed values;
 otherwise the CSV's cells are compared with the Parquet values row by row (`parquet_problems`)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -69,38 +70,47 @@ def read_edition(root: Path, model: type[Resource]) -> tuple[pa.Table | None, li
     return table, []
 
 
-def is_rendering(data: bytes, model: type[Resource], table: pa.Table, con) -> bool:
-    """Whether `data` is the CSV file the builders write for the typed table (publish.package.csv_bytes,
-    which the tests hold this equal to): enums as their strings, arrays as compact JSON (made by
-    DuckDB: pyarrow would import pandas to build them from Python; DuckDB writes \u001F where
+def rendering_facts(path: Path, model: type[Resource], table: pa.Table, con) -> tuple[int, str] | None:
+    """The file's size and hash (as schema.dataset.file_facts states them) when it is byte for byte
+    the CSV file the builders write for the typed table (publish.package.csv_bytes, which the tests
+    hold this equal to), else None. Enums are written as their strings, arrays as compact JSON (made
+    by DuckDB: pyarrow would import pandas to build them from Python; DuckDB writes \u001F where
     Python writes \u001f, and such a file is then checked the long way), CRLF, strings quoted.
-    Arrow's writer is compared with `data` as it writes: the rendering is never held whole."""
+    The file is read alongside Arrow's writer, a piece at a time: neither is ever held whole."""
     arrays = [col.name for col in columns(model) if col.type == "array"]
     if arrays:
         con.register("typed", table)
         json_cells = con.sql(f"SELECT {', '.join(f'CAST(to_json({sql_name(n)}) AS VARCHAR) AS {sql_name(n)}' for n in arrays)} FROM typed").to_arrow_table()
         con.unregister("typed")
     cells = [json_cells.column(col.name) if col.type == "array" else plain(table.column(col.name)) for col in columns(model)]
-    sink = _Comparing(data)
-    pacsv.write_csv(pa.Table.from_arrays(cells, names=[c.name for c in columns(model)]), sink,
-                    pacsv.WriteOptions(eol="\r\n", quoting_header="none", quoting_style="needed"))
-    return sink.same and sink.at == len(data)
+    try:
+        with open(path, "rb") as handle:
+            sink = _Comparing(handle)
+            pacsv.write_csv(pa.Table.from_arrays(cells, names=[c.name for c in columns(model)]), sink,
+                            pacsv.WriteOptions(eol="\r\n", quoting_header="none", quoting_style="needed"))
+            same = sink.same and not handle.read(1)
+    except OSError:
+        return None
+    return (sink.size, "sha256:" + sink.hash.hexdigest()) if same else None
 
 
 class _Comparing:
-    """A file for Arrow's writer that compares each piece written with the same bytes of `data`."""
+    """A file for Arrow's writer that compares each piece written with the next bytes of `handle`
+    and hashes those."""
 
     closed = False
 
-    def __init__(self, data: bytes):
-        self.data, self.at, self.same = pa.py_buffer(data), 0, True
+    def __init__(self, handle):
+        self.handle, self.size, self.same, self.hash = handle, 0, True, hashlib.sha256()
 
     def write(self, piece) -> int:
         piece = pa.py_buffer(piece)  # a pyarrow Buffer (or bytes), without a copy
-        size = piece.size
-        self.same = self.same and self.at + size <= self.data.size and piece.equals(self.data.slice(self.at, size))
-        self.at += size
-        return size
+        if self.same:
+            read = self.handle.read(piece.size)
+            self.hash.update(read)
+            self.size += len(read)
+            self.same = len(read) == piece.size and piece.equals(pa.py_buffer(read))
+        return piece.size
 
     def flush(self) -> None:
         pass

@@ -43,14 +43,19 @@ def read_file(root: Path, model: type[Resource], resource: dict | None = None) -
         data = (root / path).read_bytes()
     except OSError as exc:
         return None, None, [Problem(path, None, None, f"cannot read: {exc} — run python -m builders build")]
-    facts = size, digest = file_facts(data)
-    problems = []
+    facts = file_facts(data)
+    return data, facts, stated_problems(model, facts, resource)
+
+
+def stated_problems(model: type[Resource], facts: tuple[int, str], resource: dict | None) -> list[Problem]:
+    """The CSV file's size and hash against the descriptor's `resource`."""
+    (size, digest), path, problems = facts, csv_path(model), []
     if resource is not None:
         if resource.get("bytes") != size:
             problems.append(Problem(path, None, None, f"byte-count: the file has {size} bytes, the descriptor says {resource.get('bytes')}"))
         if resource.get("hash") != digest:
             problems.append(Problem(path, None, None, f"hash-count: the file's hash is {digest}, the descriptor says {resource.get('hash')}"))
-    return data, facts, problems
+    return problems
 
 
 def parse_cells(model: type[Resource], data: bytes) -> tuple[pa.Table | None, list[Problem]]:
