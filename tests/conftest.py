@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -34,6 +35,18 @@ def make_repo(root: Path, extra_articles: list[Path] = ()) -> Path:
         shutil.copyfile(path, articles / path.name)
         write_source(root, path.stem)
     return root
+
+
+def tmpfs(tmp_path: Path, size: str):
+    """A tmpfs of `size` mounted under tmp_path (a generator for a fixture to `yield from`), where the
+    machine allows mounting one (root in a container, say); else the test is skipped."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)],
+                                           capture_output=True, check=False).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=True)
 
 
 def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess:

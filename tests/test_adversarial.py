@@ -13,6 +13,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from conftest import SOURCE_RECORD
 
 from builders.extract import dates, discovery, nlp
 from builders.extract import ingest as ingest_module
@@ -34,9 +35,6 @@ REPO = Path(__file__).resolve().parents[1]
 EXTRACTOR = Extractor(load_reference(REPO)[0])
 HEAD = "Adversarial article about Serbian arms purchases\n\n"
 BODY = "Serbia bought the Pantsir system from Russia, the ministry said on Monday.\n"
-
-
-SOURCE = b"url: null\nretrieved_date: null\nlicence_basis: quotation\nnote: a generated adversarial text\n"
 
 
 def _random_text(n: int) -> str:
@@ -87,7 +85,7 @@ FAMILIES = {
 
 def _job(article_id: str, raw: bytes) -> Job:
     return Job(article_id, raw, f"seeds/articles/{article_id}.txt", None, hashlib.sha256(raw).hexdigest(), None,
-               SOURCE, hashlib.sha256(SOURCE).hexdigest())
+               SOURCE_RECORD, hashlib.sha256(SOURCE_RECORD).hexdigest())
 
 
 def _spans(columns) -> list[tuple[str, str]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import REPO, make_repo, run_cli, snapshot
+from conftest import REPO, make_repo, run_cli, snapshot, tmpfs
 
 from builders import cli, engine
 from builders.pipeline import build, check, release
@@ -489,14 +489,8 @@ def test_the_command_line_exits_4_on_a_machine_fault(repo, monkeypatch, capsys):
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 4 MB tmpfs (where the machine allows mounting one: root in a container, say)."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)],
-                                           capture_output=True, check=False).returncode != 0:
-        pytest.skip("cannot mount a tmpfs here")
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], check=True)
+    """A 4 MB tmpfs."""
+    yield from tmpfs(tmp_path, "4m")
 
 
 def test_a_really_full_disk(small_disk, versions):

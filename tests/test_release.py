@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import os
 import shutil
 import sqlite3
-import subprocess
 import zipfile
 
 import duckdb
 import pytest
-from conftest import REPO, make_repo, run_cli
+from conftest import REPO, make_repo, run_cli, tmpfs
 
 from builders.publish.exports import BUNDLED_DOCUMENTS, export_duckdb, release
 from builders.schema.dataset import dataset_version
@@ -134,14 +132,8 @@ def test_card_summarises_the_data_and_links_the_pictures(built_repo):
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 1 MB tmpfs (where the machine allows mounting one: root in a container, say)."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
-                                           capture_output=True, check=False).returncode != 0:
-        pytest.skip("cannot mount a tmpfs here")
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], check=True)
+    """A 1 MB tmpfs."""
+    yield from tmpfs(tmp_path, "1m")
 
 
 def test_a_duckdb_file_that_does_not_fit_is_an_os_error_naming_it(built_repo, small_disk):

@@ -120,38 +120,30 @@ def _check_top(root: Path, problems: list[Problem]) -> None:
                                            f"curation files in {CURATION_DIR}/"))
 
 
+def _files_by_id(root: Path, rel_dir: str, suffix: str, what: str, problems: list[Problem]) -> dict[str, Path]:
+    """The files of one folder named `<id><suffix>`, by id; every other entry is a problem (the
+    editors' `*.schema.json` excepted)."""
+    entries = _entries(root, rel_dir, problems)
+    names = {e.name for e in entries}
+    found = {}
+    for entry in entries:
+        if entry.name.endswith(".schema.json"):
+            continue
+        article_id, problem = _placed(rel_dir, entry.name, suffix, what, names)
+        if problem is not None:
+            problems.append(problem)
+        elif article_id is not None:
+            found[article_id] = Path(entry.path)
+    return found
+
+
 def scan_seeds(root: Path, reference_files: tuple[str, ...]) -> SeedTree:
     """Every file under seeds/ checked for its kind, its name and its place."""
     tree = SeedTree()
     _check_top(root, tree.problems)
-    entries = _entries(root, ARTICLES_DIR, tree.problems)
-    names = {e.name for e in entries}
-    for entry in entries:
-        article_id, problem = _placed(ARTICLES_DIR, entry.name, ".txt", "articles", names)
-        if problem is not None:
-            tree.problems.append(problem)
-        elif article_id is not None:
-            tree.articles[article_id] = Path(entry.path)
-    entries = _entries(root, CURATION_DIR, tree.problems)
-    names = {e.name for e in entries}
-    for entry in entries:
-        if entry.name.endswith(".schema.json"):
-            continue  # the editors' schema of curation files
-        article_id, problem = _placed(CURATION_DIR, entry.name, ".yaml", "curation files", names)
-        if problem is not None:
-            tree.problems.append(problem)
-        elif article_id is not None:
-            tree.curation[article_id] = Path(entry.path)
-    entries = _entries(root, SOURCES_DIR, tree.problems)
-    names = {e.name for e in entries}
-    for entry in entries:
-        if entry.name.endswith(".schema.json"):
-            continue  # the editors' schema of source records
-        article_id, problem = _placed(SOURCES_DIR, entry.name, ".yaml", "source records", names)
-        if problem is not None:
-            tree.problems.append(problem)
-        elif article_id is not None:
-            tree.sources[article_id] = Path(entry.path)
+    tree.articles = _files_by_id(root, ARTICLES_DIR, ".txt", "articles", tree.problems)
+    tree.curation = _files_by_id(root, CURATION_DIR, ".yaml", "curation files", tree.problems)
+    tree.sources = _files_by_id(root, SOURCES_DIR, ".yaml", "source records", tree.problems)
     known = {rel.rpartition("/")[2]: rel for rel in reference_files}
     for entry in _entries(root, REFERENCE_DIR, tree.problems):
         if entry.name in known:
