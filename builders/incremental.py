@@ -48,7 +48,7 @@ def kept_rows(last: LastBuild | None, now: LastBuild) -> Kept:
 
 def preload() -> None:
     """Import what the rest of a build imports (matplotlib and networkx for the pictures, DuckDB
-    for the spans, and pandas, which pyarrow imports when it is installed at its first array of
+    for the cell checks, and pandas, which pyarrow imports when it is installed at its first array of
     Python values): a second spent while a worker process loads spaCy for the articles that
     changed, not after it."""
     import duckdb  # noqa: F401
