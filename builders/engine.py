@@ -7,22 +7,24 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-from .extract import cachefile
+from .inputs import cachefile
 from .extract.article import Extractor, Result
-from .extract.nlp import model_fingerprint, versions
+from .extract.nlp import LanguageLayerError, model_fingerprint, versions
 from .inputs.reference import REFERENCE_FILES, Reference, load_reference
 from .inputs.seeds import Job
 from .inputs.tree import MAX_YAML_BYTES, read_regular
-from .problems import Problem
+from .problems import InputError, Problem
 
 CACHE_DIR = ".cache/extract"
 PARSE_CACHE_DIR = ".cache/parse"
 REFERENCE_CACHE_DIR = ".cache/reference"
+IDENTIFIER_CACHE = ".cache/models/language-identifier"  # py3langid's model, decompressed (ingest.language_identifier)
 # Everything the per-article function runs lives in these packages (the layers below the engine):
 # a change to any file in them invalidates every cached article, and a change anywhere else
 # (publishing, validation, the command line) keeps the cache.
@@ -80,13 +82,47 @@ def cached_reference(root: Path) -> tuple[Reference, list[Problem]]:
     return reference, problems
 
 
+class Workers:
+    """The process pool of a local build, started before the seeds are read: one of its processes
+    loads the language layer meanwhile, so that a build with one changed article has its parser
+    ready by the time it knows which article changed (the other processes load it at their first
+    article). A pool that is given nothing is let go without waiting for it."""
+
+    def __init__(self, reference: Reference, root: Path, workers: int):
+        self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                        initargs=(reference, root / PARSE_CACHE_DIR, root / IDENTIFIER_CACHE))
+        self.pool.submit(_warm_up)
+        self.workers, self.used = workers, False
+
+    def map(self, jobs: list[Job]) -> Iterable[Result]:
+        self.used = True
+        return self.pool.map(_run_in_worker, jobs, chunksize=max(1, min(64, len(jobs) // (self.workers * 8))))
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=self.used, cancel_futures=True)
+
+
+@contextmanager
+def started_workers(reference: Reference, root: Path, workers: int, engine: str) -> Iterator[Workers | None]:
+    """The local pool of `workers` processes for this build's extraction (None for a serial build
+    or on Dask), closed on leaving."""
+    started = Workers(reference, root, workers) if engine == "local" and workers > 1 else None
+    try:
+        yield started
+    finally:
+        if started is not None:
+            started.close()
+
+
 def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int = 1, use_cache: bool = True,
                 engine: str = "local", scheduler: str | None = None, progress: Progress | None = None,
-                warn: Callable[[Problem], None] | None = None, meanwhile: Callable[[], None] = lambda: None) -> list[Result]:
+                warn: Callable[[Problem], None] | None = None, meanwhile: Callable[[], None] = lambda: None,
+                pool: Workers | None = None) -> list[Result]:
     """Every job's result, in job order. Without `use_cache` every article is extracted again and
     its cache entry refreshed. A cache entry that cannot be written is not fatal: `warn` is told
     once, and the rest are not tried. `meanwhile` is run in this process while worker processes
-    extract (before extracting, when this process does it itself)."""
+    extract (before extracting, when this process does it itself). Local extraction runs on `pool`
+    when one was started for the build (`started_workers`), else on a pool of its own."""
     results: list = [None] * len(jobs)
     cache_dir = root / CACHE_DIR
     todo = []
@@ -100,13 +136,16 @@ def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int 
                 continue
             except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
                 pass
-        todo.append((i, job, path))
+        try:
+            todo.append((i, job.loaded(), path))  # the bytes of an article whose files were not read
+        except (InputError, OSError) as error:
+            results[i] = (None, error.problems if isinstance(error, InputError) else
+                          [Problem(job.rel, None, None, f"cannot read: {error.strerror or error} — commit a plain text file")])
     jobs_todo = [job for _, job, _ in todo]
-    parse_cache = root / PARSE_CACHE_DIR
     if engine == "dask":
-        computed = _on_dask(jobs_todo, reference, workers, scheduler, parse_cache, progress or _ignore, meanwhile)
+        computed = _on_dask(jobs_todo, reference, workers, scheduler, root / PARSE_CACHE_DIR, progress or _ignore, meanwhile)
     else:
-        computed = _locally(jobs_todo, reference, workers, parse_cache, progress or _ignore, meanwhile)
+        computed = _locally(jobs_todo, reference, workers, root, progress or _ignore, meanwhile, pool)
     unwritable = None
     for (i, _, path), result in zip(todo, computed, strict=True):
         results[i] = result
@@ -129,27 +168,38 @@ def _ignore(done: int, total: int) -> None:
 _WORKER: Extractor | None = None  # one per worker process, built once by the pool initializer
 
 
-def _init_worker(reference: Reference, parse_cache: Path) -> None:
+def _init_worker(reference: Reference, parse_cache: Path, identifier_cache: Path) -> None:
     global _WORKER
-    _WORKER = Extractor(reference, parse_cache)
+    _WORKER = Extractor(reference, parse_cache, identifier_cache)
+
+
+def _warm_up() -> None:
+    try:
+        _WORKER.warm_up()
+    except LanguageLayerError:  # said by the first article that needs the model
+        pass
 
 
 def _run_in_worker(job: Job) -> Result:
     return _WORKER(job)
 
 
-def _locally(todo: list[Job], reference: Reference, workers: int, parse_cache: Path, progress: Progress,
-             meanwhile: Callable[[], None]) -> list[Result]:
-    """Serially, or on a process pool of up to `workers` processes (results in job order). One
-    article to parse goes to a worker too: loading spaCy takes a second, which this process spends
-    on `meanwhile`."""
+def _locally(todo: list[Job], reference: Reference, workers: int, root: Path, progress: Progress,
+             meanwhile: Callable[[], None], pool: Workers | None) -> list[Result]:
+    """Serially, or on `pool` (else a process pool of up to `workers` processes): results in job
+    order. One article to parse goes to a worker too: loading spaCy takes a second, which the
+    worker started with the build has spent while the seeds were read."""
     if workers > 1 and todo:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_init_worker, initargs=(reference, parse_cache)) as pool:
-            pending = pool.map(_run_in_worker, todo, chunksize=max(1, min(64, len(todo) // (workers * 8))))
+        running = pool or Workers(reference, root, min(workers, len(todo)))
+        try:
+            pending = running.map(todo)
             meanwhile()
             return _collect(pending, len(todo), progress)
+        finally:
+            if pool is None:
+                running.close()
     meanwhile()
-    extractor = Extractor(reference, parse_cache)
+    extractor = Extractor(reference, root / PARSE_CACHE_DIR)
     return _collect((extractor(job) for job in todo), len(todo), progress)
 
 

@@ -47,16 +47,11 @@ def kept_rows(last: LastBuild | None, now: LastBuild) -> Kept:
 
 
 def preload() -> None:
-    """Import what the rest of a build imports (matplotlib and networkx for the pictures, DuckDB
-    for the cell checks, and pandas, which pyarrow imports when it is installed at its first array of
-    Python values): a second spent while a worker process loads spaCy for the articles that
-    changed, not after it."""
+    """Import what the rest of a build imports (DuckDB for the cell checks, and pandas, which
+    pyarrow imports when it is installed at its first array of Python values) while a worker process
+    extracts the articles that changed, not after it. (matplotlib and networkx are imported only
+    when the pictures must be drawn again: see card.draw_pictures.)"""
     import duckdb  # noqa: F401
-    import matplotlib
-    import networkx  # noqa: F401
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot  # noqa: F401
 
     try:
         import pandas  # noqa: F401

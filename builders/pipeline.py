@@ -23,9 +23,10 @@ import pyarrow as pa
 
 from . import quality, store
 from .assemble import assemble
-from .engine import Progress, cached_reference, extract_all
+from .engine import Progress, cached_reference, extract_all, started_workers
 from .extract.nlp import LanguageLayerError, model_fingerprint
 from .incremental import changed_row_problems, kept_rows, plan, preload, record
+from .inputs.hashes import FileHashes, load_hashes, save_hashes
 from .inputs.reference import load_reference
 from .inputs.seeds import read_seeds
 from .inputs.tree import SOURCES_DIR
@@ -35,6 +36,7 @@ from .publish import exports
 from .publish.docs import DOCUMENTS, update_docs
 from .publish.faults import MachineFault, machine_fault
 from .publish.lock import Busy, hold  # noqa: F401  (Busy re-exported for the command line)
+from .publish.card import PICTURE_CACHE
 from .publish.package import write_package
 from .publish.swap import JOURNAL, discard, recover, swap_in, unfinished, work_folder
 from .schema.layout import PUBLISHED_PATHS
@@ -71,16 +73,20 @@ def _make(root: Path, out: Path, workers: int, use_cache: bool, engine: str, sch
     except LanguageLayerError as missing:  # never a fallback without the parse: the rows would differ
         return _Made(read_seeds(root).problems + [Problem("requirements.lock", None, None, str(missing))])
     store.fingerprint()  # of the code this build runs, before any of it can be edited
-    with ThreadPoolExecutor(max_workers=1) as background:  # the store is read while seeds/ is
-        loading = background.submit(store.load, root) if from_last else None
-        seeds = read_seeds(root, cached_reference if use_cache else load_reference)
-        last = loading.result() if loading else None
-    problems = seeds.problems
-    todo, now = plan(seeds.jobs, seeds.reference, last)
-    try:
-        results = extract_all(todo, seeds.reference, root, workers, use_cache, engine, scheduler, progress, problems.append, preload)
-    except LanguageLayerError as missing:  # another model's version, a model that does not load
-        return _Made(problems + [Problem("requirements.lock", None, None, str(missing))])
+    reference, reference_problems = (cached_reference if use_cache else load_reference)(root)
+    with started_workers(reference, root, workers, engine) as pool:  # loading spaCy while the seeds are read
+        with ThreadPoolExecutor(max_workers=1) as background:  # the store is read while seeds/ is
+            loading = background.submit(store.load, root) if from_last else None
+            hashes = load_hashes(root) if use_cache else FileHashes()
+            seeds = read_seeds(root, lambda _: (reference, reference_problems), hashes)
+            background.submit(save_hashes, root, hashes)
+            last = loading.result() if loading else None
+        problems = seeds.problems
+        todo, now = plan(seeds.jobs, seeds.reference, last)
+        try:
+            results = extract_all(todo, seeds.reference, root, workers, use_cache, engine, scheduler, progress, problems.append, preload, pool)
+        except LanguageLayerError as missing:  # another model's version, a model that does not load
+            return _Made(problems + [Problem("requirements.lock", None, None, str(missing))])
     found = {job.article_id: result[1] for job, result in zip(todo, results, strict=True)}
     for job in seeds.jobs:  # in article order, as if every article had been extracted now
         problems += found[job.article_id] if job.article_id in found else now.extras[job.article_id][2]
@@ -93,16 +99,17 @@ def _make(root: Path, out: Path, workers: int, use_cache: bool, engine: str, sch
     made = _Made(problems, threading.Thread(target=_save_store, args=(root, now)) if keep else None)
     if made.saving:  # saved while the package is written, checked and swapped in: its rows are what the
         made.saving.start()  # builders make of these inputs, whatever validation finds (as the cache's are)
-    return _write(made, tables, set(found) if last is not None else None, root, out, seeds.digest)
+    return _write(made, tables, set(found) if last is not None else None, root, out, seeds.digest, use_cache)
 
 
-def _write(made: _Made, tables: dict[str, pa.Table], changed: set[str] | None, root: Path, out: Path, digest: str) -> _Made:
-    """Write the package into `out`; when the build started from the last one's rows, the rows of
-    the `changed` articles are checked meanwhile (`made.checked`)."""
+def _write(made: _Made, tables: dict[str, pa.Table], changed: set[str] | None, root: Path, out: Path, digest: str, use_cache: bool) -> _Made:
+    """Write the package into `out` (the pictures through their cache with `use_cache`); when the
+    build started from the last one's rows, the rows of the `changed` articles are checked
+    meanwhile (`made.checked`)."""
     with ThreadPoolExecutor(max_workers=1) as background:
         checking = background.submit(changed_row_problems, tables, changed, out) if changed is not None else None
         try:
-            write_package(tables, out, digest)
+            write_package(tables, out, digest, root / PICTURE_CACHE if use_cache else None)
         except OSError as error:  # pyarrow's errors name no file: the package folder is named
             made.problems.append(machine_fault(error, root, "write", "build", path=out / "datapackage"))
             return made

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from .extract import cachefile
+from .inputs import cachefile
 
 STORE_DIR = ".cache/last-build"
 MANIFEST = "manifest"

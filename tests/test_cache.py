@@ -11,7 +11,7 @@ from conftest import snapshot
 
 from builders.engine import CACHE_DIR, PARSE_CACHE_DIR
 from builders.store import STORE_DIR
-from builders.extract import cachefile
+from builders.inputs import cachefile
 from builders.pipeline import build
 
 

@@ -140,3 +140,50 @@ def test_the_timeline_title_says_how_many_events_are_dated(dated, undated):
         assert fig.axes[0].get_title().startswith(f"{dated} of {dated + undated} events dated")
     finally:
         plt.close(fig)
+
+
+def test_pictures_of_equal_rows_come_from_the_cache_and_new_rows_are_drawn(tmp_path, monkeypatch):
+    from builders.publish import card
+
+    names, events = crowded()
+    columns = {f: [getattr(e, f) for e in events] for f in EVENT_FIELDS}
+    tables = {"actors": pa.table({"actor_id": list(names), "name": list(names.values())}), "events": pa.table(columns)}
+    cache = tmp_path / "cache" / "pictures"
+    first, again, changed = (tmp_path / name for name in ("first", "again", "changed"))
+    for out in (first, again, changed):
+        (out / "datapackage").mkdir(parents=True)
+    draw_pictures(tables, first, cache)
+    drawn = []
+    real = card._drawn
+    monkeypatch.setattr(card, "_drawn", lambda t: drawn.append(1) or real(t))
+    rechunked = {name: pa.concat_tables([t.slice(0, 3), t.slice(3)]) for name, t in tables.items()}  # equal values, other buffers
+    draw_pictures(rechunked, again, cache)
+    assert drawn == []
+    for picture in (TIMELINE, ACTOR_GRAPH):
+        assert (again / picture).read_bytes() == (first / picture).read_bytes()
+    columns["source_actor_id"], columns["target_actor_id"] = columns["target_actor_id"], columns["source_actor_id"]
+    draw_pictures({**tables, "events": pa.table(columns)}, changed, cache)
+    assert drawn == [1]
+    assert (changed / ACTOR_GRAPH).read_bytes() != (first / ACTOR_GRAPH).read_bytes()
+
+
+def test_a_damaged_picture_cache_is_drawn_again(tmp_path, monkeypatch):
+    from builders.publish import card
+
+    names, events = crowded()
+    tables = {"actors": pa.table({"actor_id": list(names), "name": list(names.values())}),
+              "events": pa.table({f: [getattr(e, f) for e in events] for f in EVENT_FIELDS})}
+    cache = tmp_path / "pictures"
+    outs = [tmp_path / "one", tmp_path / "two"]
+    for out in outs:
+        (out / "datapackage").mkdir(parents=True)
+    draw_pictures(tables, outs[0], cache)
+    data = bytearray(cache.read_bytes())
+    data[-10] ^= 0xFF  # a flipped byte inside the stored SVG
+    cache.write_bytes(bytes(data))
+    drawn = []
+    real = card._drawn
+    monkeypatch.setattr(card, "_drawn", lambda t: drawn.append(1) or real(t))
+    draw_pictures(tables, outs[1], cache)
+    assert drawn == [1]
+    assert (outs[1] / TIMELINE).read_bytes() == (outs[0] / TIMELINE).read_bytes()

@@ -93,7 +93,7 @@ def test_short_or_mixed_or_wordless_text_is_null():
 
 def test_the_same_text_gets_the_same_answer_every_time():
     first = [detect_language(text) for _, text in CASES]
-    ingest._language_model.cache_clear()  # a fresh model, as in another process
+    ingest._IDENTIFIER.clear()  # a fresh model, as in another process
     assert [detect_language(text) for _, text in CASES] == first == [detect_language(text) for _, text in CASES]
 
 
@@ -103,7 +103,7 @@ def test_the_model_is_read_without_the_network(monkeypatch):
 
     monkeypatch.setattr(socket, "socket", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    ingest._language_model.cache_clear()
+    ingest._IDENTIFIER.clear()
     assert detect_language(TEXTS["hr"][0]) == "hr"
 
 
@@ -113,3 +113,24 @@ def test_a_marker_word_belongs_to_one_group_only():
     counts = Counter(fold(word) for words in groups.values() for word in words)
     assert [word for word, n in counts.items() if n > 1] == []
     assert {code for group in groups for code in group.split()} == {"sr", "hr", "bs"}
+
+
+def test_the_decompressed_model_kept_in_the_cache_answers_as_the_packaged_one(tmp_path, monkeypatch):
+    cache = tmp_path / "models" / "language-identifier"
+    expected = [detect_language(text) for _, text in CASES]
+    ingest._IDENTIFIER.clear()
+    ingest.language_identifier(cache)  # decompressed and written
+    assert [detect_language(text) for _, text in CASES] == expected
+    packaged = ingest._packaged_identifier
+    with monkeypatch.context() as patched:
+        patched.setattr(ingest, "_packaged_identifier", lambda: pytest.fail("the cached model was not read"))
+        ingest._IDENTIFIER.clear()
+        ingest.language_identifier(cache)  # read back
+        assert [detect_language(text) for _, text in CASES] == expected
+    assert ingest._packaged_identifier is packaged
+    (kept,) = cache.parent.iterdir()
+    kept.write_bytes(kept.read_bytes()[:-100])  # a damaged entry is not used: decompressed again and rewritten
+    ingest._IDENTIFIER.clear()
+    ingest.language_identifier(cache)
+    assert [detect_language(text) for _, text in CASES] == expected
+    ingest._IDENTIFIER.clear()

