@@ -1,7 +1,7 @@
 """The pipeline, composed from the stages: nothing but the command line imports this module.
 
-build   = seeds -> engine (per-article extraction, cached) -> assemble -> publish into a work
-          directory -> validate there -> swap in (a failed build leaves the published package as it was;
+build   = make.py (seeds -> engine (per-article extraction, cached) -> assemble -> publish into a work
+          directory) -> validate there -> swap in (a failed build leaves the published package as it was;
           a killed one is recovered by the next command: publish/swap.py)
 check   = validate the published package (+ with `rebuild`, build afresh and compare file by file)
 release = the files of dist/ from the published package, replaced as a whole
@@ -14,34 +14,26 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-
-from . import quality, store
-from .assemble import assemble
-from .engine import Progress, cached_reference, extract_all, started_workers
-from .extract.nlp import LanguageLayerError, model_fingerprint
-from .incremental import changed_row_problems, kept_rows, plan, preload, record
-from .inputs.hashes import FileHashes, load_hashes, save_hashes
-from .inputs.reference import load_reference
-from .inputs.seeds import read_seeds
 from .inputs.tree import SOURCES_DIR
 from .problems import Problem
-from .store import LastBuild
-from .publish import exports
-from .publish.docs import DOCUMENTS, update_docs
 from .publish.faults import MachineFault, machine_fault
 from .publish.lock import Busy, hold  # noqa: F401  (Busy re-exported for the command line)
-from .publish.card import PICTURE_CACHE
-from .publish.package import write_package
 from .publish.swap import JOURNAL, discard, recover, swap_in, unfinished, work_folder
 from .schema.layout import PUBLISHED_PATHS
 from .validate import differences, validate_package
 from .validate.diff import diff  # noqa: F401  (re-exported for the command line)
+
+if TYPE_CHECKING:
+    from .engine import Progress
+    from .make import Made
+    from .quality import Report
+
+# Building (make.py: the extraction code, the engine, publishing), releasing and scoring are
+# imported by the functions that do them: `validate` loads only what checks a package.
 
 
 def _failed(problems: list[Problem]) -> bool:
@@ -53,69 +45,9 @@ def build_into(root: Path, out: Path, workers: int = 1, use_cache: bool = True, 
     """Build the package from `root`'s seeds into the empty directory `out`, every article
     through the cache (none from the last build's tables); problems are collected, not raised, so
     that all are reported."""
-    return _make(root, out, workers, use_cache, engine, scheduler, progress, from_last=False, keep=False).problems
+    from .make import make
 
-
-@dataclass
-class _Made:
-    problems: list[Problem]
-    saving: threading.Thread | None = None  # saving this build's store (see store.py)
-    checked: list[Problem] | None = None  # made from the last build's rows: what the changed rows' check found
-
-
-def _make(root: Path, out: Path, workers: int, use_cache: bool, engine: str, scheduler: str | None,
-          progress: Progress | None, from_last: bool, keep: bool) -> _Made:
-    """Build into `out`; `from_last`: from the last build's rows where there are some (only the
-    articles whose inputs changed are extracted); `keep`: save this build's as the last build
-    (only a build holding the lock alone does; join `saving`)."""
-    try:
-        model_fingerprint()  # every cache and the store depend on the language layer
-    except LanguageLayerError as missing:  # never a fallback without the parse: the rows would differ
-        return _Made(read_seeds(root).problems + [Problem("requirements.lock", None, None, str(missing))])
-    store.fingerprint()  # of the code this build runs, before any of it can be edited
-    reference, reference_problems = (cached_reference if use_cache else load_reference)(root)
-    with started_workers(reference, root, workers, engine) as pool:  # loading spaCy while the seeds are read
-        with ThreadPoolExecutor(max_workers=1) as background:  # the store is read while seeds/ is
-            loading = background.submit(store.load, root) if from_last else None
-            hashes = load_hashes(root) if use_cache else FileHashes()
-            seeds = read_seeds(root, lambda _: (reference, reference_problems), hashes)
-            background.submit(save_hashes, root, hashes)
-            last = loading.result() if loading else None
-        problems = seeds.problems
-        todo, now = plan(seeds.jobs, seeds.reference, last)
-        try:
-            results = extract_all(todo, seeds.reference, root, workers, use_cache, engine, scheduler, progress, problems.append, preload, pool)
-        except LanguageLayerError as missing:  # another model's version, a model that does not load
-            return _Made(problems + [Problem("requirements.lock", None, None, str(missing))])
-    found = {job.article_id: result[1] for job, result in zip(todo, results, strict=True)}
-    for job in seeds.jobs:  # in article order, as if every article had been extracted now
-        problems += found[job.article_id] if job.article_id in found else now.extras[job.article_id][2]
-    if _failed(problems):
-        return _Made(problems)
-    extracted = [columns for columns, _ in results if columns is not None]
-    tables = assemble(extracted, seeds.reference, kept_rows(last, now))
-    record(now, extracted, found, tables)
-    del results, extracted  # every row is in `tables` now: the Python objects go before the files are written (peak memory)
-    made = _Made(problems, threading.Thread(target=_save_store, args=(root, now)) if keep else None)
-    if made.saving:  # saved while the package is written, checked and swapped in: its rows are what the
-        made.saving.start()  # builders make of these inputs, whatever validation finds (as the cache's are)
-    return _write(made, tables, set(found) if last is not None else None, root, out, seeds.digest, use_cache)
-
-
-def _write(made: _Made, tables: dict[str, pa.Table], changed: set[str] | None, root: Path, out: Path, digest: str, use_cache: bool) -> _Made:
-    """Write the package into `out` (the pictures through their cache with `use_cache`); when the
-    build started from the last one's rows, the rows of the `changed` articles are checked
-    meanwhile (`made.checked`)."""
-    with ThreadPoolExecutor(max_workers=1) as background:
-        checking = background.submit(changed_row_problems, tables, changed, out) if changed is not None else None
-        try:
-            write_package(tables, out, digest, root / PICTURE_CACHE if use_cache else None)
-        except OSError as error:  # pyarrow's errors name no file: the package folder is named
-            made.problems.append(machine_fault(error, root, "write", "build", path=out / "datapackage"))
-            return made
-        made.checked = checking.result() if checking else None
-    pa.default_memory_pool().release_unused()  # give the writer's Arrow buffers back before validation
-    return made
+    return make(root, out, workers, use_cache, engine, scheduler, progress, from_last=False, keep=False).problems
 
 
 def build(root: Path, workers: int = 1, use_cache: bool = True, engine: str = "local", scheduler: str | None = None,
@@ -144,9 +76,11 @@ def _build_locked(root: Path, workers: int, use_cache: bool, engine: str, schedu
         work = work_folder(root)
     except OSError as error:
         return [machine_fault(error, root, "write", "build")]
+    from .make import make
+
     made = None
     try:
-        made = _make(root, work, workers, use_cache, engine, scheduler, progress, from_last=use_cache, keep=True)
+        made = make(root, work, workers, use_cache, engine, scheduler, progress, from_last=use_cache, keep=True)
         problems = made.problems
         if _failed(problems):
             return problems
@@ -164,14 +98,7 @@ def _build_locked(root: Path, workers: int, use_cache: bool, engine: str, schedu
         discard(root, work)
 
 
-def _save_store(root: Path, now: LastBuild) -> None:
-    try:
-        store.save(root, now)
-    except OSError:  # a full disk, a read-only .cache/: the next build starts from the cache instead
-        pass
-
-
-def _validate_new(work: Path, made: _Made) -> list[Problem]:
+def _validate_new(work: Path, made: Made) -> list[Problem]:
     """The package just built, validated as a whole; when made from the last build's rows, only
     the changed rows and every key were checked, and the whole package is validated only when
     that found a problem (for validate's report)."""
@@ -184,6 +111,8 @@ def _stage_docs(root: Path, work: Path) -> tuple[str, ...]:
     """The documents a build regenerates (the README's dictionary, CITATION's version), made in
     the work folder; those that change are published in the same swap as the package (never
     rewritten in place, where a full disk would leave half a README)."""
+    from .publish.docs import DOCUMENTS, update_docs
+
     names = [name for name in DOCUMENTS if (root / name).is_file()]
     for name in names:
         shutil.copy2(root / name, work / name)
@@ -247,6 +176,8 @@ def release(root: Path, wait: float = 0.0) -> tuple[list[Path], list[Problem]]:
 
 
 def _release_locked(root: Path) -> tuple[list[Path], list[Problem]]:
+    from .publish import exports
+
     try:
         return exports.release(root), []
     except OSError as error:
@@ -256,7 +187,7 @@ def _release_locked(root: Path) -> tuple[list[Path], list[Problem]]:
 SCORED_TEXT_SOURCE = "url: null\nretrieved_date: null\nlicence_basis: quotation\nnote: an annotated text added for scoring only, never published\n"
 
 
-def score(root: Path, texts: list[Path], gold_dirs: list[Path], workers: int = 1) -> tuple[quality.Report | None, list[Problem]]:
+def score(root: Path, texts: list[Path], gold_dirs: list[Path], workers: int = 1) -> tuple[Report | None, list[Problem]]:
     """Build `root`'s seeds with `texts` added as articles (in a temporary root: nothing is copied
     into the repository) and score the package against the gold annotations in `gold_dirs`."""
     work = Path(tempfile.mkdtemp(prefix=".score-"))
@@ -272,6 +203,8 @@ def score(root: Path, texts: list[Path], gold_dirs: list[Path], workers: int = 1
         problems = build_into(work, work / "package", workers, use_cache=False)
         if _failed(problems):
             return None, problems
+        from . import quality
+
         report = quality.score(work / "package", gold_dirs)
         report.package_dir = f"seeds + {len(texts)} annotated texts, built in a temporary root"
         return report, problems

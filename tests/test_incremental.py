@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 import pytest
 from conftest import FIXTURES, make_repo, snapshot, write_source
 
-from builders import incremental, pipeline, store
+from builders import incremental, make, pipeline, store
 from builders.pipeline import build
 
 EXTRA = sorted((FIXTURES / "articles").glob("*.txt"))
@@ -31,13 +31,13 @@ def _errors(problems) -> list[str]:
 def extracted(monkeypatch) -> list[list[str]]:
     """The ids of the articles each build extracts (through the cache or not)."""
     calls: list[list[str]] = []
-    real = pipeline.extract_all
+    real = make.extract_all
 
     def spy(jobs, *args, **kwargs):
         calls.append([job.article_id for job in jobs])
         return real(jobs, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "extract_all", spy)
+    monkeypatch.setattr(make, "extract_all", spy)
     return calls
 
 
@@ -154,7 +154,7 @@ def test_changed_rows_are_checked_and_a_problem_validates_the_whole_package(buil
     assert any(p.field == "actor_id" and "foreign-key" in p.message for p in incremental.changed_row_problems(tables, set(), work))
 
     calls = []
-    monkeypatch.setattr(pipeline, "changed_row_problems", lambda *args: ["a problem"])
+    monkeypatch.setattr(make, "changed_row_problems", lambda *args: ["a problem"])
     monkeypatch.setattr(pipeline, "validate_package", lambda work: calls.append(work) or [])
     root = tmp_path / "repo"
     shutil.copytree(built, root)
