@@ -82,24 +82,34 @@ def cached_reference(root: Path) -> tuple[Reference, list[Problem]]:
     return reference, problems
 
 
+FEW_ARTICLES = 8  # no more than this to extract: the warm worker alone (another would spend a second loading spaCy)
+
+
 class Workers:
-    """The process pool of a local build, started before the seeds are read: one of its processes
-    loads the language layer meanwhile, so that a build with one changed article has its parser
-    ready by the time it knows which article changed (the other processes load it at their first
-    article). A pool that is given nothing is let go without waiting for it."""
+    """The worker processes of a local build. One is started before the seeds are read and loads
+    the language layer meanwhile, so that a build with a few changed articles has its parser ready
+    by the time it knows which articles changed. More articles than FEW_ARTICLES go to a pool of
+    `workers` processes started then (each loads spaCy at its first article; the warm one is let
+    go). A pool given nothing is let go without waiting for it."""
 
     def __init__(self, reference: Reference, root: Path, workers: int):
-        self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                        initargs=(reference, root / PARSE_CACHE_DIR, root / IDENTIFIER_CACHE))
-        self.pool.submit(_warm_up)
-        self.workers, self.used = workers, False
+        self.initargs = (reference, root / PARSE_CACHE_DIR, root / IDENTIFIER_CACHE)
+        self.warm = ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=self.initargs)
+        self.warm.submit(_warm_up)
+        self.workers, self.pool = workers, None
 
     def map(self, jobs: list[Job]) -> Iterable[Result]:
-        self.used = True
-        return self.pool.map(_run_in_worker, jobs, chunksize=max(1, min(64, len(jobs) // (self.workers * 8))))
+        if len(jobs) <= FEW_ARTICLES:
+            self.pool = self.warm
+        else:
+            self.warm.shutdown(wait=False, cancel_futures=True)
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker, initargs=self.initargs)
+        processes = 1 if self.pool is self.warm else self.workers
+        return self.pool.map(_run_in_worker, jobs, chunksize=max(1, min(64, len(jobs) // (processes * 8))))
 
     def close(self) -> None:
-        self.pool.shutdown(wait=self.used, cancel_futures=True)
+        for pool in {self.warm, self.pool} - {None}:
+            pool.shutdown(wait=pool is self.pool, cancel_futures=True)
 
 
 @contextmanager

@@ -122,3 +122,22 @@ def test_a_dask_worker_builds_its_extractor_once_not_once_per_partition(monkeypa
     assert engine._run_partition(["a", "b"], reference, None) == ["a", "b"]
     assert engine._run_partition(["c"], reference, None) == ["c"]
     assert made == [reference.digest]  # the model and the matcher come with the extractor: once per worker process
+
+
+def test_a_few_articles_go_to_the_warm_worker_and_many_to_a_pool_with_the_same_rows(serial_build):
+    from builders import engine
+    from builders.inputs.reference import load_reference
+    from builders.inputs.seeds import read_seeds
+
+    reference, _ = load_reference(serial_build)
+    jobs = [job.loaded() for job in read_seeds(serial_build).jobs]
+    assert len(jobs) > engine.FEW_ARTICLES
+    serial = engine.Extractor(reference)
+    expected = [serial(job) for job in jobs]
+    for todo in (jobs[:1], jobs):
+        workers = engine.Workers(reference, serial_build, 2)
+        try:
+            assert list(workers.map(todo)) == expected[: len(todo)]
+            assert (workers.pool is workers.warm) == (len(todo) <= engine.FEW_ARTICLES)
+        finally:
+            workers.close()
