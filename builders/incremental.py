@@ -22,6 +22,7 @@ from .schema.columns import columns, plain
 from .schema.layout import csv_path
 from .schema.models import RESOURCES, Resource
 from .store import LastBuild
+from .validate.common import connect
 from .validate.rows import cell_problems, key_problems, read_cells
 from .validate.spans import span_problems
 
@@ -79,21 +80,25 @@ def changed_row_problems(tables: dict[str, pa.Table], changed: set[str], work: P
     scratch = work / CHANGED_ROWS
     ids = pa.array(sorted(changed), pa.string())
     problems, cells = [], {}
-    for model in RESOURCES:
-        table = tables[model.resource_name]
-        if model in PER_ARTICLE:
-            table = table.filter(pc.is_in(table.column("article_id"), value_set=ids))
-        if not table.num_rows:  # nothing changed here
-            continue
-        path = scratch / csv_path(model)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(csv_bytes(model, table))
-        found, _, read_problems = read_cells(scratch, model)
-        problems += read_problems + (cell_problems(model, found) if found is not None else [])
-        if found is not None:
-            cells[model.resource_name] = found
-    keys = {model.resource_name: _key_cells(model, tables[model.resource_name]) for model in RESOURCES}
-    return problems + span_problems(cells) + key_problems(keys)
+    con = connect()  # one connection for every table (each would cost one)
+    try:
+        for model in RESOURCES:
+            table = tables[model.resource_name]
+            if model in PER_ARTICLE:
+                table = table.filter(pc.is_in(table.column("article_id"), value_set=ids))
+            if not table.num_rows:  # nothing changed here
+                continue
+            path = scratch / csv_path(model)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(csv_bytes(model, table))
+            found, _, read_problems = read_cells(scratch, model)
+            problems += read_problems + (cell_problems(model, found, con) if found is not None else [])
+            if found is not None:
+                cells[model.resource_name] = found
+        keys = {model.resource_name: _key_cells(model, tables[model.resource_name]) for model in RESOURCES}
+        return problems + span_problems(cells) + key_problems(keys, con)
+    finally:
+        con.close()
 
 
 def _key_cells(model: type[Resource], table: pa.Table) -> pa.Table:

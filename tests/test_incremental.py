@@ -160,3 +160,16 @@ def test_changed_rows_are_checked_and_a_problem_validates_the_whole_package(buil
     shutil.copytree(built, root)
     assert _errors(build(root, workers=1)) == []
     assert len(calls) == 1  # the whole package, validated for the report
+
+
+def test_rows_merged_into_the_kept_ones_are_the_rows_sorted_afresh():
+    from builders.assemble import merged_by_key, sorted_by_key
+    from builders.schema.models import Quote
+
+    keys = ["a-q1", "a-q3", "ab-q1", "b-q2", "b-q9", "c-q1"]
+    table = pa.table({"quote_id": keys, "n": list(range(len(keys)))})
+    for fresh_keys in (["a-q0"], ["a-q2", "b-q5"], ["0"], ["z", "zz"], ["a-q3"], ["b-q3", "b-q4", "c-q0", "d"]):
+        fresh = pa.table({"quote_id": fresh_keys, "n": [100 + i for i in range(len(fresh_keys))]})
+        merged = merged_by_key(Quote, table, fresh)
+        assert merged.equals(sorted_by_key(Quote, pa.concat_tables([table, fresh]))), fresh_keys
+        assert merged.column("quote_id").to_pylist() == sorted(keys + fresh_keys)
