@@ -101,28 +101,33 @@ def run(n: int) -> dict:
         first = work / "seeds" / "articles" / "synthetic-00000.txt"
         first.write_text(first.read_text(encoding="utf-8") + "\nOne more sentence was added.\n", encoding="utf-8")
         incremental = timed([*py, "build", "--workers", workers], REPO)
+        second = work / "seeds" / "articles" / "synthetic-00001.txt"
+        second.write_text(second.read_text(encoding="utf-8") + f"\n{EVENT_SENTENCE}\n", encoding="utf-8")
+        with_events = timed([*py, "build", "--workers", workers], REPO)
         validate = timed([*py, "validate"], REPO)
         frictionless = timed([sys.executable, "-m", "frictionless", "validate", "datapackage.json"], work)
         return {"n": n, "rows": rows_in(work), "cold": cold, "floor": floor, "rules": rules, "incremental": incremental,
-                "validate": validate, "frictionless": frictionless}
+                "with_events": with_events, "validate": validate, "frictionless": frictionless}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-MEASURES = ("cold", "floor", "rules", "incremental", "validate", "frictionless")
+MEASURES = ("cold", "floor", "rules", "incremental", "with_events", "validate", "frictionless")
+# appended to another article for the second one-article build: new events, so the pictures are drawn again
+EVENT_SENTENCE = "The United States threatened Serbia with sanctions on 3 March 2021 over the purchase of Chinese FK-3 systems, the State Department said."
 
 
 def table(results: list[dict]) -> str:
     lines = [
-        "| articles | rows | cold build | parse floor | ratio | rules-only rebuild | one-article incremental | validate | frictionless validate | peak RSS (cold build) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| articles | rows | cold build | parse floor | ratio | rules-only rebuild | one-article incremental (text) | one-article incremental (new events) | validate | frictionless validate | peak RSS (cold build) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         failed = [k for k in MEASURES if r[k][2] != 0]
         lines.append(
             f"| {r['n']:,} | {r['rows']:,} | {r['cold'][0]:.1f} s ({r['cold'][0] / r['n'] * 1000:.0f} ms/article) | {r['floor'][0]:.1f} s | "
             f"{r['cold'][0] / r['floor'][0]:.2f}× | {r['rules'][0]:.1f} s ({r['rules'][0] / r['cold'][0]:.2f}× cold) | "
-            f"{r['incremental'][0]:.1f} s | {r['validate'][0]:.1f} s | {r['frictionless'][0]:.1f} s | {r['cold'][1]:,.0f} MB |"
+            f"{r['incremental'][0]:.1f} s | {r['with_events'][0]:.1f} s | {r['validate'][0]:.2f} s | {r['frictionless'][0]:.1f} s | {r['cold'][1]:,.0f} MB |"
             + (f" ({', '.join(failed)} failed)" if failed else "")
         )
     return "\n".join(lines)
@@ -134,7 +139,8 @@ def targets(r: dict) -> str:
         ("cold build ≤ 1.25× the parse floor", r["cold"][0] / r["floor"][0], 1.25, "×"),
         ("peak memory ≤ 1.5 GB", r["cold"][1] / 1024, 1.5, " GB"),
         ("rules-only rebuild ≤ 0.1× the cold build", r["rules"][0] / r["cold"][0], 0.1, "×"),
-        ("one changed article ≤ 2 s", r["incremental"][0], 2.0, " s"),
+        ("one changed article ≤ 2 s (a sentence without events)", r["incremental"][0], 2.0, " s"),
+        ("one changed article ≤ 2 s (a sentence with new events: pictures drawn again)", r["with_events"][0], 2.0, " s"),
         ("validate ≥ 10× faster than frictionless validate", r["frictionless"][0] / r["validate"][0], 10.0, "× faster"),
     ]
     lines = [f"Targets at {r['n']:,} articles:"]
@@ -146,6 +152,8 @@ def targets(r: dict) -> str:
 
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [100, 1000]
+    # as an installed package is: bytecode compiled once (this machine sets PYTHONDONTWRITEBYTECODE)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "builders")], check=True)
     results = [run(n) for n in sizes]
     for r in results:
         print(f"{r['n']:,} articles: " + ", ".join(f"{k} {r[k][0]:.2f} s / {r[k][1]:,.0f} MB" for k in MEASURES), file=sys.stderr)
@@ -163,7 +171,9 @@ def write_results(sizes: list[int], results: list[dict]) -> None:
         "Cold build: empty cache. Parse floor: spaCy's `nlp.pipe` over the same clean texts, same pipeline, as many "
         "processes (`benchmarks/parse_floor.py`); ratio = cold build ÷ parse floor. Rules-only rebuild: as after a change "
         "to a rule (the rules' cache, the last build's tables and the parsed reference removed; the parse cache kept). "
-        "One-article incremental: one article changed (a sentence added: it is parsed again), the last build kept. "
+        "One-article incremental: one article changed (a sentence added: it is parsed again), the last build kept; "
+        "(text): a sentence without events, (new events): then another article given a sentence with an event (the pictures are drawn again). "
+        "The builders' bytecode is compiled first (`compileall`), as an installed package's is. "
         "Validate: `python -m builders validate`. Frictionless validate: `frictionless validate datapackage.json` on the "
         "same package.\n\n" + report,
         encoding="utf-8",

@@ -6,6 +6,7 @@ to import)."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from .inputs.hashes import FileHashes, load_hashes, save_hashes
 from .inputs.reference import load_reference
 from .inputs.seeds import read_seeds
 from .problems import Problem
-from .publish.card import PICTURE_CACHE
+from .publish.card import PICTURE_CACHE, start_pictures
 from .publish.faults import machine_fault
 from .publish.package import write_package
 from .store import LastBuild
@@ -74,20 +75,24 @@ def make(root: Path, out: Path, workers: int, use_cache: bool, engine: str, sche
     tables = assemble(extracted, seeds.reference, kept_rows(last, now))
     record(now, extracted, found, tables)
     del results, extracted  # every row is in `tables` now: the Python objects go before the files are written (peak memory)
+    try:  # first, while this process runs one thread: drawn by a forked process if they must be drawn
+        pictures = start_pictures(tables, out, root / PICTURE_CACHE if use_cache else None)
+    except OSError as error:
+        return Made(problems + [machine_fault(error, root, "write", "build", path=out / "datapackage")])
     made = Made(problems, threading.Thread(target=_save_store, args=(root, now)) if keep else None)
     if made.saving:  # saved while the package is written, checked and swapped in: its rows are what the
         made.saving.start()  # builders make of these inputs, whatever validation finds (as the cache's are)
-    return _write(made, tables, set(found) if last is not None else None, root, out, seeds.digest, use_cache)
+    return _write(made, tables, set(found) if last is not None else None, root, out, seeds.digest, pictures)
 
 
-def _write(made: Made, tables: dict[str, pa.Table], changed: set[str] | None, root: Path, out: Path, digest: str, use_cache: bool) -> Made:
-    """Write the package into `out` (the pictures through their cache with `use_cache`); when the
-    build started from the last one's rows, the rows of the `changed` articles are checked
-    meanwhile (`made.checked`)."""
+def _write(made: Made, tables: dict[str, pa.Table], changed: set[str] | None, root: Path, out: Path, digest: str,
+           pictures: Callable[[], None]) -> Made:
+    """Write the package into `out` (the `pictures` started); when the build started from the last
+    one's rows, the rows of the `changed` articles are checked meanwhile (`made.checked`)."""
     with ThreadPoolExecutor(max_workers=1) as background:
         checking = background.submit(changed_row_problems, tables, changed, out) if changed is not None else None
         try:
-            write_package(tables, out, digest, root / PICTURE_CACHE if use_cache else None)
+            write_package(tables, out, digest, pictures=pictures)
         except OSError as error:  # pyarrow's errors name no file: the package folder is named
             made.problems.append(machine_fault(error, root, "write", "build", path=out / "datapackage"))
             return made

@@ -154,8 +154,8 @@ def test_pictures_of_equal_rows_come_from_the_cache_and_new_rows_are_drawn(tmp_p
         (out / "datapackage").mkdir(parents=True)
     draw_pictures(tables, first, cache)
     drawn = []
-    real = card._drawn
-    monkeypatch.setattr(card, "_drawn", lambda t: drawn.append(1) or real(t))
+    real = card._picture_values  # read from the rows whenever the pictures are drawn (here or in a forked process)
+    monkeypatch.setattr(card, "_picture_values", lambda t: drawn.append(1) or real(t))
     rechunked = {name: pa.concat_tables([t.slice(0, 3), t.slice(3)]) for name, t in tables.items()}  # equal values, other buffers
     draw_pictures(rechunked, again, cache)
     assert drawn == []
@@ -182,8 +182,51 @@ def test_a_damaged_picture_cache_is_drawn_again(tmp_path, monkeypatch):
     data[-10] ^= 0xFF  # a flipped byte inside the stored SVG
     cache.write_bytes(bytes(data))
     drawn = []
-    real = card._drawn
-    monkeypatch.setattr(card, "_drawn", lambda t: drawn.append(1) or real(t))
+    real = card._picture_values  # read from the rows whenever the pictures are drawn (here or in a forked process)
+    monkeypatch.setattr(card, "_picture_values", lambda t: drawn.append(1) or real(t))
     draw_pictures(tables, outs[1], cache)
     assert drawn == [1]
     assert (outs[1] / TIMELINE).read_bytes() == (outs[0] / TIMELINE).read_bytes()
+
+
+def test_pictures_drawn_by_a_forked_process_or_in_a_thread_are_the_same_files(tmp_path, monkeypatch):
+    import threading
+
+    from builders.publish import card
+
+    names, events = crowded()
+    tables = {"actors": pa.table({"actor_id": list(names), "name": list(names.values())}),
+              "events": pa.table({f: [getattr(e, f) for e in events] for f in EVENT_FIELDS})}
+    forked, threaded = tmp_path / "forked", tmp_path / "threaded"
+    forks = []
+    real_fork = card._fork_drawing
+    monkeypatch.setattr(card, "_fork_drawing", lambda *a: forks.append(1) or real_fork(*a))
+    card.start_pictures(tables, forked)()
+    assert forks == [1]  # one thread here: forked
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        card.start_pictures(tables, threaded)()  # another thread runs: never forked
+    finally:
+        stop.set()
+        other.join()
+    assert forks == [1]
+    for picture in (TIMELINE, ACTOR_GRAPH):
+        assert (forked / picture).read_bytes() == (threaded / picture).read_bytes()
+
+
+def test_a_failed_forked_drawing_is_drawn_again_here_and_raises_its_error(tmp_path, monkeypatch):
+    from builders.publish import card
+
+    names, events = crowded()
+    tables = {"actors": pa.table({"actor_id": list(names), "name": list(names.values())}),
+              "events": pa.table({f: [getattr(e, f) for e in events] for f in EVENT_FIELDS})}
+
+    def broken(names, events):
+        raise ValueError("a picture that cannot be drawn")
+
+    monkeypatch.setattr(card, "_figures", broken)
+    wait = card.start_pictures(tables, tmp_path)
+    with pytest.raises(ValueError, match="cannot be drawn"):
+        wait()

@@ -10,8 +10,12 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import os
 import pickle
+import threading
 from collections import Counter, namedtuple
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
@@ -196,24 +200,78 @@ PICTURE_INPUT = {"actors": ["actor_id", "name"],
 
 
 def draw_pictures(tables: dict[str, pa.Table], out: Path, cache: Path | None = None) -> None:
-    """An SVG timeline of dated events and an SVG who-acts-on-whom graph (deterministic files).
+    """An SVG timeline of dated events and an SVG who-acts-on-whom graph (deterministic files)."""
+    start_pictures(tables, out, cache)()
+
+
+def start_pictures(tables: dict[str, pa.Table], out: Path, cache: Path | None = None) -> Callable[[], None]:
+    """Start writing the pictures into `out`; returns the function that waits for them.
+
     When `cache` holds the pictures drawn by this code and these libraries from equal columns
-    (compared as values, not as bytes), they are copied instead: drawing them takes a second,
-    and most changes of an article leave its events as they were."""
+    (compared as values, not as bytes), they are copied: most changes of an article leave the
+    events as they were. Else they are drawn by a process forked for it, beside the rest of the
+    build (matplotlib holds the GIL for most of a second) — only when this process runs no other
+    thread (a fork copies the forking thread alone: a lock held by another would stay held in the
+    copy); otherwise, and when the forked drawing fails (its error is raised then), in this
+    process when waited for."""
     drawn = {name: tables[name].select(cols) if name in tables else None for name, cols in PICTURE_INPUT.items()}
     files = _cached_pictures(cache, drawn) if cache is not None else None
-    if files is None:
-        files = _drawn(tables)
+    if files is not None:
+        _write_pictures(out, files)
+        return lambda: None
+    forked = _fork_drawing(tables, out) if hasattr(os, "fork") and threading.active_count() == 1 else None
+    in_thread = None
+    if forked is None:  # while the caller writes the other files (Arrow releases the GIL)
+        drawing = ThreadPoolExecutor(max_workers=1)
+        in_thread = drawing.submit(_drawn, tables)
+        drawing.shutdown(wait=False)  # (its thread ends with the drawing)
+
+    def wait() -> None:
+        drawn_there = forked is not None and os.waitstatus_to_exitcode(os.waitpid(forked, 0)[1]) == 0
+        if drawn_there:
+            files = {path: (out / path).read_bytes() for path in (TIMELINE, ACTOR_GRAPH)}
+        else:
+            files = in_thread.result() if in_thread is not None else _drawn(tables)
+            _write_pictures(out, files)
         if cache is not None:
             _cache_pictures(cache, drawn, files)
+
+    return wait
+
+
+def _fork_drawing(tables: dict[str, pa.Table], out: Path) -> int:
+    """The process id of a child drawing the pictures into `out` from Python values (it never
+    touches Arrow) and leaving with os._exit: 0 when both files are written."""
+    names, events = _picture_values(tables)
+    (out / TIMELINE).parent.mkdir(parents=True, exist_ok=True)
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 1
+        try:
+            _write_pictures(out, _figures(names, events))
+            code = 0
+        finally:
+            os._exit(code)
+    return pid
+
+
+def _write_pictures(out: Path, files: dict[str, bytes]) -> None:
     for path, svg in files.items():
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
         (out / path).write_bytes(svg)
 
 
-def _drawn(tables: dict[str, pa.Table]) -> dict[str, bytes]:
-    plt = _pyplot()
+def _picture_values(tables: dict[str, pa.Table]) -> tuple[dict, list]:
     names = {a.actor_id: a.name for a in _records(tables, "actors", ["actor_id", "name"])}
-    all_events = _records(tables, "events", PICTURE_INPUT["events"])
+    return names, _records(tables, "events", PICTURE_INPUT["events"])
+
+
+def _drawn(tables: dict[str, pa.Table]) -> dict[str, bytes]:
+    return _figures(*_picture_values(tables))
+
+
+def _figures(names: dict, all_events: list) -> dict[str, bytes]:
+    plt = _pyplot()
     files = {}
     with plt.rc_context(PICTURE_STYLE):
         for make, path in ((timeline_figure, TIMELINE), (actor_graph_figure, ACTOR_GRAPH)):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from ..schema.dataset import descriptor, file_facts, sources_of
 from ..schema.formats import schema_json
 from ..schema.layout import CARD, CSV_DIR, DESCRIPTOR, PARQUET_DIR, SCHEMA_DIR
 from ..schema.models import RESOURCES, Resource
-from .card import card_input, card_markdown, draw_pictures
+from .card import card_input, card_markdown, start_pictures
 
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=True, write_statistics=True, row_group_size=50_000)
 
@@ -39,10 +40,11 @@ def csv_bytes(model: type[Resource], table: pa.Table) -> bytes:
     return buffer.getvalue()
 
 
-def write_package(tables: dict[str, pa.Table], out: Path, inputs_sha256: str | None = None, picture_cache: Path | None = None) -> None:
+def write_package(tables: dict[str, pa.Table], out: Path, inputs_sha256: str | None = None, picture_cache: Path | None = None,
+                  pictures: Callable[[], None] | None = None) -> None:
     """Write every file of the package under `out` (a fresh directory) from each resource's typed
     table, sorted by primary key (as `assemble` makes them); the pictures through `picture_cache`
-    (card.draw_pictures)."""
+    (card.start_pictures), or waited for through `pictures` when the caller started them."""
     (out / CSV_DIR).mkdir(parents=True)
     (out / PARQUET_DIR).mkdir(parents=True)
     (out / SCHEMA_DIR).mkdir(parents=True)
@@ -55,9 +57,8 @@ def write_package(tables: dict[str, pa.Table], out: Path, inputs_sha256: str | N
         return file_facts(data)
 
     kept = {model.resource_name: card_input(model.resource_name, tables[model.resource_name]) for model in RESOURCES}  # what the card reads
-    # the pictures (matplotlib: Python, under the GIL) are drawn while Arrow writes the files (without it)
-    with ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as pool:
-        pictures = pool.submit(draw_pictures, kept, out, picture_cache)
+    pictures = pictures or start_pictures(kept, out, picture_cache)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         written = {model.resource_name: pool.submit(write_files, model, tables[model.resource_name]) for model in RESOURCES}
         for model in RESOURCES:
             (out / SCHEMA_DIR / f"{model.resource_name}.json").write_text(schema_json(model), encoding="utf-8")
@@ -67,4 +68,4 @@ def write_package(tables: dict[str, pa.Table], out: Path, inputs_sha256: str | N
         package = descriptor(csv_files, sources, inputs_sha256, language_layer())
         (out / DESCRIPTOR).write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         (out / CARD).write_text(card_markdown(kept, package), encoding="utf-8")
-        pictures.result()
+    pictures()
