@@ -4,6 +4,7 @@ these choices (tested byte for byte)."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -178,8 +179,12 @@ def _ignore(done: int, total: int) -> None:
 _WORKER: Extractor | None = None  # one per worker process, built once by the pool initializer
 
 
+PYTHON_GC_THRESHOLD = (700, 10, 10)  # Python's own: a worker's rules make short-lived objects, which are best collected often
+
+
 def _init_worker(reference: Reference, parse_cache: Path, identifier_cache: Path) -> None:
     global _WORKER
+    gc.set_threshold(*PYTHON_GC_THRESHOLD)  # (forked from a build that made its collections rarer: make._rare_collections)
     _WORKER = Extractor(reference, parse_cache, identifier_cache)
 
 
