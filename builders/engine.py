@@ -14,9 +14,9 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-from .inputs import cachefile
 from .extract.article import Extractor, Result
 from .extract.nlp import LanguageLayerError, model_fingerprint, versions
+from .inputs import cachefile
 from .inputs.reference import REFERENCE_FILES, Reference, load_reference
 from .inputs.seeds import Job
 from .inputs.tree import MAX_YAML_BYTES, read_regular
@@ -132,8 +132,8 @@ def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int 
     """Every job's result, in job order. Without `use_cache` every article is extracted again and
     its cache entry refreshed. A cache entry that cannot be written is not fatal: `warn` is told
     once, and the rest are not tried. `meanwhile` is run in this process while worker processes
-    extract (before extracting, when this process does it itself). Local extraction runs on `pool`
-    when one was started for the build (`started_workers`), else on a pool of its own."""
+    extract (before extracting, when this process does it itself). Local extraction runs on `pool`,
+    the processes started for the build (`started_workers`), or serially without one."""
     results: list = [None] * len(jobs)
     cache_dir = root / CACHE_DIR
     todo = []
@@ -156,7 +156,7 @@ def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int 
     if engine == "dask":
         computed = _on_dask(jobs_todo, reference, workers, scheduler, root / PARSE_CACHE_DIR, progress or _ignore, meanwhile)
     else:
-        computed = _locally(jobs_todo, reference, workers, root, progress or _ignore, meanwhile, pool)
+        computed = _locally(jobs_todo, reference, root, progress or _ignore, meanwhile, pool)
     unwritable = None
     for (i, _, path), result in zip(todo, computed, strict=True):
         results[i] = result
@@ -199,20 +199,14 @@ def _run_in_worker(job: Job) -> Result:
     return _WORKER(job)
 
 
-def _locally(todo: list[Job], reference: Reference, workers: int, root: Path, progress: Progress,
-             meanwhile: Callable[[], None], pool: Workers | None) -> list[Result]:
-    """Serially, or on `pool` (else a process pool of up to `workers` processes): results in job
-    order. One article to parse goes to a worker too: loading spaCy takes a second, which the
-    worker started with the build has spent while the seeds were read."""
-    if workers > 1 and todo:
-        running = pool or Workers(reference, root, min(workers, len(todo)))
-        try:
-            pending = running.map(todo)
-            meanwhile()
-            return _collect(pending, len(todo), progress)
-        finally:
-            if pool is None:
-                running.close()
+def _locally(todo: list[Job], reference: Reference, root: Path, progress: Progress, meanwhile: Callable[[], None],
+             pool: Workers | None) -> list[Result]:
+    """On the build's worker processes (`pool`), else serially in this process: results in job
+    order."""
+    if pool is not None and todo:
+        pending = pool.map(todo)
+        meanwhile()
+        return _collect(pending, len(todo), progress)
     meanwhile()
     extractor = Extractor(reference, root / PARSE_CACHE_DIR)
     return _collect((extractor(job) for job in todo), len(todo), progress)

@@ -8,14 +8,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..inputs.curation import parse_curation
-from ..inputs.sources import TEXT_ONLY, parse_source
-from ..inputs.tree import CURATION_DIR, SOURCES_DIR
 from ..inputs.reference import Reference
 from ..inputs.seeds import Job
+from ..inputs.sources import TEXT_ONLY, parse_source
+from ..inputs.tree import CURATION_DIR, SOURCES_DIR
 from ..problems import InputError, Problem
 from ..schema.columns import column_values
 from ..schema.models import ActorMention, Article, Event, Quote, WeaponSystemMention
-from .entities import ArticleEntities, DiscoveredActor, DiscoveredWeapon, Matcher, find_entities
+from .entities import (
+    ArticleEntities,
+    DiscoveredActor,
+    DiscoveredWeapon,
+    Matcher,
+    find_entities,
+)
 from .events import curated_events, make_summary, merge, rule_drafts
 from .ingest import check_raw, ingest, language_identifier
 from .nlp import Parser, load_model, reading_vocab

@@ -35,8 +35,8 @@ from pathlib import Path
 from ..inputs import cachefile
 from ..inputs.seeds import MAX_ARTICLE_BYTES, too_large
 from ..inputs.sources import TEXT_ONLY, SourceRecord
-from ..problems import InputError, Problem
 from ..inputs.tree import ARTICLE_ID, MAX_ARTICLE_ID, shown
+from ..problems import InputError, Problem
 from ..schema.models import Article
 from . import dates
 from .lexicon import (

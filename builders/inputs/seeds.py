@@ -12,7 +12,15 @@ from pathlib import Path
 from ..problems import InputError, Problem
 from .hashes import FileHashes
 from .reference import REFERENCE_FILES, Reference, load_reference
-from .tree import ARTICLES_DIR, CURATION_DIR, MAX_YAML_BYTES, SOURCES_DIR, SeedTree, read_regular, scan_seeds
+from .tree import (
+    ARTICLES_DIR,
+    CURATION_DIR,
+    MAX_YAML_BYTES,
+    SOURCES_DIR,
+    SeedTree,
+    read_regular,
+    scan_seeds,
+)
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024  # a news article is tens of kilobytes; more is not an article
 

@@ -42,7 +42,16 @@ from .common import connect
 from .descriptor import descriptor_problems, generated_descriptor, read_descriptor
 from .editions import parquet_problems, read_edition, rendering_facts, typed_table
 from .freshness import differences, freshness_problems
-from .rows import cell_problems, implied_patterns, key_problems, parse_cells, read_cells, read_file, stated_problems, typed_values_pass
+from .rows import (
+    cell_problems,
+    implied_patterns,
+    key_problems,
+    parse_cells,
+    read_cells,
+    read_file,
+    stated_problems,
+    typed_values_pass,
+)
 from .spans import Spans
 
 __all__ = ["differences", "read_table", "validate_package"]
