@@ -99,14 +99,14 @@ class Workers:
         self.warm.submit(_warm_up)
         self.workers, self.pool = workers, None
 
-    def map(self, jobs: list[Job]) -> Iterable[Result]:
+    def map(self, jobs: list[Job], paths: list[Path]) -> Iterable[tuple[Result, OSError | None]]:
         if len(jobs) <= FEW_ARTICLES:
             self.pool = self.warm
         else:
             self.warm.shutdown(wait=False, cancel_futures=True)
             self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker, initargs=self.initargs)
         processes = 1 if self.pool is self.warm else self.workers
-        return self.pool.map(_run_in_worker, jobs, chunksize=max(1, min(64, len(jobs) // (processes * 8))))
+        return self.pool.map(_run_in_worker, jobs, paths, chunksize=max(1, min(64, len(jobs) // (processes * 8))))
 
     def close(self) -> None:
         for pool in {self.warm, self.pool} - {None}:
@@ -131,8 +131,8 @@ def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int 
                 pool: Workers | None = None) -> list[Result]:
     """Every job's result, in job order. Without `use_cache` every article is extracted again and
     its cache entry refreshed. A cache entry that cannot be written is not fatal: `warn` is told
-    once, and the rest are not tried. `meanwhile` is run in this process while worker processes
-    extract (before extracting, when this process does it itself). Local extraction runs on `pool`,
+    once. `meanwhile` is run in this process while worker processes extract (before extracting,
+    when this process does it itself). Local extraction runs on `pool`,
     the processes started for the build (`started_workers`), or serially without one."""
     results: list = [None] * len(jobs)
     cache_dir = root / CACHE_DIR
@@ -152,24 +152,32 @@ def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int 
         except (InputError, OSError) as error:
             results[i] = (None, error.problems if isinstance(error, InputError) else
                           [Problem(job.rel, None, None, f"cannot read: {error.strerror or error} — commit a plain text file")])
-    jobs_todo = [job for _, job, _ in todo]
-    if engine == "dask":
-        computed = _on_dask(jobs_todo, reference, workers, scheduler, root / PARSE_CACHE_DIR, progress or _ignore, meanwhile)
+    jobs_todo, paths = [job for _, job, _ in todo], [path for _, _, path in todo]
+    if engine == "dask":  # a remote worker has not this disk: its results are cached here
+        computed = [_cached(result, path) for result, path in
+                    zip(_on_dask(jobs_todo, reference, workers, scheduler, root / PARSE_CACHE_DIR, progress or _ignore, meanwhile), paths, strict=True)]
     else:
-        computed = _locally(jobs_todo, reference, root, progress or _ignore, meanwhile, pool)
-    unwritable = None
-    for (i, _, path), result in zip(todo, computed, strict=True):
+        computed = _locally(jobs_todo, paths, reference, root, progress or _ignore, meanwhile, pool)
+    for (i, _, _), (result, _) in zip(todo, computed, strict=True):
         results[i] = result
-        if unwritable is None:
-            try:
-                cachefile.write(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-            except OSError as error:  # a full disk, a read-only .cache/: go on without caching
-                unwritable = error
+    unwritable = next((error for _, error in computed if error is not None), None)
     if unwritable is not None and warn is not None:
         cause = os.strerror(unwritable.errno) if unwritable.errno else str(unwritable)
         warn(Problem(CACHE_DIR, None, None, f"cannot write: {cause} — the build went on without caching "
                      "(free some space or make .cache/ writable to have it again)", "warning"))
     return results
+
+
+def _cached(result: Result, path: Path) -> tuple[Result, OSError | None]:
+    """The result, written to its cache entry at `path` by the process that made it (so that the
+    main process, which collects, does not pickle 10,000 results after the last one arrives; for a
+    remote Dask worker, by the main process); the error when it cannot be written (a full disk, a
+    read-only .cache/)."""
+    try:
+        cachefile.write(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError as error:
+        return result, error
+    return result, None
 
 
 def _ignore(done: int, total: int) -> None:
@@ -195,24 +203,24 @@ def _warm_up() -> None:
         pass
 
 
-def _run_in_worker(job: Job) -> Result:
-    return _WORKER(job)
+def _run_in_worker(job: Job, path: Path) -> tuple[Result, OSError | None]:
+    return _cached(_WORKER(job), path)
 
 
-def _locally(todo: list[Job], reference: Reference, root: Path, progress: Progress, meanwhile: Callable[[], None],
-             pool: Workers | None) -> list[Result]:
+def _locally(todo: list[Job], paths: list[Path], reference: Reference, root: Path, progress: Progress,
+             meanwhile: Callable[[], None], pool: Workers | None) -> list[tuple[Result, OSError | None]]:
     """On the build's worker processes (`pool`), else serially in this process: results in job
-    order."""
+    order, each written to its cache entry where it was made."""
     if pool is not None and todo:
-        pending = pool.map(todo)
+        pending = pool.map(todo, paths)
         meanwhile()
         return _collect(pending, len(todo), progress)
     meanwhile()
     extractor = Extractor(reference, root / PARSE_CACHE_DIR)
-    return _collect((extractor(job) for job in todo), len(todo), progress)
+    return _collect((_cached(extractor(job), path) for job, path in zip(todo, paths, strict=True)), len(todo), progress)
 
 
-def _collect(results: Iterable[Result], total: int, progress: Progress) -> list[Result]:
+def _collect(results: Iterable, total: int, progress: Progress) -> list:
     computed = []
     for result in results:  # in job order, as they arrive
         computed.append(result)

@@ -124,7 +124,7 @@ def test_a_dask_worker_builds_its_extractor_once_not_once_per_partition(monkeypa
     assert made == [reference.digest]  # the model and the matcher come with the extractor: once per worker process
 
 
-def test_a_few_articles_go_to_the_warm_worker_and_many_to_a_pool_with_the_same_rows(serial_build):
+def test_a_few_articles_go_to_the_warm_worker_and_many_to_a_pool_with_the_same_rows(serial_build, tmp_path):
     from builders import engine
     from builders.inputs.reference import load_reference
     from builders.inputs.seeds import read_seeds
@@ -137,7 +137,9 @@ def test_a_few_articles_go_to_the_warm_worker_and_many_to_a_pool_with_the_same_r
     for todo in (jobs[:1], jobs):
         workers = engine.Workers(reference, serial_build, 2)
         try:
-            assert list(workers.map(todo)) == expected[: len(todo)]
+            paths = [tmp_path / f"{len(todo)}" / job.article_id for job in todo]
+            assert [result for result, error in workers.map(todo, paths)] == expected[: len(todo)]
+            assert all(path.is_file() for path in paths)  # each cache entry written by the worker
             assert (workers.pool is workers.warm) == (len(todo) <= engine.FEW_ARTICLES)
         finally:
             workers.close()
