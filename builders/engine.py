@@ -99,7 +99,7 @@ class Workers:
         self.warm.submit(_warm_up)
         self.workers, self.pool = workers, None
 
-    def map(self, jobs: list[Job], paths: list[Path]) -> Iterable[tuple[Result, OSError | None]]:
+    def map(self, jobs: list[Job], paths: list[Path]) -> Iterable[tuple[bytes, OSError | None]]:
         if len(jobs) <= FEW_ARTICLES:
             self.pool = self.warm
         else:
@@ -158,8 +158,8 @@ def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int 
                     zip(_on_dask(jobs_todo, reference, workers, scheduler, root / PARSE_CACHE_DIR, progress or _ignore, meanwhile), paths, strict=True)]
     else:
         computed = _locally(jobs_todo, paths, reference, root, progress or _ignore, meanwhile, pool)
-    for (i, _, _), (result, _) in zip(todo, computed, strict=True):
-        results[i] = result
+    for (i, _, _), (payload, _) in zip(todo, computed, strict=True):
+        results[i] = pickle.loads(payload)  # made by our worker processes
     unwritable = next((error for _, error in computed if error is not None), None)
     if unwritable is not None and warn is not None:
         cause = os.strerror(unwritable.errno) if unwritable.errno else str(unwritable)
@@ -168,16 +168,17 @@ def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int 
     return results
 
 
-def _cached(result: Result, path: Path) -> tuple[Result, OSError | None]:
-    """The result, written to its cache entry at `path` by the process that made it (so that the
-    main process, which collects, does not pickle 10,000 results after the last one arrives; for a
-    remote Dask worker, by the main process); the error when it cannot be written (a full disk, a
-    read-only .cache/)."""
+def _cached(result: Result, path: Path) -> tuple[bytes, OSError | None]:
+    """The result pickled, as written to its cache entry at `path` by the process that made it
+    (the main process, which collects, does not pickle 10,000 results after the last one arrives;
+    for a remote Dask worker it does), and sent back as those bytes (not pickled twice); the
+    error when the entry cannot be written (a full disk, a read-only .cache/)."""
+    payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     try:
-        cachefile.write(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        cachefile.write(path, payload)
     except OSError as error:
-        return result, error
-    return result, None
+        return payload, error
+    return payload, None
 
 
 def _ignore(done: int, total: int) -> None:
@@ -203,12 +204,12 @@ def _warm_up() -> None:
         pass
 
 
-def _run_in_worker(job: Job, path: Path) -> tuple[Result, OSError | None]:
+def _run_in_worker(job: Job, path: Path) -> tuple[bytes, OSError | None]:
     return _cached(_WORKER(job), path)
 
 
 def _locally(todo: list[Job], paths: list[Path], reference: Reference, root: Path, progress: Progress,
-             meanwhile: Callable[[], None], pool: Workers | None) -> list[tuple[Result, OSError | None]]:
+             meanwhile: Callable[[], None], pool: Workers | None) -> list[tuple[bytes, OSError | None]]:
     """On the build's worker processes (`pool`), else serially in this process: results in job
     order, each written to its cache entry where it was made."""
     if pool is not None and todo:

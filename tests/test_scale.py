@@ -3,6 +3,7 @@ Hive-partitioned Parquet dataset in dist/."""
 
 from __future__ import annotations
 
+import pickle
 import sys
 from pathlib import Path
 
@@ -138,7 +139,7 @@ def test_a_few_articles_go_to_the_warm_worker_and_many_to_a_pool_with_the_same_r
         workers = engine.Workers(reference, serial_build, 2)
         try:
             paths = [tmp_path / f"{len(todo)}" / job.article_id for job in todo]
-            assert [result for result, error in workers.map(todo, paths)] == expected[: len(todo)]
+            assert [pickle.loads(payload) for payload, error in workers.map(todo, paths)] == expected[: len(todo)]
             assert all(path.is_file() for path in paths)  # each cache entry written by the worker
             assert (workers.pool is workers.warm) == (len(todo) <= engine.FEW_ARTICLES)
         finally:
