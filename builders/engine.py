@@ -90,8 +90,9 @@ class Workers:
     """The worker processes of a local build. One is started before the seeds are read and loads
     the language layer meanwhile, so that a build with a few changed articles has its parser ready
     by the time it knows which articles changed. More articles than FEW_ARTICLES go to a pool of
-    `workers` processes started then (each loads spaCy at its first article; the warm one is let
-    go). A pool given nothing is let go without waiting for it."""
+    `workers` processes started then (each loads spaCy at its first article) once the warm one has
+    ended (at most a second of a build of many articles). A pool given nothing is let go without
+    waiting for it."""
 
     def __init__(self, reference: Reference, root: Path, workers: int):
         self.initargs = (reference, root / PARSE_CACHE_DIR, root / IDENTIFIER_CACHE)
@@ -103,7 +104,7 @@ class Workers:
         if len(jobs) <= FEW_ARTICLES:
             self.pool = self.warm
         else:
-            self.warm.shutdown(wait=False, cancel_futures=True)
+            self.warm.shutdown(wait=True, cancel_futures=True)  # gone before the pool loads spaCy twice more: memory stays that of `workers` models
             self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker, initargs=self.initargs)
         processes = 1 if self.pool is self.warm else self.workers
         return self.pool.map(_run_in_worker, jobs, paths, chunksize=max(1, min(64, len(jobs) // (processes * 8))))
