@@ -129,7 +129,7 @@ def started_workers(reference: Reference, root: Path, workers: int, engine: str)
 def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int = 1, use_cache: bool = True,
                 engine: str = "local", scheduler: str | None = None, progress: Progress | None = None,
                 warn: Callable[[Problem], None] | None = None, meanwhile: Callable[[], None] = lambda: None,
-                pool: Workers | None = None) -> list[Result]:
+                pool: Workers | None = None, each: Callable[[Result], Result] = lambda result: result) -> list[Result]:
     """Every job's result, in job order. Without `use_cache` every article is extracted again and
     its cache entry refreshed. A cache entry that cannot be written is not fatal: `warn` is told
     once. `meanwhile` is run in this process while worker processes extract (before extracting,
@@ -144,7 +144,7 @@ def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int 
         cached = cachefile.read(path) if use_cache else None  # None when missing, damaged or made by other versions
         if cached is not None:
             try:
-                results[i] = pickle.loads(cached)  # our own entries, checksummed: never contributed input
+                results[i] = each(pickle.loads(cached))  # our own entries, checksummed: never contributed input
                 continue
             except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
                 pass
@@ -154,16 +154,20 @@ def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int 
             results[i] = (None, error.problems if isinstance(error, InputError) else
                           [Problem(job.rel, None, None, f"cannot read: {error.strerror or error} — commit a plain text file")])
     jobs_todo, paths = [job for _, job, _ in todo], [path for _, _, path in todo]
+    unwritable: list[OSError] = []
+
+    def arrived(k: int, made: tuple[bytes, OSError | None]) -> None:
+        results[todo[k][0]] = each(pickle.loads(made[0]))  # made by our worker processes
+        unwritable.extend([made[1]] if made[1] is not None else [])
+
     if engine == "dask":  # a remote worker has not this disk: its results are cached here
-        computed = [_cached(result, path) for result, path in
-                    zip(_on_dask(jobs_todo, reference, workers, scheduler, root / PARSE_CACHE_DIR, progress or _ignore, meanwhile), paths, strict=True)]
+        computed = _on_dask(jobs_todo, reference, workers, scheduler, root / PARSE_CACHE_DIR, progress or _ignore, meanwhile)
+        for k, (result, path) in enumerate(zip(computed, paths, strict=True)):
+            arrived(k, _cached(result, path))
     else:
-        computed = _locally(jobs_todo, paths, reference, root, progress or _ignore, meanwhile, pool)
-    for (i, _, _), (payload, _) in zip(todo, computed, strict=True):
-        results[i] = pickle.loads(payload)  # made by our worker processes
-    unwritable = next((error for _, error in computed if error is not None), None)
-    if unwritable is not None and warn is not None:
-        cause = os.strerror(unwritable.errno) if unwritable.errno else str(unwritable)
+        _locally(jobs_todo, paths, reference, root, progress or _ignore, meanwhile, pool, arrived)
+    if unwritable and warn is not None:
+        cause = os.strerror(unwritable[0].errno) if unwritable[0].errno else str(unwritable[0])
         warn(Problem(CACHE_DIR, None, None, f"cannot write: {cause} — the build went on without caching "
                      "(free some space or make .cache/ writable to have it again)", "warning"))
     return results
@@ -210,24 +214,19 @@ def _run_in_worker(job: Job, path: Path) -> tuple[bytes, OSError | None]:
 
 
 def _locally(todo: list[Job], paths: list[Path], reference: Reference, root: Path, progress: Progress,
-             meanwhile: Callable[[], None], pool: Workers | None) -> list[tuple[bytes, OSError | None]]:
-    """On the build's worker processes (`pool`), else serially in this process: results in job
-    order, each written to its cache entry where it was made."""
+             meanwhile: Callable[[], None], pool: Workers | None, arrived: Callable[[int, tuple[bytes, OSError | None]], None]) -> None:
+    """On the build's worker processes (`pool`), else serially in this process; `arrived` is told
+    of each result in job order as it comes (each written to its cache entry where it was made)."""
     if pool is not None and todo:
         pending = pool.map(todo, paths)
         meanwhile()
-        return _collect(pending, len(todo), progress)
-    meanwhile()
-    extractor = Extractor(reference, root / PARSE_CACHE_DIR)
-    return _collect((_cached(extractor(job), path) for job, path in zip(todo, paths, strict=True)), len(todo), progress)
-
-
-def _collect(results: Iterable, total: int, progress: Progress) -> list:
-    computed = []
-    for result in results:  # in job order, as they arrive
-        computed.append(result)
-        progress(1, total)
-    return computed
+    else:
+        meanwhile()
+        extractor = Extractor(reference, root / PARSE_CACHE_DIR)
+        pending = (_cached(extractor(job), path) for job, path in zip(todo, paths, strict=True))
+    for k, made in enumerate(pending):
+        arrived(k, made)
+        progress(1, len(todo))
 
 
 _EXTRACTORS: dict[tuple[str, Path | None], Extractor] = {}  # in a Dask worker process: the one it uses

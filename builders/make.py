@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from . import store
-from .assemble import assemble
+from .assemble import Assembly
 from .engine import Progress, cached_reference, extract_all, started_workers
 from .extract.nlp import LanguageLayerError, model_fingerprint
 from .incremental import changed_row_problems, kept_rows, plan, preload, record
@@ -87,8 +87,10 @@ def _make(root: Path, out: Path, workers: int, use_cache: bool, engine: str, sch
             last = loading.result() if loading else None
         problems = seeds.problems
         todo, now = plan(seeds.jobs, seeds.reference, last)
+        assembly = Assembly()  # the rows made typed as they arrive
         try:
-            results = extract_all(todo, seeds.reference, root, workers, use_cache, engine, scheduler, progress, problems.append, preload, pool)
+            results = extract_all(todo, seeds.reference, root, workers, use_cache, engine, scheduler, progress, problems.append, preload, pool,
+                                  lambda result: (assembly.take(result[0]) if result[0] is not None else None, result[1]))
         except LanguageLayerError as missing:  # another model's version, a model that does not load
             return Made(problems + [Problem("requirements.lock", None, None, str(missing))])
     found = {job.article_id: result[1] for job, result in zip(todo, results, strict=True)}
@@ -96,10 +98,10 @@ def _make(root: Path, out: Path, workers: int, use_cache: bool, engine: str, sch
         problems += found[job.article_id] if job.article_id in found else now.extras[job.article_id][2]
     if _failed(problems):
         return Made(problems)
-    extracted = [columns for columns, _ in results if columns is not None]
-    tables = assemble(extracted, seeds.reference, kept_rows(last, now))
+    extracted = [article for article, _ in results if article is not None]  # (their discoveries: the rows are in `assembly`)
+    tables = assembly.tables(seeds.reference, kept_rows(last, now))
     record(now, extracted, found, tables)
-    del results, extracted  # every row is in `tables` now: the Python objects go before the files are written (peak memory)
+    del results, extracted  # (the rows are in `tables`: the Python objects go before the files are written)
     try:  # first, while this process runs one thread: drawn by a forked process if they must be drawn
         pictures = start_pictures(tables, out, root / PICTURE_CACHE if use_cache else None)
     except OSError as error:

@@ -173,3 +173,21 @@ def test_rows_merged_into_the_kept_ones_are_the_rows_sorted_afresh():
         merged = merged_by_key(Quote, table, fresh)
         assert merged.equals(sorted_by_key(Quote, pa.concat_tables([table, fresh]))), fresh_keys
         assert merged.column("quote_id").to_pylist() == sorted(keys + fresh_keys)
+
+
+def test_rows_made_typed_in_batches_in_any_order_give_the_tables_of_one_batch(monkeypatch, tmp_path):
+    from builders import assemble as assembling
+    from builders.extract.article import Extractor
+    from builders.inputs.reference import load_reference
+    from builders.inputs.seeds import read_seeds
+
+    root = make_repo(tmp_path / "repo", EXTRA)
+    reference, _ = load_reference(root)
+    extractor = Extractor(reference)
+    extracted = [extractor(job.loaded())[0] for job in read_seeds(root).jobs]
+    whole = assembling.assemble(extracted, reference)
+    monkeypatch.setattr(assembling, "ASSEMBLY_BATCH", 2)
+    batched = assembling.assemble(list(reversed(extracted)), reference)
+    assert whole.keys() == batched.keys()
+    for name, table in whole.items():
+        assert table.equals(batched[name]) and batched[name].column(0).num_chunks == 1, name
