@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -61,7 +62,17 @@ def preload() -> None:
 
 
 def _without(table: pa.Table, article_ids: pa.Array) -> pa.Table:
-    return table.filter(pc.invert(pc.is_in(table.column("article_id"), value_set=article_ids)))
+    """The rows of `table` that are not of these articles, as slices of it: nothing is copied here
+    (the rows are copied once, when the table is put together with the new rows)."""
+    dropped = np.flatnonzero(pc.is_in(table.column("article_id"), value_set=article_ids).to_numpy(zero_copy_only=False)).tolist()
+    if not dropped:
+        return table
+    slices, at = [], 0
+    for row in dropped:
+        if row > at:
+            slices.append(table.slice(at, row - at))
+        at = row + 1
+    return pa.concat_tables([*slices, table.slice(at)])
 
 
 def record(now: LastBuild, extracted: list[ArticleColumns], problems: dict[str, list[Problem]], tables: dict[str, pa.Table]) -> None:

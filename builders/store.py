@@ -62,14 +62,15 @@ def load(root: Path) -> LastBuild | None:
         return None
     last = LastBuild(manifest["articles"], manifest["extras"])
     for name, (file, digest) in manifest["files"].items():
-        try:
-            data = (folder / file).read_bytes()
+        try:  # mapped, not read into memory: the kept rows are read from the page cache, copied once later
+            with pa.memory_map(str(folder / file)) as source:
+                data = source.read_buffer()
         except OSError:
             return None
         if hashlib.sha256(data).hexdigest() != digest:
             _remove(folder / file)  # so that the next save writes it whole
             return None
-        last.tables[name] = pa.ipc.open_file(pa.py_buffer(data)).read_all()
+        last.tables[name] = pa.ipc.open_file(data).read_all()
     return last
 
 
