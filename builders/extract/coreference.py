@@ -33,8 +33,7 @@ def resolve_descriptions(doc, found: list[Found], reference: Reference, discover
     roles = _roles(actors, reference, discovered)
     kinds = {a.actor_id: a.actor_type for a in discovered} | {f.form.target: e.type for f in actors if (e := reference.actor(f.form.target))}
     quoted = _Spans([(q.start, q.end) for q in find_quote_spans(doc.text)])
-    heads = {t.idx for t in doc if t.dep_ not in ("compound", "amod")}  # "U.S. sanctions": a modifier, not a topic
-    own_words = [f for f in actors if not quoted.covers(f.start) and _head_at(doc, f, heads)]
+    own_words = [f for f in actors if not quoted.covers(f.start) and _head_at(doc, f)]
     focus, focus_from = _focus_country(own_words, reference)
     mentions, named = _Spans([(f.start, f.end) for f in found]), _Spans([(f.start, f.end) for f in actors])
     last_of_kind = _LastOfKind(actors, kinds)
@@ -70,10 +69,11 @@ def resolve_descriptions(doc, found: list[Found], reference: Reference, discover
     return out
 
 
-def _head_at(doc, mention: Found, heads: set[int]) -> bool:
-    """The mention's last word heads its phrase (it is not a modifier of another noun)."""
+def _head_at(doc, mention: Found) -> bool:
+    """The mention's last word heads its phrase (it is not a modifier of another noun: "U.S.
+    sanctions" does not make the U.S. a topic)."""
     last = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-    return last is not None and len(last) > 0 and last[-1].idx in heads
+    return last is not None and len(last) > 0 and last[-1].dep_ not in ("compound", "amod")
 
 
 class _Spans:

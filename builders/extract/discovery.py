@@ -62,6 +62,8 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _FUNCTION_OR_CALENDAR = frozenset(FUNCTION_WORDS | MONTH_NAMES | set(WEEKDAYS))
 _CALENDAR = frozenset(MONTH_NAMES | set(WEEKDAYS))
 _ARMED_FORCES_LONGEST_FIRST = sorted(ARMED_FORCES_NOUNS, key=len, reverse=True)
+# every prefix of those nouns: a word that is none starts none of them (one set look-up per word)
+_ARMED_FORCES_PREFIXES = frozenset(n[:k] for n in ARMED_FORCES_NOUNS for k in range(len(n) + 1))
 _NOT_NAME_WORDS = frozenset(_FUNCTION_OR_CALENDAR | PERSON_TITLES | PLACE_WORDS)
 ATTRIBUTION_AFTER = re.compile(rf"^\s*(?:{alternation(SPEECH_FORMS)})\b")
 ATTRIBUTION_BEFORE = re.compile(rf"\b(?:{alternation(SPEAKER_FOLLOWS_FORMS)}|according to)\s+$")
@@ -688,6 +690,8 @@ def _discover_armed_forces(d: _Discoveries, doc) -> None:
     """ "the Chinese military", "Serbia's army": the armed forces of a named country, as an actor
     named by the country's demonym and the noun the text uses."""
     for token in doc:
+        if token.lower_ not in _ARMED_FORCES_PREFIXES:
+            continue
         phrase = next((n for n in _ARMED_FORCES_LONGEST_FIRST  # (a phrase starts with its first word's lower case)
                        if n.startswith(token.lower_) and doc[token.i : token.i + len(n.split())].text.lower() == n), None)
         if phrase is None or token.text[:1].isupper():

@@ -17,7 +17,7 @@ from .coreference import resolve_descriptions
 from .discovery import DiscoveredActor, discover_actors, occurrences
 from .ids import row_id, slug
 from .lexicon import DESIGNATION_PREFIXES, WEAPON_NOUNS, alternation, fold
-from .matching import Form, Found, Matcher, bounded, country_before, forms_at, select, suffixes
+from .matching import Form, Found, Matcher, bounded, country_before, folded_weapon_forms, forms_at, select, suffixes
 
 __all__ = ["ArticleEntities", "DiscoveredActor", "DiscoveredWeapon", "Found", "Matcher", "find_entities"]
 
@@ -44,11 +44,14 @@ _DESIGNATION = re.compile(rf"(?<![\w-])((?:{alternation(DESIGNATION_PREFIXES)})-
 _WEAPON_NOUN = re.compile(rf"\b(?:{alternation(WEAPON_NOUNS)})\b", re.IGNORECASE)
 
 
-def discover_weapons(text: str, found: list[Found], reference: Reference) -> list[DiscoveredWeapon]:
+def discover_weapons(text: str, found: list[Found], reference: Reference, known: set[str] | None = None) -> list[DiscoveredWeapon]:
+    """Designations next to a weapon noun that the reference lacks (`known`: the folded curated
+    designations and aliases, which a Matcher keeps: folding them for every article is wasted work)."""
     covered = sorted((f.start, f.end) for f in found if f.form.is_weapon)  # mentions do not overlap: ends sorted too
     ends = [e for _, e in covered]
     out: dict[str, DiscoveredWeapon] = {}
-    known = {fold(s) for w in reference.weapons for s in (w.designation, *w.aliases)}
+    if known is None:
+        known = folded_weapon_forms(reference)
     for m in _DESIGNATION.finditer(text):
         designation = m.group(1)
         first_after = bisect.bisect_right(ends, m.start())  # the first mention ending after this start
@@ -117,7 +120,7 @@ def find_entities(article: Article, matcher: Matcher, doc=None) -> ArticleEntiti
     curated = forms_at(matcher, text)
     found = select(text, list(curated), article.published_date)
     actors, long_forms = discover_actors(text, found, matcher, doc)
-    weapons = discover_weapons(text, found, matcher.reference)
+    weapons = discover_weapons(text, found, matcher.reference, matcher.folded_weapon_forms)
     if actors or weapons or long_forms:
         extra = _discovered_candidates(text, actors, weapons) + _long_form_candidates(text, long_forms)
         found = select(text, curated + extra, article.published_date)

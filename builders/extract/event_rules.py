@@ -159,8 +159,10 @@ def rule_events(doc, found: list[Found], quotes, reference: Reference, weapon_or
     for event_type in reference.event_types:
         for trigger in event_type.triggers:
             index.setdefault((trigger.lemma, trigger.pos), []).append((event_type, trigger))
-    triggers = {t.i for t in doc if (t.lemma_.lower(), _pos(t)) in index}
-    fitted = [(token, event_type, trigger) for token in doc for event_type, trigger in index.get((token.lemma_.lower(), _pos(token)), [])
+    lemmas = {lemma for lemma, _ in index}  # a token of no trigger lemma is no trigger, whatever its part of speech
+    keyed = [(t, key) for t in doc if (lemma := t.lemma_.lower()) in lemmas and (key := (lemma, _pos(t))) in index]
+    triggers = {t.i for t, _ in keyed}
+    fitted = [(token, event_type, trigger) for token, key in keyed for event_type, trigger in index[key]
               if not (trigger.pos == "NOUN" and _argument_of_trigger(token, triggers)) and _fits(article, token, trigger)]
     # "considering buying": the purchase is the intention's, not an event of its own
     vias = {v.i for token, _, trigger in fitted if (v := _via(token, trigger)) is not None}

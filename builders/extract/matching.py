@@ -63,6 +63,11 @@ def with_capital(surface: str) -> list[str]:
     return forms
 
 
+def folded_weapon_forms(reference: Reference) -> set[str]:
+    """The folded designations and aliases of the curated weapon systems."""
+    return {fold(s) for w in reference.weapons for s in (w.designation, *w.aliases)}
+
+
 def _surname_forms(entry: ActorEntry) -> set[str]:
     return {name.split()[-1] for name in (entry.name, *entry.aliases) if len(name.split()) >= 2}
 
@@ -116,6 +121,10 @@ class Matcher:
     @cached_property
     def folded_forms(self) -> set[str]:
         return {fold(s) for s in self.forms}
+
+    @cached_property
+    def folded_weapon_forms(self) -> set[str]:
+        return folded_weapon_forms(self.reference)
 
     def candidates(self, text: str) -> list[tuple[int, int, str]]:
         out = []
