@@ -333,10 +333,19 @@ def _relative_year(m, anchor, direction=None):
     return _year_interval(anchor.year + {"last": -1, "this": 0, "next": 1}[m["which"].lower()])
 
 
+# What every expression above holds at least one of (a digit, a month or weekday name, a deictic day,
+# "week", "month" or "year"): a text without any holds no date, and the expressions are not run on it.
+_MAY_HOLD_DATE = re.compile(
+    r"\d|yesterday|today|tomorrow|week|month|year|" + "|".join(sorted((*MONTHS, *WEEKDAYS), key=len, reverse=True)), re.IGNORECASE
+)
+
+
 def find_dates(text: str, anchor: dt.date | None, direction: str | None = None) -> list[tuple[int, int, DateInterval]]:
     """Date expressions in `text` (longest first, no overlaps), each resolved against `anchor`,
     the date the text was written; relative expressions are unknown without it. `direction` ("past"
     or "future", from the tense of the clause) settles a day, month or weekday stated without a year."""
+    if not _MAY_HOLD_DATE.search(text):
+        return []
     found = []
     for pattern, resolve in _EXPRESSIONS:
         for m in pattern.finditer(text):
