@@ -23,8 +23,10 @@ from .discovery import DiscoveredActor
 from .lexicon import ORGANISATION_NOUNS, PERSON_TITLES, fold
 from .matching import Form, Found
 from .quotes import find_quote_spans
+from .tokens import token_arrays
 
-_COUNTRY_NOUNS = {"country", "nation"}
+_COUNTRY_NOUNS = frozenset({"country", "nation"})
+_DESCRIPTION_WORDS = frozenset(ORGANISATION_NOUNS) | PERSON_TITLES
 
 
 def resolve_descriptions(doc, found: list[Found], reference: Reference, discovered: list[DiscoveredActor]) -> list[Found]:
@@ -43,8 +45,10 @@ def resolve_descriptions(doc, found: list[Found], reference: Reference, discover
         for word in words:
             holders.setdefault(word, []).append((person, words, country))
     out = []
-    for token in doc:
-        if token.pos_ != "NOUN" or mentions.covers(token.idx):
+    arrays = token_arrays(doc)  # only these nouns can be descriptions (see the three cases below)
+    nouns = sorted({*arrays.where(pos=["NOUN"], lower=_DESCRIPTION_WORDS), *arrays.where(pos=["NOUN"], lemma=_COUNTRY_NOUNS)})
+    for token in (doc[i] for i in nouns):
+        if mentions.covers(token.idx):
             continue
         determiner = next((c for c in token.children if c.dep_ in ("det", "poss")), None)
         if determiner is None or (determiner.dep_ == "det" and determiner.lower_ != "the"):

@@ -42,6 +42,7 @@ from .lexicon import (
     fold,
 )
 from .matching import Found, Matcher, country_before, suffixes
+from .tokens import token_arrays
 
 
 @dataclass
@@ -62,8 +63,12 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _FUNCTION_OR_CALENDAR = frozenset(FUNCTION_WORDS | MONTH_NAMES | set(WEEKDAYS))
 _CALENDAR = frozenset(MONTH_NAMES | set(WEEKDAYS))
 _ARMED_FORCES_LONGEST_FIRST = sorted(ARMED_FORCES_NOUNS, key=len, reverse=True)
-# every prefix of those nouns: a word that is none starts none of them (one set look-up per word)
+# every prefix of those nouns: a word that is none starts none of them
 _ARMED_FORCES_PREFIXES = frozenset(n[:k] for n in ARMED_FORCES_NOUNS for k in range(len(n) + 1))
+# the words a kind noun or the last word of a kind phrase can be ("news agency": "agency")
+_KIND_NOUN_WORDS = frozenset(ORGANISATION_NOUNS) | frozenset(ORGANISATION_NOUN_PHRASES) | frozenset(
+    p[k + 1 :] for p in ORGANISATION_NOUN_PHRASES for k in range(len(p)) if p[k] == " ")
+_COORDINATION = frozenset({"conj", "appos"})
 _NOT_NAME_WORDS = frozenset(_FUNCTION_OR_CALENDAR | PERSON_TITLES | PLACE_WORDS)
 ATTRIBUTION_AFTER = re.compile(rf"^\s*(?:{alternation(SPEECH_FORMS)})\b")
 ATTRIBUTION_BEFORE = re.compile(rf"\b(?:{alternation(SPEAKER_FOLLOWS_FORMS)}|according to)\s+$")
@@ -689,9 +694,8 @@ def _role_country(d: _Discoveries, doc, role: str, start: int) -> str | None:
 def _discover_armed_forces(d: _Discoveries, doc) -> None:
     """ "the Chinese military", "Serbia's army": the armed forces of a named country, as an actor
     named by the country's demonym and the noun the text uses."""
-    for token in doc:
-        if token.lower_ not in _ARMED_FORCES_PREFIXES:
-            continue
+    for i in token_arrays(doc).where(lower=_ARMED_FORCES_PREFIXES):
+        token = doc[i]
         phrase = next((n for n in _ARMED_FORCES_LONGEST_FIRST  # (a phrase starts with its first word's lower case)
                        if n.startswith(token.lower_) and doc[token.i : token.i + len(n.split())].text.lower() == n), None)
         if phrase is None or token.text[:1].isupper():
@@ -712,9 +716,8 @@ def _discover_armed_forces(d: _Discoveries, doc) -> None:
 def _discover_names_before_kind_nouns(d: _Discoveries, doc) -> None:
     """ "the Tanjug news agency", "the NIS oil company": a proper name that modifies a kind noun is
     an organisation of that kind, whether or not the entity recogniser saw it."""
-    for token in doc:
-        if token.pos_ != "NOUN":
-            continue
+    for i in token_arrays(doc).where(pos=["NOUN"], lower=_KIND_NOUN_WORDS):
+        token = doc[i]
         phrase = f"{doc[token.i - 1].lower_} {token.lower_}" if token.i > 0 else token.lower_
         kind = ORGANISATION_NOUN_PHRASES.get(phrase) or ORGANISATION_NOUNS.get(token.lower_)
         if kind is None:
@@ -773,8 +776,9 @@ def occurrences(text: str, forms: set[str]) -> dict[str, list[int]]:
 def _discover_coordinated_names(d: _Discoveries, doc) -> None:
     """ "oil giant Lukoil, Rosneft and …": a proper name coordinated with an organisation of a known
     kind, whether or not the entity recogniser saw it."""
-    for token in doc:
-        if token.pos_ != "PROPN" or token.dep_ not in ("conj", "appos") or any(c.dep_ == "compound" for c in token.rights):
+    for i in token_arrays(doc).where(pos=["PROPN"], dep=_COORDINATION):
+        token = doc[i]
+        if any(c.dep_ == "compound" for c in token.rights):
             continue
         first = token
         while first.i > 0 and doc[first.i - 1].dep_ == "compound" and doc[first.i - 1].pos_ == "PROPN":
@@ -814,8 +818,9 @@ class _TokenIndex:
 
     def __init__(self, doc):
         self.doc = doc
-        self.starts = [t.idx for t in doc]
-        self.reach = [t.idx + len(t.text) + 2 for t in doc]  # grows with the index: tokens do not overlap
+        arrays = token_arrays(doc)
+        self.starts = arrays.idx.tolist()
+        self.reach = (arrays.idx + arrays.length + 2).tolist()  # grows with the index: tokens do not overlap
 
     def owner_before(self, offset: int):
         """The first token with t.idx <= offset < t.idx + len(t.text) + 2 that is no possessive mark."""

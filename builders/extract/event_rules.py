@@ -37,6 +37,7 @@ from .lexicon import (
     alternation,
 )
 from .matching import Found
+from .tokens import token_arrays
 
 _WEAPON_NOUN = re.compile(rf"^(?:{alternation(WEAPON_NOUNS)})$", re.IGNORECASE)
 _MODALS = MODAL_VERBS
@@ -160,7 +161,8 @@ def rule_events(doc, found: list[Found], quotes, reference: Reference, weapon_or
         for trigger in event_type.triggers:
             index.setdefault((trigger.lemma, trigger.pos), []).append((event_type, trigger))
     lemmas = {lemma for lemma, _ in index}  # a token of no trigger lemma is no trigger, whatever its part of speech
-    keyed = [(t, key) for t in doc if (lemma := t.lemma_.lower()) in lemmas and (key := (lemma, _pos(t))) in index]
+    candidates = [doc[i] for i in token_arrays(doc).lemma_where(lambda lemma: lemma.lower() in lemmas)]
+    keyed = [(t, key) for t in candidates if (key := (t.lemma_.lower(), _pos(t))) in index]
     triggers = {t.i for t, _ in keyed}
     fitted = [(token, event_type, trigger) for token, key in keyed for event_type, trigger in index[key]
               if not (trigger.pos == "NOUN" and _argument_of_trigger(token, triggers)) and _fits(article, token, trigger)]

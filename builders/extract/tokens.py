@@ -1,0 +1,71 @@
+"""A parse's token attributes as arrays, read once per article and shared by the rules.
+
+Several rules look for a few tokens of the whole article (nouns of a kind, proper names in
+coordination, trigger lemmas). Walking the Doc for each builds a Python object per token and reads
+its attributes one by one, again in every rule; one vectorised test over spaCy's own attribute
+arrays finds the same tokens (in the same order) for a fraction of that. The arrays live in the
+Doc's `user_data`, so they belong to one article's parse and nothing is shared between articles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+
+import numpy as np
+
+_KEY = "builders.extract.tokens"
+
+
+@cache
+def string_ids(words: frozenset[str]) -> np.ndarray:
+    """spaCy's ids of the words (as the Doc's LOWER, LEMMA and DEP arrays hold them)."""
+    from spacy.strings import get_string_id
+
+    return np.array(sorted(get_string_id(w) for w in words), dtype=np.uint64)
+
+
+@cache
+def pos_id(tag: str) -> int:
+    from spacy.parts_of_speech import IDS
+
+    return IDS[tag]
+
+
+class TokenArrays:
+    """One article's token attributes: lower case, lemma, part of speech, dependency, offset and length."""
+
+    def __init__(self, doc):
+        from spacy.attrs import DEP, IDX, LEMMA, LENGTH, LOWER, POS
+
+        self.doc = doc
+        columns = doc.to_array([LOWER, LEMMA, POS, DEP, IDX, LENGTH])
+        self.lower, self.lemma, self.pos, self.dep = (np.ascontiguousarray(columns[:, k]) for k in range(4))
+        self.idx, self.length = columns[:, 4].astype(np.int64), columns[:, 5].astype(np.int64)
+
+    def where(self, pos: Iterable[str] = (), dep: frozenset[str] | None = None, lower: frozenset[str] | None = None,
+              lemma: frozenset[str] | None = None) -> list[int]:
+        """The indices, in order, of the tokens with one of these parts of speech, dependencies,
+        lower-case forms and lemmas (each condition left out holds for every token)."""
+        mask = np.ones(len(self.lower), dtype=bool)
+        if pos:
+            mask &= np.isin(self.pos, [pos_id(tag) for tag in pos])
+        for values, words in ((self.dep, dep), (self.lower, lower), (self.lemma, lemma)):
+            if words is not None:
+                mask &= np.isin(values, string_ids(words))
+        return np.flatnonzero(mask).tolist()
+
+    def lemma_where(self, keep) -> list[int]:
+        """The indices, in order, of the tokens whose lemma `keep` accepts (asked once per distinct lemma)."""
+        strings = self.doc.vocab.strings
+        distinct = np.unique(self.lemma)
+        kept = [h for h in distinct.tolist() if keep(strings[h])]
+        return np.flatnonzero(np.isin(self.lemma, np.array(kept, dtype=np.uint64))).tolist()
+
+
+def token_arrays(doc) -> TokenArrays:
+    """The arrays of this Doc, made on first use."""
+    arrays = doc.user_data.get(_KEY)
+    if arrays is None:
+        arrays = doc.user_data[_KEY] = TokenArrays(doc)
+    return arrays
