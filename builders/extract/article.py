@@ -20,6 +20,7 @@ from .events import curated_events, make_summary, merge, rule_drafts
 from .ingest import check_raw, ingest
 from .nlp import Parser
 from .quotes import find_quotes
+from .reference_index import reference_index
 
 Columns = dict[str, list]  # column name -> values, in a model's column order
 PER_ARTICLE = (Article, ActorMention, Quote, Event, WeaponSystemMention)  # resources made article by article
@@ -62,7 +63,7 @@ def extract(article_id: str, raw: bytes, path: str, matcher: Matcher, curation_r
     reference = matcher.reference
     doc = (parser or Parser())(article.text)
     entities = find_entities(article, matcher, doc)
-    types = {entry.id: entry.type for entry in reference.actors}
+    types = dict(reference_index(reference).actor_types)
     types.update({actor.actor_id: actor.actor_type for actor in entities.discovered_actors})
     quotes = find_quotes(article, entities.found, types.get)
     summary = make_summary(
@@ -70,7 +71,7 @@ def extract(article_id: str, raw: bytes, path: str, matcher: Matcher, curation_r
         {a.actor_id: a.name for a in entities.discovered_actors},
         {w.weapon_system_id: w.designation for w in entities.discovered_weapons},
     )
-    origins = {w.id: w.origin for w in reference.weapons} | {w.weapon_system_id: w.origin_country_iso3 for w in entities.discovered_weapons}
+    origins = reference_index(reference).weapon_origins | {w.weapon_system_id: w.origin_country_iso3 for w in entities.discovered_weapons}
     rules = rule_drafts(article, doc, entities.found, quotes, reference, summary, origins, types)
     rel = f"{CURATION_DIR}/{article_id}.yaml"
     curation, lines, problems = parse_curation(rel, curation_raw)

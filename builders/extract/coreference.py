@@ -23,6 +23,7 @@ from .discovery import DiscoveredActor
 from .lexicon import ORGANISATION_NOUNS, PERSON_TITLES, fold
 from .matching import Form, Found
 from .quotes import find_quote_spans
+from .reference_index import reference_index
 from .tokens import token_arrays
 
 _COUNTRY_NOUNS = frozenset({"country", "nation"})
@@ -33,7 +34,7 @@ def resolve_descriptions(doc, found: list[Found], reference: Reference, discover
     """Mentions made by descriptions, in text order, none overlapping a mention already found."""
     actors = [f for f in found if not f.form.is_weapon and not f.form.blocked]
     roles = _roles(actors, reference, discovered)
-    kinds = {a.actor_id: a.actor_type for a in discovered} | {f.form.target: e.type for f in actors if (e := reference.actor(f.form.target))}
+    kinds = {a.actor_id: a.actor_type for a in discovered} | {f.form.target: e.type for f in actors if (e := reference_index(reference).actor(f.form.target))}
     text = doc.text  # (spaCy joins every token's text again on each read)
     quoted = _Spans([(q.start, q.end) for q in find_quote_spans(text)])
     own_words = [f for f in actors if not quoted.covers(f.start) and _head_at(doc, f)]
@@ -157,7 +158,7 @@ def _roles(actors: list[Found], reference: Reference, discovered: list[Discovere
     for f in actors:
         if f.form.target in out:
             continue
-        entry = reference.actor(f.form.target)
+        entry = reference_index(reference).actor(f.form.target)
         if entry is not None and entry.type == ActorType.person:
             words = " ".join(filter(None, [entry.role, *entry.titles]))
             out[entry.id] = ({fold(w) for w in words.replace(",", " ").split()}, entry.country)
@@ -173,7 +174,7 @@ def _holder(title: str, inside: list[Found], holders: dict[str, list], reference
     for person, words, country in holders.get(fold(title), ()):
         agrees = True
         for f in inside:
-            entry = reference.actor(f.form.target)
+            entry = reference_index(reference).actor(f.form.target)
             forms = {fold(x) for x in ([entry.name, *entry.aliases, *entry.demonyms] if entry else [])}
             same_country = entry is not None and entry.country is not None and entry.country == country
             agrees = agrees and (same_country or bool(forms & words) or fold(f.surface) in words)
@@ -190,7 +191,7 @@ def _focus_country(actors: list[Found], reference: Reference) -> tuple[str | Non
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for f in actors:
-        entry = reference.actor(f.form.target)
+        entry = reference_index(reference).actor(f.form.target)
         if entry is not None and entry.type == ActorType.state and f.form.kind != MentionKind.demonym:
             counts[entry.id] += 1
             first.setdefault(entry.id, f.start)

@@ -42,6 +42,7 @@ from .lexicon import (
     fold,
 )
 from .matching import Found, Matcher, country_before, suffixes
+from .reference_index import reference_index
 from .tokens import token_arrays
 
 
@@ -248,10 +249,7 @@ class _Discoveries:
         self.forms = _Forms()
         self.matcher = matcher
         self.known_long_forms: list[tuple[str, str]] = []  # (a full name, the curated actor its bracketed acronym names)
-        self.demonyms = {}
-        for a in self.reference.actors:
-            if a.type == ActorType.state:
-                self.demonyms.setdefault(a.country, a.demonyms[0] if a.demonyms else None)
+        self.demonyms = reference_index(self.reference).demonyms
 
     def covering(self, start: int, end: int) -> list[Found]:
         return self.mentions.covering(start, end)
@@ -275,7 +273,7 @@ class _Discoveries:
     def kind_at(self, offset: int) -> ActorType | None:
         """The kind of the actor mentioned at `offset`, curated or discovered."""
         for f in self.covering(offset, offset + 1):
-            entry = self.reference.actor(f.form.target)
+            entry = reference_index(self.reference).actor(f.form.target)
             if entry is not None:
                 return entry.type
         actor = self._owner_of_prefix(self._word_at(offset))
@@ -315,7 +313,7 @@ class _Discoveries:
         actor_id = slug(f"{country} {name}") if generic else slug(name)
         if generic and (demonym := self.demonym_of(country)):
             name = f"{demonym} {name}"  # "Serbian Ministry of Defence": the name says whose
-        if self.reference.actor(actor_id) or fold(name) in self.known:
+        if reference_index(self.reference).actor(actor_id) or fold(name) in self.known:
             return
         if actor_type == ActorType.person and self.forms.person_tails[fold(name)] > 0:
             return  # "Đedović Handanović" after "Dubravka Đedović Handanović": a short form, not a new person
@@ -434,7 +432,7 @@ def _discover_organisations_by_head(d: _Discoveries) -> None:
         if head is None or (len(tokens) == 1):
             continue  # a bare "Committee" names nothing
         org_name = text[tokens[0].start : tokens[-1].end]
-        states = [reference.actor(f.form.target) for f in inside]
+        states = [reference_index(reference).actor(f.form.target) for f in inside]
         country_inside = next((e.country for e in states if e and e.type == ActorType.state and e.country), None)
         country = country_inside or d.country_before(tokens[0].start)
         d.add(org_name, ORGANISATION_HEADS[head.bare.casefold()], country, None, country_in_name=country_inside is not None)
@@ -447,7 +445,7 @@ def _is_generic(name: str) -> bool:
 
 
 def _is_organisation_or_person(reference: Reference, found: Found) -> bool:
-    entry = reference.actor(found.form.target)
+    entry = reference_index(reference).actor(found.form.target)
     return entry is not None and entry.type != ActorType.state
 
 
@@ -654,7 +652,7 @@ def _classify(d: _Discoveries, doc, label: str, piece: list, name: str, start: i
 
 def _country_inside(d: _Discoveries, inside: list[Found]) -> str | None:
     for f in inside:
-        entry = d.reference.actor(f.form.target)
+        entry = reference_index(d.reference).actor(f.form.target)
         if entry is not None and entry.type == ActorType.state and entry.country:
             return entry.country
     return None

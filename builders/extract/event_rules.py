@@ -37,6 +37,7 @@ from .lexicon import (
     alternation,
 )
 from .matching import Found
+from .reference_index import reference_index
 from .tokens import token_arrays
 
 _WEAPON_NOUN = re.compile(rf"^(?:{alternation(WEAPON_NOUNS)})$", re.IGNORECASE)
@@ -85,11 +86,11 @@ class _Article:
                     self.weapon_at.setdefault(token.i, f.form.target)
                 else:
                     self.actor_at.setdefault(token.i, f)
-        self.states = {a.country: a.id for a in reference.actors if a.type == ActorType.state and a.country}
+        self.states = reference_index(reference).states
         self.weapon_origins = weapon_origins
         self.types = types
         # a capital used as a place still names its state as a destination ("visited Belgrade")
-        self.places = {m: a.id for a in reference.actors if a.type == ActorType.state for m in a.metonyms}
+        self.places = reference_index(reference).capitals
         # quotations in text order without overlaps (as `quotes` gives them): found by bisection
         self.quote_starts = [q[0] for q in quotes]
         self.quotes_ordered = all(a[1] <= b[0] for a, b in pairwise(quotes))
@@ -156,11 +157,8 @@ def rule_events(doc, found: list[Found], quotes, reference: Reference, weapon_or
                 types: dict[str, ActorType]) -> list[RuleEvent]:
     """Every event a trigger of the codebook signals in the article, in text order."""
     article = _Article(doc, found, quotes, reference, weapon_origins, types)
-    index: dict[tuple[str, str], list[tuple[EventTypeEntry, Trigger]]] = {}
-    for event_type in reference.event_types:
-        for trigger in event_type.triggers:
-            index.setdefault((trigger.lemma, trigger.pos), []).append((event_type, trigger))
-    lemmas = {lemma for lemma, _ in index}  # a token of no trigger lemma is no trigger, whatever its part of speech
+    index, lemmas = reference_index(reference).triggers, reference_index(reference).trigger_lemmas
+    # a token of no trigger lemma is no trigger, whatever its part of speech
     candidates = [doc[i] for i in token_arrays(doc).lemma_where(lambda lemma: lemma.lower() in lemmas)]
     keyed = [(t, key) for t in candidates if (key := (t.lemma_.lower(), _pos(t))) in index]
     triggers = {t.i for t, _ in keyed}

@@ -27,6 +27,7 @@ from . import dates
 from .event_rules import rule_events
 from .ids import row_id
 from .matching import Found
+from .reference_index import reference_index
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,7 @@ def _nth(text: str, needle: str, occurrence: int) -> int:
 
 def merge(article: Article, curated: list[EventDraft], rules: list[EventDraft], complete: bool, reference: Reference) -> list[Event]:
     """Curated rows win over rule rows for the same event; ids follow the order of the evidence."""
-    codes = {t.id: (t.plover, t.cameo) for t in reference.event_types}
+    codes = {t.id: (t.plover, t.cameo) for t in reference_index(reference).event_types.values()}
     covered = {(c.event_type, c.source, c.target) for c in curated}
     kept = [] if complete else [r for r in rules if (r.event_type, r.source, r.target) not in covered]
     drafts = sorted(curated + kept, key=lambda d: (d.evidence_start, d.event_type, d.method.value))
@@ -238,7 +239,8 @@ def merge(article: Article, curated: list[EventDraft], rules: list[EventDraft], 
 
 
 def make_summary(reference: Reference, extra_names: dict[str, str], extra_weapons: dict[str, str]) -> _Summary:
-    names = {a.id: a.name for a in reference.actors} | extra_names
-    weapon_names = {w.id: w.designation for w in reference.weapons} | extra_weapons
-    return _Summary(names.get, weapon_names.get, {t.id: t for t in reference.event_types})
+    index = reference_index(reference)
+    names = index.actor_names | extra_names
+    weapon_names = index.weapon_names | extra_weapons
+    return _Summary(names.get, weapon_names.get, index.event_types)
 

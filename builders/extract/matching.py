@@ -18,6 +18,7 @@ import ahocorasick
 from ..inputs.reference import ActorEntry, Reference
 from ..schema.models import ActorType, MentionKind
 from .lexicon import FUNCTION_WORDS, LOCATIVE_WORDS, MOVEMENT_WORDS, alternation, fold
+from .reference_index import reference_index
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ def country_before(found: list[Found], start: int, text: str, reference: Referen
     if index.noun_phrase_gap(i, start) and not mention.form.is_weapon:
         between = text[mention.end : start]
         if not (set(between.split()) & FUNCTION_WORDS):
-            entry = reference.actor(mention.form.target)
+            entry = reference_index(reference).actor(mention.form.target)
             if entry and entry.type == ActorType.state:
                 return entry.country
     return None
