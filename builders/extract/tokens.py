@@ -18,11 +18,11 @@ _KEY = "builders.extract.tokens"
 
 
 @cache
-def string_ids(words: frozenset[str]) -> np.ndarray:
+def string_ids(words: frozenset[str]) -> frozenset[int]:
     """spaCy's ids of the words (as the Doc's LOWER, LEMMA and DEP arrays hold them)."""
     from spacy.strings import get_string_id
 
-    return np.array(sorted(get_string_id(w) for w in words), dtype=np.uint64)
+    return frozenset(get_string_id(w) for w in words)
 
 
 @cache
@@ -40,27 +40,40 @@ class TokenArrays:
 
         self.doc = doc
         columns = doc.to_array([LOWER, LEMMA, POS, DEP, IDX, LENGTH])
-        self.lower, self.lemma, self.pos, self.dep = (np.ascontiguousarray(columns[:, k]) for k in range(4))
+        self.pos, self.dep = columns[:, 2], columns[:, 3]
         self.idx, self.length = columns[:, 4].astype(np.int64), columns[:, 5].astype(np.int64)
+        self._columns = {"lower": columns[:, 0], "lemma": columns[:, 1]}
+        self._positions: dict[str, dict[int, list[int]]] = {}
+
+    def positions(self, column: str) -> dict[int, list[int]]:
+        """Each value of a column ("lower" or "lemma") -> the indices of its tokens, in order."""
+        if column not in self._positions:
+            out: dict[int, list[int]] = {}
+            for i, value in enumerate(self._columns[column].tolist()):
+                out.setdefault(value, []).append(i)
+            self._positions[column] = out
+        return self._positions[column]
 
     def where(self, pos: Iterable[str] = (), dep: frozenset[str] | None = None, lower: frozenset[str] | None = None,
               lemma: frozenset[str] | None = None) -> list[int]:
         """The indices, in order, of the tokens with one of these parts of speech, dependencies,
         lower-case forms and lemmas (each condition left out holds for every token)."""
-        mask = np.ones(len(self.lower), dtype=bool)
-        if pos:
-            mask &= np.isin(self.pos, [pos_id(tag) for tag in pos])
-        for values, words in ((self.dep, dep), (self.lower, lower), (self.lemma, lemma)):
+        mask = np.ones(len(self.pos), dtype=bool)
+        for values, ids in ((self.pos, [pos_id(tag) for tag in pos]), (self.dep, string_ids(dep) if dep is not None else ())):
+            if ids:
+                mask &= np.logical_or.reduce([values == i for i in ids])
+        hits = np.flatnonzero(mask).tolist()
+        for column, words in (("lower", lower), ("lemma", lemma)):
             if words is not None:
-                mask &= np.isin(values, string_ids(words))
-        return np.flatnonzero(mask).tolist()
+                positions = self.positions(column)
+                wanted = {i for h in string_ids(words) & positions.keys() for i in positions[h]}
+                hits = [i for i in hits if i in wanted]
+        return hits
 
     def lemma_where(self, keep) -> list[int]:
         """The indices, in order, of the tokens whose lemma `keep` accepts (asked once per distinct lemma)."""
         strings = self.doc.vocab.strings
-        distinct = np.unique(self.lemma)
-        kept = [h for h in distinct.tolist() if keep(strings[h])]
-        return np.flatnonzero(np.isin(self.lemma, np.array(kept, dtype=np.uint64))).tolist()
+        return sorted(i for h, found in self.positions("lemma").items() if keep(strings[h]) for i in found)
 
 
 def token_arrays(doc) -> TokenArrays:
