@@ -9,7 +9,7 @@ from conftest import REPO
 from builders.extract.ingest import ingest
 from builders.extract.nlp import Parser
 from builders.extract.reference_index import reference_index
-from builders.extract.tokens import token_arrays
+from builders.extract.tokens import sentence_of, token_arrays
 from builders.inputs.reference import load_reference
 
 REFERENCE = load_reference(REPO)[0]
@@ -32,6 +32,11 @@ def test_token_arrays_find_the_tokens_a_walk_finds(docs):
         assert arrays.where(lemma=frozenset({"say", "sanction"})) == [t.i for t in doc if t.lemma_ in ("say", "sanction")]
         assert arrays.lemma_where(lambda lemma: lemma.startswith("s")) == [t.i for t in doc if t.lemma_.startswith("s")]
         assert arrays.idx.tolist() == [t.idx for t in doc] and arrays.length.tolist() == [len(t.text) for t in doc]
+
+
+def test_sentence_of_is_the_tokens_sentence(docs):
+    for doc in docs:
+        assert [(sentence_of(t).start, sentence_of(t).end) for t in doc] == [(t.sent.start, t.sent.end) for t in doc]
 
 
 def test_token_arrays_belong_to_their_doc(docs):

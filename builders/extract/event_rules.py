@@ -38,7 +38,7 @@ from .lexicon import (
 )
 from .matching import Found
 from .reference_index import reference_index
-from .tokens import token_arrays
+from .tokens import sentence_of, token_arrays
 
 _WEAPON_NOUN = re.compile(rf"^(?:{alternation(WEAPON_NOUNS)})$", re.IGNORECASE)
 _MODALS = MODAL_VERBS
@@ -211,7 +211,7 @@ def _objects(token) -> list:
 
 
 def _fits(article: _Article, token, trigger: Trigger) -> bool:
-    lemmas = article.of_sentence("lemmas", token.sent)
+    lemmas = article.of_sentence("lemmas", sentence_of(token))
     if trigger.particle and not any(c.lower_ == trigger.particle for c in token.children) \
             and not (token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == trigger.particle):
         return False
@@ -512,7 +512,7 @@ def _weapons(article: _Article, pivot, token, trigger: Trigger) -> list[tuple[st
             if t.i in article.weapon_at:
                 return [(article.weapon_at[t.i], t.i)]
     if "weapon_origin" in trigger.source + trigger.target or "object_origin" in trigger.source + trigger.target:
-        sentence = article.of_sentence("weapons", token.sent)
+        sentence = article.of_sentence("weapons", sentence_of(token))
         if sentence:
             nearest = min(sentence, key=lambda t: abs(t.i - token.i))
             return [(article.weapon_at[nearest.i], nearest.i)]
@@ -569,7 +569,7 @@ def _antecedent(article: _Article, pronoun, person: bool) -> list[str]:
     possessive "its" in a clause with an actor subject is that subject ("Serbia … its purchase")."""
     if not person and pronoun.dep_ == "poss":  # "sanctions against Turkey for its purchase": Turkey's
         k = bisect.bisect_left(article.things, pronoun.i) - 1  # the last such token before the pronoun
-        if k >= 0 and article.things[k] >= pronoun.sent.start:
+        if k >= 0 and article.things[k] >= sentence_of(pronoun).start:
             return [article.actor_at[article.things[k]].form.target]
     if not person and pronoun.dep_ in ("nsubj", "nsubjpass"):  # "it" continues the last clause's subject
         for previous in _previous_subjects(pronoun):
@@ -588,9 +588,9 @@ def _antecedent(article: _Article, pronoun, person: bool) -> list[str]:
 
 def _previous_subjects(pronoun) -> list:
     """Subjects of the clauses before the pronoun: in its own sentence, then in the one before."""
-    sentence = pronoun.sent
+    sentence = sentence_of(pronoun)
     own = [t for t in sentence if t.i < pronoun.i and t.dep_ in ("nsubj", "nsubjpass")]
-    before = [t for t in pronoun.doc[sentence.start - 1].sent if t.dep_ in ("nsubj", "nsubjpass")] if sentence.start > 0 else []
+    before = [t for t in sentence_of(pronoun.doc[sentence.start - 1]) if t.dep_ in ("nsubj", "nsubjpass")] if sentence.start > 0 else []
     return list(reversed(own)) + before[:1]
 
 
@@ -602,7 +602,7 @@ def _speaker(article: _Article, token) -> list[str]:
         return [quote[2]] if quote[2] else []
     verb = _speech_ancestor(token, article)
     if verb is None:
-        verb = next((t for t in article.of_sentence("saying", token.sent) if t.i != token.i), None)
+        verb = next((t for t in article.of_sentence("saying", sentence_of(token)) if t.i != token.i), None)
     if verb is None:
         return []
     subject = _subject(verb)
@@ -684,7 +684,7 @@ def _modality(token, event_type: EventTypeEntry, article: _Article) -> Modality:
         return Modality.intended
     if words & _FUTURE or lemmas & _SCHEDULED and ("to" in words or own in _SCHEDULED):
         return Modality.future
-    if article.of_sentence("reports", token.sent):
+    if article.of_sentence("reports", sentence_of(token)):
         return Modality.reported
     return Modality.asserted
 

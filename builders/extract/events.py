@@ -28,6 +28,7 @@ from .event_rules import rule_events
 from .ids import row_id
 from .matching import Found
 from .reference_index import reference_index
+from .tokens import sentence_of
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def rule_drafts(article: Article, doc, found: list[Found], quotes: list, referen
     last_dated: dict[str, tuple[int, dates.DateInterval]] = {}  # event type -> (sentence start, date)
     sentence_dates: dict[tuple, list] = {}  # the dates of a sentence, read once per sentence and direction
     for event in rule_events(doc, found, spans, reference, weapon_origins, types):
-        sentence = doc[event.trigger].sent
+        sentence = sentence_of(doc[event.trigger])
         start, end = _evidence(article.text, sentence.start_char, sentence.end_char)
         same = told.setdefault((event.event_type, event.source, event.target), [])
         if any(weapon == event.weapon or event.weapon is None for weapon in same):
@@ -112,7 +113,7 @@ def rule_drafts(article: Article, doc, found: list[Found], quotes: list, referen
 
 
 def _previous_sentence_start(doc, sentence) -> int | None:
-    return doc[sentence.start - 1].sent.start if sentence.start > 0 else None
+    return sentence_of(doc[sentence.start - 1]).start if sentence.start > 0 else None
 
 
 def _evidence(text: str, start: int, end: int) -> tuple[int, int]:
@@ -127,7 +128,7 @@ def _evidence(text: str, start: int, end: int) -> tuple[int, int]:
 def _clause_date(doc, event, article: Article, cache: dict | None = None) -> dates.DateInterval:
     """The first date expression of the sentence that hangs on the event's own clause (`cache`: the
     dates of sentences already read, by sentence and direction)."""
-    sentence = doc[event.trigger].sent
+    sentence = sentence_of(doc[event.trigger])
     anchor = _anchor(article)
     own = set(event.date_tokens)
     weapon_phrase = set()

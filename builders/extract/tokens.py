@@ -44,6 +44,8 @@ class TokenArrays:
         self.idx, self.length = columns[:, 4].astype(np.int64), columns[:, 5].astype(np.int64)
         self._columns = {"lower": columns[:, 0], "lemma": columns[:, 1]}
         self._positions: dict[str, dict[int, list[int]]] = {}
+        self._sentences: dict[int, object] = {}  # sentence start -> its Span
+        self._bounds: tuple[list[int], list[int]] | None = None
 
     def positions(self, column: str) -> dict[int, list[int]]:
         """Each value of a column ("lower" or "lemma") -> the indices of its tokens, in order."""
@@ -70,10 +72,43 @@ class TokenArrays:
                 hits = [i for i in hits if i in wanted]
         return hits
 
+    def sentence(self, i: int):
+        """The sentence of token i, as `doc[i].sent` finds it (walking back to a token that starts a
+        sentence, forward to the next one), worked out for every token at once and made once per
+        sentence instead of once per question."""
+        if self._bounds is None:
+            self._bounds = _sentence_bounds(self.doc)
+        if self._bounds is None:  # no sentence boundaries: spaCy's own answer (an error)
+            return self.doc[i].sent
+        start = self._bounds[0][i]
+        if start not in self._sentences:
+            self._sentences[start] = self.doc[start : self._bounds[1][i]]
+        return self._sentences[start]
+
     def lemma_where(self, keep) -> list[int]:
         """The indices, in order, of the tokens whose lemma `keep` accepts (asked once per distinct lemma)."""
         strings = self.doc.vocab.strings
         return sorted(i for h, found in self.positions("lemma").items() if keep(strings[h]) for i in found)
+
+
+def _sentence_bounds(doc) -> tuple[list[int], list[int]] | None:
+    """Each token's sentence start and end, or None when the Doc has no sentence boundaries."""
+    if not doc.has_annotation("SENT_START"):
+        return None
+    from spacy.attrs import SENT_START
+
+    n = len(doc)
+    starts = doc.to_array(SENT_START).astype(np.int64) == 1
+    index = np.arange(n)
+    start_of = np.maximum.accumulate(np.where(starts, index, 0)) if n else index
+    next_start = np.where(starts, index, n)  # the first start after token i: the least of next_start[i + 1:]
+    end_of = np.append(np.minimum.accumulate(next_start[::-1])[::-1][1:], n) if n else index
+    return start_of.tolist(), end_of.tolist()
+
+
+def sentence_of(token):
+    """`token.sent`, from the token arrays of its Doc."""
+    return token_arrays(token.doc).sentence(token.i)
 
 
 def token_arrays(doc) -> TokenArrays:
