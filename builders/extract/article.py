@@ -19,7 +19,7 @@ from .entities import ArticleEntities, DiscoveredActor, DiscoveredWeapon, Matche
 from .events import curated_events, make_summary, merge, rule_drafts
 from .ingest import check_raw, ingest
 from .nlp import Parser
-from .quotes import find_quotes
+from .quotes import find_quote_spans, find_quotes
 from .reference_index import reference_index
 
 Columns = dict[str, list]  # column name -> values, in a model's column order
@@ -62,10 +62,11 @@ def extract(article_id: str, raw: bytes, path: str, matcher: Matcher, curation_r
     article = ingest(article_id, raw, path, source)
     reference = matcher.reference
     doc = (parser or Parser())(article.text)
-    entities = find_entities(article, matcher, doc)
+    quote_spans = find_quote_spans(article.text)  # read by coreference and by quotes (the parse's text is the article's)
+    entities = find_entities(article, matcher, doc, quote_spans)
     types = dict(reference_index(reference).actor_types)
     types.update({actor.actor_id: actor.actor_type for actor in entities.discovered_actors})
-    quotes = find_quotes(article, entities.found, types.get)
+    quotes = find_quotes(article, entities.found, types.get, quote_spans)
     summary = make_summary(
         reference,
         {a.actor_id: a.name for a in entities.discovered_actors},

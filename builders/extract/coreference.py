@@ -22,7 +22,7 @@ from ..schema.models import ActorType, MentionKind
 from .discovery import DiscoveredActor
 from .lexicon import ORGANISATION_NOUNS, PERSON_TITLES, fold
 from .matching import Form, Found
-from .quotes import find_quote_spans
+from .quotes import QuoteSpan, find_quote_spans
 from .reference_index import reference_index
 from .tokens import token_arrays
 
@@ -30,13 +30,15 @@ _COUNTRY_NOUNS = frozenset({"country", "nation"})
 _DESCRIPTION_WORDS = frozenset(ORGANISATION_NOUNS) | PERSON_TITLES
 
 
-def resolve_descriptions(doc, found: list[Found], reference: Reference, discovered: list[DiscoveredActor]) -> list[Found]:
-    """Mentions made by descriptions, in text order, none overlapping a mention already found."""
+def resolve_descriptions(doc, found: list[Found], reference: Reference, discovered: list[DiscoveredActor],
+                         quote_spans: list[QuoteSpan] | None = None) -> list[Found]:
+    """Mentions made by descriptions, in text order, none overlapping a mention already found
+    (`quote_spans`: the quotations of the Doc's text, when the caller has them already)."""
     actors = [f for f in found if not f.form.is_weapon and not f.form.blocked]
     roles = _roles(actors, reference, discovered)
     kinds = {a.actor_id: a.actor_type for a in discovered} | {f.form.target: e.type for f in actors if (e := reference_index(reference).actor(f.form.target))}
     text = doc.text  # (spaCy joins every token's text again on each read)
-    quoted = _Spans([(q.start, q.end) for q in find_quote_spans(text)])
+    quoted = _Spans([(q.start, q.end) for q in (find_quote_spans(text) if quote_spans is None else quote_spans)])
     own_words = [f for f in actors if not quoted.covers(f.start) and _head_at(doc, f)]
     focus, focus_from = _focus_country(own_words, reference)
     mentions, named = _Spans([(f.start, f.end) for f in found]), _Spans([(f.start, f.end) for f in actors])

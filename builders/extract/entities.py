@@ -18,6 +18,7 @@ from .discovery import DiscoveredActor, discover_actors, occurrences
 from .ids import row_id, slug
 from .lexicon import DESIGNATION_PREFIXES, WEAPON_NOUNS, alternation, fold
 from .matching import Form, Found, Matcher, bounded, country_before, folded_weapon_forms, forms_at, select, suffixes
+from .quotes import QuoteSpan
 
 __all__ = ["ArticleEntities", "DiscoveredActor", "DiscoveredWeapon", "Found", "Matcher", "find_entities"]
 
@@ -114,8 +115,9 @@ def _long_form_candidates(text: str, long_forms: list[tuple[str, str]]) -> list[
     return out
 
 
-def find_entities(article: Article, matcher: Matcher, doc=None) -> ArticleEntities:
-    """Mentions of every actor and weapon system in the article (`doc`: its parse, when there is one)."""
+def find_entities(article: Article, matcher: Matcher, doc=None, quote_spans: list[QuoteSpan] | None = None) -> ArticleEntities:
+    """Mentions of every actor and weapon system in the article (`doc`: its parse, when there is one;
+    `quote_spans`: the quotations of its text, when the caller has them already)."""
     text = article.text
     curated = forms_at(matcher, text)
     found = select(text, list(curated), article.published_date)
@@ -125,7 +127,7 @@ def find_entities(article: Article, matcher: Matcher, doc=None) -> ArticleEntiti
         extra = _discovered_candidates(text, actors, weapons) + _long_form_candidates(text, long_forms)
         found = select(text, curated + extra, article.published_date)
     if doc is not None:
-        found = sorted(found + resolve_descriptions(doc, found, matcher.reference, actors), key=lambda f: f.start)
+        found = sorted(found + resolve_descriptions(doc, found, matcher.reference, actors, quote_spans), key=lambda f: f.start)
     found = [f for f in found if not f.form.blocked]
     actor_rows, weapon_rows = [], []
     for f in found:

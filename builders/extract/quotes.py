@@ -422,9 +422,11 @@ def _end(q: QuoteSpan) -> int:
     return (q.close_at + 1) if q.closed else q.end
 
 
-def find_quotes(article: Article, found: list[Found], actor_type: Callable[[str], ActorType | None]) -> list[Quote]:
+def find_quotes(article: Article, found: list[Found], actor_type: Callable[[str], ActorType | None],
+                spans: list[QuoteSpan] | None = None) -> list[Quote]:
+    """The article's quotations and their speakers (`spans`: `find_quote_spans` of its text, when the caller has them)."""
     text = article.text
-    sentences = _Sentences(text, find_quote_spans(text))
+    sentences = _Sentences(text, find_quote_spans(text) if spans is None else spans)
     ctx = _Context(text, found, actor_type)
     rows: list[Quote] = []
     previous: tuple[int, _Speaker] | None = None  # paragraph start and speaker of the last attributed quote
