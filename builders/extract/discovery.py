@@ -81,9 +81,11 @@ _ORG_AFTER_NOUN = re.compile(
 )
 # The words before the head word start only where no capital-class letter stands before (a match from
 # inside such a word would also match from one letter earlier, which the search tries first): a long
-# word of capitals is not rescanned from each of its letters.
+# word of capitals is not rescanned from each of its letters. And a match starts with a capital (its
+# first word's or its head word's): the lookahead skips every other position at once instead of
+# trying the head words at each (the same matches, four times faster).
 _ORG = re.compile(
-    rf"(?:(?<![{_CAP_START}])(?:{_CAP}(?: +and)? +){{1,4}})?(?:{'|'.join(h.capitalize() for h in ORGANISATION_HEADS)})\b"
+    rf"(?=[{_CAP_START}])(?:(?<![{_CAP_START}])(?:{_CAP}(?: +and)? +){{1,4}})?(?:{'|'.join(h.capitalize() for h in ORGANISATION_HEADS)})\b"
     rf"(?: +(?:of|for|on) +(?:the +)?{_CAP}(?: +(?:and +)?{_CAP}){{0,4}})?"
 )
 
