@@ -31,6 +31,7 @@ def test_token_arrays_find_the_tokens_a_walk_finds(docs):
             [t.i for t in doc if t.pos_ in ("PROPN", "NOUN") and t.dep_ in ("conj", "appos")]
         assert arrays.where(lemma=frozenset({"say", "sanction"})) == [t.i for t in doc if t.lemma_ in ("say", "sanction")]
         assert arrays.lemma_where(lambda lemma: lemma.startswith("s")) == [t.i for t in doc if t.lemma_.startswith("s")]
+        assert arrays.lemmas_lower(3, 40) == {t.lemma_.lower() for t in doc[3:40]}
         assert arrays.idx.tolist() == [t.idx for t in doc] and arrays.length.tolist() == [len(t.text) for t in doc]
 
 

@@ -118,7 +118,7 @@ def _capitalised_runs(text: str) -> list[list[_Token]]:
     runs, run = [], []
     for m in _WORD.finditer(text):
         word = m.group()
-        if not _capitalised(word):  # any other word ends the run; no token is made for it
+        if not (word[:1].isupper() and _capitalised(word)):  # any other word ends the run; no token is made for it
             if run:
                 runs.append(run)
                 run = []

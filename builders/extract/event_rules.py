@@ -705,7 +705,7 @@ def _date_tokens(token, event_type: EventTypeEntry, article: _Article | None = N
 
 
 _SENTENCE_FACTS = {
-    "lemmas": lambda article, sentence: {t.lemma_.lower() for t in sentence},
+    "lemmas": lambda article, sentence: token_arrays(article.doc).lemmas_lower(sentence.start, sentence.end),
     "weapons": lambda article, sentence: [t for t in sentence if t.i in article.weapon_at],
     # the first two verbs of saying with a clause of their own (a trigger that is one takes the other)
     "saying": lambda article, sentence: [t for t in sentence if t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_LEMMAS

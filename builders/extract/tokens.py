@@ -42,19 +42,17 @@ class TokenArrays:
         columns = doc.to_array([LOWER, LEMMA, POS, DEP, IDX, LENGTH])
         self.pos, self.dep = columns[:, 2], columns[:, 3]
         self.idx, self.length = columns[:, 4].astype(np.int64), columns[:, 5].astype(np.int64)
-        self._columns = {"lower": columns[:, 0], "lemma": columns[:, 1]}
-        self._positions: dict[str, dict[int, list[int]]] = {}
+        self._arrays = {"lower": columns[:, 0], "lemma": columns[:, 1]}
+        self._lists: dict[str, list[int]] = {}
+        self._lowered: dict[int, str] = {}  # lemma id -> the lemma in lower case
         self._sentences: dict[int, object] = {}  # sentence start -> its Span
         self._bounds: tuple[list[int], list[int]] | None = None
 
-    def positions(self, column: str) -> dict[int, list[int]]:
-        """Each value of a column ("lower" or "lemma") -> the indices of its tokens, in order."""
-        if column not in self._positions:
-            out: dict[int, list[int]] = {}
-            for i, value in enumerate(self._columns[column].tolist()):
-                out.setdefault(value, []).append(i)
-            self._positions[column] = out
-        return self._positions[column]
+    def column(self, name: str) -> list[int]:
+        """The string ids of a column ("lower" or "lemma") as a list (indexing a list is cheaper than an array)."""
+        if name not in self._lists:
+            self._lists[name] = self._arrays[name].tolist()
+        return self._lists[name]
 
     def where(self, pos: Iterable[str] = (), dep: frozenset[str] | None = None, lower: frozenset[str] | None = None,
               lemma: frozenset[str] | None = None) -> list[int]:
@@ -65,11 +63,10 @@ class TokenArrays:
             if ids:
                 mask &= np.logical_or.reduce([values == i for i in ids])
         hits = np.flatnonzero(mask).tolist()
-        for column, words in (("lower", lower), ("lemma", lemma)):
+        for name, words in (("lower", lower), ("lemma", lemma)):
             if words is not None:
-                positions = self.positions(column)
-                wanted = {i for h in string_ids(words) & positions.keys() for i in positions[h]}
-                hits = [i for i in hits if i in wanted]
+                values, ids = self.column(name), string_ids(words)
+                hits = [i for i in hits if values[i] in ids]
         return hits
 
     def sentence(self, i: int):
@@ -85,10 +82,21 @@ class TokenArrays:
             self._sentences[start] = self.doc[start : self._bounds[1][i]]
         return self._sentences[start]
 
+    def lemmas_lower(self, start: int, end: int) -> set[str]:
+        """The lower-cased lemmas of tokens start..end-1 (each distinct lemma looked up and lowered once)."""
+        lowered, strings = self._lowered, self.doc.vocab.strings
+        out = set()
+        for h in self.column("lemma")[start:end]:
+            if h not in lowered:
+                lowered[h] = strings[h].lower()
+            out.add(lowered[h])
+        return out
+
     def lemma_where(self, keep) -> list[int]:
         """The indices, in order, of the tokens whose lemma `keep` accepts (asked once per distinct lemma)."""
-        strings = self.doc.vocab.strings
-        return sorted(i for h, found in self.positions("lemma").items() if keep(strings[h]) for i in found)
+        strings, lemmas = self.doc.vocab.strings, self.column("lemma")
+        kept = {h for h in set(lemmas) if keep(strings[h])}
+        return [i for i, h in enumerate(lemmas) if h in kept]
 
 
 def _sentence_bounds(doc) -> tuple[list[int], list[int]] | None:
