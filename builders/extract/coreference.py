@@ -31,13 +31,15 @@ _DESCRIPTION_WORDS = frozenset(ORGANISATION_NOUNS) | PERSON_TITLES
 
 
 def resolve_descriptions(doc, found: list[Found], reference: Reference, discovered: list[DiscoveredActor],
-                         quote_spans: list[QuoteSpan] | None = None) -> list[Found]:
+                         quote_spans: list[QuoteSpan] | None = None, text: str | None = None) -> list[Found]:
     """Mentions made by descriptions, in text order, none overlapping a mention already found
-    (`quote_spans`: the quotations of the Doc's text, when the caller has them already)."""
+    (`quote_spans` and `text`: the quotations and the text of the Doc, when the caller has them
+    already: spaCy joins every token's text again for each read of `doc.text`)."""
+    text = doc.text if text is None else text
     actors = [f for f in found if not f.form.is_weapon and not f.form.blocked]
     roles = _roles(actors, reference, discovered)
     kinds = {a.actor_id: a.actor_type for a in discovered} | {f.form.target: e.type for f in actors if (e := reference_index(reference).actor(f.form.target))}
-    quoted = _Spans([(q.start, q.end) for q in (find_quote_spans(doc.text) if quote_spans is None else quote_spans)])
+    quoted = _Spans([(q.start, q.end) for q in (find_quote_spans(text) if quote_spans is None else quote_spans)])
     own_words = [f for f in actors if not quoted.covers(f.start) and _head_at(doc, f)]
     focus, focus_from = _focus_country(own_words, reference)
     mentions, named = _Spans([(f.start, f.end) for f in found]), _Spans([(f.start, f.end) for f in actors])
@@ -65,14 +67,14 @@ def resolve_descriptions(doc, found: list[Found], reference: Reference, discover
                 and not any(c.dep_ == "compound" for c in token.children):
             holder = last_of_kind(kind, start)  # "The company received postponements": NIS
             if holder is not None:
-                out.append(Found(start, end, doc.text[start:end], Form(holder, False, MentionKind.anaphor)))
+                out.append(Found(start, end, text[start:end], Form(holder, False, MentionKind.anaphor)))
         elif token.lemma_ in _COUNTRY_NOUNS and not inside and focus and determiner.lower_ == "the" and start > focus_from:
             if not any(c.dep_ == "prep" for c in token.children):  # "the country of origin" is no anaphor
-                out.append(Found(start, end, doc.text[start:end], Form(focus, False, MentionKind.anaphor)))
+                out.append(Found(start, end, text[start:end], Form(focus, False, MentionKind.anaphor)))
         elif token.lower_ in PERSON_TITLES and not _names_a_person(token):
             person = _holder(token.lower_, inside, holders, reference)
             if person is not None:
-                out.append(Found(start, end, doc.text[start:end], Form(person, False, MentionKind.title)))
+                out.append(Found(start, end, text[start:end], Form(person, False, MentionKind.title)))
     return out
 
 

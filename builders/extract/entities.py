@@ -127,7 +127,7 @@ def find_entities(article: Article, matcher: Matcher, doc=None, quote_spans: lis
         extra = _discovered_candidates(text, actors, weapons) + _long_form_candidates(text, long_forms)
         found = select(text, curated + extra, article.published_date)
     if doc is not None:
-        found = sorted(found + resolve_descriptions(doc, found, matcher.reference, actors, quote_spans), key=lambda f: f.start)
+        found = sorted(found + resolve_descriptions(doc, found, matcher.reference, actors, quote_spans, text), key=lambda f: f.start)
     found = [f for f in found if not f.form.blocked]
     actor_rows, weapon_rows = [], []
     for f in found:
