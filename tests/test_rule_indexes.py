@@ -7,6 +7,7 @@ import pytest
 from conftest import REPO
 
 from builders.extract.ingest import ingest
+from builders.extract.lexicon import fold
 from builders.extract.nlp import Parser
 from builders.extract.reference_index import reference_index
 from builders.extract.tokens import sentence_of, token_arrays
@@ -51,3 +52,9 @@ def test_the_reference_index_answers_as_the_reference_does():
         assert index.actor(entry.id) is REFERENCE.actor(entry.id)
     assert index.actor("no-such-actor") is None
     assert list(index.triggers) == list(dict.fromkeys((t.lemma, t.pos) for e in REFERENCE.event_types for t in e.triggers))
+
+
+def test_fold_of_plain_ascii_is_its_lower_case():
+    for word in ("NATO", "Vucic", "U.S.'s", "S-400s", "K\x7f", ""):
+        assert fold(word) == word.casefold()
+    assert fold("Vučić") == "vucic" and fold("Đedović") == "dedovic"
