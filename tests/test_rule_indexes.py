@@ -10,7 +10,7 @@ from builders.extract.ingest import ingest
 from builders.extract.lexicon import fold
 from builders.extract.nlp import Parser
 from builders.extract.reference_index import reference_index
-from builders.extract.tokens import sentence_of, subtree_of, token_arrays
+from builders.extract.tokens import sentence_of, token_arrays
 from builders.inputs.reference import load_reference
 
 REFERENCE = load_reference(REPO)[0]
@@ -39,11 +39,6 @@ def test_token_arrays_find_the_tokens_a_walk_finds(docs):
 def test_sentence_of_is_the_tokens_sentence(docs):
     for doc in docs:
         assert [(sentence_of(t).start, sentence_of(t).end) for t in doc] == [(t.sent.start, t.sent.end) for t in doc]
-
-
-def test_subtree_of_is_the_tokens_subtree(docs):
-    for doc in docs:
-        assert [[s.i for s in subtree_of(t)] for t in doc] == [[s.i for s in t.subtree] for t in doc]
 
 
 def test_token_arrays_belong_to_their_doc(docs):

@@ -43,7 +43,7 @@ from .lexicon import (
 )
 from .matching import Found, Matcher, country_before, suffixes
 from .reference_index import reference_index
-from .tokens import subtree_of, token_arrays
+from .tokens import token_arrays
 
 
 @dataclass
@@ -575,12 +575,12 @@ def _title_before(doc, piece: list) -> str | None:
         candidates.append(doc[i])
     for title in candidates:
         if title.i < first:  # the role phrase: the title's left part up to the name
-            start = min(t.i for t in subtree_of(title) if t.i <= title.i)
+            start = min(t.i for t in title.subtree if t.i <= title.i)
             while start < title.i and doc[start].pos_ in ("DET", "PRON") and doc[start].dep_ in ("det", "poss"):
                 start += 1
             end = title.i + 1
             if title.i + 1 < first and doc[title.i + 1].lower_ == "of":  # "Minister of Defence"
-                end = max(end, min(first, max(t.i for t in subtree_of(doc[title.i + 1])) + 1))
+                end = max(end, min(first, max(t.i for t in doc[title.i + 1].subtree) + 1))
             return doc[start:end].text.strip(" ,")
         return title.text  # "Matthew Palmer, the U.S. special envoy": kept short
     return None

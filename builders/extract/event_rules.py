@@ -38,7 +38,7 @@ from .lexicon import (
 )
 from .matching import Found
 from .reference_index import reference_index
-from .tokens import sentence_of, subtree_of, token_arrays
+from .tokens import sentence_of, token_arrays
 
 _WEAPON_NOUN = re.compile(rf"^(?:{alternation(WEAPON_NOUNS)})$", re.IGNORECASE)
 _MODALS = MODAL_VERBS
@@ -245,14 +245,14 @@ def _via(token, trigger: Trigger):
     """ "considering buying", "decision to build": the word below the trigger whose arguments count."""
     if not trigger.via:
         return None
-    for t in subtree_of(token):
+    for t in token.subtree:
         if t.i != token.i and t.lemma_.lower() in trigger.via and t.pos_ in ("VERB", "NOUN"):
             return t
     return None
 
 
 def _names_weapon(article: _Article, token) -> bool:
-    return any(t.i in article.weapon_at or _WEAPON_NOUN.match(t.text) for t in subtree_of(token))
+    return any(t.i in article.weapon_at or _WEAPON_NOUN.match(t.text) for t in token.subtree)
 
 
 def _speech_ancestor(token, article: _Article | None = None):
@@ -339,8 +339,8 @@ def _role(article: _Article, token, pivot, role: str, weapon: str | None) -> lis
     if role == "complement":
         return _complement(article, pivot)
     if role == "subtree":  # below the trigger, outside its subject
-        subject = {t.i for c in pivot.children if c.dep_ in ("nsubj", "nsubjpass") for t in subtree_of(c)}
-        return [f.form.target for t in subtree_of(pivot) if t.i != pivot.i and t.i not in subject
+        subject = {t.i for c in pivot.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
+        return [f.form.target for t in pivot.subtree if t.i != pivot.i and t.i not in subject
                 and (f := article.mention(t)) and f.form.kind != MentionKind.demonym]
     if role == "speaker":
         return _speaker(article, token)
@@ -454,14 +454,14 @@ def _complement(article: _Article, token) -> list[str]:
     """The subject of the clause the trigger governs (else an object there): "warned that Serbia …"."""
     clauses = [c for c in token.children if c.dep_ in ("ccomp", "xcomp")]
     for clause in clauses:
-        aimed = [a for t in subtree_of(clause) if t.dep_ == "prep" and t.lower_ in ("against", "on")
+        aimed = [a for t in clause.subtree if t.dep_ == "prep" and t.lower_ in ("against", "on")
                  for c in t.children if c.dep_ == "pobj" for a in _actors(article, c)]
         if aimed:  # "… would entail US sanctions against Belgrade": the one aimed at
             return aimed
         subject = _subject(clause)
         actors = (_actors(article, subject) or _modifiers_of(article, subject)) if subject is not None else []
-        in_clause = {x.i for x in subtree_of(clause)}  # once per clause, not once per ancestor of every token
-        for t in subtree_of(clause):
+        in_clause = {x.i for x in clause.subtree}  # once per clause, not once per ancestor of every token
+        for t in clause.subtree:
             if any(a.lower_ in ("with", "from", "between") and a.dep_ == "prep" for a in t.ancestors if a.i in in_clause):
                 continue
             f = article.mention(t)
@@ -481,7 +481,7 @@ def _origins(article: _Article, nouns: list) -> list[str]:
     for noun in nouns:
         out = []
         for left in noun.lefts:
-            for t in subtree_of(left):
+            for t in left.subtree:
                 f = article.mention(t)
                 if f is not None and t.dep_ in ("amod", "compound", "npadvmod", "nmod") and (
                         f.form.kind == MentionKind.demonym or article.types.get(f.form.target) == ActorType.state):
@@ -497,7 +497,7 @@ def _weapons(article: _Article, pivot, token, trigger: Trigger) -> list[tuple[st
     nearest one named in the sentence."""
     named = []
     for obj in _objects(pivot):
-        for t in subtree_of(obj):
+        for t in obj.subtree:
             # (the original test here, `all(t.i not in c.subtree or c is obj for c in obj.conjuncts …)`, compared a
             # token index with tokens, so it always held: dropped as it read every conjunct's subtree for nothing)
             if t.i in article.weapon_at:
@@ -508,7 +508,7 @@ def _weapons(article: _Article, pivot, token, trigger: Trigger) -> list[tuple[st
         return named
     subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     for root in (pivot, token, subject):
-        for t in (subtree_of(root) if root is not None else []):
+        for t in (root.subtree if root is not None else []):
             if t.i in article.weapon_at:
                 return [(article.weapon_at[t.i], t.i)]
     if "weapon_origin" in trigger.source + trigger.target or "object_origin" in trigger.source + trigger.target:
@@ -553,7 +553,7 @@ def _actor(article: _Article, t) -> list[str]:
     if lower in _PERSON_PRONOUNS | _THING_PRONOUNS:
         return _antecedent(article, t, lower in _PERSON_PRONOUNS)
     if t.pos_ == "NOUN":  # "Russian defence minister, Sergei Shoigu", "US officials", "NIS oil company"
-        named = [f.form.target for c in subtree_of(t) if c.i != t.i and c.dep_ in ("appos", "pobj", "compound")
+        named = [f.form.target for c in t.subtree if c.i != t.i and c.dep_ in ("appos", "pobj", "compound")
                  and (f := article.mention(c)) and article.types.get(f.form.target) == ActorType.person][:1]
         for dep in ("compound", "poss", "amod"):
             named += [a for c in t.children if c.dep_ == dep for a in _actor(article, c)]

@@ -28,7 +28,7 @@ from .event_rules import rule_events
 from .ids import row_id
 from .matching import Found
 from .reference_index import reference_index
-from .tokens import sentence_of, subtree_of
+from .tokens import sentence_of
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def _clause_date(doc, event, article: Article, cache: dict | None = None) -> dat
     own = set(event.date_tokens)
     weapon_phrase = set()
     if event.weapon_token is not None:
-        weapon_phrase = {t.i for t in subtree_of(doc[event.weapon_token])}
+        weapon_phrase = {t.i for t in doc[event.weapon_token].subtree}
     # news reports what has happened: a day or month without a year is the last one, unless the
     # event is still to come
     direction = {Modality.future: "future", Modality.intended: "future", Modality.hypothetical: None}.get(event.modality, "past")

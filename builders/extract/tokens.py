@@ -36,19 +36,15 @@ class TokenArrays:
     """One article's token attributes: lower case, lemma, part of speech, dependency, offset and length."""
 
     def __init__(self, doc):
-        from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, LOWER, POS
+        from spacy.attrs import DEP, IDX, LEMMA, LENGTH, LOWER, POS
 
         self.doc = doc
-        columns = doc.to_array([LOWER, LEMMA, POS, DEP, IDX, LENGTH, HEAD])
+        columns = doc.to_array([LOWER, LEMMA, POS, DEP, IDX, LENGTH])
         self.pos, self.dep = columns[:, 2], columns[:, 3]
         self.idx, self.length = columns[:, 4].astype(np.int64), columns[:, 5].astype(np.int64)
         self._arrays = {"lower": columns[:, 0], "lemma": columns[:, 1]}
         self._lists: dict[str, list[int]] = {}
         self._lowered: dict[int, str] = {}  # lemma id -> the lemma in lower case
-        self._heads = np.arange(len(columns)) + columns[:, 6].view(np.int64)  # HEAD holds the offset to the head
-        self._children: list[list[int]] | None = None
-        self._tokens: list = []
-        self._subtrees: dict[int, list] = {}
         self._sentences: dict[int, object] = {}  # sentence start -> its Span
         self._bounds: tuple[list[int], list[int]] | None = None
 
@@ -86,22 +82,6 @@ class TokenArrays:
             self._sentences[start] = self.doc[start : self._bounds[1][i]]
         return self._sentences[start]
 
-    def subtree(self, i: int) -> list:
-        """Token i's subtree in spaCy's order (the subtrees of its left children, itself, those of its
-        right children), as `doc[i].subtree` yields it, worked out once per token: spaCy walks the
-        children of every token below again, through nested generators, on each read."""
-        if self._children is None:
-            self._tokens = list(self.doc)
-            self._children = [[] for _ in self._tokens]
-            for child, head in enumerate(self._heads.tolist()):
-                if head != child:
-                    self._children[head].append(child)
-        if i not in self._subtrees:
-            below = self._children[i]
-            self._subtrees[i] = [t for c in below if c < i for t in self.subtree(c)] + [self._tokens[i]] + \
-                [t for c in below if c > i for t in self.subtree(c)]
-        return self._subtrees[i]
-
     def lemmas_lower(self, start: int, end: int) -> set[str]:
         """The lower-cased lemmas of tokens start..end-1 (each distinct lemma looked up and lowered once)."""
         lowered, strings = self._lowered, self.doc.vocab.strings
@@ -132,11 +112,6 @@ def _sentence_bounds(doc) -> tuple[list[int], list[int]] | None:
     next_start = np.where(starts, index, n)  # the first start after token i: the least of next_start[i + 1:]
     end_of = np.append(np.minimum.accumulate(next_start[::-1])[::-1][1:], n) if n else index
     return start_of.tolist(), end_of.tolist()
-
-
-def subtree_of(token) -> list:
-    """`token.subtree`, from the token arrays of its Doc (a list: read it, do not change it)."""
-    return token_arrays(token.doc).subtree(token.i)
 
 
 def sentence_of(token):
