@@ -21,6 +21,7 @@ from .ingest import check_raw, ingest
 from .nlp import Parser
 from .quotes import find_quote_spans, find_quotes
 from .reference_index import reference_index
+from .tokens import release
 
 Columns = dict[str, list]  # column name -> values, in a model's column order
 PER_ARTICLE = (Article, ActorMention, Quote, Event, WeaponSystemMention)  # resources made article by article
@@ -60,8 +61,16 @@ def extract(article_id: str, raw: bytes, path: str, matcher: Matcher, curation_r
         if problems:
             raise InputError(problems)
     article = ingest(article_id, raw, path, source)
-    reference = matcher.reference
     doc = (parser or Parser())(article.text)
+    try:
+        return _rows(article_id, raw, path, article, matcher, doc, curation_raw)
+    finally:
+        release(doc)
+
+
+def _rows(article_id: str, raw: bytes, path: str, article: Article, matcher: Matcher, doc, curation_raw: bytes | None) -> ArticleRows:
+    """`extract` once the article is read and parsed."""
+    reference = matcher.reference
     quote_spans = find_quote_spans(article.text)  # read by coreference and by quotes (the parse's text is the article's)
     entities = find_entities(article, matcher, doc, quote_spans)
     types = dict(reference_index(reference).actor_types)

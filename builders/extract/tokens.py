@@ -119,6 +119,12 @@ def sentence_of(token):
     return token_arrays(token.doc).sentence(token.i)
 
 
+def release(doc) -> None:
+    """Drop the Doc's arrays once the rules are done: they hold the Doc (and Spans and Tokens of it)
+    while it holds them, a cycle that only the garbage collector would break, late and slowly."""
+    doc.user_data.pop(_KEY, None)
+
+
 def token_arrays(doc) -> TokenArrays:
     """The arrays of this Doc, made on first use."""
     arrays = doc.user_data.get(_KEY)
