@@ -61,6 +61,16 @@ def test_a_cached_parse_is_read_without_the_model_and_is_the_same(tmp_path, monk
     assert rendering(nlp.Parser(tmp_path / "parse")(text)) == first
 
 
+@pytest.mark.parametrize("path", SEEDS[:2], ids=lambda p: p.stem)
+def test_from_bytes_reads_what_spacys_docbin_reads(path):
+    from spacy.tokens import DocBin
+
+    data = nlp.to_bytes(nlp.parse(ingest(path.stem, path.read_bytes()).text))
+    (expected,) = DocBin().from_bytes(data).get_docs(nlp.reading_vocab())
+    doc = nlp.from_bytes(data)
+    assert doc.to_bytes() == expected.to_bytes() and rendering(doc) == rendering(expected)
+
+
 def test_a_damaged_cache_entry_is_parsed_again(tmp_path):
     text = "NATO said nothing."
     parser = nlp.Parser(tmp_path / "parse")

@@ -25,7 +25,9 @@ from .entities import (
 from .events import curated_events, make_summary, merge, rule_drafts
 from .ingest import check_raw, ingest, language_identifier
 from .nlp import Parser, load_model, reading_vocab
-from .quotes import find_quotes
+from .quotes import find_quote_spans, find_quotes
+from .reference_index import reference_index
+from .tokens import release
 
 Columns = dict[str, list]  # column name -> values, in a model's column order
 PER_ARTICLE = (Article, ActorMention, Quote, Event, WeaponSystemMention)  # resources made article by article
@@ -65,18 +67,27 @@ def extract(article_id: str, raw: bytes, path: str, matcher: Matcher, curation_r
         if problems:
             raise InputError(problems)
     article = ingest(article_id, raw, path, source)
-    reference = matcher.reference
     doc = (parser or Parser())(article.text)
-    entities = find_entities(article, matcher, doc)
-    types = {entry.id: entry.type for entry in reference.actors}
+    try:
+        return _rows(article_id, raw, path, article, matcher, doc, curation_raw)
+    finally:
+        release(doc)
+
+
+def _rows(article_id: str, raw: bytes, path: str, article: Article, matcher: Matcher, doc, curation_raw: bytes | None) -> ArticleRows:
+    """`extract` once the article is read and parsed."""
+    reference = matcher.reference
+    quote_spans = find_quote_spans(article.text)  # read by coreference and by quotes (the parse's text is the article's)
+    entities = find_entities(article, matcher, doc, quote_spans)
+    types = dict(reference_index(reference).actor_types)
     types.update({actor.actor_id: actor.actor_type for actor in entities.discovered_actors})
-    quotes = find_quotes(article, entities.found, types.get)
+    quotes = find_quotes(article, entities.found, types.get, quote_spans)
     summary = make_summary(
         reference,
         {a.actor_id: a.name for a in entities.discovered_actors},
         {w.weapon_system_id: w.designation for w in entities.discovered_weapons},
     )
-    origins = {w.id: w.origin for w in reference.weapons} | {w.weapon_system_id: w.origin_country_iso3 for w in entities.discovered_weapons}
+    origins = reference_index(reference).weapon_origins | {w.weapon_system_id: w.origin_country_iso3 for w in entities.discovered_weapons}
     rules = rule_drafts(article, doc, entities.found, quotes, reference, summary, origins, types)
     rel = f"{CURATION_DIR}/{article_id}.yaml"
     curation, lines, problems = parse_curation(rel, curation_raw)

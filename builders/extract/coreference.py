@@ -22,19 +22,25 @@ from ..schema.models import ActorType, MentionKind
 from .discovery import DiscoveredActor
 from .lexicon import ORGANISATION_NOUNS, PERSON_TITLES, fold
 from .matching import Form, Found
-from .quotes import find_quote_spans
+from .quotes import QuoteSpan, find_quote_spans
+from .reference_index import reference_index
+from .tokens import token_arrays
 
-_COUNTRY_NOUNS = {"country", "nation"}
+_COUNTRY_NOUNS = frozenset({"country", "nation"})
+_DESCRIPTION_WORDS = frozenset(ORGANISATION_NOUNS) | PERSON_TITLES
 
 
-def resolve_descriptions(doc, found: list[Found], reference: Reference, discovered: list[DiscoveredActor]) -> list[Found]:
-    """Mentions made by descriptions, in text order, none overlapping a mention already found."""
+def resolve_descriptions(doc, found: list[Found], reference: Reference, discovered: list[DiscoveredActor],
+                         quote_spans: list[QuoteSpan] | None = None, text: str | None = None) -> list[Found]:
+    """Mentions made by descriptions, in text order, none overlapping a mention already found
+    (`quote_spans` and `text`: the quotations and the text of the Doc, when the caller has them
+    already: spaCy joins every token's text again for each read of `doc.text`)."""
+    text = doc.text if text is None else text
     actors = [f for f in found if not f.form.is_weapon and not f.form.blocked]
     roles = _roles(actors, reference, discovered)
-    kinds = {a.actor_id: a.actor_type for a in discovered} | {f.form.target: e.type for f in actors if (e := reference.actor(f.form.target))}
-    quoted = _Spans([(q.start, q.end) for q in find_quote_spans(doc.text)])
-    heads = {t.idx for t in doc if t.dep_ not in ("compound", "amod")}  # "U.S. sanctions": a modifier, not a topic
-    own_words = [f for f in actors if not quoted.covers(f.start) and _head_at(doc, f, heads)]
+    kinds = {a.actor_id: a.actor_type for a in discovered} | {f.form.target: e.type for f in actors if (e := reference_index(reference).actor(f.form.target))}
+    quoted = _Spans([(q.start, q.end) for q in (find_quote_spans(text) if quote_spans is None else quote_spans)])
+    own_words = [f for f in actors if not quoted.covers(f.start) and _head_at(doc, f)]
     focus, focus_from = _focus_country(own_words, reference)
     mentions, named = _Spans([(f.start, f.end) for f in found]), _Spans([(f.start, f.end) for f in actors])
     last_of_kind = _LastOfKind(actors, kinds)
@@ -43,8 +49,10 @@ def resolve_descriptions(doc, found: list[Found], reference: Reference, discover
         for word in words:
             holders.setdefault(word, []).append((person, words, country))
     out = []
-    for token in doc:
-        if token.pos_ != "NOUN" or mentions.covers(token.idx):
+    arrays = token_arrays(doc)  # only these nouns can be descriptions (see the three cases below)
+    nouns = sorted({*arrays.where(pos=["NOUN"], lower=_DESCRIPTION_WORDS), *arrays.where(pos=["NOUN"], lemma=_COUNTRY_NOUNS)})
+    for token in (doc[i] for i in nouns):
+        if mentions.covers(token.idx):
             continue
         determiner = next((c for c in token.children if c.dep_ in ("det", "poss")), None)
         if determiner is None or (determiner.dep_ == "det" and determiner.lower_ != "the"):
@@ -59,21 +67,22 @@ def resolve_descriptions(doc, found: list[Found], reference: Reference, discover
                 and not any(c.dep_ == "compound" for c in token.children):
             holder = last_of_kind(kind, start)  # "The company received postponements": NIS
             if holder is not None:
-                out.append(Found(start, end, doc.text[start:end], Form(holder, False, MentionKind.anaphor)))
+                out.append(Found(start, end, text[start:end], Form(holder, False, MentionKind.anaphor)))
         elif token.lemma_ in _COUNTRY_NOUNS and not inside and focus and determiner.lower_ == "the" and start > focus_from:
             if not any(c.dep_ == "prep" for c in token.children):  # "the country of origin" is no anaphor
-                out.append(Found(start, end, doc.text[start:end], Form(focus, False, MentionKind.anaphor)))
+                out.append(Found(start, end, text[start:end], Form(focus, False, MentionKind.anaphor)))
         elif token.lower_ in PERSON_TITLES and not _names_a_person(token):
             person = _holder(token.lower_, inside, holders, reference)
             if person is not None:
-                out.append(Found(start, end, doc.text[start:end], Form(person, False, MentionKind.title)))
+                out.append(Found(start, end, text[start:end], Form(person, False, MentionKind.title)))
     return out
 
 
-def _head_at(doc, mention: Found, heads: set[int]) -> bool:
-    """The mention's last word heads its phrase (it is not a modifier of another noun)."""
+def _head_at(doc, mention: Found) -> bool:
+    """The mention's last word heads its phrase (it is not a modifier of another noun: "U.S.
+    sanctions" does not make the U.S. a topic)."""
     last = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-    return last is not None and len(last) > 0 and last[-1].idx in heads
+    return last is not None and len(last) > 0 and last[-1].dep_ not in ("compound", "amod")
 
 
 class _Spans:
@@ -152,7 +161,7 @@ def _roles(actors: list[Found], reference: Reference, discovered: list[Discovere
     for f in actors:
         if f.form.target in out:
             continue
-        entry = reference.actor(f.form.target)
+        entry = reference_index(reference).actor(f.form.target)
         if entry is not None and entry.type == ActorType.person:
             words = " ".join(filter(None, [entry.role, *entry.titles]))
             out[entry.id] = ({fold(w) for w in words.replace(",", " ").split()}, entry.country)
@@ -168,7 +177,7 @@ def _holder(title: str, inside: list[Found], holders: dict[str, list], reference
     for person, words, country in holders.get(fold(title), ()):
         agrees = True
         for f in inside:
-            entry = reference.actor(f.form.target)
+            entry = reference_index(reference).actor(f.form.target)
             forms = {fold(x) for x in ([entry.name, *entry.aliases, *entry.demonyms] if entry else [])}
             same_country = entry is not None and entry.country is not None and entry.country == country
             agrees = agrees and (same_country or bool(forms & words) or fold(f.surface) in words)
@@ -185,7 +194,7 @@ def _focus_country(actors: list[Found], reference: Reference) -> tuple[str | Non
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for f in actors:
-        entry = reference.actor(f.form.target)
+        entry = reference_index(reference).actor(f.form.target)
         if entry is not None and entry.type == ActorType.state and f.form.kind != MentionKind.demonym:
             counts[entry.id] += 1
             first.setdefault(entry.id, f.start)

@@ -172,18 +172,24 @@ _M = r"(?-i:(?P<month>" + "|".join(sorted((m.capitalize() for m in MONTHS), key=
 _WD = r"(?-i:(?P<weekday>" + "|".join(w.capitalize() for w in WEEKDAYS) + r"))"
 
 # (pattern, resolver(match, anchor) -> DateInterval | None); anchor is None when the article has no date.
-_EXPRESSIONS: list[tuple[re.Pattern, object]] = []
+_EXPRESSIONS: list[tuple[re.Pattern, object, re.Pattern]] = []
 
 
-def _expr(pattern: str):
+# What a match of an expression always holds (a match of `_M` for the expressions with a month name,
+# a digit, a word): a text without it is not searched for that expression. Most sentences have no
+# month name, and a month-name expression searched from every position of a sentence is slow.
+_MONTH, _WEEKDAY, _DIGIT = _M, _WD, r"\d"
+
+
+def _expr(pattern: str, needs: str):
     def register(func):
-        _EXPRESSIONS.append((re.compile(pattern, re.IGNORECASE), func))
+        _EXPRESSIONS.append((re.compile(pattern, re.IGNORECASE), func, re.compile(needs, re.IGNORECASE)))
         return func
     return register
 
 
-@_expr(rf"\b{_M}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b")
-@_expr(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_M},?\s+(?P<year>(?:19|20)\d\d)\b")
+@_expr(rf"\b{_M}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", _MONTH)
+@_expr(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_M},?\s+(?P<year>(?:19|20)\d\d)\b", _MONTH)
 def _full_date(m, anchor, direction=None):
     try:
         day = dt.date(int(m["year"]), MONTHS[m["month"].lower()], int(m["day"]))
@@ -192,7 +198,7 @@ def _full_date(m, anchor, direction=None):
     return DateInterval(day, day, "day", "text")
 
 
-@_expr(r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>[01]\d)-(?P<day>[0-3]\d)\b")
+@_expr(r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>[01]\d)-(?P<day>[0-3]\d)\b", _DIGIT)
 def _iso_date(m, anchor, direction=None):
     try:
         day = dt.date(int(m["year"]), int(m["mon"]), int(m["day"]))
@@ -201,8 +207,8 @@ def _iso_date(m, anchor, direction=None):
     return DateInterval(day, day, "day", "text")
 
 
-@_expr(r"\b(?P<day>[0-3]?\d)\.(?P<mon>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b")
-@_expr(r"(?:^|(?<=\bon\s)|(?<=\bfrom\s)|(?<=\buntil\s)|(?<=\bsince\s)|(?<=\bby\s))(?P<day>[0-3]\d)\.(?P<mon>[01]\d)\b\.?(?![\d.])")
+@_expr(r"\b(?P<day>[0-3]?\d)\.(?P<mon>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b", _DIGIT)
+@_expr(r"(?:^|(?<=\bon\s)|(?<=\bfrom\s)|(?<=\buntil\s)|(?<=\bsince\s)|(?<=\bby\s))(?P<day>[0-3]\d)\.(?P<mon>[01]\d)\b\.?(?![\d.])", _DIGIT)
 def _dotted_date(m, anchor, direction=None):
     day, month = int(m["day"]), int(m["mon"])
     if not (1 <= month <= 12):
@@ -221,8 +227,8 @@ def _dotted_date(m, anchor, direction=None):
     return DateInterval(value, value, "day", "text")
 
 
-@_expr(rf"\b{_M}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!,?\s+(?:19|20)\d\d)(?!\d)")
-@_expr(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_M}(?!,?\s+(?:19|20)\d\d)")
+@_expr(rf"\b{_M}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!,?\s+(?:19|20)\d\d)(?!\d)", _MONTH)
+@_expr(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_M}(?!,?\s+(?:19|20)\d\d)", _MONTH)
 def _day_month(m, anchor, direction=None):
     if anchor is None:
         return UNKNOWN
@@ -230,8 +236,8 @@ def _day_month(m, anchor, direction=None):
     return DateInterval(value, value, "day", "text") if value else None
 
 
-@_expr(rf"\b(?:in\s+)?{_M}\s+last\s+year\b")
-@_expr(rf"\blast\s+{_M}")
+@_expr(rf"\b(?:in\s+)?{_M}\s+last\s+year\b", _MONTH)
+@_expr(rf"\blast\s+{_M}", _MONTH)
 def _month_last_year(m, anchor, direction=None):
     if anchor is None:
         return UNKNOWN
@@ -241,12 +247,12 @@ def _month_last_year(m, anchor, direction=None):
     return _month_interval(_recent_month(month, anchor, strictly_before=True), month)
 
 
-@_expr(rf"\b{_M},?\s+(?P<year>(?:19|20)\d\d)\b")
+@_expr(rf"\b{_M},?\s+(?P<year>(?:19|20)\d\d)\b", _MONTH)
 def _month_year(m, anchor, direction=None):
     return _month_interval(int(m["year"]), MONTHS[m["month"].lower()])
 
 
-@_expr(rf"\b(?:in|since|during|by|until|of)\s+{_M}(?!\s+\d)")
+@_expr(rf"\b(?:in|since|during|by|until|of)\s+{_M}(?!\s+\d)", _MONTH)
 def _bare_month(m, anchor, direction=None):
     if anchor is None:
         return UNKNOWN
@@ -256,7 +262,7 @@ def _bare_month(m, anchor, direction=None):
     return _month_interval(_recent_month(month, anchor), month)
 
 
-@_expr(r"\b(?:(?:the\s+)?(?P<ordinal>" + "|".join(QUARTER_ORDINALS) + r")\s+quarter\s+of|Q(?P<q>[1-4]))\s+(?P<year>(?:19|20)\d\d)\b")
+@_expr(r"\b(?:(?:the\s+)?(?P<ordinal>" + "|".join(QUARTER_ORDINALS) + r")\s+quarter\s+of|Q(?P<q>[1-4]))\s+(?P<year>(?:19|20)\d\d)\b", _DIGIT)
 def _quarter(m, anchor, direction=None):
     q = int(m["q"]) if m["q"] else QUARTER_ORDINALS.index(m["ordinal"].lower()) + 1
     year = int(m["year"])
@@ -264,12 +270,12 @@ def _quarter(m, anchor, direction=None):
     return DateInterval(dt.date(year, end_month - 2, 1), dt.date(year, end_month, calendar.monthrange(year, end_month)[1]), "quarter", "text")
 
 
-@_expr(r"\b(?:in|since|during|by|of)\s+(?P<year>(?:19|20)\d\d)\b(?!s)")
+@_expr(r"\b(?:in|since|during|by|of)\s+(?P<year>(?:19|20)\d\d)\b(?!s)", _DIGIT)
 def _year(m, anchor, direction=None):
     return _year_interval(int(m["year"]))
 
 
-@_expr(r"\b(?P<rel>yesterday|today|tomorrow)\b")
+@_expr(r"\b(?P<rel>yesterday|today|tomorrow)\b", r"yesterday|today|tomorrow")
 def _deictic_day(m, anchor, direction=None):
     if anchor is None:
         return UNKNOWN
@@ -277,7 +283,7 @@ def _deictic_day(m, anchor, direction=None):
     return DateInterval(day, day, "day", "text")
 
 
-@_expr(rf"\b(?:(?P<which>last|next|this)\s+)?{_WD}\b")
+@_expr(rf"\b(?:(?P<which>last|next|this)\s+)?{_WD}\b", _WEEKDAY)
 def _weekday(m, anchor, direction=None):
     if anchor is None:
         return UNKNOWN
@@ -294,7 +300,7 @@ def _weekday(m, anchor, direction=None):
     return DateInterval(day, day, "day", "text")
 
 
-@_expr(r"\b(?P<part>late|early|earlier|later)\s+(?:in\s+)?(?:the|this)\s+week\b|\b(?P<which>last|this|next)\s+week\b")
+@_expr(r"\b(?P<part>late|early|earlier|later)\s+(?:in\s+)?(?:the|this)\s+week\b|\b(?P<which>last|this|next)\s+week\b", r"week")
 def _week(m, anchor, direction=None):
     if anchor is None:
         return UNKNOWN
@@ -314,7 +320,7 @@ def _week(m, anchor, direction=None):
     return DateInterval(monday, sunday, "week", "text")
 
 
-@_expr(r"\b(?P<which>last|this|next)\s+month\b")
+@_expr(r"\b(?P<which>last|this|next)\s+month\b", r"month")
 def _relative_month(m, anchor, direction=None):
     if anchor is None:
         return UNKNOWN
@@ -322,7 +328,7 @@ def _relative_month(m, anchor, direction=None):
     return _month_interval(year, month)
 
 
-@_expr(r"\b(?P<part>earlier|later)\s+this\s+year\b|\b(?P<which>last|this|next)\s+year\b")
+@_expr(r"\b(?P<part>earlier|later)\s+this\s+year\b|\b(?P<which>last|this|next)\s+year\b", r"year")
 def _relative_year(m, anchor, direction=None):
     if anchor is None:
         return UNKNOWN
@@ -338,7 +344,12 @@ def find_dates(text: str, anchor: dt.date | None, direction: str | None = None) 
     the date the text was written; relative expressions are unknown without it. `direction` ("past"
     or "future", from the tense of the clause) settles a day, month or weekday stated without a year."""
     found = []
-    for pattern, resolve in _EXPRESSIONS:
+    held: dict[re.Pattern, bool] = {}  # whether the text holds what an expression needs, searched once per need
+    for pattern, resolve, needs in _EXPRESSIONS:
+        if needs not in held:
+            held[needs] = needs.search(text) is not None
+        if not held[needs]:
+            continue
         for m in pattern.finditer(text):
             interval = resolve(m, anchor, direction)
             if interval is not None:

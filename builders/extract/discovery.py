@@ -28,20 +28,22 @@ from .lexicon import (
     GENERIC_ORGANISATION_WORDS,
     MONTH_NAMES,
     ORGANISATION_HEADS,
+    ORGANISATION_NOUN_PHRASES,
     ORGANISATION_NOUNS,
     PERSON_TITLES,
-    ORGANISATION_NOUN_PHRASES,
     PLACE_NAME_HEADS,
     PLACE_NOUNS,
     PLACE_WORDS,
-    SPEECH_LEMMAS,
     SPEAKER_FOLLOWS_FORMS,
     SPEECH_FORMS,
+    SPEECH_LEMMAS,
     WEEKDAYS,
     alternation,
     fold,
 )
 from .matching import Found, Matcher, country_before, suffixes
+from .reference_index import reference_index
+from .tokens import token_arrays
 
 
 @dataclass
@@ -62,6 +64,12 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _FUNCTION_OR_CALENDAR = frozenset(FUNCTION_WORDS | MONTH_NAMES | set(WEEKDAYS))
 _CALENDAR = frozenset(MONTH_NAMES | set(WEEKDAYS))
 _ARMED_FORCES_LONGEST_FIRST = sorted(ARMED_FORCES_NOUNS, key=len, reverse=True)
+# every prefix of those nouns: a word that is none starts none of them
+_ARMED_FORCES_PREFIXES = frozenset(n[:k] for n in ARMED_FORCES_NOUNS for k in range(len(n) + 1))
+# the words a kind noun or the last word of a kind phrase can be ("news agency": "agency")
+_KIND_NOUN_WORDS = frozenset(ORGANISATION_NOUNS) | frozenset(ORGANISATION_NOUN_PHRASES) | frozenset(
+    p[k + 1 :] for p in ORGANISATION_NOUN_PHRASES for k in range(len(p)) if p[k] == " ")
+_COORDINATION = frozenset({"conj", "appos"})
 _NOT_NAME_WORDS = frozenset(_FUNCTION_OR_CALENDAR | PERSON_TITLES | PLACE_WORDS)
 ATTRIBUTION_AFTER = re.compile(rf"^\s*(?:{alternation(SPEECH_FORMS)})\b")
 ATTRIBUTION_BEFORE = re.compile(rf"\b(?:{alternation(SPEAKER_FOLLOWS_FORMS)}|according to)\s+$")
@@ -73,9 +81,11 @@ _ORG_AFTER_NOUN = re.compile(
 )
 # The words before the head word start only where no capital-class letter stands before (a match from
 # inside such a word would also match from one letter earlier, which the search tries first): a long
-# word of capitals is not rescanned from each of its letters.
+# word of capitals is not rescanned from each of its letters. And a match starts with a capital (its
+# first word's or its head word's): the lookahead skips every other position at once instead of
+# trying the head words at each (the same matches, four times faster).
 _ORG = re.compile(
-    rf"(?:(?<![{_CAP_START}])(?:{_CAP}(?: +and)? +){{1,4}})?(?:{'|'.join(h.capitalize() for h in ORGANISATION_HEADS)})\b"
+    rf"(?=[{_CAP_START}])(?:(?<![{_CAP_START}])(?:{_CAP}(?: +and)? +){{1,4}})?(?:{'|'.join(h.capitalize() for h in ORGANISATION_HEADS)})\b"
     rf"(?: +(?:of|for|on) +(?:the +)?{_CAP}(?: +(?:and +)?{_CAP}){{0,4}})?"
 )
 
@@ -108,7 +118,7 @@ def _capitalised_runs(text: str) -> list[list[_Token]]:
     runs, run = [], []
     for m in _WORD.finditer(text):
         word = m.group()
-        if not _capitalised(word):  # any other word ends the run; no token is made for it
+        if not (word[:1].isupper() and _capitalised(word)):  # any other word ends the run; no token is made for it
             if run:
                 runs.append(run)
                 run = []
@@ -241,10 +251,7 @@ class _Discoveries:
         self.forms = _Forms()
         self.matcher = matcher
         self.known_long_forms: list[tuple[str, str]] = []  # (a full name, the curated actor its bracketed acronym names)
-        self.demonyms = {}
-        for a in self.reference.actors:
-            if a.type == ActorType.state:
-                self.demonyms.setdefault(a.country, a.demonyms[0] if a.demonyms else None)
+        self.demonyms = reference_index(self.reference).demonyms
 
     def covering(self, start: int, end: int) -> list[Found]:
         return self.mentions.covering(start, end)
@@ -268,7 +275,7 @@ class _Discoveries:
     def kind_at(self, offset: int) -> ActorType | None:
         """The kind of the actor mentioned at `offset`, curated or discovered."""
         for f in self.covering(offset, offset + 1):
-            entry = self.reference.actor(f.form.target)
+            entry = reference_index(self.reference).actor(f.form.target)
             if entry is not None:
                 return entry.type
         actor = self._owner_of_prefix(self._word_at(offset))
@@ -308,7 +315,7 @@ class _Discoveries:
         actor_id = slug(f"{country} {name}") if generic else slug(name)
         if generic and (demonym := self.demonym_of(country)):
             name = f"{demonym} {name}"  # "Serbian Ministry of Defence": the name says whose
-        if self.reference.actor(actor_id) or fold(name) in self.known:
+        if reference_index(self.reference).actor(actor_id) or fold(name) in self.known:
             return
         if actor_type == ActorType.person and self.forms.person_tails[fold(name)] > 0:
             return  # "Đedović Handanović" after "Dubravka Đedović Handanović": a short form, not a new person
@@ -427,7 +434,7 @@ def _discover_organisations_by_head(d: _Discoveries) -> None:
         if head is None or (len(tokens) == 1):
             continue  # a bare "Committee" names nothing
         org_name = text[tokens[0].start : tokens[-1].end]
-        states = [reference.actor(f.form.target) for f in inside]
+        states = [reference_index(reference).actor(f.form.target) for f in inside]
         country_inside = next((e.country for e in states if e and e.type == ActorType.state and e.country), None)
         country = country_inside or d.country_before(tokens[0].start)
         d.add(org_name, ORGANISATION_HEADS[head.bare.casefold()], country, None, country_in_name=country_inside is not None)
@@ -440,7 +447,7 @@ def _is_generic(name: str) -> bool:
 
 
 def _is_organisation_or_person(reference: Reference, found: Found) -> bool:
-    entry = reference.actor(found.form.target)
+    entry = reference_index(reference).actor(found.form.target)
     return entry is not None and entry.type != ActorType.state
 
 
@@ -647,7 +654,7 @@ def _classify(d: _Discoveries, doc, label: str, piece: list, name: str, start: i
 
 def _country_inside(d: _Discoveries, inside: list[Found]) -> str | None:
     for f in inside:
-        entry = d.reference.actor(f.form.target)
+        entry = reference_index(d.reference).actor(f.form.target)
         if entry is not None and entry.type == ActorType.state and entry.country:
             return entry.country
     return None
@@ -687,7 +694,8 @@ def _role_country(d: _Discoveries, doc, role: str, start: int) -> str | None:
 def _discover_armed_forces(d: _Discoveries, doc) -> None:
     """ "the Chinese military", "Serbia's army": the armed forces of a named country, as an actor
     named by the country's demonym and the noun the text uses."""
-    for token in doc:
+    for i in token_arrays(doc).where(lower=_ARMED_FORCES_PREFIXES):
+        token = doc[i]
         phrase = next((n for n in _ARMED_FORCES_LONGEST_FIRST  # (a phrase starts with its first word's lower case)
                        if n.startswith(token.lower_) and doc[token.i : token.i + len(n.split())].text.lower() == n), None)
         if phrase is None or token.text[:1].isupper():
@@ -708,9 +716,8 @@ def _discover_armed_forces(d: _Discoveries, doc) -> None:
 def _discover_names_before_kind_nouns(d: _Discoveries, doc) -> None:
     """ "the Tanjug news agency", "the NIS oil company": a proper name that modifies a kind noun is
     an organisation of that kind, whether or not the entity recogniser saw it."""
-    for token in doc:
-        if token.pos_ != "NOUN":
-            continue
+    for i in token_arrays(doc).where(pos=["NOUN"], lower=_KIND_NOUN_WORDS):
+        token = doc[i]
         phrase = f"{doc[token.i - 1].lower_} {token.lower_}" if token.i > 0 else token.lower_
         kind = ORGANISATION_NOUN_PHRASES.get(phrase) or ORGANISATION_NOUNS.get(token.lower_)
         if kind is None:
@@ -769,8 +776,9 @@ def occurrences(text: str, forms: set[str]) -> dict[str, list[int]]:
 def _discover_coordinated_names(d: _Discoveries, doc) -> None:
     """ "oil giant Lukoil, Rosneft and …": a proper name coordinated with an organisation of a known
     kind, whether or not the entity recogniser saw it."""
-    for token in doc:
-        if token.pos_ != "PROPN" or token.dep_ not in ("conj", "appos") or any(c.dep_ == "compound" for c in token.rights):
+    for i in token_arrays(doc).where(pos=["PROPN"], dep=_COORDINATION):
+        token = doc[i]
+        if any(c.dep_ == "compound" for c in token.rights):
             continue
         first = token
         while first.i > 0 and doc[first.i - 1].dep_ == "compound" and doc[first.i - 1].pos_ == "PROPN":
@@ -810,8 +818,9 @@ class _TokenIndex:
 
     def __init__(self, doc):
         self.doc = doc
-        self.starts = [t.idx for t in doc]
-        self.reach = [t.idx + len(t.text) + 2 for t in doc]  # grows with the index: tokens do not overlap
+        arrays = token_arrays(doc)
+        self.starts = arrays.idx.tolist()
+        self.reach = (arrays.idx + arrays.length + 2).tolist()  # grows with the index: tokens do not overlap
 
     def owner_before(self, offset: int):
         """The first token with t.idx <= offset < t.idx + len(t.text) + 2 that is no possessive mark."""

@@ -12,12 +12,30 @@ import re
 from dataclasses import dataclass
 
 from ..inputs.reference import Reference
-from ..schema.models import ActorMention, ActorType, Article, MentionKind, Method, WeaponSystemMention
+from ..schema.models import (
+    ActorMention,
+    ActorType,
+    Article,
+    MentionKind,
+    Method,
+    WeaponSystemMention,
+)
 from .coreference import resolve_descriptions
 from .discovery import DiscoveredActor, discover_actors, occurrences
 from .ids import row_id, slug
 from .lexicon import DESIGNATION_PREFIXES, WEAPON_NOUNS, alternation, fold
-from .matching import Form, Found, Matcher, bounded, country_before, forms_at, select, suffixes
+from .matching import (
+    Form,
+    Found,
+    Matcher,
+    bounded,
+    country_before,
+    folded_weapon_forms,
+    forms_at,
+    select,
+    suffixes,
+)
+from .quotes import QuoteSpan
 
 __all__ = ["ArticleEntities", "DiscoveredActor", "DiscoveredWeapon", "Found", "Matcher", "find_entities"]
 
@@ -44,11 +62,14 @@ _DESIGNATION = re.compile(rf"(?<![\w-])((?:{alternation(DESIGNATION_PREFIXES)})-
 _WEAPON_NOUN = re.compile(rf"\b(?:{alternation(WEAPON_NOUNS)})\b", re.IGNORECASE)
 
 
-def discover_weapons(text: str, found: list[Found], reference: Reference) -> list[DiscoveredWeapon]:
+def discover_weapons(text: str, found: list[Found], reference: Reference, known: set[str] | None = None) -> list[DiscoveredWeapon]:
+    """Designations next to a weapon noun that the reference lacks (`known`: the folded curated
+    designations and aliases, which a Matcher keeps: folding them for every article is wasted work)."""
     covered = sorted((f.start, f.end) for f in found if f.form.is_weapon)  # mentions do not overlap: ends sorted too
     ends = [e for _, e in covered]
     out: dict[str, DiscoveredWeapon] = {}
-    known = {fold(s) for w in reference.weapons for s in (w.designation, *w.aliases)}
+    if known is None:
+        known = folded_weapon_forms(reference)
     for m in _DESIGNATION.finditer(text):
         designation = m.group(1)
         first_after = bisect.bisect_right(ends, m.start())  # the first mention ending after this start
@@ -111,18 +132,19 @@ def _long_form_candidates(text: str, long_forms: list[tuple[str, str]]) -> list[
     return out
 
 
-def find_entities(article: Article, matcher: Matcher, doc=None) -> ArticleEntities:
-    """Mentions of every actor and weapon system in the article (`doc`: its parse, when there is one)."""
+def find_entities(article: Article, matcher: Matcher, doc=None, quote_spans: list[QuoteSpan] | None = None) -> ArticleEntities:
+    """Mentions of every actor and weapon system in the article (`doc`: its parse, when there is one;
+    `quote_spans`: the quotations of its text, when the caller has them already)."""
     text = article.text
     curated = forms_at(matcher, text)
     found = select(text, list(curated), article.published_date)
     actors, long_forms = discover_actors(text, found, matcher, doc)
-    weapons = discover_weapons(text, found, matcher.reference)
+    weapons = discover_weapons(text, found, matcher.reference, matcher.folded_weapon_forms)
     if actors or weapons or long_forms:
         extra = _discovered_candidates(text, actors, weapons) + _long_form_candidates(text, long_forms)
         found = select(text, curated + extra, article.published_date)
     if doc is not None:
-        found = sorted(found + resolve_descriptions(doc, found, matcher.reference, actors), key=lambda f: f.start)
+        found = sorted(found + resolve_descriptions(doc, found, matcher.reference, actors, quote_spans, text), key=lambda f: f.start)
     found = [f for f in found if not f.form.blocked]
     actor_rows, weapon_rows = [], []
     for f in found:

@@ -37,6 +37,8 @@ from .lexicon import (
     alternation,
 )
 from .matching import Found
+from .reference_index import reference_index
+from .tokens import sentence_of, token_arrays
 
 _WEAPON_NOUN = re.compile(rf"^(?:{alternation(WEAPON_NOUNS)})$", re.IGNORECASE)
 _MODALS = MODAL_VERBS
@@ -84,11 +86,11 @@ class _Article:
                     self.weapon_at.setdefault(token.i, f.form.target)
                 else:
                     self.actor_at.setdefault(token.i, f)
-        self.states = {a.country: a.id for a in reference.actors if a.type == ActorType.state and a.country}
+        self.states = reference_index(reference).states
         self.weapon_origins = weapon_origins
         self.types = types
         # a capital used as a place still names its state as a destination ("visited Belgrade")
-        self.places = {m: a.id for a in reference.actors if a.type == ActorType.state for m in a.metonyms}
+        self.places = reference_index(reference).capitals
         # quotations in text order without overlaps (as `quotes` gives them): found by bisection
         self.quote_starts = [q[0] for q in quotes]
         self.quotes_ordered = all(a[1] <= b[0] for a, b in pairwise(quotes))
@@ -155,12 +157,12 @@ def rule_events(doc, found: list[Found], quotes, reference: Reference, weapon_or
                 types: dict[str, ActorType]) -> list[RuleEvent]:
     """Every event a trigger of the codebook signals in the article, in text order."""
     article = _Article(doc, found, quotes, reference, weapon_origins, types)
-    index: dict[tuple[str, str], list[tuple[EventTypeEntry, Trigger]]] = {}
-    for event_type in reference.event_types:
-        for trigger in event_type.triggers:
-            index.setdefault((trigger.lemma, trigger.pos), []).append((event_type, trigger))
-    triggers = {t.i for t in doc if (t.lemma_.lower(), _pos(t)) in index}
-    fitted = [(token, event_type, trigger) for token in doc for event_type, trigger in index.get((token.lemma_.lower(), _pos(token)), [])
+    index, lemmas = reference_index(reference).triggers, reference_index(reference).trigger_lemmas
+    # a token of no trigger lemma is no trigger, whatever its part of speech
+    candidates = [doc[i] for i in token_arrays(doc).lemma_where(lambda lemma: lemma.lower() in lemmas)]
+    keyed = [(t, key) for t in candidates if (key := (t.lemma_.lower(), _pos(t))) in index]
+    triggers = {t.i for t, _ in keyed}
+    fitted = [(token, event_type, trigger) for token, key in keyed for event_type, trigger in index[key]
               if not (trigger.pos == "NOUN" and _argument_of_trigger(token, triggers)) and _fits(article, token, trigger)]
     # "considering buying": the purchase is the intention's, not an event of its own
     vias = {v.i for token, _, trigger in fitted if (v := _via(token, trigger)) is not None}
@@ -209,7 +211,7 @@ def _objects(token) -> list:
 
 
 def _fits(article: _Article, token, trigger: Trigger) -> bool:
-    lemmas = article.of_sentence("lemmas", token.sent)
+    lemmas = article.of_sentence("lemmas", sentence_of(token))
     if trigger.particle and not any(c.lower_ == trigger.particle for c in token.children) \
             and not (token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == trigger.particle):
         return False
@@ -510,7 +512,7 @@ def _weapons(article: _Article, pivot, token, trigger: Trigger) -> list[tuple[st
             if t.i in article.weapon_at:
                 return [(article.weapon_at[t.i], t.i)]
     if "weapon_origin" in trigger.source + trigger.target or "object_origin" in trigger.source + trigger.target:
-        sentence = article.of_sentence("weapons", token.sent)
+        sentence = article.of_sentence("weapons", sentence_of(token))
         if sentence:
             nearest = min(sentence, key=lambda t: abs(t.i - token.i))
             return [(article.weapon_at[nearest.i], nearest.i)]
@@ -567,7 +569,7 @@ def _antecedent(article: _Article, pronoun, person: bool) -> list[str]:
     possessive "its" in a clause with an actor subject is that subject ("Serbia … its purchase")."""
     if not person and pronoun.dep_ == "poss":  # "sanctions against Turkey for its purchase": Turkey's
         k = bisect.bisect_left(article.things, pronoun.i) - 1  # the last such token before the pronoun
-        if k >= 0 and article.things[k] >= pronoun.sent.start:
+        if k >= 0 and article.things[k] >= sentence_of(pronoun).start:
             return [article.actor_at[article.things[k]].form.target]
     if not person and pronoun.dep_ in ("nsubj", "nsubjpass"):  # "it" continues the last clause's subject
         for previous in _previous_subjects(pronoun):
@@ -586,9 +588,9 @@ def _antecedent(article: _Article, pronoun, person: bool) -> list[str]:
 
 def _previous_subjects(pronoun) -> list:
     """Subjects of the clauses before the pronoun: in its own sentence, then in the one before."""
-    sentence = pronoun.sent
+    sentence = sentence_of(pronoun)
     own = [t for t in sentence if t.i < pronoun.i and t.dep_ in ("nsubj", "nsubjpass")]
-    before = [t for t in pronoun.doc[sentence.start - 1].sent if t.dep_ in ("nsubj", "nsubjpass")] if sentence.start > 0 else []
+    before = [t for t in sentence_of(pronoun.doc[sentence.start - 1]) if t.dep_ in ("nsubj", "nsubjpass")] if sentence.start > 0 else []
     return list(reversed(own)) + before[:1]
 
 
@@ -600,7 +602,7 @@ def _speaker(article: _Article, token) -> list[str]:
         return [quote[2]] if quote[2] else []
     verb = _speech_ancestor(token, article)
     if verb is None:
-        verb = next((t for t in article.of_sentence("saying", token.sent) if t.i != token.i), None)
+        verb = next((t for t in article.of_sentence("saying", sentence_of(token)) if t.i != token.i), None)
     if verb is None:
         return []
     subject = _subject(verb)
@@ -682,7 +684,7 @@ def _modality(token, event_type: EventTypeEntry, article: _Article) -> Modality:
         return Modality.intended
     if words & _FUTURE or lemmas & _SCHEDULED and ("to" in words or own in _SCHEDULED):
         return Modality.future
-    if article.of_sentence("reports", token.sent):
+    if article.of_sentence("reports", sentence_of(token)):
         return Modality.reported
     return Modality.asserted
 
@@ -703,7 +705,7 @@ def _date_tokens(token, event_type: EventTypeEntry, article: _Article | None = N
 
 
 _SENTENCE_FACTS = {
-    "lemmas": lambda article, sentence: {t.lemma_.lower() for t in sentence},
+    "lemmas": lambda article, sentence: token_arrays(article.doc).lemmas_lower(sentence.start, sentence.end),
     "weapons": lambda article, sentence: [t for t in sentence if t.i in article.weapon_at],
     # the first two verbs of saying with a clause of their own (a trigger that is one takes the other)
     "saying": lambda article, sentence: [t for t in sentence if t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_LEMMAS

@@ -27,6 +27,8 @@ from . import dates
 from .event_rules import rule_events
 from .ids import row_id
 from .matching import Found
+from .reference_index import reference_index
+from .tokens import sentence_of
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def rule_drafts(article: Article, doc, found: list[Found], quotes: list, referen
     last_dated: dict[str, tuple[int, dates.DateInterval]] = {}  # event type -> (sentence start, date)
     sentence_dates: dict[tuple, list] = {}  # the dates of a sentence, read once per sentence and direction
     for event in rule_events(doc, found, spans, reference, weapon_origins, types):
-        sentence = doc[event.trigger].sent
+        sentence = sentence_of(doc[event.trigger])
         start, end = _evidence(article.text, sentence.start_char, sentence.end_char)
         same = told.setdefault((event.event_type, event.source, event.target), [])
         if any(weapon == event.weapon or event.weapon is None for weapon in same):
@@ -111,7 +113,7 @@ def rule_drafts(article: Article, doc, found: list[Found], quotes: list, referen
 
 
 def _previous_sentence_start(doc, sentence) -> int | None:
-    return doc[sentence.start - 1].sent.start if sentence.start > 0 else None
+    return sentence_of(doc[sentence.start - 1]).start if sentence.start > 0 else None
 
 
 def _evidence(text: str, start: int, end: int) -> tuple[int, int]:
@@ -126,7 +128,7 @@ def _evidence(text: str, start: int, end: int) -> tuple[int, int]:
 def _clause_date(doc, event, article: Article, cache: dict | None = None) -> dates.DateInterval:
     """The first date expression of the sentence that hangs on the event's own clause (`cache`: the
     dates of sentences already read, by sentence and direction)."""
-    sentence = doc[event.trigger].sent
+    sentence = sentence_of(doc[event.trigger])
     anchor = _anchor(article)
     own = set(event.date_tokens)
     weapon_phrase = set()
@@ -208,7 +210,7 @@ def _nth(text: str, needle: str, occurrence: int) -> int:
 
 def merge(article: Article, curated: list[EventDraft], rules: list[EventDraft], complete: bool, reference: Reference) -> list[Event]:
     """Curated rows win over rule rows for the same event; ids follow the order of the evidence."""
-    codes = {t.id: (t.plover, t.cameo) for t in reference.event_types}
+    codes = {t.id: (t.plover, t.cameo) for t in reference_index(reference).event_types.values()}
     covered = {(c.event_type, c.source, c.target) for c in curated}
     kept = [] if complete else [r for r in rules if (r.event_type, r.source, r.target) not in covered]
     drafts = sorted(curated + kept, key=lambda d: (d.evidence_start, d.event_type, d.method.value))
@@ -238,7 +240,8 @@ def merge(article: Article, curated: list[EventDraft], rules: list[EventDraft], 
 
 
 def make_summary(reference: Reference, extra_names: dict[str, str], extra_weapons: dict[str, str]) -> _Summary:
-    names = {a.id: a.name for a in reference.actors} | extra_names
-    weapon_names = {w.id: w.designation for w in reference.weapons} | extra_weapons
-    return _Summary(names.get, weapon_names.get, {t.id: t for t in reference.event_types})
+    index = reference_index(reference)
+    names = index.actor_names | extra_names
+    weapon_names = index.weapon_names | extra_weapons
+    return _Summary(names.get, weapon_names.get, index.event_types)
 

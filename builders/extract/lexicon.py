@@ -80,6 +80,8 @@ _UNDECOMPOSED = str.maketrans({"Đ": "D", "đ": "d", "Ł": "L", "ł": "l", "Ø":
 
 def fold(text: str) -> str:
     """Lower-case, diacritics removed: 'Vučić' and 'Vucic' fold alike, 'Đedović' to 'dedovic'."""
+    if text.isascii():  # nothing to translate, decompose or remove, and casefold is lower
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 

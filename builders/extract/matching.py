@@ -18,6 +18,7 @@ import ahocorasick
 from ..inputs.reference import ActorEntry, Reference
 from ..schema.models import ActorType, MentionKind
 from .lexicon import FUNCTION_WORDS, LOCATIVE_WORDS, MOVEMENT_WORDS, alternation, fold
+from .reference_index import reference_index
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,11 @@ def with_capital(surface: str) -> list[str]:
             if a in form and form.replace(a, b) not in forms:
                 forms.append(form.replace(a, b))
     return forms
+
+
+def folded_weapon_forms(reference: Reference) -> set[str]:
+    """The folded designations and aliases of the curated weapon systems."""
+    return {fold(s) for w in reference.weapons for s in (w.designation, *w.aliases)}
 
 
 def _surname_forms(entry: ActorEntry) -> set[str]:
@@ -117,6 +123,10 @@ class Matcher:
     def folded_forms(self) -> set[str]:
         return {fold(s) for s in self.forms}
 
+    @cached_property
+    def folded_weapon_forms(self) -> set[str]:
+        return folded_weapon_forms(self.reference)
+
     def candidates(self, text: str) -> list[tuple[int, int, str]]:
         out = []
         if not self.forms:
@@ -162,7 +172,7 @@ def country_before(found: list[Found], start: int, text: str, reference: Referen
     if index.noun_phrase_gap(i, start) and not mention.form.is_weapon:
         between = text[mention.end : start]
         if not (set(between.split()) & FUNCTION_WORDS):
-            entry = reference.actor(mention.form.target)
+            entry = reference_index(reference).actor(mention.form.target)
             if entry and entry.type == ActorType.state:
                 return entry.country
     return None

@@ -28,19 +28,19 @@ from itertools import pairwise
 from typing import Callable
 
 from ..schema.models import ActorType, Article, MentionKind, Method, Quote, QuoteKind
-from .matching import Found
 from .ids import row_id
 from .lexicon import (
     ABBREVIATIONS,
     NOMINAL_SPEAKER_HEADS,
     OUTLET_CUE_LEMMAS,
+    OUTLET_FORMS,
     PRONOUNS,
+    SPEECH_FORMS,
     SPEECH_PHRASES,
     SPEECH_VERBS,
-    OUTLET_FORMS,
-    SPEECH_FORMS,
     alternation,
 )
+from .matching import Found
 
 OPENERS = {"“": "”", '"': '"', "‘": "’", "'": "'"}
 DOUBLE_OPENERS = {"“", '"'}
@@ -422,9 +422,11 @@ def _end(q: QuoteSpan) -> int:
     return (q.close_at + 1) if q.closed else q.end
 
 
-def find_quotes(article: Article, found: list[Found], actor_type: Callable[[str], ActorType | None]) -> list[Quote]:
+def find_quotes(article: Article, found: list[Found], actor_type: Callable[[str], ActorType | None],
+                spans: list[QuoteSpan] | None = None) -> list[Quote]:
+    """The article's quotations and their speakers (`spans`: `find_quote_spans` of its text, when the caller has them)."""
     text = article.text
-    sentences = _Sentences(text, find_quote_spans(text))
+    sentences = _Sentences(text, find_quote_spans(text) if spans is None else spans)
     ctx = _Context(text, found, actor_type)
     rows: list[Quote] = []
     previous: tuple[int, _Speaker] | None = None  # paragraph start and speaker of the last attributed quote
