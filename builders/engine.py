@@ -25,7 +25,8 @@ from .problems import InputError, Problem
 CACHE_DIR = ".cache/extract"
 PARSE_CACHE_DIR = ".cache/parse"
 REFERENCE_CACHE_DIR = ".cache/reference"
-IDENTIFIER_CACHE = ".cache/models/language-identifier"  # py3langid's model, decompressed (ingest.language_identifier)
+IDENTIFIER_CACHE = ".cache/models/language-identifier"  # py3langid's model, decompressed (language.language_identifier)
+LANGUAGE_CACHE_DIR = ".cache/language"  # each text's language (language.Languages): a change to a rule keeps it
 # Everything the per-article function runs lives in these packages (the layers below the engine):
 # a change to any file in them invalidates every cached article, and a change anywhere else
 # (publishing, validation, the command line) keeps the cache.
@@ -95,7 +96,7 @@ class Workers:
     waiting for it."""
 
     def __init__(self, reference: Reference, root: Path, workers: int):
-        self.initargs = (reference, root / PARSE_CACHE_DIR, root / IDENTIFIER_CACHE)
+        self.initargs = (reference, root / PARSE_CACHE_DIR, root / IDENTIFIER_CACHE, root / LANGUAGE_CACHE_DIR)
         self.warm = ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=self.initargs)
         self.warm.submit(_warm_up)
         self.workers, self.pool = workers, None
@@ -196,10 +197,10 @@ _WORKER: Extractor | None = None  # one per worker process, built once by the po
 PYTHON_GC_THRESHOLD = (700, 10, 10)  # Python's own: a worker's rules make short-lived objects, which are best collected often
 
 
-def _init_worker(reference: Reference, parse_cache: Path, identifier_cache: Path) -> None:
+def _init_worker(reference: Reference, parse_cache: Path, identifier_cache: Path, language_cache: Path) -> None:
     global _WORKER
     gc.set_threshold(*PYTHON_GC_THRESHOLD)  # (forked from a build that made its collections rarer: make._rare_collections)
-    _WORKER = Extractor(reference, parse_cache, identifier_cache)
+    _WORKER = Extractor(reference, parse_cache, identifier_cache, language_cache)
 
 
 def _warm_up() -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from builders.extract import ingest
-from builders.extract.ingest import detect_language
+from builders.extract import ingest, language
+from builders.extract.language import detect_language
 from builders.extract.lexicon import fold
 
 TEXTS = {
@@ -93,7 +93,7 @@ def test_short_or_mixed_or_wordless_text_is_null():
 
 def test_the_same_text_gets_the_same_answer_every_time():
     first = [detect_language(text) for _, text in CASES]
-    ingest._IDENTIFIER.clear()  # a fresh model, as in another process
+    language._IDENTIFIER.clear()  # a fresh model, as in another process
     assert [detect_language(text) for _, text in CASES] == first == [detect_language(text) for _, text in CASES]
 
 
@@ -103,7 +103,7 @@ def test_the_model_is_read_without_the_network(monkeypatch):
 
     monkeypatch.setattr(socket, "socket", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    ingest._IDENTIFIER.clear()
+    language._IDENTIFIER.clear()
     assert detect_language(TEXTS["hr"][0]) == "hr"
 
 
@@ -118,19 +118,39 @@ def test_a_marker_word_belongs_to_one_group_only():
 def test_the_decompressed_model_kept_in_the_cache_answers_as_the_packaged_one(tmp_path, monkeypatch):
     cache = tmp_path / "models" / "language-identifier"
     expected = [detect_language(text) for _, text in CASES]
-    ingest._IDENTIFIER.clear()
-    ingest.language_identifier(cache)  # decompressed and written
+    language._IDENTIFIER.clear()
+    language.language_identifier(cache)  # decompressed and written
     assert [detect_language(text) for _, text in CASES] == expected
-    packaged = ingest._packaged_identifier
+    packaged = language._packaged_identifier
     with monkeypatch.context() as patched:
-        patched.setattr(ingest, "_packaged_identifier", lambda: pytest.fail("the cached model was not read"))
-        ingest._IDENTIFIER.clear()
-        ingest.language_identifier(cache)  # read back
+        patched.setattr(language, "_packaged_identifier", lambda: pytest.fail("the cached model was not read"))
+        language._IDENTIFIER.clear()
+        language.language_identifier(cache)  # read back
         assert [detect_language(text) for _, text in CASES] == expected
-    assert ingest._packaged_identifier is packaged
+    assert language._packaged_identifier is packaged
     (kept,) = cache.parent.iterdir()
     kept.write_bytes(kept.read_bytes()[:-100])  # a damaged entry is not used: decompressed again and rewritten
-    ingest._IDENTIFIER.clear()
-    ingest.language_identifier(cache)
+    language._IDENTIFIER.clear()
+    language.language_identifier(cache)
     assert [detect_language(text) for _, text in CASES] == expected
-    ingest._IDENTIFIER.clear()
+    language._IDENTIFIER.clear()
+
+
+def test_a_text_s_language_is_cached_apart_from_the_rules_and_answers_as_identified(tmp_path, monkeypatch):
+    cache = tmp_path / "language"
+    cached = language.Languages(cache)
+    assert language.Languages(None)("Too short.") is None  # no cache: identified each time
+    expected = [detect_language(text) for _, text in CASES]
+    assert [cached(text) for _, text in CASES] == expected  # identified, and kept
+    monkeypatch.setattr(language, "detect_language", lambda text: pytest.fail("the cached answer was not read"))
+    assert [cached(text) for _, text in CASES] == expected
+
+
+def test_the_cached_language_is_keyed_by_the_marker_words_and_the_code(tmp_path, monkeypatch):
+    text = TEXTS["hr"][0]
+    language.Languages(tmp_path)(text)
+    before = sorted(p.name for p in tmp_path.rglob("*") if p.is_file())
+    monkeypatch.setattr(language, "_DEPENDS_ON", [])
+    monkeypatch.setattr(language, "SOUTH_SLAVIC_MARKERS", {**language.SOUTH_SLAVIC_MARKERS, "vlak": ("sr",)})
+    language.Languages(tmp_path)(text)  # other marker words: another entry
+    assert len(sorted(p.name for p in tmp_path.rglob("*") if p.is_file())) == len(before) + 1

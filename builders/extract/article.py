@@ -4,6 +4,7 @@ worker, and cached one by one)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,8 @@ from .entities import (
     find_entities,
 )
 from .events import curated_events, make_summary, merge, rule_drafts
-from .ingest import check_raw, ingest, language_identifier
+from .ingest import check_raw, ingest
+from .language import Languages, detect_language, language_identifier
 from .nlp import Parser, load_model, reading_vocab
 from .quotes import find_quote_spans, find_quotes
 from .reference_index import reference_index
@@ -56,7 +58,8 @@ class ArticleColumns:
 
 
 def extract(article_id: str, raw: bytes, path: str, matcher: Matcher, curation_raw: bytes | None = None,
-            parser: Parser | None = None, source_raw: bytes | None = None) -> ArticleRows:
+            parser: Parser | None = None, source_raw: bytes | None = None,
+            language: Callable[[str], str | None] = detect_language) -> ArticleRows:
     """One article's rows from its raw bytes, its source record, its curation file (if any) and the
     reference (without a source record, as a text read on its own: see sources.TEXT_ONLY).
 
@@ -66,7 +69,7 @@ def extract(article_id: str, raw: bytes, path: str, matcher: Matcher, curation_r
         source, problems = parse_source(f"{SOURCES_DIR}/{article_id}.yaml", source_raw)
         if problems:
             raise InputError(problems)
-    article = ingest(article_id, raw, path, source)
+    article = ingest(article_id, raw, path, source, language)
     doc = (parser or Parser())(article.text)
     try:
         return _rows(article_id, raw, path, article, matcher, doc, curation_raw)
@@ -121,9 +124,11 @@ class Extractor:
     """The per-article function with what it needs built once (the reference's matcher): one per
     worker process, reused for every article the worker gets."""
 
-    def __init__(self, reference: Reference, parse_cache: Path | None = None, identifier_cache: Path | None = None):
+    def __init__(self, reference: Reference, parse_cache: Path | None = None, identifier_cache: Path | None = None,
+                 language_cache: Path | None = None):
         self.matcher = Matcher(reference)
         self.parser = Parser(parse_cache)
+        self.languages = Languages(language_cache)
         self.identifier_cache = identifier_cache
 
     def warm_up(self) -> None:
@@ -136,7 +141,7 @@ class Extractor:
 
     def __call__(self, job: Job) -> Result:
         try:
-            rows = extract(job.article_id, job.raw, job.rel, self.matcher, job.curation_raw, self.parser, job.source_raw)
+            rows = extract(job.article_id, job.raw, job.rel, self.matcher, job.curation_raw, self.parser, job.source_raw, self.languages)
             return to_columns(rows), rows.warnings
         except InputError as exc:
             return None, exc.problems

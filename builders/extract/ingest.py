@@ -23,22 +23,19 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import pickle
 import re
 import unicodedata
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.metadata import version
-from pathlib import Path
 
-from ..inputs import cachefile
 from ..inputs.seeds import MAX_ARTICLE_BYTES, too_large
 from ..inputs.sources import TEXT_ONLY, SourceRecord
 from ..inputs.tree import ARTICLE_ID, MAX_ARTICLE_ID, shown
 from ..problems import InputError, Problem
 from ..schema.models import Article
 from . import dates
+from .language import detect_language
 from .lexicon import (
     BYLINE_GENERIC_WORDS,
     END_OF_TEXT_MARKERS,
@@ -46,7 +43,6 @@ from .lexicon import (
     NEWS_AGENCIES,
     OUTLET_HEAD_WORDS,
     REPRINT_TITLE_MARKERS,
-    SOUTH_SLAVIC_MARKERS,
     alternation,
     fold,
 )
@@ -697,86 +693,12 @@ def _check_parse_size(text: str, path: str) -> None:
                                       "the language layer parses for one article — split the article, or check that it is one")])
 
 
-SOUTH_SLAVIC = ("sr", "hr", "bs")
-MIN_LANGUAGE_WORDS = 20
-MIN_LANGUAGE_CONFIDENCE = 0.9  # the model's probability of its language (sr, hr and bs added up)
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
-_LETTER = re.compile(r"[^\W\d_]")
-
-
-_IDENTIFIER: list = []  # the language identifier of this process, once loaded
-
-
-def language_identifier(cache_file: Path | None = None):
-    """py3langid's naive Bayes model, loaded once per process from inside the installed wheel
-    (nothing is downloaded; the same text always gets the same answer). Decompressing it takes
-    half a second of a one-article build, so a worker given `cache_file` keeps the decompressed
-    model there (a sealed pickle of the same object, for these versions of py3langid and numpy)
-    and reads it back in a tenth of that."""
-    if not _IDENTIFIER:
-        _IDENTIFIER.append(_identifier_through(cache_file) if cache_file is not None else _packaged_identifier())
-    return _IDENTIFIER[0]
-
-
-def _packaged_identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-
-
-def _identifier_through(cache_file: Path):
-    path = cache_file.with_name(f"{cache_file.name}-py3langid-{version('py3langid')}-numpy-{version('numpy')}")
-    payload = cachefile.read(path)
-    if payload is not None:
-        try:
-            return pickle.loads(payload)  # our own entry, checksummed: never contributed input
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            pass
-    identifier = _packaged_identifier()
-    try:
-        cachefile.write(path, pickle.dumps(identifier, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:  # a full disk, a read-only .cache/: decompressed again next time
-        pass
-    return identifier
-
-
-def detect_language(text: str) -> str | None:
-    """The ISO 639-1 code of the text's language; None under 20 words or when the model gives its
-    language less than MIN_LANGUAGE_CONFIDENCE.
-
-    Counting function words (the former way) read no Cyrillic and called Croatian Serbian.
-    py3langid's model names the language but separates Serbian, Croatian and Bosnian poorly, so
-    when it names one of them the script and the words decide: a text mostly in Cyrillic letters is
-    Serbian (Croatian and Bosnian are written in Latin), and a Latin one goes to the standard with
-    the most marker words (`south_slavic_markers` in lexicon.yaml: ekavian forms are Serbian,
-    tisuća/vlak/tko Croatian, ...), a tie to the model's choice among the tied. Any other language
-    keeps the model's code (de, ru, mk, ...), or None where the model has only an ISO 639-3 one
-    ("pcm"; "zxx" is no language).
-    """
-    sample = text[:20000]
-    words = _WORD.findall(sample)
-    if len(words) < MIN_LANGUAGE_WORDS:
-        return None
-    ranked = language_identifier().rank(sample)
-    best, confidence = ranked[0]
-    if best in SOUTH_SLAVIC:
-        confidence = sum(p for lang, p in ranked if lang in SOUTH_SLAVIC)
-    if confidence < MIN_LANGUAGE_CONFIDENCE:
-        return None
-    if best not in SOUTH_SLAVIC:
-        return best if len(best) == 2 else None
-    if 2 * len(_CYRILLIC.findall(sample)) > len(_LETTER.findall(sample)):
-        return "sr"
-    marks = Counter(code for word in words for code in SOUTH_SLAVIC_MARKERS.get(fold(word), ()))
-    most = max(marks[code] for code in SOUTH_SLAVIC)
-    return next(lang for lang, _ in ranked if lang in SOUTH_SLAVIC and marks[lang] == most)
-
-
 def word_count(text: str) -> int:
     return sum(1 for token in text.split() if _ALNUM.search(token))
 
 
-def ingest(article_id: str, raw: bytes, path: str | None = None, source: SourceRecord = TEXT_ONLY) -> Article:
+def ingest(article_id: str, raw: bytes, path: str | None = None, source: SourceRecord = TEXT_ONLY,
+           language: Callable[[str], str | None] = detect_language) -> Article:
     """Build the `articles` row of one raw article file and its source record. What the text states
     comes first; the record fills what the text leaves out (headline, outlet, date, copyright line),
     and gives the address, the retrieval day and the licence basis, which a text cannot state about
@@ -814,7 +736,7 @@ def ingest(article_id: str, raw: bytes, path: str | None = None, source: SourceR
         original_published_date=header.original_published_date,
         url=source.url or header.url,
         retrieved_date=source.retrieved_date,
-        language=detect_language(body_text),
+        language=language(body_text),
         regions=header.regions,
         themes=header.themes,
         copyright_notice=header.copyright_notice or source.copyright,
