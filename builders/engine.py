@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import multiprocessing
 import os
 import pickle
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -91,13 +93,13 @@ class Workers:
     """The worker processes of a local build. One is started before the seeds are read and loads
     the language layer meanwhile, so that a build with a few changed articles has its parser ready
     by the time it knows which articles changed. More articles than FEW_ARTICLES go to a pool of
-    `workers` processes started then (each loads spaCy at its first article) once the warm one has
-    ended (at most a second of a build of many articles). A pool given nothing is let go without
-    waiting for it."""
+    `workers` processes started then (each loads spaCy at the first article it must parse) once the
+    warm one is ended. A pool given nothing is let go without waiting for it."""
 
     def __init__(self, reference: Reference, root: Path, workers: int):
         self.initargs = (reference, root / PARSE_CACHE_DIR, root / IDENTIFIER_CACHE, root / LANGUAGE_CACHE_DIR)
-        self.warm = ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=self.initargs)
+        self.warm_pid = multiprocessing.Value("q", 0, lock=False)  # the warm process's id, once it runs
+        self.warm = ProcessPoolExecutor(max_workers=1, initializer=_init_warm_worker, initargs=(self.warm_pid, *self.initargs))
         self.warm.submit(_warm_up)
         self.workers, self.pool = workers, None
 
@@ -105,7 +107,9 @@ class Workers:
         if len(jobs) <= FEW_ARTICLES:
             self.pool = self.warm
         else:
-            self.warm.shutdown(wait=True, cancel_futures=True)  # gone before the pool loads spaCy twice more: memory stays that of `workers` models
+            if self.warm_pid.value:  # still loading a model the pool's processes load for themselves (if they need one)
+                os.kill(self.warm_pid.value, signal.SIGTERM)
+            self.warm.shutdown(wait=True, cancel_futures=True)  # gone before the pool starts: never one model more than `workers`
             self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker, initargs=self.initargs)
         processes = 1 if self.pool is self.warm else self.workers
         return self.pool.map(_run_in_worker, jobs, paths, chunksize=max(1, min(64, len(jobs) // (processes * 8))))
@@ -201,6 +205,11 @@ def _init_worker(reference: Reference, parse_cache: Path, identifier_cache: Path
     global _WORKER
     gc.set_threshold(*PYTHON_GC_THRESHOLD)  # (forked from a build that made its collections rarer: make._rare_collections)
     _WORKER = Extractor(reference, parse_cache, identifier_cache, language_cache)
+
+
+def _init_warm_worker(pid, *initargs) -> None:
+    pid.value = os.getpid()
+    _init_worker(*initargs)
 
 
 def _warm_up() -> None:
