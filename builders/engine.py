@@ -71,18 +71,12 @@ def cached_reference(root: Path) -> tuple[Reference, list[Problem]]:
         return load_reference(root)
     key = hashlib.sha256(f"{code_fingerprint()}|{sorted(hashes.items())}".encode()).hexdigest()
     path = root / REFERENCE_CACHE_DIR / key
-    cached = cachefile.read(path)
+    cached = cachefile.read_object(path)
     if cached is not None:
-        try:
-            return pickle.loads(cached)  # our own entry, checksummed: never contributed input
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            pass
+        return cached
     reference, problems = load_reference(root)
     if reference.file_hashes == {rel: sha for rel, sha in hashes.items() if sha is not None}:  # not edited meanwhile
-        try:
-            cachefile.write(path, pickle.dumps((reference, problems), protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:  # a full disk, a read-only .cache/: the extraction cache says so
-            pass
+        cachefile.keep_object(path, (reference, problems))  # (not kept: the extraction cache says why)
     return reference, problems
 
 
@@ -146,13 +140,10 @@ def extract_all(jobs: list[Job], reference: Reference, root: Path, workers: int 
     for i, job in enumerate(jobs):
         key = cache_key(job, reference)
         path = cache_dir / key[:2] / key
-        cached = cachefile.read(path) if use_cache else None  # None when missing, damaged or made by other versions
+        cached = cachefile.read_object(path) if use_cache else None  # None when missing, damaged or made by other versions
         if cached is not None:
-            try:
-                results[i] = each(pickle.loads(cached))  # our own entries, checksummed: never contributed input
-                continue
-            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                pass
+            results[i] = each(cached)
+            continue
         try:
             todo.append((i, job.loaded(), path))  # the bytes of an article whose files were not read
         except (InputError, OSError) as error:

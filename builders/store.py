@@ -51,13 +51,7 @@ def fingerprint() -> str:
 def load(root: Path) -> LastBuild | None:
     """The last build's store, or None when there is none, it is damaged, or other code made it."""
     folder = root / STORE_DIR
-    payload = cachefile.read(folder / MANIFEST)
-    if payload is None:
-        return None
-    try:
-        manifest = pickle.loads(payload)  # our own entry, checksummed: never contributed input
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
+    manifest = cachefile.read_object(folder / MANIFEST)
     if not isinstance(manifest, dict) or manifest.get("fingerprint") != fingerprint():
         return None
     last = LastBuild(manifest["articles"], manifest["extras"])

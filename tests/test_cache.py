@@ -88,3 +88,16 @@ def test_a_changed_rule_reruns_the_rules_on_the_cached_parses_only(fresh_repo, m
     assert snapshot(fresh_repo) == before
     assert {p: p.read_bytes() for p in _entries(fresh_repo, PARSE_CACHE_DIR)} == parses
     assert len(set(_entries(fresh_repo, CACHE_DIR)) - rows) == len(rows)  # every article's rows made again, under new keys
+
+
+def test_a_kept_object_is_read_back_and_a_damaged_or_unwritable_one_is_not(tmp_path):
+    path = tmp_path / "entries" / "one"
+    assert cachefile.read_object(path) is None  # none yet
+    assert cachefile.keep_object(path, {"a": (1, "b")})
+    assert cachefile.read_object(path) == {"a": (1, "b")}
+    data = bytearray(path.read_bytes())
+    data[-3] ^= 0xFF
+    path.write_bytes(bytes(data))
+    assert cachefile.read_object(path) is None
+    (tmp_path / "file").write_text("not a folder")
+    assert cachefile.keep_object(tmp_path / "file" / "entry", 1) is False  # cannot be written: said, not raised

@@ -121,7 +121,6 @@ _SENTENCE_END = (".", ":", ";", ",", "!")
 _MAX_TITLE_WORDS = 30
 _MAX_OUTLET_WORDS = 3
 
-_WORD = re.compile(r"\w+")
 _ALNUM = re.compile(r"[^\W_]")  # str.isalnum(), as a pattern
 
 

@@ -9,9 +9,9 @@ does not identify every text's language again (1.7 ms of an article's 7).
 from __future__ import annotations
 
 import hashlib
-import pickle
 import re
 from collections import Counter
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -49,17 +49,10 @@ def _packaged_identifier():
 
 def _identifier_through(cache_file: Path):
     path = cache_file.with_name(f"{cache_file.name}-py3langid-{version('py3langid')}-numpy-{version('numpy')}")
-    payload = cachefile.read(path)
-    if payload is not None:
-        try:
-            return pickle.loads(payload)  # our own entry, checksummed: never contributed input
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            pass
-    identifier = _packaged_identifier()
-    try:
-        cachefile.write(path, pickle.dumps(identifier, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:  # a full disk, a read-only .cache/: decompressed again next time
-        pass
+    identifier = cachefile.read_object(path)
+    if identifier is None:
+        identifier = _packaged_identifier()
+        cachefile.keep_object(path, identifier)  # (not kept: decompressed again next time)
     return identifier
 
 
@@ -118,12 +111,8 @@ class Languages:
         return found
 
 
-_DEPENDS_ON: list[str] = []
-
-
+@cache
 def _answer_depends_on() -> str:
     """This module's source, the marker words and py3langid's version, hashed once per process."""
-    if not _DEPENDS_ON:
-        markers = repr(sorted(SOUTH_SLAVIC_MARKERS.items())).encode()
-        _DEPENDS_ON.append(hashlib.sha256(Path(__file__).read_bytes() + markers + version("py3langid").encode()).hexdigest())
-    return _DEPENDS_ON[0]
+    markers = repr(sorted(SOUTH_SLAVIC_MARKERS.items())).encode()
+    return hashlib.sha256(Path(__file__).read_bytes() + markers + version("py3langid").encode()).hexdigest()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import platform
 from functools import cache
 from importlib.metadata import version
@@ -63,3 +64,25 @@ def write(path: Path, payload: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def read_object(path: Path):
+    """The Python value pickled in the entry at `path`, or None when there is none, it is damaged
+    or it no longer unpickles (a class moved): our own entries, checksummed, never contributed input."""
+    payload = read(path)
+    if payload is None:
+        return None
+    try:
+        return pickle.loads(payload)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+
+
+def keep_object(path: Path, value) -> bool:
+    """Store `value` pickled at `path`; False when it cannot be written (a full disk, a read-only
+    .cache/): the caller makes it again next time."""
+    try:
+        write(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        return False
+    return True

@@ -12,7 +12,6 @@ again next time.
 from __future__ import annotations
 
 import os
-import pickle
 import time
 from pathlib import Path
 
@@ -53,20 +52,12 @@ class FileHashes:
 
 def load_hashes(root: Path) -> FileHashes:
     """The index of `root` (empty when there is none, it is damaged or other versions made it)."""
-    payload = cachefile.read(root / INDEX)
-    try:
-        known = pickle.loads(payload) if payload is not None else {}  # our own entry, checksummed
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        known = {}
+    known = cachefile.read_object(root / INDEX)
     return FileHashes(known if isinstance(known, dict) else {})
 
 
 def save_hashes(root: Path, hashes: FileHashes) -> None:
     """Replace the index by this reading's entries (when they differ); a full disk or a read-only
     .cache/ only means reading the files again next time."""
-    if hashes.now == hashes.known:
-        return
-    try:
-        cachefile.write(root / INDEX, pickle.dumps(hashes.now, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass
+    if hashes.now != hashes.known:
+        cachefile.keep_object(root / INDEX, hashes.now)

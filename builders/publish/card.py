@@ -11,7 +11,6 @@ import hashlib
 import io
 import math
 import os
-import pickle
 import threading
 from collections import Counter, namedtuple
 from collections.abc import Callable
@@ -289,11 +288,7 @@ def _drawn_by() -> str:
 
 
 def _cached_pictures(cache: Path, drawn: dict[str, pa.Table | None]) -> dict[str, bytes] | None:
-    payload = cachefile.read(cache)
-    try:
-        entry = pickle.loads(payload) if payload is not None else None  # our own entry, checksummed: never contributed input
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
+    entry = cachefile.read_object(cache)
     if not isinstance(entry, dict) or entry.get("drawn_by") != _drawn_by() or entry.get("inputs", {}).keys() != drawn.keys():
         return None
     for name, table in drawn.items():
@@ -313,10 +308,7 @@ def _cache_pictures(cache: Path, drawn: dict[str, pa.Table | None], files: dict[
             inputs[name] = sink.getvalue().to_pybytes()
         else:
             inputs[name] = None
-    try:
-        cachefile.write(cache, pickle.dumps({"drawn_by": _drawn_by(), "inputs": inputs, "files": files}, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:  # a full disk, a read-only .cache/: drawn again next time
-        pass
+    cachefile.keep_object(cache, {"drawn_by": _drawn_by(), "inputs": inputs, "files": files})  # (not kept: drawn again next time)
 
 
 def dated_interval(event) -> tuple | None:
