@@ -52,7 +52,7 @@ def preload() -> None:
     """Import what the rest of a build imports (DuckDB for the cell checks, and pandas, which
     pyarrow imports when it is installed at its first array of Python values) while a worker process
     extracts the articles that changed, not after it. (matplotlib and networkx are imported only
-    when the pictures must be drawn again: see card.draw_pictures.)"""
+    when the pictures must be drawn again: see card.start_pictures.)"""
     import duckdb  # noqa: F401
 
     try:

@@ -15,6 +15,7 @@ import threading
 from collections import Counter, namedtuple
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -282,6 +283,7 @@ def _figures(names: dict, all_events: list) -> dict[str, bytes]:
     return files
 
 
+@cache
 def _drawn_by() -> str:
     """What else the pictures depend on: this module's code and the drawing libraries' versions."""
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest() + "".join(f" {lib}=={version(lib)}" for lib in ("matplotlib", "networkx"))
