@@ -1,4 +1,4 @@
-"""Load one table of a published package in pandas, polars or DuckDB, typed by the models:
+"""Load one table of a published package in pandas, polars or DuckDB, with its declared types:
 
     from builders.load import load
     events = load("events")                                   # pandas DataFrame
@@ -6,84 +6,141 @@
     events = load("events", engine="duckdb")                  # DuckDB relation
 
 It reads the Parquet edition (`datapackage/parquet/<resource>.parquet` under `root`, the folder
-holding datapackage.json). Enum columns come back holding every allowed value of the model, in
-declared order, whichever values occur: pandas `CategoricalDtype`, polars `Enum`, a DuckDB `ENUM`.
-Only the schema layer is imported here; nothing in the builders imports this module.
+holding datapackage.json) and takes the column names and enum values from the package's own
+descriptor. Enum columns come back holding every allowed value, in declared order, whichever values
+occur: pandas `CategoricalDtype`, polars `Enum`, a DuckDB `ENUM`; dates are pandas `datetime64`.
+
+Needs pyarrow and the engine only (no build dependencies: the loader imports nothing of the builders
+but the published layout), so that an analyst can use it with `pip install -e .` and pandas.
 """
 
 from __future__ import annotations
 
 import difflib
+import json
+import re
+import stat
 from pathlib import Path
 
-from .schema.columns import Column, columns
-from .schema.formats import sql_quote
-from .schema.layout import DESCRIPTOR, PARQUET_DIR, parquet_path
-from .schema.models import RESOURCES, Resource
+from .schema.layout import DESCRIPTOR, PARQUET_DIR, parquet_file
 
 ENGINES = ("pandas", "polars", "duckdb")
+MAX_DESCRIPTOR_BYTES = 16 * 1024 * 1024  # the generated descriptor is tens of kilobytes
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 def load(resource: str, engine: str = "pandas", root: str | Path = "."):
     """One resource as a pandas DataFrame, a polars DataFrame or a DuckDB relation. Raises
-    ValueError for an unknown resource or engine, FileNotFoundError when `root` holds no package."""
-    model = _model(resource)
+    ValueError for an unknown resource or engine or a damaged file, FileNotFoundError when `root`
+    holds no package; each message is one line naming the file."""
+    root = Path(root)
+    tables = _tables(root)
+    fields = _fields(tables, resource)
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} — use one of: {', '.join(ENGINES)}")
-    path = Path(root) / parquet_path(model)
-    if not path.is_file():
-        where = f"holds no data package (no {DESCRIPTOR})" if not (Path(root) / DESCRIPTOR).is_file() else f"has no {parquet_path(model)}"
-        raise FileNotFoundError(f"{Path(root)} {where} — pass root= the folder holding {DESCRIPTOR} and "
-                                f"{PARQUET_DIR}/, or build it: serbia-arms-pressure build (resources: {', '.join(_names())})")
-    return {"pandas": _pandas, "polars": _polars, "duckdb": _duckdb}[engine](model, path)
+    path = root / parquet_file(resource)
+    _check_regular(path, root, tables)
+    reader = {"pandas": _pandas, "polars": _polars, "duckdb": _duckdb}[engine]
+    try:
+        return reader(fields, path)
+    except (ImportError, UnreadablePackage):
+        raise
+    except Exception as exc:  # the engines' own errors for a damaged file (pyarrow, polars, duckdb)
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise UnreadablePackage(f"{path}: not a readable Parquet file ({first}) — rebuild or download the package again") from None
 
 
-def _names() -> list[str]:
-    return [model.resource_name for model in RESOURCES]
+class UnreadablePackage(ValueError):
+    """A package file that cannot be read as this project's package (damaged, or another thing)."""
 
 
-def _model(resource: str) -> type[Resource]:
-    names = _names()
-    for model in RESOURCES:
-        if model.resource_name == resource:
-            return model
+def _tables(root: Path) -> dict[str, list[dict]]:
+    """{resource name: its Table Schema fields} from the package's descriptor."""
+    descriptor = root / DESCRIPTOR
+    try:
+        info = descriptor.lstat()
+    except OSError:
+        info = None
+    if info is None or not stat.S_ISREG(info.st_mode):
+        raise FileNotFoundError(f"{root} holds no data package (no {DESCRIPTOR}) — pass root= the folder holding "
+                                f"{DESCRIPTOR} and {PARQUET_DIR}/, or build it: serbia-arms-pressure build")
+    if info.st_size > MAX_DESCRIPTOR_BYTES:
+        raise ValueError(f"{descriptor}: {info.st_size} bytes, over the {MAX_DESCRIPTOR_BYTES // 2**20} MB a descriptor may have — not this project's package")
+    try:
+        with open(descriptor, "rb") as handle:
+            data = json.loads(handle.read(MAX_DESCRIPTOR_BYTES))
+        tables = {r["name"]: list(r["schema"]["fields"]) for r in data["resources"]
+                  if isinstance(r, dict) and isinstance(r.get("schema"), dict) and isinstance(r.get("name"), str) and _NAME.match(r["name"])}
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise ValueError(f"{descriptor}: not a readable data package descriptor ({type(exc).__name__}) — "
+                         "rebuild or download the package again") from None
+    return tables
+
+
+def _fields(tables: dict[str, list[dict]], resource: str) -> list[dict]:
+    if resource in tables:
+        return tables[resource]
+    names = list(tables)
     close = difflib.get_close_matches(str(resource), names, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     raise ValueError(f"unknown resource {resource!r}{hint} — the resources are: {', '.join(names)}")
 
 
-def _enums(model: type[Resource]) -> list[Column]:
-    return [col for col in columns(model) if col.enum]
+def _check_regular(path: Path, root: Path, tables: dict) -> None:
+    """The Parquet file must be a regular file of the package (a link is never followed)."""
+    try:
+        info = path.lstat()
+    except OSError:
+        raise FileNotFoundError(f"{root} has no {path.relative_to(root)} — pass root= the folder holding {DESCRIPTOR} and "
+                                f"{PARQUET_DIR}/, or build it: serbia-arms-pressure build (resources: {', '.join(tables)})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError(f"{path}: not a regular file (a link, a folder or a pipe) — the loader reads only the package's own files")
 
 
-def _pandas(model: type[Resource], path: Path):
+def _enums(fields: list[dict]) -> dict[str, list[str]]:
+    return {f["name"]: list(f["constraints"]["enum"]) for f in fields if isinstance(f.get("constraints"), dict) and "enum" in f["constraints"]}
+
+
+def _columns_checked(fields: list[dict], found: list[str], path: Path) -> list[str]:
+    names = [f["name"] for f in fields]
+    if found != names:
+        raise UnreadablePackage(f"{path}: columns {found} are not the descriptor's {names} — rebuild or download the package again")
+    return names
+
+
+def _pandas(fields: list[dict], path: Path):
     import pandas as pd
+    import pyarrow.parquet as pq
 
-    frame = pd.read_parquet(path)
-    for col in _enums(model):
-        frame[col.name] = frame[col.name].astype(pd.CategoricalDtype(list(col.enum), ordered=False))
+    table = pq.read_table(path)
+    _columns_checked(fields, table.column_names, path)
+    frame = table.to_pandas(date_as_object=False)  # dates as datetime64, so that .dt works
+    for name, values in _enums(fields).items():
+        frame[name] = frame[name].astype(pd.CategoricalDtype(values, ordered=False))
     return frame
 
 
-def _polars(model: type[Resource], path: Path):
+def _polars(fields: list[dict], path: Path):
     import polars as pl
 
     frame = pl.read_parquet(path)
-    return frame.with_columns(pl.col(col.name).cast(pl.String).cast(pl.Enum(list(col.enum))) for col in _enums(model))
+    _columns_checked(fields, frame.columns, path)
+    return frame.with_columns(pl.col(name).cast(pl.String).cast(pl.Enum(values)) for name, values in _enums(fields).items())
 
 
-def _duckdb(model: type[Resource], path: Path):
+def _duckdb(fields: list[dict], path: Path):
     """A relation on its own in-memory connection (it stays open while the relation is used)."""
     import duckdb
 
     def literal(text: str) -> str:
         return "'" + text.replace("'", "''") + "'"
 
-    selected = []
-    for col in columns(model):
-        name = sql_quote(col.name)
-        if col.enum:
-            selected.append(f"CAST({name} AS ENUM({', '.join(literal(v) for v in col.enum)})) AS {name}")
-        else:
-            selected.append(name)
-    return duckdb.connect().sql(f"SELECT {', '.join(selected)} FROM read_parquet({literal(str(path))})")
+    def quoted(name: str) -> str:
+        return '"' + name.replace('"', '""') + '"'
+
+    relation = duckdb.connect().sql(f"SELECT * FROM read_parquet({literal(str(path))})")
+    _columns_checked(fields, relation.columns, path)
+    enums = _enums(fields)
+    selected = [f"CAST({quoted(n)} AS ENUM({', '.join(literal(v) for v in enums[n])})) AS {quoted(n)}" if n in enums else quoted(n)
+                for n in (f["name"] for f in fields)]
+    return relation.query("t", f"SELECT {', '.join(selected)} FROM t")

@@ -1,4 +1,5 @@
-"""The README's Python loading recipes run, as written, against a built package."""
+"""The README's recipes run, as written, against a built package; and CI runs the README's set-up
+commands, as written."""
 
 from __future__ import annotations
 
@@ -14,14 +15,14 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 SNIPPETS = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
 
 
-NAMES = ["load", "pandas", "polars", "duckdb", "pandas-csv", "polars-csv", "frictionless"]
+NAMES = ["pandas", "polars", "duckdb", "pandas-csv", "polars-csv", "frictionless", "load"]
 
 
 def test_readme_has_the_python_recipes():
     assert len(SNIPPETS) == len(NAMES)
     assert [s.split("\n")[0] for s in SNIPPETS] == [
-        "from builders.load import load", "import pandas as pd", "import polars as pl", "import duckdb",
-        "import json", "import json", "from frictionless import Package",
+        "import pandas as pd", "import polars as pl", "import duckdb",
+        "import json", "import json", "from frictionless import Package", "from builders.load import load",
     ]
 
 
@@ -42,3 +43,65 @@ def test_csv_recipes_keep_codes_as_strings(snippet, built_repo):
     assert result.returncode == 0, result.stderr
     codes = json.loads(result.stdout.split("CODES ", 1)[1])
     assert "062" in codes and all(isinstance(c, str) and c[0] in "012" and len(c) >= 2 for c in codes), codes
+
+
+GET_THE_DATA = README[README.index("## Get the data"):README.index("## Build it yourself")]
+ONE_LINERS = re.search(r"One-liners from the repository root:\n\n```sh\n(.*?)```", GET_THE_DATA, flags=re.DOTALL).group(1).splitlines()
+
+
+def test_get_the_data_comes_first():
+    assert README.index("## Get the data") < README.index("## Build it yourself") < README.index("## The command line")
+    assert README.index("## Get the data") == README.index("\n## ") + 1  # the first section
+
+
+@pytest.mark.parametrize("line", [line for line in ONE_LINERS if line.startswith("python -c ")])
+def test_python_one_liners_run(line, built_repo):
+    result = subprocess.run(line, shell=True, cwd=built_repo, capture_output=True, text=True, executable="/bin/bash")
+    assert result.returncode == 0, result.stderr
+    assert "event_id" in result.stdout or "article_id" in result.stdout
+
+
+def test_the_duckdb_one_liners_query_runs(built_repo):
+    import duckdb
+
+    (line,) = [line for line in ONE_LINERS if line.startswith("duckdb -c ")]
+    query = line.split('"')[1]
+    rows = duckdb.connect().execute(query.replace("'datapackage/", f"'{built_repo}/datapackage/")).fetchall()
+    assert rows and all(isinstance(kind, str) and count > 0 for kind, count in rows)
+
+
+def _ci_setup():
+    sys.path.insert(0, str(REPO / ".ci"))
+    try:
+        import readme_commands
+    finally:
+        sys.path.pop(0)
+    return readme_commands
+
+
+def test_ci_runs_the_readme_setup_commands_and_no_setup_of_its_own():
+    """If the README's set-up blocks and what CI runs drift apart, this fails: CI reads both commands
+    from the README, and nothing else in .ci/run installs or runs the project."""
+    commands = _ci_setup().setup_commands(README)
+    assert set(commands) == {"build", "test"}
+    assert commands["build"].startswith("python3 -m venv .venv && . .venv/bin/activate && ")
+    assert "--require-hashes -r requirements.lock" in commands["build"] and commands["build"].endswith("python -m builders build")
+    assert commands["test"].endswith("python -m pytest")
+    for step, command in commands.items():
+        printed = subprocess.run([sys.executable, str(REPO / ".ci" / "readme_commands.py"), step], capture_output=True, text=True, cwd="/")
+        assert printed.returncode == 0 and printed.stdout == command + "\n"
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    code = [line.split("#", 1)[0].strip() for line in ci.splitlines()]
+    code = [line for line in code if line]
+    assert 'build="$(python3 .ci/readme_commands.py build)"' in code and 'eval "$build"' in code
+    assert 'tests="$(python3 .ci/readme_commands.py test)"' in code and 'eval "$tests"' in code
+    assert code.index('eval "$build"') < code.index('eval "$tests"')
+    for word in ("pip", "venv", "pytest", "builders", "lint-imports", "activate"):
+        assert not [line for line in code if re.search(rf"\b{word}\b", line)], f".ci/run runs {word} itself: put it in the README's commands"
+
+
+def test_a_readme_without_the_markers_is_one_line(tmp_path):
+    readme_commands = _ci_setup()
+    with pytest.raises(ValueError, match="must hold one command line"):
+        readme_commands.setup_commands("<!-- setup:build -->\n```sh\npip install x\npip install y\n```\n")
+    assert readme_commands.setup_commands("no markers here") == {}

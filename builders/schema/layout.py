@@ -1,8 +1,15 @@
-"""Where each published file lives, relative to the repository root (or a package directory)."""
+"""Where each published file lives, relative to the repository root (or a package directory).
+
+Standard library only: the loader (`builders.load`) reads the package through this module with
+nothing but pyarrow installed.
+"""
 
 from __future__ import annotations
 
-from .models import Resource
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import Resource
 
 DESCRIPTOR = "datapackage.json"
 CSV_DIR = "datapackage/csv"
@@ -22,7 +29,11 @@ def csv_path(model: type[Resource]) -> str:
 
 
 def parquet_path(model: type[Resource]) -> str:
-    return f"{PARQUET_DIR}/{model.resource_name}.parquet"
+    return parquet_file(model.resource_name)
+
+
+def parquet_file(resource_name: str) -> str:
+    return f"{PARQUET_DIR}/{resource_name}.parquet"
 
 
 def schema_path(model: type[Resource]) -> str:
