@@ -93,11 +93,11 @@ def _score(root: Path, args) -> int:
     return 0
 
 
-def _release(root: Path, wait: float) -> int:
+def _release(root: Path, wait: float, draft: bool) -> int:
     from .pipeline import Busy, release
 
     try:
-        paths, problems = release(root, wait)
+        paths, problems = release(root, wait, draft)
     except Busy as busy:
         return _busy(busy, "python -m builders release")
     for problem in problems:
@@ -158,6 +158,8 @@ def _parser() -> argparse.ArgumentParser:
     release_cmd = _subcommand(commands, "release", common, "write dist/: the zip bundle with SHA256SUMS, a DuckDB and a SQLite database "
                               "(with datasette metadata), Parquet partitioned by year",
                               f"example: {prog} release && datasette dist/serbia-arms-pressure.sqlite -m dist/serbia-arms-pressure.metadata.json")
+    release_cmd.add_argument("--draft", action="store_true",
+                             help="write dist/ even while the citation holds placeholders (to look at the files; never for publishing)")
     for cmd in (build_cmd, validate_cmd, release_cmd):
         cmd.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                          help="while another build, release (or, for build and release, validate) runs in this repository, "
@@ -292,7 +294,7 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "score":
         return _score(root, args)
     if args.command == "release":
-        return _release(root, args.wait)
+        return _release(root, args.wait, args.draft)
     if args.command == "build":
         from .pipeline import Busy, build
 

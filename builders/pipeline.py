@@ -23,6 +23,7 @@ from .problems import Problem
 from .publish.faults import MachineFault, machine_fault
 from .publish.lock import Busy, hold  # noqa: F401  (Busy re-exported for the command line)
 from .publish.swap import JOURNAL, discard, recover, swap_in, unfinished, work_folder
+from .schema.dataset import citation
 from .schema.layout import PUBLISHED_PATHS
 from .validate import differences, validate_package
 from .validate.diff import diff  # noqa: F401  (re-exported for the command line)
@@ -163,8 +164,15 @@ def _rebuild_differences(root: Path, workers: int) -> list[Problem]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def release(root: Path, wait: float = 0.0) -> tuple[list[Path], list[Problem]]:
-    """Write dist/ from the published package (replacing it as a whole), under the lock."""
+def release(root: Path, wait: float = 0.0, draft: bool = False) -> tuple[list[Path], list[Problem]]:
+    """Write dist/ from the published package (replacing it as a whole), under the lock. Refused
+    while the citation names a placeholder author, maintainer or address, unless it is a `draft`
+    (for looking at the files; the release workflow never passes it)."""
+    placeholders = citation().placeholders()
+    if placeholders and not draft:
+        return [], [Problem("pyproject.toml", None, "citation", "the release would cite placeholders ("
+                            + "; ".join(placeholders) + ") — set [project] authors, maintainers and [project.urls] "
+                            "Repository to the real values, build, then release (README: How to cite; --draft writes dist/ anyway, not for publishing)")]
     problems: list[Problem] = []
     try:
         with hold(root, "release", wait=wait):

@@ -194,7 +194,7 @@ def test_a_journal_edited_by_hand_stops_every_command_with_one_line(repo):
             "datapackage/, schema/ and dist/ with git status, then delete the journal and build again")
     assert [str(p) for p in build(repo)] == [line]
     assert [str(p) for p in check(repo)] == [line]
-    assert [str(p) for p in release(repo)[1]] == [line]
+    assert [str(p) for p in release(repo, draft=True)[1]] == [line]
     assert snapshot(repo) == before
 
 
@@ -268,8 +268,8 @@ def test_a_second_build_is_refused_while_one_runs(versions, tmp_path):
     root = copy_of(template, tmp_path / "repo")
     first = paused_build(root, 0)
     try:
-        for command in ("build", "validate", "release"):
-            result = run_cli(root, command)
+        for command, *options in (("build",), ("validate",), ("release", "--draft")):
+            result = run_cli(root, command, *options)
             assert result.returncode == cli.EXIT_BUSY
             assert result.stderr.splitlines() == [
                 f"another build is running in this repository (pid {first.pid}) — wait for it, "
@@ -451,10 +451,10 @@ def test_a_cache_that_cannot_be_written_is_a_warning_and_the_build_goes_on(repo,
 
 
 def test_a_full_disk_while_writing_dist_keeps_the_previous_dist(repo, monkeypatch):
-    assert release(repo)[1] == []
+    assert release(repo, draft=True)[1] == []
     before = files(repo, ["dist"])
     monkeypatch.setitem(exports.EXPORTS, "{name}.duckdb", enospc)
-    paths, problems = release(repo)
+    paths, problems = release(repo, draft=True)
     assert paths == [] and [str(p) for p in problems] == [
         "dist/serbia-arms-pressure.duckdb: cannot write: No space left on device — free some space and release again "
         "(the previous files are in place)"]
@@ -462,7 +462,7 @@ def test_a_full_disk_while_writing_dist_keeps_the_previous_dist(repo, monkeypatc
 
 
 def test_a_dist_swap_refused_keeps_the_previous_dist(repo, monkeypatch):
-    assert release(repo)[1] == []
+    assert release(repo, draft=True)[1] == []
     before = files(repo, ["dist"])
     real, calls = os.replace, []
 
@@ -473,7 +473,7 @@ def test_a_dist_swap_refused_keeps_the_previous_dist(repo, monkeypatch):
         real(src, dst)
 
     monkeypatch.setattr(os, "replace", refusing)
-    problems = release(repo)[1]
+    problems = release(repo, draft=True)[1]
     assert [str(p) for p in problems] == [
         "dist: cannot write: Input/output error — the disk reports an error: check it (dmesg) and release again "
         "(the previous files are in place)"]

@@ -105,3 +105,19 @@ def test_a_readme_without_the_markers_is_one_line(tmp_path):
     with pytest.raises(ValueError, match="must hold one command line"):
         readme_commands.setup_commands("<!-- setup:build -->\n```sh\npip install x\npip install y\n```\n")
     assert readme_commands.setup_commands("no markers here") == {}
+
+
+def test_the_source_record_keys_the_readme_names_are_the_ones_the_builder_accepts():
+    """The README once named `source_note`/`copyright_notice` (the columns), which a record refuses."""
+    import yaml
+
+    from builders.inputs.sources import SourceRecord, parse_source
+
+    section = README[README.index("The article's source record"):README.index("### How actors, quotes and events are made")]
+    keys_named = set(re.findall(r"`([a-z_]+)`", section.split("For example")[0]))
+    columns = set(re.findall(r"`articles\.([a-z_]+)`", section))
+    keys_named -= columns | {"licensed", "permission", "quotation", "public_domain", "sources", "path"}
+    assert keys_named and keys_named <= set(SourceRecord.model_fields), keys_named - set(SourceRecord.model_fields)
+    assert {"note", "copyright"} <= keys_named and {"source_note", "copyright_notice"} <= columns
+    example = re.search(r"For example:\n\n```yaml\n(.*?)```", section, flags=re.DOTALL).group(1)
+    assert yaml.safe_load(example) and parse_source("example.yaml", example.encode())[1] == []

@@ -64,7 +64,10 @@ def test_build_leaves_dist_to_release(tmp_path):
     root = make_repo(tmp_path / "repo")
     assert run_cli(root, "build").returncode == 0
     assert not (root / "dist").exists()
-    assert run_cli(root, "release").returncode == 0
+    refused = run_cli(root, "release")  # while the citation holds placeholders: one line, nothing written
+    assert refused.returncode == 1 and len(refused.stderr.splitlines()) == 1 and not (root / "dist").exists()
+    assert refused.stderr.startswith("pyproject.toml: citation: the release would cite placeholders (")
+    assert run_cli(root, "release", "--draft").returncode == 0
     assert sorted(p.name for p in (root / "dist").iterdir()) == [
         "parquet-by-year", f"serbia-arms-pressure-{dataset_version()}.zip", "serbia-arms-pressure.duckdb",
         "serbia-arms-pressure.metadata.json", "serbia-arms-pressure.sqlite",
@@ -120,7 +123,7 @@ def test_card_summarises_the_data_and_links_the_pictures(built_repo):
     card = (built_repo / "datapackage" / "README.md").read_text(encoding="utf-8")
     assert "| `events` | 50 | 50 | 0 |" in card
     assert "| `quotes` | 15 | 0 | 15 |" in card
-    assert "- 5 articles, published 2019-11-18 to 2020-08-12 (2 without a date in the text)." in card
+    assert "- 5 articles, published 2019-11-18 to 2026-02-11 (1 without a known publication date)." in card
     assert ("| `000_7318cba5f0ad2b4c` | Global Research | InfoBrics | 2020-02-28 | unknown | unknown | quotation | "
             "Copyright © Paul Antonopoulos, Global Research, 2020 |") in card
     for picture in ("timeline.svg", "actor_graph.svg"):

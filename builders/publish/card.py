@@ -91,7 +91,7 @@ def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
         "",
         f"- {len(articles)} articles"
         + (f", published {dates[0].isoformat()} to {dates[-1].isoformat()}" if dates else "")
-        + f" ({sum(1 for a in articles if not a.published_date)} without a date in the text).",
+        + f" ({sum(1 for a in articles if not a.published_date)} without a known publication date).",
         f"- Publishers: {', '.join(sorted({a.publisher for a in articles if a.publisher})) or 'none stated'}.",
         "",
         "## How it was made",

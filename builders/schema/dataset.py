@@ -10,7 +10,8 @@ import hashlib
 import re
 import tomllib
 from functools import cache
-from importlib.metadata import version
+from dataclasses import dataclass
+from importlib.metadata import metadata, version
 from pathlib import Path
 
 from .formats import table_schema
@@ -39,16 +40,14 @@ LICENSES = [
         "title": "Article texts remain their publishers'; each is included on the basis its source record states (articles.licence_basis, licence, copyright_notice, source_note)",
     },
 ]
-CONTRIBUTORS = [{"title": "Serbia arms pressure dataset contributors", "roles": ["creator"]}]
-# Where the builders' code lives and who looks after the dataset: the one place CITATION.cff and
-# .zenodo.json take them from (builders/publish/docs.py writes both; tests/test_citation.py checks).
-# PLACEHOLDER: the repository has no public address yet; set the real URL here when it is published
-# (the `.example` host, reserved by RFC 2606, marks that it has not been) and rebuild.
-REPOSITORY_URL = "https://h-seed-b1645885.example/serbia-arms-pressure"
-# The maintainers as the git history names them (its author identity); to be replaced by the people
-# who answer for the dataset (`name`, or `given-names` and `family-names`; `email`) when they agree
-# to be named.
-MAINTAINERS = [{"name": "Seed b1645885 maintainers", "email": "maintainers@users.noreply.h-seed-b1645885.example"}]
+# Who made the dataset, who answers for it and where its code lives are written once, in
+# pyproject.toml (`[project] authors`, `maintainers`, `[project.urls] Repository`), beside the
+# version: CITATION.cff, .zenodo.json, the descriptor's contributors and the card's citation are made
+# from them. Until the project is published they are placeholders, which `release` refuses.
+PLACEHOLDER_WORD = "placeholder"
+# Hosts that can never be a real address (RFC 2606, RFC 6761): a value on one is a placeholder.
+RESERVED_TLDS = ("example", "invalid", "test", "localhost")
+RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
 KEYWORDS = ["Serbia", "sanctions", "CAATSA", "arms trade", "event data", "quotations"]
 
 LIMITATIONS = """\
@@ -65,6 +64,80 @@ LIMITATIONS = """\
   person spelled two ways in two new articles gets two ids until a curator adds an alias.
 - Article texts remain their publishers'; only the annotations are openly licensed.
 """
+
+
+@dataclass(frozen=True)
+class Citation:
+    """The people and the address a citation names."""
+
+    authors: tuple[dict, ...]  # CFF persons or entities: {"name"} or {"given-names", "family-names"}, with "email"
+    maintainers: tuple[dict, ...]
+    repository: str | None
+
+    def placeholders(self) -> list[str]:
+        """Each value that is still a placeholder, as 'field value' (empty when all are real)."""
+        found = [f"{role} {_shown(person)}" for role, people in (("author", self.authors), ("maintainer", self.maintainers))
+                 for person in people if any(_is_placeholder(str(v)) for v in person.values())]
+        if not self.authors:
+            found.append("author (none named)")
+        if not self.repository or _is_placeholder(self.repository):
+            found.append(f"repository {self.repository or '(none)'}")
+        return found
+
+    def text(self, year: str, version: str) -> str:
+        """The citation a person pastes: authors (year). Title (version) [Data set]. Address."""
+        names = "; ".join(_shown(p, email=False) for p in self.authors) or "Unknown authors"
+        address = f" {self.repository}" if self.repository else ""
+        return f"{names} ({year}). *{TITLE}* (version {version}) [Data set].{address}"
+
+
+def _is_placeholder(value: str) -> bool:
+    if PLACEHOLDER_WORD in value.lower():
+        return True
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", value.strip().lower()).split("/", 1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
+    return host.rsplit(".", 1)[-1] in RESERVED_TLDS or any(host == d or host.endswith("." + d) for d in RESERVED_DOMAINS)
+
+
+def _shown(person: dict, email: bool = True) -> str:
+    name = person.get("name") or " ".join(p for p in (person.get("given-names"), person.get("family-names")) if p)
+    return f"{name} <{person['email']}>" if email and person.get("email") else name
+
+
+def _cff_person(entry: dict) -> dict:
+    """A pyproject person ({name, email}) as a CFF entity ({name, email})."""
+    return {key: entry[key] for key in ("name", "email") if entry.get(key)}
+
+
+@cache
+def citation() -> Citation:
+    """The authors, maintainers and repository address from pyproject.toml (the file in a checkout,
+    else the installed distribution's metadata)."""
+    project = _pyproject()
+    if project is not None:
+        return Citation(tuple(_cff_person(a) for a in project.get("authors", [])),
+                        tuple(_cff_person(m) for m in project.get("maintainers", [])),
+                        project.get("urls", {}).get("Repository"))
+    meta = metadata(DISTRIBUTION)
+
+    def people(field: str) -> tuple[dict, ...]:
+        found = []
+        for entry in (meta.get_all(field) or []):
+            for part in entry.split(","):
+                name, _, email = part.strip().rpartition(" <")
+                found.append(_cff_person({"name": name.strip() or None, "email": email.rstrip(">") or None}))
+        return tuple(found)
+
+    urls = dict(u.split(", ", 1) for u in (meta.get_all("Project-URL") or []) if ", " in u)
+    return Citation(people("Author-email"), people("Maintainer-email"), urls.get("Repository"))
+
+
+def _pyproject() -> dict | None:
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    try:
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return None
+    return project if project.get("name") == DISTRIBUTION else None
 
 
 @cache
@@ -85,14 +158,8 @@ def dataset_version() -> str:
     """The version in pyproject.toml: read from the file in a checkout (an editable install's
     metadata keeps the version it was installed with, so a bumped version would not count until
     a reinstall), else from the installed distribution."""
-    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
-    try:
-        project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
-        if project.get("name") == DISTRIBUTION:
-            return project["version"]
-    except (OSError, KeyError, tomllib.TOMLDecodeError):
-        pass
-    return version(DISTRIBUTION)
+    project = _pyproject()
+    return project["version"] if project is not None and "version" in project else version(DISTRIBUTION)
 
 
 def sources_of(articles) -> list[dict]:
@@ -149,7 +216,9 @@ def descriptor(csv_files: dict[str, tuple[int, str]], sources: list[dict], input
         "created": f"{release_date()}T00:00:00Z",
         "licenses": LICENSES,
         "sources": sources,
-        "contributors": CONTRIBUTORS,
+        "contributors": [{"title": _shown(a, email=False), "roles": ["creator"]} for a in citation().authors]
+        + [{"title": _shown(m, email=False), **({"email": m["email"]} if m.get("email") else {}), "roles": ["contact"]}
+           for m in citation().maintainers],
         "keywords": KEYWORDS,
         "x-builder-version": dataset_version(),
         "x-inputs-sha256": inputs_sha256,
