@@ -459,6 +459,18 @@ def test_sample_files_that_cannot_be_taken_at_face_value_are_refused(tmp_path, c
         load_samples(tmp_path / "samples.yaml", tmp_path)
 
 
+def test_the_repository_samples_list_the_readme_tuned_texts():
+    """benchmarks/samples.yaml names the 14 texts the dev-articles README says the rules were tuned on."""
+    spec = yaml.safe_load((Path(__file__).resolve().parents[1] / "benchmarks" / "samples.yaml").read_text(encoding="utf-8"))
+    tuned = next(s for s in spec["samples"] if s["key"] == "tuned")
+    assert len(tuned["articles"]) == len(set(tuned["articles"])) == 14
+    assert {s["key"]: s.get("articles") for s in spec["samples"]}.get("untuned") == "rest"
+    readme = Path(__file__).resolve().parents[2] / "shared" / "dev-articles" / "README.md"
+    if readme.is_file():
+        listed = readme.read_text(encoding="utf-8").split("rules were developed against them:")[1].split(")")[0]
+        assert sorted(tuned["articles"]) == sorted(a.strip() for a in listed.replace("\n", " ").split(","))
+
+
 # ------------------------------------------------------------------------------------------ report
 
 def test_only_gold_articles_are_scored_and_missing_articles_count(tmp_path):
@@ -530,3 +542,29 @@ def test_score_command_builds_the_texts_and_scores_them(tmp_path):
     assert report["metadata"]["fields"]["title"]["right"] == 1
     assert not (root / "seeds" / "articles" / "own-note.txt").exists()
 
+
+def test_the_history_table_has_a_row_per_label_and_sample(tmp_path):
+    """benchmarks/quality.py: each sample of a run is its own row with its article count; an entry
+    recorded before samples were reported apart is marked as the old 18-article sample (and the seeds'
+    events it held are a row of their own)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("quality_harness", Path(__file__).resolve().parents[1] / "benchmarks" / "quality.py")
+    harness = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(harness)
+    dev, team = sample_gold(tmp_path)
+    package = write_package(tmp_path / "pkg", articles=[article(a) for a in ("t1", "t2", "u1", "u2", "k1")],
+                            mentions=[("t1", "nordland")], events=[event("t1", 1, "nordland", None, cameo="040")])
+    old = {"articles": 18, "metadata": 1.0, "actors": [0.97, 1.0], "quotes": [1.0, 1.0], "speakers": 0.9,
+           "events": [0.88, 0.88], "event_dates": 0.9, "seed_events": [0.48, 0.55]}
+    new = {s.key: harness.summary(s.name, score(package, [dev, team], s.articles))
+           for s in load_samples(tmp_path / "samples.yaml", tmp_path)}
+    table = harness.history_table({"old run": old, "new run": new}).splitlines()
+    assert len(table) == 2 + 2 + 3
+    assert table[2].startswith("| old run | 18 articles: original 14 + 4 team-annotated (recorded before samples were reported apart) | 18 |")
+    assert "| 0.88 / 0.88 |" in table[2]
+    assert table[3].startswith("| old run | seeds' curated events (5 seed articles, rules only) | 5 |") and "| 0.48 / 0.55 |" in table[3]
+    assert table[4].startswith("| new run | original 2 (tuned on) | 2 | 2 |")     # articles, then required gold events
+    assert table[5].startswith("| new run | 2 added later (untuned) | 2 | 2 |")
+    assert table[6].startswith("| new run | 1 team-annotated | 1 | 1 |")
+    assert "| 0.50 / 1.00 | 0.50 / 1.00 |" in table[4]   # events, then events at dyad level
