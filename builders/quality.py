@@ -57,6 +57,17 @@ Conventions, where the README says it (R) and where it is silent and this module
   contains or equals the month) and `date_precision` equals gold's (gold's own, or the one its date
   string implies). A null bound is wrong. Date accuracy is over matched required gold events with a
   date (D), with the figure counting optional ones beside it.
+- Events at dyad level (D; the README is silent): the same matching, except that a participant
+  matches when it resolves to gold's actor or to another package actor of the same country: the
+  package actor's `country_iso3` is among the `country_iso3` of the package actors that resolve to
+  gold's name (through actors.yaml, as above). An actor without a country (an international body)
+  matches only itself; a gold actor no package actor resolves to has no country. The type must
+  still fit. So "Mike Pompeo → Serbia" is matched at dyad level by "United States → Aleksandar Vučić"
+  when the package has an actor that resolves to Mike Pompeo, of country USA.
+- Samples (D): `score(..., articles=ids)` scores only those gold articles (gold still merged from
+  every directory); `load_samples` reads which articles form which sample from a YAML file (see its
+  docstring), so that figures on text the rules were tuned on and on text they were not are
+  reported apart.
 """
 
 from __future__ import annotations
@@ -109,7 +120,7 @@ DATE_FIELDS = ("published", "original_published")
 # the only columns read (nothing else, offsets in particular, is needed)
 _COLUMNS: dict[str, list[str]] = {
     "articles": ["article_id", *(column for _, _, column in METADATA_FIELDS)],
-    "actors": ["actor_id", "name", "aliases"],
+    "actors": ["actor_id", "name", "aliases", "country_iso3"],
     "actor_mentions": ["article_id", "actor_id"],
     "quotes": ["quote_id", "article_id", "text", "speaker_actor_id", "kind"],
     "events": ["event_id", "article_id", "event_type", "plover_type", "cameo_code", "modality", "source_actor_id",
@@ -292,6 +303,54 @@ def _check_gold(gold: Gold) -> list[str]:
     return out
 
 
+@dataclass
+class Sample:
+    """Gold articles scored and reported together (`name` holds their count)."""
+
+    key: str
+    name: str
+    articles: list[str]
+
+
+def load_samples(spec: Path, base: Path) -> list[Sample]:
+    """The samples a YAML file names, their articles resolved against the gold files.
+
+    `samples:` is a list of `{key, name, gold, articles}`: `gold` a gold directory (relative to
+    `base`), `articles` a list of that directory's gold.yaml article ids, or `rest` (every article of
+    that gold.yaml that no sample lists by id), or absent (all of them). `{n}`
+    in a name becomes the sample's article count. A listed id that the gold.yaml lacks, an id in two
+    samples and a repeated key are errors (ValueError); so is a gold directory without gold.yaml."""
+    entries = (yaml.safe_load(Path(spec).read_text(encoding="utf-8")) or {}).get("samples") or []
+    gold_ids: dict[str, list[str]] = {}
+    for entry in entries:
+        gold_file = Path(base) / str(entry["gold"]) / "gold.yaml"
+        if not gold_file.is_file():
+            raise ValueError(f"{spec}: sample {entry.get('key')!r}: no {gold_file}")
+        data = yaml.safe_load(gold_file.read_text(encoding="utf-8")) or {}
+        gold_ids[str(entry["gold"])] = sorted(map(str, data.get("articles") or {}))
+    listed: dict[str, str] = {}  # article id -> the key of the sample that lists it
+    for entry in entries:
+        for article_id in entry.get("articles") if isinstance(entry.get("articles"), list) else []:
+            if str(article_id) not in gold_ids[str(entry["gold"])]:
+                raise ValueError(f"{spec}: sample {entry['key']!r}: {article_id!r} is not in {entry['gold']}/gold.yaml")
+            if listed.setdefault(str(article_id), entry["key"]) != entry["key"]:
+                raise ValueError(f"{spec}: {article_id!r} is in samples {listed[str(article_id)]!r} and {entry['key']!r}")
+    samples: list[Sample] = []
+    for entry in entries:
+        chosen = entry.get("articles")
+        pool = gold_ids[str(entry["gold"])]
+        if chosen is None:
+            ids = pool
+        elif chosen == "rest":
+            ids = [a for a in pool if a not in listed]
+        else:
+            ids = sorted(map(str, chosen))
+        if str(entry["key"]) in {s.key for s in samples}:
+            raise ValueError(f"{spec}: sample key {entry['key']!r} is used twice")
+        samples.append(Sample(str(entry["key"]), str(entry["name"]).replace("{n}", str(len(ids))), ids))
+    return samples
+
+
 # ---------------------------------------------------------------------------------------------- package
 
 def _read(package_dir: Path, resource: str) -> list[dict]:
@@ -378,6 +437,7 @@ class ArticleScore:
     events: Counts = field(default_factory=Counts)
     speakers: Ratio = field(default_factory=Ratio)
     dates: Ratio = field(default_factory=Ratio)
+    events_dyad: Counts = field(default_factory=Counts)
 
 
 @dataclass
@@ -398,6 +458,7 @@ class Report:
     per_article: dict[str, ArticleScore]
     misses: list[Miss]
     gold_problems: list[str]
+    events_dyad: Counts = field(default_factory=Counts)
 
     @property
     def metadata_overall(self) -> Ratio:
@@ -420,6 +481,7 @@ class Report:
             "actors": self.actors.to_dict(),
             "quotes": self.quotes.to_dict(),
             "events": self.events.to_dict(),
+            "events_dyad": self.events_dyad.to_dict(),
             "event_types": {k: v.to_dict() for k, v in self.event_types.items()},
             "speaker_accuracy": self.speakers.to_dict(),
             "speaker_accuracy_with_optional": self.speakers_with_optional.to_dict(),
@@ -438,7 +500,8 @@ class Report:
         out.append(f"Package: `{self.package_dir}`. Gold: {', '.join(f'`{d}`' for d in self.gold_dirs)}. "
                    f"{len(self.articles)} gold articles scored. Conventions: the docstring of `builders/quality.py`.")
         out += ["", "## Summary", "", "| resource | tp | fp | fn | recall | precision |", "|---|---|---|---|---|---|"]
-        for name, c in (("actors", self.actors), ("quotes", self.quotes), ("events", self.events)):
+        for name, c in (("actors", self.actors), ("quotes", self.quotes), ("events", self.events),
+                        ("events at dyad level (same actor or same country)", self.events_dyad)):
             out.append(f"| {name} | {c.tp} | {c.fp} | {c.fn} | {_fmt(c.recall)} | {_fmt(c.precision)} |")
         out += ["", "| measure | right | total | accuracy |", "|---|---|---|---|"]
         rows = [
@@ -606,6 +669,10 @@ class _Package:
         self.events: dict[str, list[dict]] = defaultdict(list)
         for r in _read(package_dir, "events"):
             self.events[r["article_id"]].append(r)
+        self.countries: dict[str, set[str]] = defaultdict(set)  # normalised canonical name -> its package actors' countries
+        for actor_id, r in self.actor_rows.items():
+            if r.get("country_iso3"):
+                self.countries[norm(self.actor_name(actor_id))].add(r["country_iso3"])
 
     def actor_name(self, actor_id: str | None) -> str | None:
         """Canonical name of a package actor (through its name, then its aliases), else its own name."""
@@ -619,6 +686,13 @@ class _Package:
 
     def same_actor(self, package_actor_id: str | None, gold_name: str | None) -> bool:
         return package_actor_id is not None and norm(self.actor_name(package_actor_id)) == norm(self.gold.resolve(gold_name))
+
+    def same_country(self, package_actor_id: str | None, gold_name: str | None) -> bool:
+        """Gold's actor, or another actor of a country of the package actors that resolve to it."""
+        if self.same_actor(package_actor_id, gold_name):
+            return True
+        country = (self.actor_rows.get(package_actor_id) or {}).get("country_iso3") if package_actor_id else None
+        return country is not None and country in self.countries.get(norm(self.gold.resolve(gold_name)), ())
 
 
 def _match(items: list[dict], candidates: dict[int, list[int]]) -> dict[int, int]:
@@ -639,7 +713,7 @@ class _Scorer:
     def __init__(self, package: _Package, gold: Gold):
         self.package, self.gold = package, gold
         self.metadata = {label: Ratio() for label, _, _ in METADATA_FIELDS}
-        self.total = {name: Counts() for name in ("actors", "quotes", "events")}
+        self.total = {name: Counts() for name in ("actors", "quotes", "events", "events_dyad")}
         self.event_types = {t: Counts() for t in EVENT_TYPES}
         for entry in gold.articles.values():
             for e in entry.get("events") or []:
@@ -662,6 +736,7 @@ class _Scorer:
         s.actors = self.score_actors(article_id, entry)
         s.quotes = self.score_quotes(article_id, entry, s)
         s.events = self.score_events(article_id, entry, s)
+        s.events_dyad = self.score_dyads(article_id, entry)
         for name in self.total:
             self.total[name].add(getattr(s, name))
 
@@ -736,9 +811,10 @@ class _Scorer:
                           f"{actor_name(r.get('speaker_actor_id'))!r}, quote_id {r.get('quote_id')})")
         return c
 
-    def event_candidates(self, gold_events: list[dict], rows: list[dict]) -> dict[int, list[int]]:
-        """Per gold event, the package events it may match: rightly dated ones first."""
-        same_actor = self.package.same_actor
+    def event_candidates(self, gold_events: list[dict], rows: list[dict], same_actor=None) -> dict[int, list[int]]:
+        """Per gold event, the package events it may match: rightly dated ones first. `same_actor`
+        says whether a package actor stands for a gold name (by default: it resolves to it)."""
+        same_actor = same_actor or self.package.same_actor
         cands = {}
         for g, e in enumerate(gold_events):
             ok = []
@@ -780,6 +856,15 @@ class _Scorer:
                 self.false_event(article_id, r)
         return c
 
+    def score_dyads(self, article_id: str, entry: dict) -> Counts:
+        """Events matched as by score_events, a participant also matching another actor of gold's
+        actor's country (no misses listed: the event misses above say what is wrong)."""
+        ge, rows = entry.get("events") or [], self.package.events.get(article_id, [])
+        matched = _match(ge, self.event_candidates(ge, rows, self.package.same_country))
+        required = [g for g, e in enumerate(ge) if not e.get("optional")]
+        tp = sum(1 for g in required if g in matched)
+        return Counts(tp=tp, fp=len(rows) - len(matched), fn=len(required) - tp)
+
     def score_date(self, article_id: str, e: dict, r: dict, is_optional: bool, s: ArticleScore) -> None:
         ok = _date_right(e, r)
         self.dates_all.add(ok)
@@ -806,21 +891,27 @@ class _Scorer:
                   + f"; event_id {r.get('event_id')}")
 
 
-def score(package_dir: Path, gold_dirs: list[Path]) -> Report:
-    """Score the Parquet edition under package_dir against the merged gold of gold_dirs."""
+def score(package_dir: Path, gold_dirs: list[Path], articles: Iterable[str] | None = None) -> Report:
+    """Score the Parquet edition under package_dir against the merged gold of gold_dirs: every gold
+    article, or only `articles` (a sample; each must be a gold article)."""
     gold = load_gold(gold_dirs)
+    chosen = sorted(gold.articles) if articles is None else sorted(set(articles))
+    unknown = [a for a in chosen if a not in gold.articles]
+    if unknown:
+        raise KeyError("not gold articles: " + ", ".join(unknown))
     package_dir = Path(package_dir)
     scorer = _Scorer(_Package(package_dir, gold), gold)
-    for article_id in sorted(gold.articles):
+    for article_id in chosen:
         scorer.article(article_id)
     return Report(
         package_dir=str(package_dir),
         gold_dirs=gold.dirs,
-        articles=sorted(gold.articles),
+        articles=chosen,
         metadata=scorer.metadata,
         actors=scorer.total["actors"],
         quotes=scorer.total["quotes"],
         events=scorer.total["events"],
+        events_dyad=scorer.total["events_dyad"],
         event_types=scorer.event_types,
         speakers=scorer.speakers,
         speakers_with_optional=scorer.speakers_all,

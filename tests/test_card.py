@@ -5,6 +5,7 @@ files are the same bytes for the same rows."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from itertools import combinations
 from types import SimpleNamespace
 
@@ -13,17 +14,21 @@ import pyarrow.parquet as pq
 import pytest
 
 from builders.publish.card import (
+    HELD_OUT,
     LABEL_GID,
     MAX_GRAPH_ACTORS,
     MAX_LABELLED_EVENTS,
     PICTURE_STYLE,
+    QUALITY_HISTORY,
     _records,
     actor_graph_figure,
     draw_pictures,
+    gaps,
+    measured_quality,
     timeline_figure,
 )
 from builders.schema.layout import ACTOR_GRAPH, TIMELINE, parquet_path
-from builders.schema.models import Actor, Event
+from builders.schema.models import Actor, Article, Event
 
 EVENT_FIELDS = ("event_id", "event_type", "source_actor_id", "target_actor_id", "modality", "date_start", "date_end", "date_precision")
 
@@ -230,3 +235,89 @@ def test_a_failed_forked_drawing_is_drawn_again_here_and_raises_its_error(tmp_pa
     wait = card.start_pictures(tables, tmp_path)
     with pytest.raises(ValueError, match="cannot be drawn"):
         wait()
+
+
+# ------------------------------------------------------------------------------------------ what rule rows are worth
+
+def _rp(pair) -> str:
+    return " / ".join("n/a" if v is None else f"{v:.2f}" for v in pair)
+
+
+def test_the_card_says_first_what_rule_rows_are_worth_on_text_the_rules_were_not_tuned_on(built_repo):
+    """Near its top, before the coverage: the untuned dev texts, the project's held-out set and the
+    seeds' curated events, each with its size, the tuned figures labelled as such; and the undated
+    events and articles without provenance, counted from the tables."""
+    card = (built_repo / "datapackage" / "README.md").read_text(encoding="utf-8")
+    top = card.split("## Coverage")[0]
+    assert "## Rule rows are automatic: what they are worth" in top
+    label, run = next((label, run) for label, run in reversed(json.loads(QUALITY_HISTORY.read_text(encoding="utf-8")).items())
+                      if "untuned" in run)
+    untuned, tuned, seeds = run["untuned"], run["tuned"], run["seeds"]
+    assert (f"| **not tuned on:** {untuned['articles']} development texts added after the rules were written | {untuned['articles']} | "
+            f"{_rp(untuned['events'])} | {untuned['speakers']:.2f} | {_rp(untuned['actors'])} | {untuned['metadata']:.2f} |") in top
+    held = json.loads(HELD_OUT.read_text(encoding="utf-8"))
+    assert (f"| **not tuned on:** the project's hidden held-out set, 25 unseen articles about Serbia (scored by the project's "
+            f"harness at commit 98e5018) | 25 | 0.29 / 0.59 | 0.80 | 0.89 / n/a | 0.89 |") in top
+    assert held["events"] == [0.29, 0.59]
+    assert f"rules only against the {seeds['gold_events']} events a person curated for the seed articles" in top
+    assert f"| 5 | {_rp(seeds['events'])} |" in top
+    assert (f"| *tuned on, for comparison:* the original {tuned['articles']} development texts the rules were developed against | "
+            f"{tuned['articles']} | {_rp(tuned['events'])} |") in top
+    assert top.index("**not tuned on:**") < top.index("*tuned on, for comparison:*")
+    assert f"run `{label}`" in top
+    events = pq.read_table(built_repo / parquet_path(Event), columns=["date_start", "date_end", "method"]).to_pylist()
+    undated = [e for e in events if e["date_start"] is None and e["date_end"] is None]
+    assert len(events) == 50 and all(e["method"] == "curated" for e in events)
+    assert f"- **Dates:** {len(undated)} of 50 events have no date (no rule events; {len(undated)} of 50 curated)." in top
+    articles = pq.read_table(built_repo / parquet_path(Article), columns=["url", "retrieved_date"]).to_pylist()
+    lacking = sum(1 for a in articles if a["url"] is None or a["retrieved_date"] is None)
+    assert (f"- **Provenance:** {lacking} of 5 articles lack an address (url) or the day it was retrieved "
+            f"({sum(a['url'] is None for a in articles)} without url, {sum(a['retrieved_date'] is None for a in articles)} "
+            "without retrieved_date).") in top
+
+
+def test_measured_quality_quotes_the_latest_run_that_scored_the_samples_apart(tmp_path):
+    sample = {"articles": 20, "metadata": 0.9, "actors": [0.8, 0.95], "speakers": 0.7, "events": [0.4, 0.5], "events_dyad": [0.45, 0.55]}
+    history = tmp_path / "history.json"
+    history.write_text(json.dumps({
+        "old": {"articles": 18, "events": [0.88, 0.88]},                       # recorded before samples were apart
+        "split": {"tuned": {**sample, "articles": 14, "events": [0.9, 0.9]}, "untuned": sample,
+                  "seeds": {"articles": 5, "gold_events": 50, "events": [0.48, 0.55]}},
+        "later, seeds only": {"seeds": {"articles": 5, "gold_events": 50, "events": [0.5, 0.6]}},
+    }), encoding="utf-8")
+    held_out = tmp_path / "held.json"
+    held_out.write_text(json.dumps({"name": "a hidden set", "articles": 7, "about": "unseen texts", "scored_by": "someone",
+                                    "events": [0.1, 0.2], "speakers": 0.3, "actors": [0.4, None], "metadata": 0.5}), encoding="utf-8")
+    lines = measured_quality(history, held_out)
+    rows = [line for line in lines if line.startswith("| **") or line.startswith("| *")]
+    assert rows == [
+        "| **not tuned on:** 20 development texts added after the rules were written | 20 | 0.40 / 0.50 | 0.70 | 0.80 / 0.95 | 0.90 |",
+        "| **not tuned on:** a hidden set, 7 unseen texts (scored by someone) | 7 | 0.10 / 0.20 | 0.30 | 0.40 / n/a | 0.50 |",
+        "| **not tuned on:** rules only against the 50 events a person curated for the seed articles (another annotator; "
+        "not exhaustive, so P is a lower bound) | 5 | 0.48 / 0.55 | n/a | n/a / n/a | n/a |",
+        "| *tuned on, for comparison:* the original 14 development texts the rules were developed against | 14 | 0.90 / 0.90 | 0.70 | "
+        "0.80 / 0.95 | 0.90 |",
+    ]
+    assert any("events R / P on the 20 untuned texts are 0.45 / 0.55" in line for line in lines)
+    assert lines[-1] == "Figures from `benchmarks/QUALITY.md` (run `split`) and `benchmarks/held-out-quality.json`."
+    assert measured_quality(tmp_path / "absent.json", tmp_path / "absent too.json") == [
+        "Not measured in this checkout of the builders (see `benchmarks/quality.py`)."]
+    only_held_out = measured_quality(tmp_path / "absent.json", held_out)
+    assert len([line for line in only_held_out if line.startswith("| **")]) == 1
+
+
+def test_gaps_count_undated_events_by_method_and_articles_without_provenance():
+    day = dt.date(2020, 1, 2)
+    events = [SimpleNamespace(date_start=None, date_end=None, method="rule"),
+              SimpleNamespace(date_start=None, date_end=day, method="rule"),      # one known end: dated
+              SimpleNamespace(date_start=day, date_end=day, method="curated"),
+              SimpleNamespace(date_start=None, date_end=None, method="curated"),
+              SimpleNamespace(date_start=None, date_end=None, method="curated")]
+    articles = [SimpleNamespace(url="https://example.org/a", retrieved_date=day),
+                SimpleNamespace(url=None, retrieved_date=day),
+                SimpleNamespace(url="https://example.org/c", retrieved_date=None),
+                SimpleNamespace(url=None, retrieved_date=None)]
+    assert gaps(articles, events) == [
+        "- **Dates:** 3 of 5 events have no date (1 of 2 rule; 2 of 3 curated).",
+        "- **Provenance:** 3 of 4 articles lack an address (url) or the day it was retrieved (2 without url, 2 without retrieved_date).",
+    ]

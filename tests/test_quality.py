@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from builders.quality import fold, gold_period, load_gold, norm, quote_match, score
+from builders.quality import fold, gold_period, load_gold, load_samples, norm, quote_match, score
 
 D = dt.date
 
@@ -36,12 +36,15 @@ PACKAGE_ACTORS = {
     "trade": ("Trade Ministry", ["Nordland Trade Ministry"]),
     "fleet": ("Baltic Fleet", []),                      # resolves to nothing: counts as itself
 }
+# id -> country_iso3 (the others have none, like an international body)
+PACKAGE_COUNTRIES = {"us": "USA", "nordland": "NRD", "markov": "NRD", "trade": "NRD", "baltia": "BLT"}
 
 SCHEMAS = {
     "articles": pa.schema([("article_id", pa.string()), ("title", pa.string()), ("authors", pa.list_(pa.string())),
                            ("publisher", pa.string()), ("original_publisher", pa.string()),
                            ("published_date", pa.date32()), ("original_published_date", pa.date32())]),
-    "actors": pa.schema([("actor_id", pa.string()), ("name", pa.string()), ("aliases", pa.list_(pa.string()))]),
+    "actors": pa.schema([("actor_id", pa.string()), ("name", pa.string()), ("aliases", pa.list_(pa.string())),
+                         ("country_iso3", pa.string())]),
     "actor_mentions": pa.schema([("article_id", pa.string()), ("actor_id", pa.string())]),
     "quotes": pa.schema([("quote_id", pa.string()), ("article_id", pa.string()), ("text", pa.string()),
                          ("speaker_actor_id", pa.string()), ("kind", pa.string())]),
@@ -73,7 +76,7 @@ def quote(article_id: str, n: int, text: str, speaker: str | None, kind: str = "
 def write_package(root: Path, articles=(), mentions=(), quotes=(), events=()) -> Path:
     out = root / "datapackage" / "parquet"
     out.mkdir(parents=True)
-    actors = [{"actor_id": k, "name": n, "aliases": a} for k, (n, a) in PACKAGE_ACTORS.items()]
+    actors = [{"actor_id": k, "name": n, "aliases": a, "country_iso3": PACKAGE_COUNTRIES.get(k)} for k, (n, a) in PACKAGE_ACTORS.items()]
     mention_rows = [{"article_id": a, "actor_id": i} for a, i in mentions]
     for name, rows in (("articles", articles), ("actors", actors), ("actor_mentions", mention_rows),
                        ("quotes", quotes), ("events", events)):
@@ -367,6 +370,107 @@ def test_match_prefers_the_rightly_dated_candidate(tmp_path):
     assert (report.events.tp, report.events.fp, report.dates.right, report.dates.total) == (1, 1, 1, 1)
 
 
+def test_events_at_dyad_level_accept_another_actor_of_the_same_country(tmp_path):
+    gold = write_gold(tmp_path / "gold", {"a1": gold_article(
+        actors=["United States", "Nordland", "Baltia", "Ivo Márkov", "Ministry of Trade (Nordland)"], events=[
+            {"type": "criticize", "source": "Ivo Márkov", "target": "Baltia"},              # by Nordland: same country
+            {"type": "visit", "source": "Nordland", "target": "United States"},              # by the trade ministry: same country
+            {"type": "impose_sanctions", "source": "United States", "target": "Baltia"},     # by the fleet: no country
+            {"type": "threaten_sanctions", "source": "Baltia", "target": "Nordland"},       # by the US: another country
+            {"type": "reject", "source": "Nordland", "target": "Ivo Márkov"},               # exact: both levels
+        ])})
+    package = write_package(tmp_path / "pkg", articles=[article("a1")], events=[
+        event("a1", 1, "nordland", "baltia", cameo="111"),
+        event("a1", 2, "trade", "us", cameo="042"),
+        event("a1", 3, "fleet", "baltia", plover="SANCTION"),
+        event("a1", 4, "us", "nordland", cameo="130"),
+        event("a1", 5, "nordland", "markov", cameo="120"),
+        event("a1", 6, "markov", "baltia", cameo="042"),   # Nordland's visit by its minister, but to the wrong country
+    ])
+    report = score(package, [gold])
+    assert (report.events.tp, report.events.fp, report.events.fn) == (1, 5, 4)
+    assert (report.events_dyad.tp, report.events_dyad.fp, report.events_dyad.fn) == (3, 3, 2)
+    assert report.per_article["a1"].events_dyad.tp == 3
+    assert report.to_dict()["events_dyad"]["recall"] == 0.6
+    assert "| events at dyad level (same actor or same country) | 3 | 3 | 2 | 0.60 | 0.50 |" in report.to_markdown()
+
+
+# ------------------------------------------------------------------------------------------ samples
+
+SAMPLES = """\
+samples:
+  - key: tuned
+    name: "original {n} (tuned on)"
+    gold: dev
+    articles: [t2, t1]
+  - key: untuned
+    name: "{n} added later (untuned)"
+    gold: dev
+    articles: rest
+  - key: team
+    name: "{n} team-annotated"
+    gold: team
+"""
+
+
+def sample_gold(tmp_path: Path) -> tuple[Path, Path]:
+    """Two gold directories: four articles in `dev` (two tuned on), one in `team`."""
+    visit = [{"type": "visit", "source": "Nordland"}]
+    dev = write_gold(tmp_path / "dev", {name: gold_article(actors=["Nordland"], events=visit) for name in ("t1", "t2", "u1", "u2")})
+    team = write_gold(tmp_path / "team", {"k1": gold_article(actors=["Baltia"], events=[{"type": "reject", "source": "Baltia"}])})
+    (tmp_path / "samples.yaml").write_text(SAMPLES, encoding="utf-8")
+    return dev, team
+
+
+def test_samples_are_read_from_data_and_scored_apart(tmp_path):
+    dev, team = sample_gold(tmp_path)
+    samples = load_samples(tmp_path / "samples.yaml", tmp_path)
+    assert [(s.key, s.name, s.articles) for s in samples] == [
+        ("tuned", "original 2 (tuned on)", ["t1", "t2"]),
+        ("untuned", "2 added later (untuned)", ["u1", "u2"]),   # every other article of dev/gold.yaml
+        ("team", "1 team-annotated", ["k1"]),                   # all of team/gold.yaml
+    ]
+    # the rules find every tuned event, one untuned event, and invent one on an untuned text
+    package = write_package(tmp_path / "pkg", articles=[article(a) for a in ("t1", "t2", "u1", "u2", "k1")],
+                            mentions=[(a, "nordland") for a in ("t1", "t2", "u1", "u2")] + [("k1", "baltia")],
+                            events=[event("t1", 1, "nordland", None, cameo="040"), event("t2", 1, "nordland", None, cameo="042"),
+                                    event("u1", 1, "nordland", None, cameo="043"), event("u2", 1, "us", None, cameo="040")])
+    apart = {s.key: score(package, [dev, team], s.articles) for s in samples}
+    assert {k: (r.events.tp, r.events.fp, r.events.fn) for k, r in apart.items()} == {
+        "tuned": (2, 0, 0), "untuned": (1, 1, 1), "team": (0, 0, 1)}
+    assert {k: r.articles for k, r in apart.items()} == {"tuned": ["t1", "t2"], "untuned": ["u1", "u2"], "team": ["k1"]}
+    assert [r.events.recall for r in apart.values()] == [1.0, 0.5, 0.0]
+    whole = score(package, [dev, team])
+    assert (whole.events.tp, whole.events.fp, whole.events.fn) == (3, 1, 2)  # the samples add up to the whole
+    with pytest.raises(KeyError, match="u3"):
+        score(package, [dev, team], ["u1", "u3"])
+
+
+@pytest.mark.parametrize("change, message", [
+    (("articles: [t2, t1]", "articles: [t2, t1, x9]"), "'x9' is not in dev/gold.yaml"),
+    (("articles: rest", "articles: [t1]"), "'t1' is in samples 'tuned' and 'untuned'"),
+    (("key: team", "key: tuned"), "sample key 'tuned' is used twice"),
+    (("gold: team", "gold: nowhere"), "no "),
+])
+def test_sample_files_that_cannot_be_taken_at_face_value_are_refused(tmp_path, change, message):
+    sample_gold(tmp_path)
+    (tmp_path / "samples.yaml").write_text(SAMPLES.replace(*change), encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        load_samples(tmp_path / "samples.yaml", tmp_path)
+
+
+def test_the_repository_samples_list_the_readme_tuned_texts():
+    """benchmarks/samples.yaml names the 14 texts the dev-articles README says the rules were tuned on."""
+    spec = yaml.safe_load((Path(__file__).resolve().parents[1] / "benchmarks" / "samples.yaml").read_text(encoding="utf-8"))
+    tuned = next(s for s in spec["samples"] if s["key"] == "tuned")
+    assert len(tuned["articles"]) == len(set(tuned["articles"])) == 14
+    assert {s["key"]: s.get("articles") for s in spec["samples"]}.get("untuned") == "rest"
+    readme = Path(__file__).resolve().parents[2] / "shared" / "dev-articles" / "README.md"
+    if readme.is_file():
+        listed = readme.read_text(encoding="utf-8").split("rules were developed against them:")[1].split(")")[0]
+        assert sorted(tuned["articles"]) == sorted(a.strip() for a in listed.replace("\n", " ").split(","))
+
+
 # ------------------------------------------------------------------------------------------ report
 
 def test_only_gold_articles_are_scored_and_missing_articles_count(tmp_path):
@@ -437,3 +541,30 @@ def test_score_command_builds_the_texts_and_scores_them(tmp_path):
     assert report["actors"]["tp"] == 2 and report["actors"]["fn"] == 0
     assert report["metadata"]["fields"]["title"]["right"] == 1
     assert not (root / "seeds" / "articles" / "own-note.txt").exists()
+
+
+def test_the_history_table_has_a_row_per_label_and_sample(tmp_path):
+    """benchmarks/quality.py: each sample of a run is its own row with its article count; an entry
+    recorded before samples were reported apart is marked as the old 18-article sample (and the seeds'
+    events it held are a row of their own)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("quality_harness", Path(__file__).resolve().parents[1] / "benchmarks" / "quality.py")
+    harness = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(harness)
+    dev, team = sample_gold(tmp_path)
+    package = write_package(tmp_path / "pkg", articles=[article(a) for a in ("t1", "t2", "u1", "u2", "k1")],
+                            mentions=[("t1", "nordland")], events=[event("t1", 1, "nordland", None, cameo="040")])
+    old = {"articles": 18, "metadata": 1.0, "actors": [0.97, 1.0], "quotes": [1.0, 1.0], "speakers": 0.9,
+           "events": [0.88, 0.88], "event_dates": 0.9, "seed_events": [0.48, 0.55]}
+    new = {s.key: harness.summary(s.name, score(package, [dev, team], s.articles))
+           for s in load_samples(tmp_path / "samples.yaml", tmp_path)}
+    table = harness.history_table({"old run": old, "new run": new}).splitlines()
+    assert len(table) == 2 + 2 + 3
+    assert table[2].startswith("| old run | 18 articles: original 14 + 4 team-annotated (recorded before samples were reported apart) | 18 |")
+    assert "| 0.88 / 0.88 |" in table[2]
+    assert table[3].startswith("| old run | seeds' curated events (5 seed articles, rules only) | 5 |") and "| 0.48 / 0.55 |" in table[3]
+    assert table[4].startswith("| new run | original 2 (tuned on) | 2 | 2 |")     # articles, then required gold events
+    assert table[5].startswith("| new run | 2 added later (untuned) | 2 | 2 |")
+    assert table[6].startswith("| new run | 1 team-annotated | 1 | 1 |")
+    assert "| 0.50 / 1.00 | 0.50 / 1.00 |" in table[4]   # events, then events at dyad level
