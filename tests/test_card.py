@@ -321,3 +321,25 @@ def test_gaps_count_undated_events_by_method_and_articles_without_provenance():
         "- **Dates:** 3 of 5 events have no date (1 of 2 rule; 2 of 3 curated).",
         "- **Provenance:** 3 of 4 articles lack an address (url) or the day it was retrieved (2 without url, 2 without retrieved_date).",
     ]
+
+
+def test_the_card_prints_a_citation_to_paste_and_says_while_it_is_a_placeholder(built_repo, monkeypatch):
+    from builders.publish import card
+    from builders.schema import dataset
+
+    text = (built_repo / "datapackage" / "README.md").read_text(encoding="utf-8")
+    cite = text[text.index("## How to cite"):text.index("## Licences")]
+    descriptor = json.loads((built_repo / "datapackage.json").read_text(encoding="utf-8"))
+    assert dataset.citation().text(descriptor["created"][:4], descriptor["version"]) in cite
+    assert "placeholders until the project is published" in cite  # the committed metadata holds placeholders
+    real = dataset.Citation(({"name": "Ana Petrović"},), ({"name": "Ana Petrović", "email": "ana@uni.rs"},), "https://github.com/a/b")
+    monkeypatch.setattr(card, "citation", lambda: real)
+    assert card._citation_lines(descriptor) == [
+        f"Ana Petrović ({descriptor['created'][:4]}). *{descriptor['title']}* (version {descriptor['version']}) [Data set]. https://github.com/a/b"]
+
+
+def test_the_card_says_what_each_source_record_says_of_its_text(built_repo):
+    text = (built_repo / "datapackage" / "README.md").read_text(encoding="utf-8")
+    (line,) = [line for line in text.splitlines() if line.startswith("- `004_09128b696d84389e`: ")]
+    assert "machine-written copy" in line and "read from that address, not from the text" in line
+    assert sum(1 for line in text.splitlines() if line.startswith("- `00")) == 5

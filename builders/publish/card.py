@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from ..inputs import cachefile
 from ..schema.columns import plain
-from ..schema.dataset import LIMITATIONS
+from ..schema.dataset import LIMITATIONS, citation
 from ..schema.formats import data_dictionary_markdown
 from ..schema.layout import ACTOR_GRAPH, TIMELINE
 from ..schema.models import RESOURCES
@@ -122,7 +122,7 @@ def gaps(articles: list, events: list) -> list[str]:
 
 
 def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
-    articles = _records(tables, "articles", ["article_id", "publisher", "original_publisher", "published_date", "copyright_notice",
+    articles = _records(tables, "articles", ["article_id", "publisher", "original_publisher", "published_date", "copyright_notice", "source_note",
                                              "url", "retrieved_date", "licence_basis", "licence"])
     dates = sorted(a.published_date for a in articles if a.published_date)
     lines = [
@@ -183,8 +183,7 @@ def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
         "",
         "## How to cite",
         "",
-        f"{descriptor['contributors'][0]['title']} ({descriptor['created'][:4]}). *{descriptor['title']}* "
-        f"(version {descriptor['version']}) [Data set]. See `CITATION.cff` in the repository.",
+        *_citation_lines(descriptor),
         "",
         "## Licences",
         "",
@@ -192,6 +191,16 @@ def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
     lines += [f"- {lic['title']}" + (f" ({lic['path']})" if lic.get("path") else "") for lic in descriptor["licenses"]]
     lines += ["", "## Data dictionary", "", data_dictionary_markdown().rstrip(), ""]
     return "\n".join(lines)
+
+
+def _citation_lines(descriptor: dict) -> list[str]:
+    """The citation to paste (the same facts as CITATION.cff), and whether it may be pasted yet."""
+    facts = citation()
+    lines = [facts.text(descriptor["created"][:4], descriptor["version"])]
+    if facts.placeholders():
+        lines += ["", "*Not yet citable as published: the authors and the repository address above are placeholders "
+                      "until the project is published (a release is refused while they are).*"]
+    return lines
 
 
 def _sources_section(articles: list) -> list[str]:
@@ -220,7 +229,16 @@ def _sources_section(articles: list) -> list[str]:
     if len(listed) > CARD_SOURCES:
         lines += ["", f"… and {len(listed) - CARD_SOURCES} more: every article's source is in `articles` "
                       "(url, retrieved_date, licence_basis, licence, copyright_notice, source_note)."]
+    notes = [a for a in listed[:CARD_SOURCES] if a.source_note]
+    if notes:
+        lines += ["", "What each source record says of its text (`articles.source_note`):", ""]
+        lines += [f"- `{a.article_id}`: {_plain(a.source_note)}" for a in notes]
     return lines
+
+
+def _plain(text: str) -> str:
+    """Text shown as text in Markdown: no HTML, one line."""
+    return " ".join(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").split())
 
 
 def _cell(text: str | None) -> str:
