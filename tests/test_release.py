@@ -14,7 +14,9 @@ import pytest
 from conftest import REPO, make_repo, run_cli, tmpfs
 
 from builders.publish.exports import BUNDLED_DOCUMENTS, export_duckdb, release
+from builders.schema.columns import columns
 from builders.schema.dataset import dataset_version
+from builders.schema.models import RESOURCES, Event
 
 JOIN = """
     SELECT a.article_id, s.name AS speaker, q.kind
@@ -50,6 +52,38 @@ def test_release_bundle_and_databases(built_repo, tmp_path):
     ]
     counts = {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in ("articles", "quotes", "events")}
     assert counts == {"articles": 5, "quotes": 15, "events": 50}
+
+
+def test_enum_columns_are_enum_types_in_duckdb_and_checked_in_sqlite(built_repo, tmp_path):
+    """Every enum column of the models is a DuckDB ENUM of every allowed value in declared order,
+    and a SQLite column that refuses any other value (NULL only where the column is optional)."""
+    _, duck, lite, _, _ = release(built_repo, tmp_path / "dist")
+    enums = [(model, col) for model in RESOURCES for col in columns(model) if col.enum]
+    assert any(model is Event and col.name == "modality" for model, col in enums)
+    con = duckdb.connect(str(duck), read_only=True)
+    try:
+        for model, col in enums:
+            typ = con.execute("SELECT data_type FROM duckdb_columns() WHERE table_name = ? AND column_name = ?",
+                              [model.resource_name, col.name]).fetchone()[0]
+            assert typ == "ENUM(" + ", ".join("'" + v + "'" for v in col.enum) + ")", (model.resource_name, col.name)
+        assert con.execute("SELECT count(*) FROM events WHERE modality = 'asserted'").fetchone()[0] > 0
+    finally:
+        con.close()
+    db = sqlite3.connect(lite)
+    try:
+        event_id, optional = db.execute("SELECT event_id, plover_type FROM events LIMIT 1").fetchone()
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+            db.execute("UPDATE events SET modality = 'perhaps' WHERE event_id = ?", [event_id])
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+            db.execute("UPDATE events SET plover_type = 'threaten' WHERE event_id = ?", [event_id])  # case counts
+        with pytest.raises(sqlite3.IntegrityError):  # a required enum column takes no NULL
+            db.execute("UPDATE events SET modality = NULL WHERE event_id = ?", [event_id])
+        db.execute("UPDATE events SET plover_type = NULL WHERE event_id = ?", [event_id])  # optional: NULL allowed
+        db.execute("UPDATE events SET modality = 'negated', plover_type = 'SANCTION' WHERE event_id = ?", [event_id])
+        db.rollback()
+        assert optional is None or optional in [v for m, c in enums if m is Event and c.name == "plover_type" for v in c.enum]
+    finally:
+        db.close()
 
 
 def test_release_zip_is_reproducible(built_repo, tmp_path):

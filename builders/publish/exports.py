@@ -19,18 +19,13 @@ from pathlib import Path
 
 from ..schema.columns import columns, text_cells
 from ..schema.dataset import NAME
-from ..schema.formats import create_table_sql, load_order, sql_quote
+from ..schema.formats import create_table_sql, load_order, sql_literal, sql_quote
 from ..schema.layout import DESCRIPTOR, DIST, PARQUET_DIR
 from ..schema.models import RESOURCES
 from .datasette import write_datasette_metadata
 from .swap import discard, swap_in, work_folder
 
 _FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)  # zip entries carry no build time: same inputs, same zip
-
-
-def _literal(text: str) -> str:
-    """A SQL string literal (COMMENT ON takes no parameters); the text comes from our models."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 # The storage format the DuckDB file is written in: DuckDB writes its newest format by default,
@@ -51,7 +46,7 @@ def export_duckdb(package: Path, target: Path) -> None:
     # spills to disk beyond the limit (next to the target): peak memory stays bounded
     con = duckdb.connect(config={"memory_limit": "256MB", "temp_directory": str(spill)})
     try:
-        con.execute(f"ATTACH {_literal(str(target))} AS export (STORAGE_VERSION {_literal(DUCKDB_STORAGE_VERSION)})")
+        con.execute(f"ATTACH {sql_literal(str(target))} AS export (STORAGE_VERSION {sql_literal(DUCKDB_STORAGE_VERSION)})")
         con.execute("USE export")
         for model in load_order():
             _duckdb_table(con, package, model)
@@ -78,9 +73,9 @@ def _os_error(error: Exception, target: Path) -> OSError:
 
 def _duckdb_table(con, package: Path, model) -> None:
     con.execute(create_table_sql(model, "duckdb"))
-    con.execute(f"COMMENT ON TABLE {sql_quote(model.resource_name)} IS {_literal((model.__doc__ or '').strip())}")
+    con.execute(f"COMMENT ON TABLE {sql_quote(model.resource_name)} IS {sql_literal((model.__doc__ or '').strip())}")
     for col in columns(model):
-        con.execute(f"COMMENT ON COLUMN {sql_quote(model.resource_name)}.{sql_quote(col.name)} IS {_literal(col.description)}")
+        con.execute(f"COMMENT ON COLUMN {sql_quote(model.resource_name)}.{sql_quote(col.name)} IS {sql_literal(col.description)}")
     parquet = package / PARQUET_DIR / f"{model.resource_name}.parquet"
     names = ", ".join(sql_quote(c.name) for c in columns(model))
     con.execute(f"INSERT INTO {sql_quote(model.resource_name)} SELECT {names} FROM read_parquet(?)", [str(parquet)])
