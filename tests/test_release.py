@@ -30,13 +30,15 @@ def test_release_bundle_and_databases(built_repo, tmp_path):
     bundle, duck, lite, metadata, by_year = release(built_repo, tmp_path / "dist")
     assert metadata.name == "serbia-arms-pressure.metadata.json"  # datasette's (tests/test_datasette.py)
     assert by_year.name == "parquet-by-year" and any(by_year.rglob("*.parquet"))
+    top = f"serbia-arms-pressure-{dataset_version()}/"
     with zipfile.ZipFile(bundle) as archive:
         names = archive.namelist()
-        assert {"datapackage.json", "datapackage/README.md", "datapackage/timeline.svg", "datapackage/actor_graph.svg",
-                "datapackage/csv/quotes.csv", "datapackage/parquet/quotes.parquet", "SHA256SUMS"} <= set(names)
-        for line in archive.read("SHA256SUMS").decode().splitlines():
-            digest, member = line.split("  ")
-            assert hashlib.sha256(archive.read(member)).hexdigest() == digest
+        assert {top + name for name in ("datapackage.json", "datapackage/README.md", "datapackage/timeline.svg",
+                "datapackage/actor_graph.svg", "datapackage/csv/quotes.csv", "datapackage/parquet/quotes.parquet",
+                "SHA256SUMS")} <= set(names)
+        for line in archive.read(top + "SHA256SUMS").decode().splitlines():
+            digest, member = line.split("  ")  # paths relative to the folder: `sha256sum -c SHA256SUMS` inside it
+            assert hashlib.sha256(archive.read(top + member)).hexdigest() == digest
     con = duckdb.connect(str(duck), read_only=True)
     assert con.sql(JOIN).fetchall() == [("001_6b7ba81664c089ef", "Aleksandar Vučić", "direct")]
     assert con.execute("SELECT data_type FROM duckdb_columns() WHERE table_name = 'articles' AND column_name = 'authors'").fetchall()[0] == ("VARCHAR[]",)
@@ -142,12 +144,30 @@ def test_the_zip_ships_the_licence_citation_and_changelog(built_repo, tmp_path):
         shutil.copy2(REPO / name, package / name)
     assert BUNDLED_DOCUMENTS == ("LICENSE", "CITATION.cff", "CHANGELOG.md")
     bundle = release(package, tmp_path / "dist")[0]
+    top = bundle.stem + "/"
     with zipfile.ZipFile(bundle) as archive:
-        sums = dict(reversed(line.split("  ")) for line in archive.read("SHA256SUMS").decode().splitlines())
+        sums = dict(reversed(line.split("  ")) for line in archive.read(top + "SHA256SUMS").decode().splitlines())
         for name in BUNDLED_DOCUMENTS:
-            assert archive.read(name) == (REPO / name).read_bytes()  # at the top of the zip, beside datapackage.json
+            assert archive.read(top + name) == (REPO / name).read_bytes()  # at the top of the folder, beside datapackage.json
             assert sums[name] == hashlib.sha256((REPO / name).read_bytes()).hexdigest()
-        assert archive.namelist()[-1] == "SHA256SUMS"
+        assert archive.namelist()[-1] == top + "SHA256SUMS"
+
+
+def test_the_zip_unpacks_into_one_folder_named_after_it(built_repo, tmp_path):
+    """Unpacked, the zip makes one folder `serbia-arms-pressure-<version>/` (not a spray of files
+    in the current folder), and the files in it check against its SHA256SUMS."""
+    bundle = release(built_repo, tmp_path / "dist")[0]
+    assert bundle.name == f"serbia-arms-pressure-{dataset_version()}.zip"
+    with zipfile.ZipFile(bundle) as archive:
+        assert {name.split("/", 1)[0] for name in archive.namelist()} == {bundle.stem}
+        assert all(name.startswith(bundle.stem + "/") and len(name) > len(bundle.stem) + 1 for name in archive.namelist())
+        archive.extractall(tmp_path / "unpacked")
+    (folder,) = (tmp_path / "unpacked").iterdir()
+    assert folder.name == bundle.stem
+    assert (folder / "datapackage.json").read_bytes() == (built_repo / "datapackage.json").read_bytes()
+    for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        digest, member = line.split("  ")
+        assert hashlib.sha256((folder / member).read_bytes()).hexdigest() == digest
 
 
 def test_card_summarises_the_data_and_links_the_pictures(built_repo):

@@ -145,7 +145,7 @@ def export_partitioned_parquet(package: Path, target: Path) -> None:
         )
 
 
-# Repository documents shipped at the top of the zip, beside the data: the licence, how to cite
+# Repository documents shipped at the top of the zip's folder, beside the data: the licence, how to cite
 # the dataset and what changed between versions. Each is taken from the package's folder (the
 # repository root) when it is there.
 BUNDLED_DOCUMENTS = ("LICENSE", "CITATION.cff", "CHANGELOG.md")
@@ -161,15 +161,18 @@ def _zip_members(package: Path) -> list[str]:
 def write_bundle(package: Path, bundle: Path) -> None:
     """The zip: descriptor, both editions, card and pictures, the licence, citation and changelog,
     then SHA256SUMS of them (the last member, so each file is read once: hashed as it is written);
-    no timestamps."""
+    no timestamps. Every member lies under one folder named after the zip
+    (`serbia-arms-pressure-<version>/`), so that unpacking it makes that one folder; SHA256SUMS
+    names the files relative to it (`sha256sum -c SHA256SUMS` inside it)."""
+    top = bundle.stem + "/"
     sums = []
     with zipfile.ZipFile(bundle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for member in _zip_members(package):
             data = (package / member).read_bytes()
             sums.append(f"{hashlib.sha256(data).hexdigest()}  {member}\n")
             # Parquet is compressed already: stored as it is, it costs no time and no size
-            _write_member(archive, member, data, zipfile.ZIP_STORED if member.endswith(".parquet") else zipfile.ZIP_DEFLATED)
-        _write_member(archive, "SHA256SUMS", "".join(sums).encode(), zipfile.ZIP_DEFLATED)
+            _write_member(archive, top + member, data, zipfile.ZIP_STORED if member.endswith(".parquet") else zipfile.ZIP_DEFLATED)
+        _write_member(archive, top + "SHA256SUMS", "".join(sums).encode(), zipfile.ZIP_DEFLATED)
 
 
 def _write_member(archive: zipfile.ZipFile, member: str, data: bytes, compression: int) -> None:
