@@ -21,8 +21,8 @@ from ..schema.columns import columns, text_cells
 from ..schema.dataset import NAME
 from ..schema.formats import create_table_sql, load_order, sql_literal, sql_quote
 from ..schema.layout import DESCRIPTOR, DIST, PARQUET_DIR
-from ..schema.models import RESOURCES
-from .datasette import write_datasette_metadata
+from ..schema.models import RESOURCES, Actor
+from .datasette import ACTOR_NAMES, ACTOR_NAMES_SQL, actor_name_rows, write_datasette_metadata
 from .swap import discard, swap_in, work_folder
 
 _FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)  # zip entries carry no build time: same inputs, same zip
@@ -105,9 +105,18 @@ def export_sqlite(package: Path, target: Path) -> None:
                     column = text_cells(col, batch.column(col.name))
                     values.append((column.cast(pa.string()) if col.type == "date" else column).to_pylist())
                 con.executemany(f"INSERT INTO {sql_quote(model.resource_name)} VALUES ({placeholders})", zip(*values, strict=True))
+        _write_actor_names(con)
         con.commit()
     finally:
         con.close()
+
+
+def _write_actor_names(con: sqlite3.Connection) -> None:
+    """datasette's search table: the actors' names and aliases folded (no unaccent in SQLite)."""
+    actors = con.execute(f"SELECT {sql_quote(Actor.primary_key)}, name, aliases FROM {sql_quote(Actor.resource_name)}")
+    con.execute(ACTOR_NAMES_SQL)
+    rows = actor_name_rows((actor_id, name, json.loads(aliases)) for actor_id, name, aliases in actors.fetchall())
+    con.executemany(f"INSERT INTO {sql_quote(ACTOR_NAMES)} VALUES (?, ?)", rows)
 
 
 PARTITIONED = "parquet-by-year"
