@@ -50,7 +50,7 @@ ERRORS = {
     "curation: misspelt key": ({f"{A}/own.txt": BODY, f"{C}/own.yaml": (EVENT + "    sumary: x\n").encode()},
                                "seeds/curation/own.yaml:2: events.0.sumary: unknown key 'sumary' (did you mean 'summary'?) — remove it or check its spelling"),
     "curation: impossible date": ({f"{A}/own.txt": BODY, f"{C}/own.yaml": (EVENT + "    date: {start: 2021-02-30, precision: day}\n").encode()},
-                                  "seeds/curation/own.yaml:8: start: '2021-02-30' is not a date (day is out of range for month) — write a real date as YYYY-MM-DD"),
+                                  "seeds/curation/own.yaml:8: events.0.date.start: '2021-02-30' is not a date (day is out of range for month) — write it as YYYY-MM-DD, e.g. 2021-03-05"),
     "curation: YAML alias": ({f"{A}/own.txt": BODY, f"{C}/own.yaml": b"events: &e [1]\ncomplete: *e\n"},
                              "seeds/curation/own.yaml:2: YAML alias *e — aliases are not accepted: write the value out in full"),
     "curation: wrong type": ({f"{A}/own.txt": BODY, f"{C}/own.yaml": EVENT.replace("asserted", "[1, 2]").encode()},

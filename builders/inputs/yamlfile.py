@@ -22,6 +22,9 @@ HINTS = {
     "missing": "required key is missing — add it",
 }
 
+# How to write a date, said wherever a date cannot be read (the example is the one in the records' template).
+DATE_HINT = "write it as YYYY-MM-DD, e.g. 2021-03-05"
+
 
 def parse(rel: str, raw: bytes) -> tuple[Any, yaml.Node | None, list[Problem]]:
     """The file's data, its node tree (for line numbers), and problems that stop reading it.
@@ -43,7 +46,7 @@ def parse(rel: str, raw: bytes) -> tuple[Any, yaml.Node | None, list[Problem]]:
         return None, None, [_syntax_problem(rel, exc)]
     bad = _bad_scalar(node)
     if bad is not None:
-        return None, None, [bad_problem(rel, *bad)]
+        return None, None, [_bad_date(rel, *bad)]
     try:
         return yaml.SafeLoader(text).get_single_data() if node is not None else None, node, []
     except yaml.YAMLError as exc:  # a tag safe_load refuses (!!python/object)
@@ -57,26 +60,28 @@ def _syntax_problem(rel: str, exc: yaml.YAMLError) -> Problem:
     return Problem(rel, mark.line + 1 if mark else None, None, f"bad YAML: {shown(str(getattr(exc, 'problem', None) or exc))} — fix the syntax")
 
 
-def bad_problem(rel: str, node: yaml.Node, key: str | None, reason: str) -> Problem:
-    return Problem(rel, node.start_mark.line + 1, key, f"{shown(node.value)!r} is {reason} — write a real date as YYYY-MM-DD")
+def _bad_date(rel: str, node: yaml.Node, path: tuple, reason: str) -> Problem:
+    field = ".".join(str(part) for part in path) or None
+    return Problem(rel, node.start_mark.line + 1, field, f"{shown(node.value)!r} is {reason} — {DATE_HINT}")
 
 
-def _bad_scalar(root: yaml.Node | None) -> tuple[yaml.Node, str | None, str] | None:
-    """The first date YAML would fail to build (2021-02-30), with the key it is under."""
-    stack: list[tuple[yaml.Node, str | None]] = [(root, None)] if root is not None else []
+def _bad_scalar(root: yaml.Node | None) -> tuple[yaml.Node, tuple, str] | None:
+    """The first date YAML would fail to build (2021-02-30), with the path of keys and list
+    indices it is under (as pydantic names a field: events.0.date.start)."""
+    stack: list[tuple[yaml.Node, tuple]] = [(root, ())] if root is not None else []
     constructor = yaml.SafeLoader("")
     while stack:
-        node, key = stack.pop()
+        node, path = stack.pop()
         if isinstance(node, yaml.MappingNode):
-            stack += [(v, k.value if isinstance(k, yaml.ScalarNode) else key) for k, v in reversed(node.value)]
-            stack += [(k, key) for k, _ in reversed(node.value)]
+            stack += [(v, (*path, k.value) if isinstance(k, yaml.ScalarNode) else path) for k, v in reversed(node.value)]
+            stack += [(k, path) for k, _ in reversed(node.value)]
         elif isinstance(node, yaml.SequenceNode):
-            stack += [(item, key) for item in reversed(node.value)]
+            stack += [(item, (*path, i)) for i, item in reversed(list(enumerate(node.value)))]
         elif isinstance(node, yaml.ScalarNode) and node.tag == _TIMESTAMP:
             try:
                 constructor.construct_yaml_timestamp(node)
             except (ValueError, OverflowError) as exc:
-                return node, key, f"not a date ({exc})"
+                return node, path, f"not a date ({exc})"
     return None
 
 
@@ -139,5 +144,7 @@ def validation_problems(rel: str, exc: ValidationError, where, suffix: str = "",
         if err["type"] == "extra_forbidden" and err["loc"]:
             key = str(err["loc"][-1])
             message = f"unknown key {shown(key)!r}{closest(key, keys)} — remove it or check its spelling"
+        if err["type"].startswith("date_"):  # pydantic's "Input should be a valid date or datetime, …" says no form
+            message = f"{shown(str(err['input']))!r} is not a date — {DATE_HINT}"
         problems.append(Problem(rel, line, field, message + suffix))
     return problems
