@@ -44,7 +44,7 @@ ERRORS = {
     "ids differing in case": ({f"{A}/own-news.txt": BODY, f"{A}/Own-news.txt": BODY},
                               "seeds/articles/Own-news.txt: article_id: id differs only in case from seeds/articles/own-news.txt — ids are lower-case; remove one of the two"),
     "curation: bad YAML": ({f"{A}/own.txt": BODY, f"{C}/own.yaml": b"events:\n  - event_type: [\n"},
-                           "seeds/curation/own.yaml:3: bad YAML: expected the node content, but found '<stream end>' — fix the syntax"),
+                           "seeds/curation/own.yaml:2: bad YAML: a '[' is not closed — end the list with ']', or write its items on lines starting with '- '"),
     "curation: unknown key": ({f"{A}/own.txt": BODY, f"{C}/own.yaml": (EVENT + "    weight: 3\n").encode()},
                               "seeds/curation/own.yaml:2: events.0.weight: unknown key 'weight' — remove it or check its spelling"),
     "curation: misspelt key": ({f"{A}/own.txt": BODY, f"{C}/own.yaml": (EVENT + "    sumary: x\n").encode()},

@@ -279,7 +279,8 @@ def test_curation_without_article_and_bad_yaml(fresh_repo):
     result = run_cli(fresh_repo, "build")
     assert result.returncode == 1
     assert "seeds/curation/no-such-article.yaml: no article 'no-such-article' in seeds/articles — rename the file to <article_id>.yaml or remove it" in result.stderr
-    assert "seeds/curation/004_09128b696d84389e.yaml:2: bad YAML:" in result.stderr
+    assert ("seeds/curation/004_09128b696d84389e.yaml:1: bad YAML: a '[' is not closed — end the list with ']', "
+            "or write its items on lines starting with '- '") in result.stderr
     assert snapshot(fresh_repo) == before
 
 

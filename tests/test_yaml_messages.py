@@ -56,3 +56,90 @@ def test_a_bad_date_in_a_curation_file_says_the_expected_form(written):
 def test_a_good_date_is_read():
     record, problems = parse_source(SOURCE, _source("2021-03-05"))
     assert problems == [] and str(record.retrieved_date) == "2021-03-05"
+
+
+E = "events:\n  - event_type: purchase_weapons\n    source: serbia\n"
+
+# name: (the file, the line expected: no parser jargon, the line of the mistake, how to fix it)
+SYNTAX = {
+    "colon inside a value": (
+        E + "    summary: Serbia: buys the Pantsir\n",
+        ":4: bad YAML: a colon inside a value (': ' after the key's own) — put the value in quotes, e.g. key: \"a: b\""),
+    "a line indented deeper than its key": (
+        E + "      modality: asserted\n",
+        ":4: bad YAML: this line is indented deeper than the key above it (so it reads as part of that value) — "
+        "indent it with as many spaces as the keys at its level"),
+    "a key without its colon": (
+        E + "    summary Serbia buys\n    modality: asserted\n",
+        ":4: bad YAML: no ':' after the key on this line (or text that belongs to the value above it) — write key: value, "
+        "or put a value that goes on over several lines in quotes"),
+    "indentation shallower than its siblings": (
+        E + "   modality: asserted\n",
+        ":4: bad YAML: the indentation does not line up with the lines above — indent it with as many spaces as the keys "
+        "(or list items) at its level"),
+    "a list item out of line": (
+        "events:\n  - event_type: a\n - event_type: b\n",
+        ":3: bad YAML: the indentation does not line up with the lines above — indent it with as many spaces as the keys "
+        "(or list items) at its level"),
+    "a quotation mark not closed": (
+        E + '    summary: "Serbia buys\n    modality: asserted\n',
+        ":4: bad YAML: a quotation mark is not closed — close it at the end of the value (a value holding one kind of "
+        "quotation mark goes in the other kind)"),
+    "text after the closing quotation mark": (
+        "summary: 'Serbia's arms'\n",
+        ":1: bad YAML: text after a closing quotation mark (an apostrophe inside single quotes ends them) — put the whole "
+        "value in the other kind of quotation marks, e.g. \"Serbia's arms\""),
+    "a tab": (
+        E + "\tmodality: asserted\n",
+        ":4: bad YAML: a tab character — indent with spaces, not tabs"),
+    "a list not closed": (
+        "events:\n  - event_type: [\n",
+        ":2: bad YAML: a '[' is not closed — end the list with ']', or write its items on lines starting with '- '"),
+    "a list not closed before the next key": (
+        "aliases: [a, b\nname: x\n",
+        ":1: bad YAML: a '[' is not closed — end the list with ']', or write its items on lines starting with '- '"),
+    "a mapping not closed": (
+        "date: {start: 2021-01-01, precision: day\nx: 1\n",
+        ":1: bad YAML: a '{' is not closed — end the mapping with '}', or write its keys on lines of their own"),
+    "a value starting with @": (
+        "note: a\nsummary: @embassy said so\n",
+        ":2: bad YAML: a value cannot start with '@' — put the value in quotes"),
+    "a value starting with *": (
+        "summary: *important* news\n",
+        ":1: bad YAML: a value cannot start with '*' — put the value in quotes"),
+    "a backslash in double quotes": (
+        'note: "see C:\\windows"\n',
+        ":1: bad YAML: a backslash in double quotes starts an escape ('\\w' is none) — put the value in single quotes, "
+        "or write \\\\ for a backslash"),
+    "text after | or >": (
+        "note: | some text\n",
+        ":1: bad YAML: text after '|' or '>' on the key's line — start the text on the next line, indented, or put the "
+        "value in quotes"),
+    "a python tag": (
+        "x: !!python/object/apply:os.system [echo]\n",
+        ":1: bad YAML: the tag '!!python/object/apply:os.system' is not accepted — remove it, or put the value in quotes "
+        "(values are plain text, numbers, dates, lists and mappings)"),
+    "a value starting with !": (
+        "note: a\nsummary: !` said so\n",
+        ":2: bad YAML: a value cannot start with '!' — put the value in quotes"),
+    "a line of three dots": (
+        "note: and so on\n...\nsummary: x\n",
+        ":3: bad YAML: a line of '...' or '---' ends the document, and more follows — remove that line, or put the value in quotes"),
+    "two documents": (
+        "events: []\n---\ncomplete: true\n",
+        ":2: bad YAML: a second document after '---' — a file holds one: remove the '---' line"),
+    "a control character": (
+        "note: a\nsummary: bell\x07\n",
+        ":2: bad YAML: a control character (U+0007) — remove it"),
+}
+JARGON = ("mapping values", "could not find expected", "block end", "<scalar>", "stream end", "simple key", "token",
+          "constructor", "flow", "scalar", "expected", "found")
+
+
+@pytest.mark.parametrize("name", sorted(SYNTAX))
+def test_a_yaml_syntax_error_is_said_in_plain_words_with_its_line(name):
+    text, expected = SYNTAX[name]
+    curation, _, problems = parse_curation(CURATION, text.encode())
+    assert curation is None
+    assert _lines(problems) == [CURATION + expected]
+    assert not any(word in problems[0].message for word in JARGON)

@@ -7,6 +7,7 @@ problem becomes one `Problem` line saying file, line, key, what is wrong and how
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 import yaml
@@ -43,21 +44,106 @@ def parse(rel: str, raw: bytes) -> tuple[Any, yaml.Node | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         return None, None, [Problem(rel, None, None, f"not UTF-8 ({exc.reason}) — re-save the file as UTF-8")]
     except yaml.YAMLError as exc:
-        return None, None, [_syntax_problem(rel, exc)]
+        return None, None, [_syntax_problem(rel, exc, text)]
     bad = _bad_scalar(node)
     if bad is not None:
         return None, None, [_bad_date(rel, *bad)]
     try:
         return yaml.SafeLoader(text).get_single_data() if node is not None else None, node, []
     except yaml.YAMLError as exc:  # a tag safe_load refuses (!!python/object)
-        return None, None, [_syntax_problem(rel, exc)]
+        return None, None, [_syntax_problem(rel, exc, text)]
     except (ValueError, OverflowError) as exc:
         return None, None, [Problem(rel, None, None, f"a value YAML cannot read ({shown(str(exc))}) — fix it")]
 
 
-def _syntax_problem(rel: str, exc: yaml.YAMLError) -> Problem:
-    mark = getattr(exc, "problem_mark", None)
-    return Problem(rel, mark.line + 1 if mark else None, None, f"bad YAML: {shown(str(getattr(exc, 'problem', None) or exc))} — fix the syntax")
+def _syntax_problem(rel: str, exc: yaml.YAMLError, text: str) -> Problem:
+    """PyYAML's error in plain words, at the line of the mistake (where a quotation mark or a
+    bracket was opened, not where the file ended), with how to fix it."""
+    line, words = _plain_words(exc, text)
+    if words is None:  # an error no contributor has met yet: PyYAML's own words
+        words = f"{shown(str(getattr(exc, 'problem', None) or exc))} — fix the syntax"
+    return Problem(rel, line, None, f"bad YAML: {words}")
+
+
+_INDENTATION = "the indentation does not line up with the lines above — indent it with as many spaces as the keys (or list items) at its level"
+_QUOTES = "put the value in quotes"
+
+
+def _plain_words(exc: yaml.YAMLError, text: str) -> tuple[int | None, str | None]:
+    """(line, what is wrong — how to fix it) for the YAML mistakes people make; (line, None) for others."""
+    problem, context = str(getattr(exc, "problem", None) or ""), str(getattr(exc, "context", None) or "")
+    mark, opened = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark else None
+    before = text.splitlines()[mark.line][: mark.column] if mark and mark.line < len(text.splitlines()) else ""
+    if isinstance(exc, yaml.reader.ReaderError):
+        return text.count("\n", 0, exc.position) + 1, f"a control character (U+{exc.character:04X}) — remove it"
+    if "mapping values are not allowed" in problem:
+        if re.search(r":(\s|$)", before):
+            return line, f"a colon inside a value (': ' after the key's own) — {_QUOTES}, e.g. key: \"a: b\""
+        return line, ("this line is indented deeper than the key above it (so it reads as part of that value) — "
+                      "indent it with as many spaces as the keys at its level")
+    if "could not find expected ':'" in problem:
+        return (opened or mark).line + 1, ("no ':' after the key on this line (or text that belongs to the value above it) — write key: value, "
+                                 "or put a value that goes on over several lines in quotes")
+    if "quoted scalar" in context and "end of stream" in problem:
+        return (opened or mark).line + 1, ("a quotation mark is not closed — close it at the end of the value (a value holding one kind of "
+                                 "quotation mark goes in the other kind)")
+    if "flow" in context:
+        return _unclosed_bracket(text, line)
+    if problem.startswith("expected <block end>"):
+        if "'<scalar>'" in problem and before.rstrip().endswith(("'", '"')):
+            return line, ("text after a closing quotation mark (an apostrophe inside single quotes ends them) — put the whole value "
+                          "in the other kind of quotation marks, e.g. \"Serbia's arms\"")
+        return line, _INDENTATION
+    return line, _other_words(problem, context)
+
+
+def _other_words(problem: str, context: str) -> str | None:
+    """What is wrong — how to fix it, for the mistakes that do not depend on where they are."""
+    character = re.search(r"found character '(.*)' that cannot start any token", problem)
+    if character and character.group(1) == "\\t":
+        return "a tab character — indent with spaces, not tabs"
+    if character:
+        return f"a value cannot start with {shown(character.group(1))!r} — {_QUOTES}"
+    if "scanning an alias" in context or "scanning an anchor" in context:
+        return f"a value cannot start with {'*' if 'alias' in context else '&'!r} — {_QUOTES}"
+    escape = re.search(r"found unknown escape character '(.*)'", problem)
+    if escape:
+        return (f"a backslash in double quotes starts an escape ('\\{shown(escape.group(1))}' is none) — put the value in single quotes, "
+                "or write \\\\ for a backslash")
+    if "a tag" in context:  # while scanning (or parsing) a tag: a value starting with '!'
+        return f"a value cannot start with '!' — {_QUOTES}"
+    if "<document start>" in problem:
+        return "a line of '...' or '---' ends the document, and more follows — remove that line, or put the value in quotes"
+    if "block scalar" in context:
+        return "text after '|' or '>' on the key's line — start the text on the next line, indented, or put the value in quotes"
+    tag = re.search(r"constructor for the tag '(.*)'", problem)
+    if tag:
+        return (f"the tag {shown(tag.group(1).replace('tag:yaml.org,2002:', '!!'))!r} is not accepted — remove it, or put the value "
+                "in quotes (values are plain text, numbers, dates, lists and mappings)")
+    if "unhashable key" in problem:
+        return "a key that is a list or a mapping — a key is a plain word"
+    if "another document" in problem:
+        return "a second document after '---' — a file holds one: remove the '---' line"
+    return None
+
+
+def _unclosed_bracket(text: str, line: int | None) -> tuple[int | None, str]:
+    """The line of the '[' or '{' left open (the error is found where the file or the next key begins)."""
+    opened = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+                opened.append(token)
+            elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)) and opened:
+                opened.pop()
+    except yaml.YAMLError:
+        pass
+    if not opened:
+        return line, "a '[' or '{' is not closed, or a ']' or '}' is one too many — match each with its closing one"
+    if isinstance(opened[-1], yaml.FlowMappingStartToken):
+        return opened[-1].start_mark.line + 1, "a '{' is not closed — end the mapping with '}', or write its keys on lines of their own"
+    return opened[-1].start_mark.line + 1, "a '[' is not closed — end the list with ']', or write its items on lines starting with '- '"
 
 
 def _bad_date(rel: str, node: yaml.Node, path: tuple, reason: str) -> Problem:
