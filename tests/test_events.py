@@ -257,8 +257,8 @@ def test_bad_curation_is_reported_with_line_and_field(tmp_path):
     result = run_cli(root, "build")
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    assert "seeds/curation/003_f7aad1218264870f.yaml:8: events.1.modality: Input should be 'asserted', 'future', 'hypothetical', 'negated', 'intended' or 'reported'" in lines
-    assert "seeds/curation/003_f7aad1218264870f.yaml:8: events.1.colour: unknown key 'colour' — remove it or check its spelling" in lines
+    assert "seeds/curation/003_f7aad1218264870f.yaml:9: events.1.modality: Input should be 'asserted', 'future', 'hypothetical', 'negated', 'intended' or 'reported'" in lines
+    assert "seeds/curation/003_f7aad1218264870f.yaml:12: events.1.colour: unknown key 'colour' — remove it or check its spelling" in lines
     root2 = _repo_with_curation(tmp_path / "two", (
         "events:\n"
         "  - event_type: threaten_sanctions\n"
@@ -268,8 +268,8 @@ def test_bad_curation_is_reported_with_line_and_field(tmp_path):
         "    summary: x x x\n"
     ))
     lines = run_cli(root2, "build").stderr.splitlines()
-    assert "seeds/curation/003_f7aad1218264870f.yaml:2: events.0.source: unknown actor 'nobody-we-know' — use an actor id from seeds/reference/actors.yaml or one found in this article" in lines
-    assert "seeds/curation/003_f7aad1218264870f.yaml:2: events.0.evidence: the evidence text does not occur in the article's clean text — copy it exactly from articles.text" in lines
+    assert "seeds/curation/003_f7aad1218264870f.yaml:3: events.0.source: unknown actor 'nobody-we-know' — use an actor id from seeds/reference/actors.yaml or one found in this article" in lines
+    assert "seeds/curation/003_f7aad1218264870f.yaml:5: events.0.evidence: the evidence text does not occur in the article's clean text — copy it exactly from articles.text" in lines
 
 
 def test_curation_without_article_and_bad_yaml(fresh_repo):

@@ -143,3 +143,62 @@ def test_a_yaml_syntax_error_is_said_in_plain_words_with_its_line(name):
     assert curation is None
     assert _lines(problems) == [CURATION + expected]
     assert not any(word in problems[0].message for word in JARGON)
+
+
+# An event that starts on line 2; each case breaks one key, and the line is that key's (or its value's).
+EVENT_LINES = (
+    "events:\n"
+    "  - event_type: purchase_weapons\n"  # 2
+    "    source: serbia\n"  # 3
+    "    weapon: pantsir-s1\n"  # 4
+    "    modality: asserted\n"  # 5
+    "    evidence: Serbia bought the Pantsir system from Russia\n"  # 6
+    "    summary: Serbia buys the Pantsir\n"  # 7
+    "    date:\n"  # 8
+    "      start: 2021-03-05\n"  # 9
+    "      precision: day\n"  # 10
+)
+KEY_LINES = {
+    "unknown key": (EVENT_LINES + "    weight: 3\n", ":11: events.0.weight: unknown key 'weight' — remove it or check its spelling"),
+    "bad value": (EVENT_LINES.replace("modality: asserted", "modality: perhaps"),
+                  ":5: events.0.modality: Input should be 'asserted', 'future', 'hypothetical', 'negated', 'intended' or 'reported'"),
+    "bad value on the line below its key": (EVENT_LINES.replace("modality: asserted", "modality:\n      perhaps"),
+                                            ":6: events.0.modality: Input should be 'asserted', 'future', 'hypothetical', 'negated', 'intended' or 'reported'"),
+    "nested unknown key": (EVENT_LINES + "      sorce: text\n",
+                           ":11: events.0.date.sorce: unknown key 'sorce' (did you mean 'source'?) — remove it or check its spelling"),
+    "nested bad value": (EVENT_LINES.replace("precision: day", "precision: fortnight"),
+                         ":10: events.0.date.precision: Input should be 'day', 'week', 'month', 'quarter', 'year' or 'unknown'"),
+    "nested bad date": (EVENT_LINES.replace("start: 2021-03-05", "start: 05/03/2021"),
+                        ":9: events.0.date.start: '05/03/2021' is not a date — write it as YYYY-MM-DD, e.g. 2021-03-05"),
+    "second event": (EVENT_LINES + "  - event_type: purchase_weapons\n    modality: asserted\n    summary: again\n"
+                                   "    evidence: Serbia bought the Pantsir system from Russia\n    source: Serbia\n",
+                     ":15: events.1.source: String should match pattern '^[a-z0-9][a-z0-9_-]{0,63}$'"),
+    "missing key: the event's line": (EVENT_LINES.replace("    summary: Serbia buys the Pantsir\n", ""),
+                                      ":2: events.0.summary: required key is missing — add it"),
+    "top-level key": ("complete: perhaps\n" + EVENT_LINES,
+                      ":1: complete: Input should be a valid boolean, unable to interpret input"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KEY_LINES))
+def test_a_curation_error_is_reported_at_the_line_of_its_key(name):
+    text, expected = KEY_LINES[name]
+    curation, _, problems = parse_curation(CURATION, text.encode())
+    assert curation is None
+    assert _lines(problems) == [CURATION + expected]
+
+
+def test_a_source_record_error_is_reported_at_the_line_of_its_value():
+    record = b"# yaml-language-server: $schema=../../schema/source-record.schema.json\nurl:\n  javascript:alert(1)\nretrieved_date: 2022-05-04\nlicence_basis: quotation\n"
+    assert _lines(parse_source(SOURCE, record)[1]) == [f"{SOURCE}:3: url: String should match pattern '^https?://\\S+$'"]
+
+
+def test_the_lines_of_a_curation_file_locate_every_key():
+    """What extract/events.py reports an unknown actor or evidence at: the line of that key's value."""
+    second = "  - event_type: x\n    modality: asserted\n    evidence:\n      Serbia bought\n    summary: again\n    source: nobody\n"
+    curation, lines, problems = parse_curation(CURATION, (EVENT_LINES + second).encode())
+    assert problems == [] and len(curation.events) == 2
+    assert [lines(("events", 0, key)) for key in ("event_type", "source", "weapon", "evidence")] == [2, 3, 4, 6]
+    assert (lines(("events", 1)), lines(("events", 1, "evidence")), lines(("events", 1, "source"))) == (11, 14, 16)
+    assert lines(("events", 1, "evidence"), key=True) == 13
+    assert parse_curation(CURATION, None)[1](("events", 0, "source")) is None

@@ -20,7 +20,7 @@ from typing import Callable
 
 from ..inputs.curation import CurationFile
 from ..inputs.reference import EventTypeEntry, Reference
-from ..inputs.yamlfile import closest
+from ..inputs.yamlfile import Lines, closest
 from ..problems import Problem
 from ..schema.models import Article, DatePrecision, DateSource, Event, Method, Modality
 from . import dates
@@ -162,13 +162,13 @@ def _hangs_on(token, own: set[int]) -> bool:
     return False
 
 
-def curated_events(article: Article, curation: CurationFile, lines: dict[int, int], rel: str, known_actors: set[str],
+def curated_events(article: Article, curation: CurationFile, lines: Lines, rel: str, known_actors: set[str],
                    known_weapons: set[str], reference: Reference, summary: _Summary) -> tuple[list[EventDraft], list[Problem]]:
-    """Curated events, each checked against the article and the reference."""
+    """Curated events, each checked against the article and the reference; a problem is reported
+    at the line of the value at fault (`lines`: where the curation file's keys are)."""
     types = {t.id for t in reference.event_types}
     drafts, problems = [], []
     for i, event in enumerate(curation.events):
-        line = lines.get(i)
         bad = []
         if event.event_type not in types:
             bad.append(("event_type", f"unknown event type {event.event_type!r}{closest(event.event_type, types)} — use an id from seeds/reference/event_types.yaml"))
@@ -182,7 +182,7 @@ def curated_events(article: Article, curation: CurationFile, lines: dict[int, in
         if start < 0:
             bad.append(("evidence", "the evidence text does not occur in the article's clean text — copy it exactly from articles.text"))
         if bad:
-            problems += [Problem(rel, line, f"events.{i}.{field}", message) for field, message in bad]
+            problems += [Problem(rel, lines(("events", i, field)), f"events.{i}.{field}", message) for field, message in bad]
             continue
         date = _curated_date(event, article)
         drafts.append(EventDraft(

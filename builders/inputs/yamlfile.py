@@ -7,6 +7,7 @@ problem becomes one `Problem` line saying file, line, key, what is wrong and how
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 import re
 from typing import Any
 
@@ -195,35 +196,49 @@ def _types_in(annotation) -> list:
     return [annotation] if not args else [t for a in args for t in _types_in(a)]
 
 
-def key_lines(node: yaml.Node | None) -> dict[str, int]:
-    """1-based line of each key of a mapping node."""
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+@dataclass(frozen=True)
+class Lines:
+    """Where things are in a YAML file: the 1-based line of the key or value at a location as
+    pydantic gives it (keys and list indices: ('events', 1, 'date', 'start')), walked down the node
+    tree. A key's line for `key=True` (an unknown key), else its value's (a bad value written on the
+    line below its key is reported there); a key that is not there (a missing key) gives the line
+    of the mapping that lacks it. None for no file."""
+
+    node: yaml.Node | None
+
+    def __call__(self, loc: tuple = (), key: bool = False) -> int | None:
+        node = self.node
+        if node is None:
+            return None
+        line = node.start_mark.line + 1
+        for depth, part in enumerate(loc):
+            if isinstance(node, yaml.MappingNode):
+                found = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(part)), None)
+                if found is None:
+                    break
+                if key and depth == len(loc) - 1:
+                    return found[0].start_mark.line + 1
+                node = found[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+            else:
+                break
+            line = node.start_mark.line + 1
+        return line
 
 
-def value_of(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    """The node under `key` of a mapping node."""
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            if isinstance(k, yaml.ScalarNode) and k.value == key:
-                return v
-    return None
+def dotted(loc: tuple) -> str | None:
+    """A location as the field of a problem: events.0.date.start."""
+    return ".".join(str(part) for part in loc) or None
 
 
-def item_lines(node: yaml.Node | None) -> dict[int, int]:
-    """1-based line of each item of a sequence node."""
-    if not isinstance(node, yaml.SequenceNode):
-        return {}
-    return {i: item.start_mark.line + 1 for i, item in enumerate(node.value)}
-
-
-def validation_problems(rel: str, exc: ValidationError, where, suffix: str = "", keys: set[str] = frozenset()) -> list[Problem]:
-    """pydantic's errors as problems; `where(loc)` gives the (line, field) of an error location;
-    an unknown key is matched against `keys` for a suggestion."""
+def validation_problems(rel: str, exc: ValidationError, lines: Lines, suffix: str = "", keys: set[str] = frozenset(),
+                        field=dotted) -> list[Problem]:
+    """pydantic's errors as problems, each at the line of its key (an unknown key) or of its value
+    (`lines`), with `field(loc)` as the field; an unknown key is matched against `keys` for a suggestion."""
     problems = []
     for err in exc.errors():
-        line, field = where(err["loc"])
+        line, field_name = lines(err["loc"], key=err["type"] == "extra_forbidden"), field(err["loc"])
         message = HINTS.get(err["type"], err["msg"])
         if err["type"] == "value_error" and "error" in err.get("ctx", {}):
             message = str(err["ctx"]["error"])  # our own validators' sentences, without pydantic's "Value error, "
@@ -232,5 +247,5 @@ def validation_problems(rel: str, exc: ValidationError, where, suffix: str = "",
             message = f"unknown key {shown(key)!r}{closest(key, keys)} — remove it or check its spelling"
         if err["type"].startswith("date_"):  # pydantic's "Input should be a valid date or datetime, …" says no form
             message = f"{shown(str(err['input']))!r} is not a date — {DATE_HINT}"
-        problems.append(Problem(rel, line, field, message + suffix))
+        problems.append(Problem(rel, line, field_name, message + suffix))
     return problems
