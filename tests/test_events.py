@@ -218,6 +218,34 @@ def test_relative_dates_resolve_against_publication_and_stay_unknown_without_it(
     assert (undated.date_start, undated.date_end, undated.date_precision.value, undated.date_source.value) == (None, None, "unknown", "unknown")
 
 
+# Passages written for this test: the sentence before the event's ends in a quotation, and spaCy
+# may hang its closing mark (and the blank line after it) on the next sentence, or run one sentence
+# across the paragraphs.
+EVIDENCE = {
+    "straight closing quote and a blank line": (
+        'The envoy said he was "deeply worried."\n\nWashington imposed sanctions on Belgrade on Thursday.',
+        "Washington imposed sanctions on Belgrade on Thursday."),
+    "curly closing quote, one sentence across two paragraphs": (
+        "The envoy said he was “deeply worried.”\n\nWashington imposed sanctions on Belgrade on Thursday.",
+        "Washington imposed sanctions on Belgrade on Thursday."),
+    "closing quote on the same line": (
+        'The envoy said he was "deeply worried." Washington imposed sanctions on Belgrade on Thursday.',
+        "Washington imposed sanctions on Belgrade on Thursday."),
+    "a quoted event keeps its own marks": (
+        "The minister was blunt. “Russia delivered two more Pantsir-S1 batteries to Serbia on Monday,” he said.",
+        "“Russia delivered two more Pantsir-S1 batteries to Serbia on Monday,” he said."),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EVIDENCE))
+def test_evidence_is_the_sentence_without_what_belongs_to_the_one_before(name):
+    passage, sentence = EVIDENCE[name]
+    rows = extract("t", f"Published: 6 March 2020\n\n{passage}\n".encode(), "t.txt", MATCHER)
+    (event,) = rows.events
+    assert event.evidence_text == sentence
+    assert rows.article.text[event.evidence_start_char : event.evidence_end_char] == sentence
+
+
 def test_rule_precision_and_recall_on_passages():
     expected = found = correct = 0
     misses = []
