@@ -108,6 +108,15 @@ def _release(root: Path, wait: float, draft: bool) -> int:
     return _exit_code(problems)
 
 
+# What --help says first (the module's docstring is for developers): what the program does, for its users.
+DESCRIPTION = """\
+Build, check and release the dataset of news articles about US pressure on Serbia over its Russian
+and Chinese arms: seeds/ (article texts, source records, curation and reference files) becomes a
+validated data package (datapackage.json with CSV and Parquet tables), published in place; release
+writes the zip, DuckDB and SQLite files to dist/. Run a command with --help for its options and
+examples.
+"""
+
 EXAMPLES = """\
 examples:
   {prog} build                         build from seeds/, validate, publish (only what changed)
@@ -138,7 +147,7 @@ def _subcommand(commands, name: str, common: argparse.ArgumentParser, help: str,
 
 def _parser() -> argparse.ArgumentParser:
     prog = _program()
-    parser = argparse.ArgumentParser(prog=prog, description=__doc__, epilog=EXAMPLES.format(prog=prog),
+    parser = argparse.ArgumentParser(prog=prog, description=DESCRIPTION, epilog=EXAMPLES.format(prog=prog),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", type=Path, default=Path("."), help="repository root (default: current directory)")
     common = argparse.ArgumentParser(add_help=False)  # options taken after the subcommand as well

@@ -46,6 +46,23 @@ def test_the_console_script_is_declared_and_installed():
     assert module.stdout.startswith("usage: python -m builders diff") and "examples:\n  python -m builders diff" in module.stdout
 
 
+@pytest.mark.parametrize("command", [[str(SCRIPT)], [sys.executable, "-m", "builders"]], ids=["script", "module"])
+def test_help_speaks_to_users_not_developers(command):
+    """--help says what the program does and how to run it (examples, exit codes), not the
+    developer notes of cli.py's docstring."""
+    result = subprocess.run([*command, "--help"], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    prog = "serbia-arms-pressure" if command == [str(SCRIPT)] else "python -m builders"
+    description = result.stdout.split("\n\n", 2)[1]  # between the usage and the arguments
+    assert description.startswith("Build, check and release the dataset of news articles about US pressure on Serbia")
+    assert "--help" in description  # where to read more: each command's own help
+    for note in ("Command line:", "console script", "[project.scripts]", "knows about terminals", "returns values and problems"):
+        assert note not in result.stdout
+    assert all(line.strip() not in result.stdout for line in (cli.__doc__ or "").splitlines() if line.strip())
+    assert f"examples:\n  {prog} build " in result.stdout
+    assert "exit codes: 0 done" in result.stdout
+
+
 def test_root_goes_before_or_after_the_subcommand(project, tmp_path_factory):
     parser = cli._parser()
     assert parser.parse_args(["--root", "a", "validate"]).root == Path("a")

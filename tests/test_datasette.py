@@ -92,12 +92,51 @@ def test_quotes_by_speaker_answers_as_json(served):
     one = json.loads(_get(f"{base}/{NAME}/quotes_by_speaker.json?_shape=array&speaker=Vu%C4%8Di%C4%87"))
     assert len(one) >= 2 and {row["speaker"] for row in one} == {"Aleksandar Vučić"}
     assert {row["via"] for row in one} >= {"TASS"}
+    folded = json.loads(_get(f"{base}/{NAME}/quotes_by_speaker.json?_shape=array&speaker=vucic"))
+    assert folded == one
+
+
+@pytest.fixture(scope="module")
+def exported(built_repo, tmp_path_factory) -> Path:
+    """The SQLite file of a release of the seeds."""
+    paths = {p.name: p for p in release(built_repo, tmp_path_factory.mktemp("release") / "dist")}
+    return paths[f"{NAME}.sqlite"]
+
+
+def _quotes_by_speaker(database: Path, speaker: str) -> list[tuple]:
+    query = datasette_metadata()["databases"][NAME]["queries"]["quotes_by_speaker"]["sql"]
+    with sqlite3.connect(database) as con:
+        return con.execute(query, {"speaker": speaker}).fetchall()
+
+
+@pytest.mark.parametrize("speaker", ["vucic", "Vucic", "VUCIC", "vučić", "Vučić", "aleksandar vucic", "aleksandar-vucic"])
+def test_quotes_by_speaker_ignores_diacritics_and_case(exported, speaker):
+    """'vucic' finds the quotes of Aleksandar Vučić (SQLite has no unaccent: the export writes the
+    actors' names folded as the builders fold words, and the query compares with those)."""
+    rows = _quotes_by_speaker(exported, speaker)
+    with sqlite3.connect(exported) as con:
+        his = con.execute("SELECT count(*) FROM quotes WHERE speaker_actor_id = 'aleksandar-vucic'").fetchone()[0]
+    assert his >= 2
+    assert len(rows) == his and {row[:2] for row in rows} == {("Aleksandar Vučić", "aleksandar-vucic")}
+
+
+def test_the_search_table_holds_every_actor_folded(exported):
+    with sqlite3.connect(exported) as con:
+        assert con.execute("SELECT count(DISTINCT actor_id) FROM _actor_names").fetchone() == con.execute("SELECT count(*) FROM actors").fetchone()
+        assert ("aleksandar-vucic", "aleksandar vucic") in con.execute("SELECT actor_id, folded FROM _actor_names").fetchall()
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_quotes_by_speaker_still_narrows(exported):
+    assert len(_quotes_by_speaker(exported, "")) == 15
+    assert _quotes_by_speaker(exported, "nobody-of-that-name") == []
+    assert {row[1] for row in _quotes_by_speaker(exported, "embassy")} == {"us-embassy-belgrade"}
 
 
 def test_the_metadata_follows_the_models():
     metadata = datasette_metadata()
     database = metadata["databases"][NAME]
-    assert set(database["tables"]) == {m.resource_name for m in RESOURCES} | {"_columns"}
+    assert set(database["tables"]) == {m.resource_name for m in RESOURCES} | {"_columns", "_actor_names"}
     for model in RESOURCES:
         table = database["tables"][model.resource_name]
         assert table["columns"] == {col.name: col.description for col in columns(model)}

@@ -218,6 +218,34 @@ def test_relative_dates_resolve_against_publication_and_stay_unknown_without_it(
     assert (undated.date_start, undated.date_end, undated.date_precision.value, undated.date_source.value) == (None, None, "unknown", "unknown")
 
 
+# Passages written for this test: the sentence before the event's ends in a quotation, and spaCy
+# may hang its closing mark (and the blank line after it) on the next sentence, or run one sentence
+# across the paragraphs.
+EVIDENCE = {
+    "straight closing quote and a blank line": (
+        'The envoy said he was "deeply worried."\n\nWashington imposed sanctions on Belgrade on Thursday.',
+        "Washington imposed sanctions on Belgrade on Thursday."),
+    "curly closing quote, one sentence across two paragraphs": (
+        "The envoy said he was “deeply worried.”\n\nWashington imposed sanctions on Belgrade on Thursday.",
+        "Washington imposed sanctions on Belgrade on Thursday."),
+    "closing quote on the same line": (
+        'The envoy said he was "deeply worried." Washington imposed sanctions on Belgrade on Thursday.',
+        "Washington imposed sanctions on Belgrade on Thursday."),
+    "a quoted event keeps its own marks": (
+        "The minister was blunt. “Russia delivered two more Pantsir-S1 batteries to Serbia on Monday,” he said.",
+        "“Russia delivered two more Pantsir-S1 batteries to Serbia on Monday,” he said."),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EVIDENCE))
+def test_evidence_is_the_sentence_without_what_belongs_to_the_one_before(name):
+    passage, sentence = EVIDENCE[name]
+    rows = extract("t", f"Published: 6 March 2020\n\n{passage}\n".encode(), "t.txt", MATCHER)
+    (event,) = rows.events
+    assert event.evidence_text == sentence
+    assert rows.article.text[event.evidence_start_char : event.evidence_end_char] == sentence
+
+
 def test_rule_precision_and_recall_on_passages():
     expected = found = correct = 0
     misses = []
@@ -257,8 +285,8 @@ def test_bad_curation_is_reported_with_line_and_field(tmp_path):
     result = run_cli(root, "build")
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    assert "seeds/curation/003_f7aad1218264870f.yaml:8: events.1.modality: Input should be 'asserted', 'future', 'hypothetical', 'negated', 'intended' or 'reported'" in lines
-    assert "seeds/curation/003_f7aad1218264870f.yaml:8: events.1.colour: unknown key 'colour' — remove it or check its spelling" in lines
+    assert "seeds/curation/003_f7aad1218264870f.yaml:9: events.1.modality: Input should be 'asserted', 'future', 'hypothetical', 'negated', 'intended' or 'reported'" in lines
+    assert "seeds/curation/003_f7aad1218264870f.yaml:12: events.1.colour: unknown key 'colour' — remove it or check its spelling" in lines
     root2 = _repo_with_curation(tmp_path / "two", (
         "events:\n"
         "  - event_type: threaten_sanctions\n"
@@ -268,8 +296,8 @@ def test_bad_curation_is_reported_with_line_and_field(tmp_path):
         "    summary: x x x\n"
     ))
     lines = run_cli(root2, "build").stderr.splitlines()
-    assert "seeds/curation/003_f7aad1218264870f.yaml:2: events.0.source: unknown actor 'nobody-we-know' — use an actor id from seeds/reference/actors.yaml or one found in this article" in lines
-    assert "seeds/curation/003_f7aad1218264870f.yaml:2: events.0.evidence: the evidence text does not occur in the article's clean text — copy it exactly from articles.text" in lines
+    assert "seeds/curation/003_f7aad1218264870f.yaml:3: events.0.source: unknown actor 'nobody-we-know' — use an actor id from seeds/reference/actors.yaml or one found in this article" in lines
+    assert "seeds/curation/003_f7aad1218264870f.yaml:5: events.0.evidence: the evidence text does not occur in the article's clean text — copy it exactly from articles.text" in lines
 
 
 def test_curation_without_article_and_bad_yaml(fresh_repo):
@@ -279,7 +307,8 @@ def test_curation_without_article_and_bad_yaml(fresh_repo):
     result = run_cli(fresh_repo, "build")
     assert result.returncode == 1
     assert "seeds/curation/no-such-article.yaml: no article 'no-such-article' in seeds/articles — rename the file to <article_id>.yaml or remove it" in result.stderr
-    assert "seeds/curation/004_09128b696d84389e.yaml:2: bad YAML:" in result.stderr
+    assert ("seeds/curation/004_09128b696d84389e.yaml:1: bad YAML: a '[' is not closed — end the list with ']', "
+            "or write its items on lines starting with '- '") in result.stderr
     assert snapshot(fresh_repo) == before
 
 

@@ -121,3 +121,37 @@ def test_the_source_record_keys_the_readme_names_are_the_ones_the_builder_accept
     assert {"note", "copyright"} <= keys_named and {"source_note", "copyright_notice"} <= columns
     example = re.search(r"For example:\n\n```yaml\n(.*?)```", section, flags=re.DOTALL).group(1)
     assert yaml.safe_load(example) and parse_source("example.yaml", example.encode())[1] == []
+
+
+CONTRIBUTING = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+PIP_INSTALL = re.compile(r"\bpip3?\s+install\b")
+
+
+def _commands(markdown: str) -> list[str]:
+    """Every shell command of a markdown text (fenced blocks and inline code), one per `&&`, `;`,
+    `|` or line, with its spaces normalised."""
+    code = re.findall(r"```(?:sh|bash|shell|console)?\n(.*?)```", markdown, flags=re.DOTALL)
+    code += re.findall(r"(?<!`)`([^`\n]+)`(?!`)", re.sub(r"```.*?```", "", markdown, flags=re.DOTALL))
+    pieces = [piece for block in code for line in block.splitlines() for piece in re.split(r"&&|\|\||;|\|", line.split(" #")[0])]
+    return [" ".join(piece.split()) for piece in pieces if piece.strip()]
+
+
+def _readme_set_up() -> list[str]:
+    return [piece for command in _ci_setup().setup_commands(README).values() for piece in _commands(f"`{command}`")]
+
+
+def _locked_or_set_up(command: str, set_up: list[str]) -> bool:
+    words = command.split()
+    locked = "--require-hashes" in words and any(a == "-r" and b == "requirements.lock" for a, b in zip(words, words[1:]))
+    return locked or command in set_up
+
+
+def test_contributing_installs_as_the_readme_does_with_the_lock_file():
+    """Every pip install in CONTRIBUTING.md takes the locked, hashed dependencies (or is, word for
+    word, a command of the README's set-up): a contributor's environment is the one CI tests."""
+    set_up = _readme_set_up()
+    assert "pip install --no-deps --require-hashes -r requirements.lock" in set_up
+    installs = [command for command in _commands(CONTRIBUTING) if PIP_INSTALL.search(command)]
+    assert installs, "CONTRIBUTING.md says how to install"
+    assert [command for command in installs if not _locked_or_set_up(command, set_up)] == []
+    assert not _locked_or_set_up('pip install -e ".[test]"', set_up)  # what it said before: unpinned, unhashed

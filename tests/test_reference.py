@@ -50,7 +50,7 @@ def test_duplicate_ids_and_alias_clashes(tmp_path):
 
 def test_bad_yaml_and_unsafe_tags(tmp_path):
     root = _repo_with_actors(tmp_path, "- id: a\n  name: [unclosed\n")
-    assert _messages(root)[0].startswith("seeds/reference/actors.yaml:3: bad YAML:")
+    assert _messages(root)[0].startswith("seeds/reference/actors.yaml:2: bad YAML: a '[' is not closed")
     root2 = _repo_with_actors(tmp_path / "two", "- !!python/object/apply:os.system ['echo pwned']\n")
     messages = _messages(root2)
     assert len(messages) == 1 and messages[0].startswith("seeds/reference/actors.yaml:1: bad YAML:")

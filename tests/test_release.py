@@ -14,7 +14,9 @@ import pytest
 from conftest import REPO, make_repo, run_cli, tmpfs
 
 from builders.publish.exports import BUNDLED_DOCUMENTS, export_duckdb, release
+from builders.schema.columns import columns
 from builders.schema.dataset import dataset_version
+from builders.schema.models import RESOURCES, Event
 
 JOIN = """
     SELECT a.article_id, s.name AS speaker, q.kind
@@ -28,13 +30,15 @@ def test_release_bundle_and_databases(built_repo, tmp_path):
     bundle, duck, lite, metadata, by_year = release(built_repo, tmp_path / "dist")
     assert metadata.name == "serbia-arms-pressure.metadata.json"  # datasette's (tests/test_datasette.py)
     assert by_year.name == "parquet-by-year" and any(by_year.rglob("*.parquet"))
+    top = f"serbia-arms-pressure-{dataset_version()}/"
     with zipfile.ZipFile(bundle) as archive:
         names = archive.namelist()
-        assert {"datapackage.json", "datapackage/README.md", "datapackage/timeline.svg", "datapackage/actor_graph.svg",
-                "datapackage/csv/quotes.csv", "datapackage/parquet/quotes.parquet", "SHA256SUMS"} <= set(names)
-        for line in archive.read("SHA256SUMS").decode().splitlines():
-            digest, member = line.split("  ")
-            assert hashlib.sha256(archive.read(member)).hexdigest() == digest
+        assert {top + name for name in ("datapackage.json", "datapackage/README.md", "datapackage/timeline.svg",
+                "datapackage/actor_graph.svg", "datapackage/csv/quotes.csv", "datapackage/parquet/quotes.parquet",
+                "SHA256SUMS")} <= set(names)
+        for line in archive.read(top + "SHA256SUMS").decode().splitlines():
+            digest, member = line.split("  ")  # paths relative to the folder: `sha256sum -c SHA256SUMS` inside it
+            assert hashlib.sha256(archive.read(top + member)).hexdigest() == digest
     con = duckdb.connect(str(duck), read_only=True)
     assert con.sql(JOIN).fetchall() == [("001_6b7ba81664c089ef", "Aleksandar Vučić", "direct")]
     assert con.execute("SELECT data_type FROM duckdb_columns() WHERE table_name = 'articles' AND column_name = 'authors'").fetchall()[0] == ("VARCHAR[]",)
@@ -50,6 +54,38 @@ def test_release_bundle_and_databases(built_repo, tmp_path):
     ]
     counts = {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in ("articles", "quotes", "events")}
     assert counts == {"articles": 5, "quotes": 15, "events": 50}
+
+
+def test_enum_columns_are_enum_types_in_duckdb_and_checked_in_sqlite(built_repo, tmp_path):
+    """Every enum column of the models is a DuckDB ENUM of every allowed value in declared order,
+    and a SQLite column that refuses any other value (NULL only where the column is optional)."""
+    _, duck, lite, _, _ = release(built_repo, tmp_path / "dist")
+    enums = [(model, col) for model in RESOURCES for col in columns(model) if col.enum]
+    assert any(model is Event and col.name == "modality" for model, col in enums)
+    con = duckdb.connect(str(duck), read_only=True)
+    try:
+        for model, col in enums:
+            typ = con.execute("SELECT data_type FROM duckdb_columns() WHERE table_name = ? AND column_name = ?",
+                              [model.resource_name, col.name]).fetchone()[0]
+            assert typ == "ENUM(" + ", ".join("'" + v + "'" for v in col.enum) + ")", (model.resource_name, col.name)
+        assert con.execute("SELECT count(*) FROM events WHERE modality = 'asserted'").fetchone()[0] > 0
+    finally:
+        con.close()
+    db = sqlite3.connect(lite)
+    try:
+        event_id, optional = db.execute("SELECT event_id, plover_type FROM events LIMIT 1").fetchone()
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+            db.execute("UPDATE events SET modality = 'perhaps' WHERE event_id = ?", [event_id])
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+            db.execute("UPDATE events SET plover_type = 'threaten' WHERE event_id = ?", [event_id])  # case counts
+        with pytest.raises(sqlite3.IntegrityError):  # a required enum column takes no NULL
+            db.execute("UPDATE events SET modality = NULL WHERE event_id = ?", [event_id])
+        db.execute("UPDATE events SET plover_type = NULL WHERE event_id = ?", [event_id])  # optional: NULL allowed
+        db.execute("UPDATE events SET modality = 'negated', plover_type = 'SANCTION' WHERE event_id = ?", [event_id])
+        db.rollback()
+        assert optional is None or optional in [v for m, c in enums if m is Event and c.name == "plover_type" for v in c.enum]
+    finally:
+        db.close()
 
 
 def test_release_zip_is_reproducible(built_repo, tmp_path):
@@ -111,12 +147,30 @@ def test_the_zip_ships_the_licence_citation_and_changelog(built_repo, tmp_path):
         shutil.copy2(REPO / name, package / name)
     assert BUNDLED_DOCUMENTS == ("LICENSE", "CITATION.cff", "CHANGELOG.md")
     bundle = release(package, tmp_path / "dist")[0]
+    top = bundle.stem + "/"
     with zipfile.ZipFile(bundle) as archive:
-        sums = dict(reversed(line.split("  ")) for line in archive.read("SHA256SUMS").decode().splitlines())
+        sums = dict(reversed(line.split("  ")) for line in archive.read(top + "SHA256SUMS").decode().splitlines())
         for name in BUNDLED_DOCUMENTS:
-            assert archive.read(name) == (REPO / name).read_bytes()  # at the top of the zip, beside datapackage.json
+            assert archive.read(top + name) == (REPO / name).read_bytes()  # at the top of the folder, beside datapackage.json
             assert sums[name] == hashlib.sha256((REPO / name).read_bytes()).hexdigest()
-        assert archive.namelist()[-1] == "SHA256SUMS"
+        assert archive.namelist()[-1] == top + "SHA256SUMS"
+
+
+def test_the_zip_unpacks_into_one_folder_named_after_it(built_repo, tmp_path):
+    """Unpacked, the zip makes one folder `serbia-arms-pressure-<version>/` (not a spray of files
+    in the current folder), and the files in it check against its SHA256SUMS."""
+    bundle = release(built_repo, tmp_path / "dist")[0]
+    assert bundle.name == f"serbia-arms-pressure-{dataset_version()}.zip"
+    with zipfile.ZipFile(bundle) as archive:
+        assert {name.split("/", 1)[0] for name in archive.namelist()} == {bundle.stem}
+        assert all(name.startswith(bundle.stem + "/") and len(name) > len(bundle.stem) + 1 for name in archive.namelist())
+        archive.extractall(tmp_path / "unpacked")
+    (folder,) = (tmp_path / "unpacked").iterdir()
+    assert folder.name == bundle.stem
+    assert (folder / "datapackage.json").read_bytes() == (built_repo / "datapackage.json").read_bytes()
+    for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        digest, member = line.split("  ")
+        assert hashlib.sha256((folder / member).read_bytes()).hexdigest() == digest
 
 
 def test_card_summarises_the_data_and_links_the_pictures(built_repo):

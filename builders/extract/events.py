@@ -15,12 +15,13 @@ target; a curation file marked `complete` replaces the rule events of its articl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
 from ..inputs.curation import CurationFile
 from ..inputs.reference import EventTypeEntry, Reference
-from ..inputs.yamlfile import closest
+from ..inputs.yamlfile import Lines, closest
 from ..problems import Problem
 from ..schema.models import Article, DatePrecision, DateSource, Event, Method, Modality
 from . import dates
@@ -85,7 +86,7 @@ def rule_drafts(article: Article, doc, found: list[Found], quotes: list, referen
     sentence_dates: dict[tuple, list] = {}  # the dates of a sentence, read once per sentence and direction
     for event in rule_events(doc, found, spans, reference, weapon_origins, types):
         sentence = sentence_of(doc[event.trigger])
-        start, end = _evidence(article.text, sentence.start_char, sentence.end_char)
+        start, end = _evidence(article.text, sentence.start_char, sentence.end_char, doc[event.trigger].idx)
         same = told.setdefault((event.event_type, event.source, event.target), [])
         if any(weapon == event.weapon or event.weapon is None for weapon in same):
             continue  # the same event told again
@@ -116,11 +117,29 @@ def _previous_sentence_start(doc, sentence) -> int | None:
     return sentence_of(doc[sentence.start - 1]).start if sentence.start > 0 else None
 
 
-def _evidence(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence without the white space around it."""
-    while start < end and text[start].isspace():
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_CLOSING = "”’»)]}.,;:!?…"  # at a sentence's start: the end of the sentence before it
+_OPENING = "“‘«([{„‚"  # at its end: the start of the next one
+
+
+def _evidence(text: str, start: int, end: int, at: int) -> tuple[int, int]:
+    """The sentence holding character `at` (the trigger), as evidence: within its paragraph (no
+    sentence goes on across a blank line, though the parser may run one on), without the white
+    space around it, without a closing quotation mark or punctuation of the sentence before at its
+    start (spaCy hangs a paragraph's closing mark on the next sentence) and without an opening
+    mark of the next at its end. A straight quotation mark is closing at the start when white space
+    follows it, opening at the end when white space comes before it."""
+    for blank in _BLANK_LINE.finditer(text, start, end):
+        if blank.end() <= at:
+            start = blank.end()
+        elif blank.start() >= at:
+            end = blank.start()
+            break
+    while start < end and (text[start].isspace() or text[start] in _CLOSING
+                           or (text[start] in "\"'" and (start + 1 == end or text[start + 1].isspace()))):
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _OPENING
+                           or (text[end - 1] in "\"'" and (end - 1 == start or text[end - 2].isspace()))):
         end -= 1
     return start, end
 
@@ -162,13 +181,13 @@ def _hangs_on(token, own: set[int]) -> bool:
     return False
 
 
-def curated_events(article: Article, curation: CurationFile, lines: dict[int, int], rel: str, known_actors: set[str],
+def curated_events(article: Article, curation: CurationFile, lines: Lines, rel: str, known_actors: set[str],
                    known_weapons: set[str], reference: Reference, summary: _Summary) -> tuple[list[EventDraft], list[Problem]]:
-    """Curated events, each checked against the article and the reference."""
+    """Curated events, each checked against the article and the reference; a problem is reported
+    at the line of the value at fault (`lines`: where the curation file's keys are)."""
     types = {t.id for t in reference.event_types}
     drafts, problems = [], []
     for i, event in enumerate(curation.events):
-        line = lines.get(i)
         bad = []
         if event.event_type not in types:
             bad.append(("event_type", f"unknown event type {event.event_type!r}{closest(event.event_type, types)} — use an id from seeds/reference/event_types.yaml"))
@@ -182,7 +201,7 @@ def curated_events(article: Article, curation: CurationFile, lines: dict[int, in
         if start < 0:
             bad.append(("evidence", "the evidence text does not occur in the article's clean text — copy it exactly from articles.text"))
         if bad:
-            problems += [Problem(rel, line, f"events.{i}.{field}", message) for field, message in bad]
+            problems += [Problem(rel, lines(("events", i, field)), f"events.{i}.{field}", message) for field, message in bad]
             continue
         date = _curated_date(event, article)
         drafts.append(EventDraft(

@@ -67,23 +67,21 @@ def read_curation(root: Path, article_id: str) -> bytes | None:
     return read_regular(path, MAX_YAML_BYTES) if path.is_file() and not path.is_symlink() else None
 
 
-def parse_curation(rel: str, raw: bytes | None) -> tuple[CurationFile | None, dict[int, int], list[Problem]]:
-    """A curation file (None when there is none), the line of each event, and its problems."""
+def parse_curation(rel: str, raw: bytes | None) -> tuple[CurationFile | None, yamlfile.Lines, list[Problem]]:
+    """A curation file (None when there is none), where its keys are (the line of
+    ('events', 0, 'source'), for the checks against the article), and its problems, each at the
+    line of the key or value at fault."""
     if raw is None:
-        return None, {}, []
+        return None, yamlfile.Lines(None), []
     data, node, problems = yamlfile.parse(rel, raw)
     if problems:
-        return None, {}, problems
+        return None, yamlfile.Lines(None), problems
     if data is None:
-        return CurationFile(), {}, []
+        return CurationFile(), yamlfile.Lines(None), []
     if not isinstance(data, dict):
-        return None, {}, [Problem(rel, 1, None, "must be a mapping with the keys 'complete' and 'events'")]
-    lines = yamlfile.item_lines(yamlfile.value_of(node, "events"))
+        return None, yamlfile.Lines(None), [Problem(rel, 1, None, "must be a mapping with the keys 'complete' and 'events'")]
+    lines = yamlfile.Lines(node)
     try:
         return CurationFile.model_validate(data), lines, []
     except ValidationError as exc:
-        def where(loc):
-            line = lines.get(loc[1], 1) if len(loc) > 1 and loc[0] == "events" and isinstance(loc[1], int) else 1
-            return line, ".".join(str(part) for part in loc)
-
-        return None, {}, yamlfile.validation_problems(rel, exc, where, keys=yamlfile.field_names(CurationFile))
+        return None, lines, yamlfile.validation_problems(rel, exc, lines, keys=yamlfile.field_names(CurationFile))

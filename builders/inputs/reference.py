@@ -185,15 +185,11 @@ def _load_entries(root: Path, rel: str, model: type[BaseModel]) -> tuple[list, l
         if not isinstance(item, dict):
             problems.append(Problem(rel, line, None, "entry must be a mapping of keys to values"))
             continue
-        key_lines = yamlfile.key_lines(item_node)
         try:
             entries.append(model.model_validate(item))
         except ValidationError as exc:
-            def where(loc, key_lines=key_lines, line=line):
-                field = str(loc[0]) if loc else None
-                return key_lines.get(field, line), field
-
-            problems += yamlfile.validation_problems(rel, exc, where, f" (entry {shown(str(item.get('id', '?')))!r})", yamlfile.field_names(model))
+            problems += yamlfile.validation_problems(rel, exc, yamlfile.Lines(item_node), f" (entry {shown(str(item.get('id', '?')))!r})",
+                                                     yamlfile.field_names(model), field=lambda loc: str(loc[0]) if loc else None)
     return entries, problems, raw
 
 

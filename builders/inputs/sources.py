@@ -75,12 +75,7 @@ def parse_source(rel: str, raw: bytes) -> tuple[SourceRecord | None, list[Proble
     if not isinstance(data, dict):
         return None, [Problem(rel, 1, None, "must be a mapping with at least url, retrieved_date and licence_basis, e.g. "
                                             + EXAMPLE.replace("\n", "; ").strip("; "))]
-    lines = yamlfile.key_lines(node)
     try:
         return SourceRecord.model_validate(data), []
     except ValidationError as exc:
-        def where(loc):
-            key = str(loc[0]) if loc else ""
-            return lines.get(key, 1), ".".join(str(part) for part in loc)
-
-        return None, yamlfile.validation_problems(rel, exc, where, keys=yamlfile.field_names(SourceRecord))
+        return None, yamlfile.validation_problems(rel, exc, yamlfile.Lines(node), keys=yamlfile.field_names(SourceRecord))

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..extract.lexicon import fold
 from ..schema.columns import columns
 from ..schema.dataset import DESCRIPTION, LICENSES, NAME, TITLE
 from ..schema.formats import sql_quote
-from ..schema.models import RESOURCES, Article, PloverType, Quote
+from ..schema.models import RESOURCES, Actor, Article, PloverType, Quote
 
 _ANNOTATIONS, _TEXTS = LICENSES  # CC-BY-4.0 for the annotations; the article texts stay their publishers'
 
@@ -35,6 +36,20 @@ ORDER BY e.date_start IS NULL, e.date_start, e.event_id""",
     }
 
 
+# SQLite has no unaccent and its LIKE ignores the case of ASCII letters only: the SQLite export
+# writes this table, every actor's name and aliases folded as the builders compare words (case and
+# diacritics dropped: 'Aleksandar Vučić' -> 'aleksandar vucic'), for queries to match what people type.
+ACTOR_NAMES = "_actor_names"
+ACTOR_NAMES_SQL = (f"CREATE TABLE {sql_quote(ACTOR_NAMES)} (\"actor_id\" TEXT NOT NULL REFERENCES {sql_quote(Actor.resource_name)} "
+                   f"({sql_quote(Actor.primary_key)}), \"folded\" TEXT NOT NULL, PRIMARY KEY (\"actor_id\", \"folded\"))")
+
+
+def actor_name_rows(actors) -> list[tuple[str, str]]:
+    """(actor_id, folded name) rows of `ACTOR_NAMES` for (actor_id, name, aliases) triples: one
+    per distinct folded spelling of the actor's name and aliases."""
+    return sorted({(actor_id, fold(spelling)) for actor_id, name, aliases in actors for spelling in (name, *aliases)})
+
+
 def _quotes_by_speaker() -> dict:
     """Quotations grouped by speaker (the actor's name, else the words naming the speaker), in
     text order; `speaker` narrows them to one (a part of a name, or an actor id)."""
@@ -43,13 +58,14 @@ def _quotes_by_speaker() -> dict:
         "title": "Quotes by speaker",
         "description": "Every quotation with its speaker (the actor's name, else the speaker as written, else '(unknown)'), "
                        "the verb of saying and the outlet it came through; leave speaker empty for all, or give a part of "
-                       "a name or an actor id.",
+                       "a name or alias (with or without diacritics, in any case: 'vucic' finds Vučić) or an actor id.",
         "sql": f"""SELECT coalesce(s.name, q.speaker_surface, '(unknown)') AS speaker, q.speaker_actor_id,
        q.article_id, q.kind, q.cue, q.text, v.name AS via
 FROM quotes q
 LEFT JOIN actors s ON s.actor_id = q.speaker_actor_id
 LEFT JOIN actors v ON v.actor_id = q.via_actor_id
-WHERE coalesce(:speaker, '') = '' OR s.name LIKE '%' || :speaker || '%' OR q.speaker_actor_id = :speaker
+WHERE coalesce(:speaker, '') = '' OR q.speaker_actor_id = :speaker OR s.name LIKE '%' || :speaker || '%'
+   OR q.speaker_actor_id IN (SELECT actor_id FROM {sql_quote(ACTOR_NAMES)} WHERE folded LIKE '%' || :speaker || '%')
 ORDER BY q.speaker_actor_id IS NULL, speaker, q.article_id, q.{start}""",
     }
 
@@ -77,6 +93,12 @@ def datasette_metadata() -> dict:
     tables["_columns"] = {
         "title": "Column descriptions",
         "description": "Every column of every table with its Table Schema type and description (as in datapackage.json).",
+    }
+    tables[ACTOR_NAMES] = {
+        "title": "Actor names for searching",
+        "description": "Every actor's name and aliases in lower case without diacritics ('aleksandar vucic'), "
+                       "for searches that ignore them (the canned query quotes_by_speaker).",
+        "hidden": True,
     }
     return {
         "title": TITLE,

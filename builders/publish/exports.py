@@ -19,18 +19,13 @@ from pathlib import Path
 
 from ..schema.columns import columns, text_cells
 from ..schema.dataset import NAME
-from ..schema.formats import create_table_sql, load_order, sql_quote
+from ..schema.formats import create_table_sql, load_order, sql_literal, sql_quote
 from ..schema.layout import DESCRIPTOR, DIST, PARQUET_DIR
-from ..schema.models import RESOURCES
-from .datasette import write_datasette_metadata
+from ..schema.models import RESOURCES, Actor
+from .datasette import ACTOR_NAMES, ACTOR_NAMES_SQL, actor_name_rows, write_datasette_metadata
 from .swap import discard, swap_in, work_folder
 
 _FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)  # zip entries carry no build time: same inputs, same zip
-
-
-def _literal(text: str) -> str:
-    """A SQL string literal (COMMENT ON takes no parameters); the text comes from our models."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 # The storage format the DuckDB file is written in: DuckDB writes its newest format by default,
@@ -51,7 +46,7 @@ def export_duckdb(package: Path, target: Path) -> None:
     # spills to disk beyond the limit (next to the target): peak memory stays bounded
     con = duckdb.connect(config={"memory_limit": "256MB", "temp_directory": str(spill)})
     try:
-        con.execute(f"ATTACH {_literal(str(target))} AS export (STORAGE_VERSION {_literal(DUCKDB_STORAGE_VERSION)})")
+        con.execute(f"ATTACH {sql_literal(str(target))} AS export (STORAGE_VERSION {sql_literal(DUCKDB_STORAGE_VERSION)})")
         con.execute("USE export")
         for model in load_order():
             _duckdb_table(con, package, model)
@@ -78,9 +73,9 @@ def _os_error(error: Exception, target: Path) -> OSError:
 
 def _duckdb_table(con, package: Path, model) -> None:
     con.execute(create_table_sql(model, "duckdb"))
-    con.execute(f"COMMENT ON TABLE {sql_quote(model.resource_name)} IS {_literal((model.__doc__ or '').strip())}")
+    con.execute(f"COMMENT ON TABLE {sql_quote(model.resource_name)} IS {sql_literal((model.__doc__ or '').strip())}")
     for col in columns(model):
-        con.execute(f"COMMENT ON COLUMN {sql_quote(model.resource_name)}.{sql_quote(col.name)} IS {_literal(col.description)}")
+        con.execute(f"COMMENT ON COLUMN {sql_quote(model.resource_name)}.{sql_quote(col.name)} IS {sql_literal(col.description)}")
     parquet = package / PARQUET_DIR / f"{model.resource_name}.parquet"
     names = ", ".join(sql_quote(c.name) for c in columns(model))
     con.execute(f"INSERT INTO {sql_quote(model.resource_name)} SELECT {names} FROM read_parquet(?)", [str(parquet)])
@@ -110,9 +105,18 @@ def export_sqlite(package: Path, target: Path) -> None:
                     column = text_cells(col, batch.column(col.name))
                     values.append((column.cast(pa.string()) if col.type == "date" else column).to_pylist())
                 con.executemany(f"INSERT INTO {sql_quote(model.resource_name)} VALUES ({placeholders})", zip(*values, strict=True))
+        _write_actor_names(con)
         con.commit()
     finally:
         con.close()
+
+
+def _write_actor_names(con: sqlite3.Connection) -> None:
+    """datasette's search table: the actors' names and aliases folded (no unaccent in SQLite)."""
+    actors = con.execute(f"SELECT {sql_quote(Actor.primary_key)}, name, aliases FROM {sql_quote(Actor.resource_name)}")
+    con.execute(ACTOR_NAMES_SQL)
+    rows = actor_name_rows((actor_id, name, json.loads(aliases)) for actor_id, name, aliases in actors.fetchall())
+    con.executemany(f"INSERT INTO {sql_quote(ACTOR_NAMES)} VALUES (?, ?)", rows)
 
 
 PARTITIONED = "parquet-by-year"
@@ -150,7 +154,7 @@ def export_partitioned_parquet(package: Path, target: Path) -> None:
         )
 
 
-# Repository documents shipped at the top of the zip, beside the data: the licence, how to cite
+# Repository documents shipped at the top of the zip's folder, beside the data: the licence, how to cite
 # the dataset and what changed between versions. Each is taken from the package's folder (the
 # repository root) when it is there.
 BUNDLED_DOCUMENTS = ("LICENSE", "CITATION.cff", "CHANGELOG.md")
@@ -166,15 +170,18 @@ def _zip_members(package: Path) -> list[str]:
 def write_bundle(package: Path, bundle: Path) -> None:
     """The zip: descriptor, both editions, card and pictures, the licence, citation and changelog,
     then SHA256SUMS of them (the last member, so each file is read once: hashed as it is written);
-    no timestamps."""
+    no timestamps. Every member lies under one folder named after the zip
+    (`serbia-arms-pressure-<version>/`), so that unpacking it makes that one folder; SHA256SUMS
+    names the files relative to it (`sha256sum -c SHA256SUMS` inside it)."""
+    top = bundle.stem + "/"
     sums = []
     with zipfile.ZipFile(bundle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for member in _zip_members(package):
             data = (package / member).read_bytes()
             sums.append(f"{hashlib.sha256(data).hexdigest()}  {member}\n")
             # Parquet is compressed already: stored as it is, it costs no time and no size
-            _write_member(archive, member, data, zipfile.ZIP_STORED if member.endswith(".parquet") else zipfile.ZIP_DEFLATED)
-        _write_member(archive, "SHA256SUMS", "".join(sums).encode(), zipfile.ZIP_DEFLATED)
+            _write_member(archive, top + member, data, zipfile.ZIP_STORED if member.endswith(".parquet") else zipfile.ZIP_DEFLATED)
+        _write_member(archive, top + "SHA256SUMS", "".join(sums).encode(), zipfile.ZIP_DEFLATED)
 
 
 def _write_member(archive: zipfile.ZipFile, member: str, data: bytes, compression: int) -> None:

@@ -92,14 +92,29 @@ def sql_quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def sql_literal(text: str) -> str:
+    """A SQL string literal (for values from the models: enum values, descriptions)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _sql_column(col, dialect: str) -> str:
+    """A column's definition. An enum column is DuckDB's ENUM of every allowed value in declared
+    order; in SQLite a CHECK constraint on those values (a NULL passes a CHECK: an optional column
+    keeps its nulls, a required one is NOT NULL)."""
+    values = ", ".join(sql_literal(value) for value in col.enum or ())
+    typ = f"ENUM({values})" if col.enum and dialect == "duckdb" else _SQL_TYPES[dialect][col.type]
+    check = f" CHECK ({sql_quote(col.name)} IN ({values}))" if col.enum and dialect == "sqlite" else ""
+    return f"{sql_quote(col.name)} {typ}{' NOT NULL' if col.required else ''}{check}"
+
+
 def create_table_sql(model: type[Resource], dialect: str) -> str:
-    """`CREATE TABLE` of a resource with its primary and foreign keys (dialect: duckdb or sqlite;
-    SQLite keeps each column's description as a comment in the SQL it stores)."""
-    types = _SQL_TYPES[dialect]
+    """`CREATE TABLE` of a resource with its primary and foreign keys and its enum columns' allowed
+    values (dialect: duckdb or sqlite; SQLite keeps each column's description as a comment in the
+    SQL it stores)."""
     lines = []
     for col in columns(model):
         comment = f" -- {col.description}" if dialect == "sqlite" else ""
-        lines.append(f"  {sql_quote(col.name)} {types[col.type]}{' NOT NULL' if col.required else ''},{comment}")
+        lines.append(f"  {_sql_column(col, dialect)},{comment}")
     lines.append(f"  PRIMARY KEY ({sql_quote(model.primary_key)})" + ("," if model.foreign_keys else ""))
     fks = [
         f"  FOREIGN KEY ({sql_quote(column)}) REFERENCES {sql_quote(target)} ({sql_quote(model_by_name(target).primary_key)})"
