@@ -289,6 +289,13 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # a reader such as `head` closed stdout: not an error of ours
         _stdout_gone()
         return 1
+    except ModuleNotFoundError as error:
+        if error.name and error.name.split(".")[0] == "builders":
+            raise
+        # `pip install -e .` installs the reader's dependencies only; the commands need the build stack
+        print(f"the build tools are not installed (no module named {error.name!r}) — install them as the README's "
+              "'Build it yourself' says: pip install --no-deps --require-hashes -r requirements.lock", file=sys.stderr)
+        return 2
 
 
 def _main(argv: list[str] | None) -> int:

@@ -143,3 +143,14 @@ def test_load_works_without_the_build_dependencies(tmp_path):
     assert result.returncode == 0, result.stderr
     rows, dtype, year = result.stdout.split()
     assert int(rows) > 0 and dtype == "category" and float(year) >= 2019
+
+
+def test_a_command_without_the_build_tools_says_how_to_install_them(tmp_path):
+    """With only the reader's dependencies (pip install -e . gives pyarrow), the commands answer in
+    one line instead of a traceback."""
+    site = _reader_site(tmp_path / "site")
+    script = f"import sys; sys.path[:0] = [{str(site)!r}, {str(REPO)!r}]; from builders.cli import main; sys.exit(main(['validate']))"
+    result = subprocess.run([sys.executable, "-I", "-S", "-c", script], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("the build tools are not installed (no module named ")
+    assert result.stderr.endswith("pip install --no-deps --require-hashes -r requirements.lock\n") and result.stderr.count("\n") == 1
