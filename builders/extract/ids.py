@@ -24,6 +24,8 @@ def slug(text: str) -> str:
 TAIL = 6  # base36 characters after the prefix letter: 36**6 ≈ 2.2e9 tails, and 56 + 8 = 64 characters
 _TAILS = 36**TAIL
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+_HALF = 36 ** (TAIL // 2)
+_HALVES = [a + b + c for a in _BASE36 for b in _BASE36 for c in _BASE36]  # base36 of 0 … 36**3 - 1, three characters each
 
 
 def row_ids(article_id: str, prefix: str, keys: Sequence[tuple[str | int | None, ...]]) -> list[str]:
@@ -56,9 +58,5 @@ def row_ids(article_id: str, prefix: str, keys: Sequence[tuple[str | int | None,
 
 
 def _tail(text: str) -> str:
-    value = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8]) % _TAILS
-    digits = []
-    for _ in range(TAIL):
-        value, digit = divmod(value, 36)
-        digits.append(_BASE36[digit])
-    return "".join(reversed(digits))
+    high, low = divmod(int.from_bytes(hashlib.sha256(text.encode()).digest()[:8]) % _TAILS, _HALF)
+    return _HALVES[high] + _HALVES[low]
