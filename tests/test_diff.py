@@ -43,7 +43,7 @@ def test_diff_lists_added_ids_and_changed_fields(built_repo, changed_repo):
     assert articles.added == ("new-one",) and articles.removed == ()
     assert articles.changed == (("003_f7aad1218264870f", ("title", "source_sha256")),)
     assert (changes["events"].n_added, changes["events"].n_removed, changes["events"].n_changed) == (1, 0, 0)
-    assert changes["events"].added == ("new-one-e0001",)
+    assert changes["events"].added == ("new-one-e3htmnn",)
     assert changes["event_types"].status == "unchanged"
     assert list(changes) == ["articles", "actors", "actor_mentions", "quotes", "events", "event_types", "weapon_systems",
                              "weapon_system_mentions"]
@@ -132,7 +132,7 @@ def test_folders_that_are_no_package_are_one_line_and_exit_2(built_repo, tmp_pat
         tmp_path / "empty": f"{tmp_path / 'empty'}: not a data package (no datapackage.json in it) — {how}",
         broken: f"{broken / 'datapackage.json'}: cannot be read as JSON (Expecting property name enclosed in double quotes: "
                 "line 1 column 2 (char 1)) — restore it, or build the package again",
-        repeated: f"{quotes}: the primary key of 'quotes' repeats '000_7318cba5f0ad2b4c-q0001' — rows cannot be matched; "
+        repeated: f"{quotes}: the primary key of 'quotes' repeats '000_7318cba5f0ad2b4c-q1nww3o' — rows cannot be matched; "
                   "check the package with python -m builders validate",
     }
     for folder, message in expected.items():

@@ -253,7 +253,7 @@ def test_join_articles_quotes_and_actors(built_repo):
         JOIN '{parquet / 'articles.parquet'}' a USING (article_id)
         LEFT JOIN '{parquet / 'actors.parquet'}' s ON s.actor_id = q.speaker_actor_id
         LEFT JOIN '{parquet / 'actors.parquet'}' v ON v.actor_id = q.via_actor_id
-        WHERE q.via_actor_id IS NOT NULL ORDER BY q.quote_id
+        WHERE q.via_actor_id IS NOT NULL ORDER BY q.article_id, q.start_char
     """).fetchall()
     assert rows[0] == ("001_6b7ba81664c089ef", "Aleksandar Vučić", "TASS", "direct")
 

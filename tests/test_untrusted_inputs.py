@@ -8,18 +8,21 @@ duplicate texts, row-id collisions, and random bytes, names and YAML thrown at t
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import string
 import threading
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builders.extract.ids import row_id
+from builders.extract.ids import row_ids
 from builders.inputs.tree import ARTICLE_ID, MAX_ARTICLE_ID
 from builders.pipeline import build
+from builders.schema.models import ID_PATTERN
 
 from conftest import make_repo, run_cli, snapshot, write_source
 
@@ -150,18 +153,34 @@ def test_the_same_text_under_two_ids_names_both(fresh_repo):
 ARTICLE_IDS = st.from_regex(rf"\A[a-z0-9][a-z0-9_-]{{0,{MAX_ARTICLE_ID - 1}}}\Z")
 
 
-@given(ARTICLE_IDS, ARTICLE_IDS, st.sampled_from("mwqe"), st.sampled_from("mwqe"), st.integers(1, 10**6), st.integers(1, 10**6))
-def test_row_ids_of_two_different_rows_never_collide(a, b, prefix_a, prefix_b, n_a, n_b):
-    if (a, prefix_a, n_a) != (b, prefix_b, n_b):
-        assert row_id(a, prefix_a, n_a) != row_id(b, prefix_b, n_b)
-    assert len(row_id(a, prefix_a, n_a)) <= 64
+KEYS = st.lists(st.tuples(st.sampled_from(["serbia", "russia", None]), st.integers(0, 10**6), st.integers(0, 10**6)), max_size=8)
+
+
+@given(ARTICLE_IDS, st.sampled_from("mwqe"), st.sampled_from("mwqe"), KEYS, KEYS, st.data())
+def test_row_ids_of_two_different_rows_never_collide(a, prefix_a, prefix_b, keys_a, keys_b, data):
+    """Also when one article's id is (the start of) another's row id: the tail has a fixed length."""
+    ids_a = row_ids(a, prefix_a, keys_a)
+    b = data.draw(st.one_of(ARTICLE_IDS, st.sampled_from([i[:MAX_ARTICLE_ID] for i in ids_a] or [a])))
+    ids_b = row_ids(b, prefix_b, keys_b)
+    assert len(set(ids_a)) == len(ids_a) and len(set(ids_b)) == len(ids_b)
+    if (a, prefix_a) != (b, prefix_b):
+        assert not set(ids_a) & set(ids_b)
+    assert all(re.fullmatch(ID_PATTERN, i) for i in ids_a + ids_b)
+
+
+def _mention_ids(root: Path, article_id: str) -> list[str]:
+    table = pq.read_table(root / "datapackage" / "parquet" / "actor_mentions.parquet", filters=[("article_id", "=", article_id)])
+    return table.column("mention_id").to_pylist()
 
 
 def test_an_article_id_shaped_like_another_articles_row_id_builds_with_unique_keys(fresh_repo):
-    _write(fresh_repo, {f"{A}/own.txt": BODY, f"{A}/own-m0001.txt": BODY.replace(b"Monday", b"Tuesday"),
-                        f"{A}/{'x' * MAX_ARTICLE_ID}.txt": BODY.replace(b"Monday", b"Friday")})
+    _write(fresh_repo, {f"{A}/own.txt": BODY, f"{A}/{'x' * MAX_ARTICLE_ID}.txt": BODY.replace(b"Monday", b"Friday")})
+    assert build(fresh_repo) == []
+    shaped = _mention_ids(fresh_repo, "own")[0]  # an article named as the first article's row
+    _write(fresh_repo, {f"{A}/{shaped}.txt": BODY.replace(b"Monday", b"Tuesday")})
     result = run_cli(fresh_repo, "build")
     assert result.returncode == 0, result.stderr
+    assert shaped in _mention_ids(fresh_repo, "own") and _mention_ids(fresh_repo, shaped)
     assert run_cli(fresh_repo, "validate").returncode == 0  # primary keys checked by frictionless
 
 

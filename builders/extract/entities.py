@@ -22,7 +22,7 @@ from ..schema.models import (
 )
 from .coreference import resolve_descriptions
 from .discovery import DiscoveredActor, discover_actors, occurrences
-from .ids import row_id, slug
+from .ids import row_ids, slug
 from .lexicon import DESIGNATION_PREFIXES, WEAPON_NOUNS, alternation, fold
 from .matching import (
     Form,
@@ -146,23 +146,25 @@ def find_entities(article: Article, matcher: Matcher, doc=None, quote_spans: lis
     if doc is not None:
         found = sorted(found + resolve_descriptions(doc, found, matcher.reference, actors, quote_spans, text), key=lambda f: f.start)
     found = [f for f in found if not f.form.blocked]
-    actor_rows, weapon_rows = [], []
-    for f in found:
-        if f.form.is_weapon:
-            weapon_rows.append(
-                WeaponSystemMention(
-                    mention_id=row_id(article.article_id, "w", len(weapon_rows) + 1), article_id=article.article_id,
-                    weapon_system_id=f.form.target, start_char=f.start, end_char=f.end, surface=f.surface, method=Method.rule,
-                )
-            )
-        else:
-            actor_rows.append(
-                ActorMention(
-                    mention_id=row_id(article.article_id, "m", len(actor_rows) + 1), article_id=article.article_id,
-                    actor_id=f.form.target, start_char=f.start, end_char=f.end, surface=f.surface,
-                    mention_kind=f.form.kind, method=Method.rule,
-                )
-            )
+    weapons_found = [f for f in found if f.form.is_weapon]
+    actors_found = [f for f in found if not f.form.is_weapon]
+    weapon_ids = row_ids(article.article_id, "w", [(f.form.target, f.start, f.end) for f in weapons_found])
+    actor_ids = row_ids(article.article_id, "m", [(f.form.target, f.start, f.end) for f in actors_found])
+    weapon_rows = [
+        WeaponSystemMention(
+            mention_id=mention_id, article_id=article.article_id,
+            weapon_system_id=f.form.target, start_char=f.start, end_char=f.end, surface=f.surface, method=Method.rule,
+        )
+        for mention_id, f in zip(weapon_ids, weapons_found, strict=True)
+    ]
+    actor_rows = [
+        ActorMention(
+            mention_id=mention_id, article_id=article.article_id,
+            actor_id=f.form.target, start_char=f.start, end_char=f.end, surface=f.surface,
+            mention_kind=f.form.kind, method=Method.rule,
+        )
+        for mention_id, f in zip(actor_ids, actors_found, strict=True)
+    ]
     mentioned_actors = {m.actor_id for m in actor_rows}
     mentioned_weapons = {m.weapon_system_id for m in weapon_rows}
     return ArticleEntities(

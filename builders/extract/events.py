@@ -26,7 +26,7 @@ from ..problems import Problem
 from ..schema.models import Article, DatePrecision, DateSource, Event, Method, Modality
 from . import dates
 from .event_rules import rule_events
-from .ids import row_id
+from .ids import row_ids
 from .matching import Found
 from .reference_index import reference_index
 from .tokens import sentence_of
@@ -228,15 +228,18 @@ def _nth(text: str, needle: str, occurrence: int) -> int:
 
 
 def merge(article: Article, curated: list[EventDraft], rules: list[EventDraft], complete: bool, reference: Reference) -> list[Event]:
-    """Curated rows win over rule rows for the same event; ids follow the order of the evidence."""
+    """Curated rows win over rule rows for the same event (type, source and target); rows in the
+    order of their evidence. A curated row that restates a rule row (same type, participants, weapon
+    and evidence) takes the rule row's id."""
     codes = {t.id: (t.plover, t.cameo) for t in reference_index(reference).event_types.values()}
     covered = {(c.event_type, c.source, c.target) for c in curated}
     kept = [] if complete else [r for r in rules if (r.event_type, r.source, r.target) not in covered]
     drafts = sorted(curated + kept, key=lambda d: (d.evidence_start, d.event_type, d.method.value))
+    event_ids = row_ids(article.article_id, "e", [(d.event_type, d.source, d.target, d.weapon, d.evidence_start, d.evidence_end) for d in drafts])
     events = []
-    for n, d in enumerate(drafts, start=1):
+    for event_id, d in zip(event_ids, drafts, strict=True):
         events.append(Event(
-            event_id=row_id(article.article_id, "e", n),
+            event_id=event_id,
             article_id=article.article_id,
             event_type=d.event_type,
             plover_type=codes[d.event_type][0],

@@ -28,7 +28,7 @@ from itertools import pairwise
 from typing import Callable
 
 from ..schema.models import ActorType, Article, MentionKind, Method, Quote, QuoteKind
-from .ids import row_id
+from .ids import row_ids
 from .lexicon import (
     ABBREVIATIONS,
     NOMINAL_SPEAKER_HEADS,
@@ -431,7 +431,8 @@ def find_quotes(article: Article, found: list[Found], actor_type: Callable[[str]
     rows: list[Quote] = []
     previous: tuple[int, _Speaker] | None = None  # paragraph start and speaker of the last attributed quote
     running: tuple[tuple[int, int], int] | None = None  # a sentence, and the end of its last quotation so far
-    for span in sentences.spans:
+    quote_ids = row_ids(article.article_id, "q", [(span.start, span.end) for span in sentences.spans])
+    for quote_id, span in zip(quote_ids, sentences.spans, strict=True):
         s_start, s_end = sentences.around(span)
         previous_close = running[1] if running is not None and running[0] == (s_start, s_end) else s_start
         running = ((s_start, s_end), max(previous_close, _end(span)))
@@ -442,7 +443,7 @@ def find_quotes(article: Article, found: list[Found], actor_type: Callable[[str]
             speaker, via = None, None
         rows.append(
             Quote(
-                quote_id=row_id(article.article_id, "q", len(rows) + 1),
+                quote_id=quote_id,
                 article_id=article.article_id,
                 text=text[span.start : span.end],
                 start_char=span.start,

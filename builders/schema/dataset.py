@@ -62,6 +62,9 @@ LIMITATIONS = """\
   was written; events without one have an unknown date (no fallback to the publication date).
 - Actors are identified by curated aliases; a discovered actor's id is a slug of its name, so a
   person spelled two ways in two new articles gets two ids until a curator adds an alias.
+- Row ids (`event_id`, `quote_id`, `mention_id`) were ordinal numbers in the first releases; they
+  are now derived from each row's own content: they changed once (see the changelog) and change
+  only when that content does.
 - Article texts remain their publishers'; only the annotations are openly licensed.
 """
 

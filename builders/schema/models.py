@@ -131,6 +131,13 @@ def _id(description: str) -> object:
     return Field(pattern=ID_PATTERN, description=description)
 
 
+def _row_id(prefix: str, key: str) -> object:
+    """An article's row id, derived from the row's own content (`builders/extract/ids.py`)."""
+    return _id(f"article_id, '-{prefix}' and 6 base36 characters of a sha256 of {key}. Stable: it changes only when these "
+               "do, not when another row of the article comes, goes or moves (short of a hash collision inside the article, "
+               "about 1 in 10^5).")
+
+
 def _optional_id(description: str) -> object:
     return Field(default=None, pattern=ID_PATTERN, description=description)
 
@@ -256,7 +263,7 @@ class ActorMention(Resource):
     foreign_keys: ClassVar[dict[str, str]] = {"article_id": "articles", "actor_id": "actors"}
     spans: ClassVar[tuple[tuple[str, str, str], ...]] = (("start_char", "end_char", "surface"),)
 
-    mention_id: str = _id("Stable id of the mention.")
+    mention_id: str = _row_id("m", "actor_id, start_char and end_char")
     article_id: str = _id("Article the mention is in.")
     actor_id: str = _id("Actor mentioned.")
     start_char: int = Field(ge=0, description="Code-point offset of the first character in articles.text.")
@@ -279,7 +286,7 @@ class Quote(Resource):
     }
     spans: ClassVar[tuple[tuple[str, str, str], ...]] = (("start_char", "end_char", "text"),)
 
-    quote_id: str = _id("Stable id of the quotation.")
+    quote_id: str = _row_id("q", "start_char and end_char")
     article_id: str = _id("Article the quotation is in.")
     text: str = Field(min_length=1, description="Exactly what stands between the quotation marks.")
     start_char: int = Field(ge=0, description="Code-point offset of the quotation's first character in articles.text.")
@@ -307,7 +314,7 @@ class Event(Resource):
     }
     spans: ClassVar[tuple[tuple[str, str, str], ...]] = (("evidence_start_char", "evidence_end_char", "evidence_text"),)
 
-    event_id: str = _id("Stable id of the event.")
+    event_id: str = _row_id("e", "event_type, source_actor_id, target_actor_id, weapon_system_id, evidence_start_char and evidence_end_char")
     article_id: str = _id("Article the evidence is in.")
     event_type: str = _id("Type from the project's event codebook.")
     plover_type: PloverType | None = Field(default=None, description="PLOVER 2.0 event type; null where PLOVER has none.")
@@ -367,7 +374,7 @@ class WeaponSystemMention(Resource):
     foreign_keys: ClassVar[dict[str, str]] = {"article_id": "articles", "weapon_system_id": "weapon_systems"}
     spans: ClassVar[tuple[tuple[str, str, str], ...]] = (("start_char", "end_char", "surface"),)
 
-    mention_id: str = _id("Stable id of the mention.")
+    mention_id: str = _row_id("w", "weapon_system_id, start_char and end_char")
     article_id: str = _id("Article the mention is in.")
     weapon_system_id: str = _id("Weapon system mentioned.")
     start_char: int = Field(ge=0, description="Code-point offset of the first character in articles.text.")
