@@ -163,13 +163,15 @@ def test_the_card_names_the_first_articles_and_counts_the_rest():
 
     from builders.publish.card import CARD_SOURCES, _sources_section
 
-    row = namedtuple("row", "article_id publisher original_publisher published_date copyright_notice url retrieved_date licence_basis licence")
+    row = namedtuple("row", "article_id publisher original_publisher published_date copyright_notice url retrieved_date licence_basis licence source_note")
     articles = [row(f"a{i:03d}", "Outlet | Two", None, None, None, f"https://example.org/{i}" if i % 2 else None, None,
-                    "licensed" if i % 3 == 0 else "quotation", "CC-BY-4.0" if i % 3 == 0 else None) for i in range(CARD_SOURCES + 7)]
+                    "licensed" if i % 3 == 0 else "quotation", "CC-BY-4.0" if i % 3 == 0 else None,
+                    "a <b>note</b>" if i == 1 else None) for i in range(CARD_SOURCES + 7)]
     lines = _sources_section(articles)
     rows = [line for line in lines if line.startswith("| `a")]
     assert len(rows) == CARD_SOURCES and rows[0].startswith("| `a000` | Outlet / Two |")  # a '|' never breaks the table
     assert "| licensed (CC-BY-4.0) |" in rows[0] and "| <https://example.org/1> |" in rows[1]
-    assert lines[-1] == ("… and 7 more: every article's source is in `articles` "
-                         "(url, retrieved_date, licence_basis, licence, copyright_notice, source_note).")
+    assert ("… and 7 more: every article's source is in `articles` "
+            "(url, retrieved_date, licence_basis, licence, copyright_notice, source_note).") in lines
+    assert lines[-1] == "- `a001`: a &lt;b&gt;note&lt;/b&gt;"  # a note is shown as text
     assert "- Basis: licensed 19; quotation 38." in lines
