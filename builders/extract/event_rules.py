@@ -165,7 +165,7 @@ def rule_events(doc, found: list[Found], quotes, reference: Reference, weapon_or
     fitted = [(token, event_type, trigger) for token, key in keyed for event_type, trigger in index[key]
               if not (trigger.pos == "NOUN" and _argument_of_trigger(token, triggers)) and _fits(article, token, trigger)]
     # "considering buying": the purchase is the intention's, not an event of its own
-    vias = {v.i for token, _, trigger in fitted if (v := _via(token, trigger)) is not None}
+    vias = {i for token, _, trigger in fitted if (v := _via(token, trigger)) is not None for i in _via_path(token, v)}
     out: list[RuleEvent] = []
     for token, event_type, trigger in fitted:
         if token.i not in vias:
@@ -245,10 +245,43 @@ def _via(token, trigger: Trigger):
     """ "considering buying", "decision to build": the word below the trigger whose arguments count."""
     if not trigger.via:
         return None
-    for t in token.subtree:
-        if t.i != token.i and t.lemma_.lower() in trigger.via and t.pos_ in ("VERB", "NOUN"):
-            return t
-    return None
+    found = [t for t in token.subtree if t.i != token.i and t.lemma_.lower() in trigger.via and t.pos_ in ("VERB", "NOUN")
+             and _complements(t, token)]
+    # the first word of the via list that is there: "abandoned the deal to buy jets" reads "buy" (its
+    # arguments name the seller), not "deal"
+    return min(found, key=lambda t: (trigger.via.index(t.lemma_.lower()), t.i), default=None)
+
+
+_COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp", "dobj", "acl", "relcl", "nsubjpass", "attr"})
+
+
+def _complements(word, trigger) -> bool:
+    """Whether `word` completes the trigger: its object or a clause of it ("abandoned plans to buy",
+    "scrapped a deal to buy", "considering buying", "interest in buying"), not a word of a clause
+    hanging elsewhere ("revoke the sanctions imposed for buying": the buying is the sanctions' reason)."""
+    current = word
+    while current.i != trigger.i:
+        head = current.head
+        if head.i == current.i:
+            return False
+        if current.dep_ in ("pcomp", "pobj"):
+            if head.dep_ != "prep" or head.head.i != trigger.i:
+                return False
+            return True
+        if current.dep_ not in _COMPLEMENT_DEPS:
+            return False
+        current = head
+    return True
+
+
+def _via_path(token, via) -> list[int]:
+    """The words from a trigger's via word up to the trigger: each one's event is the trigger's content
+    ("abandoned plans to purchase jets": neither the plan nor the purchase is an event of its own)."""
+    path, current = [], via
+    while current.i != token.i and current.head.i != current.i:
+        path.append(current.i)
+        current = current.head
+    return path if current.i == token.i else [via.i]
 
 
 def _names_weapon(article: _Article, token) -> bool:
@@ -313,7 +346,10 @@ def _first_role(article: _Article, token, pivot, roles: tuple[str, ...], weapon:
 def _role(article: _Article, token, pivot, role: str, weapon: str | None) -> list[str]:
     passive = any(c.dep_ == "nsubjpass" for c in pivot.children)
     if role == "subject":
-        return _agent(article, pivot) if passive else _actors(article, _subject(pivot))
+        found = _agent(article, pivot) if passive else _actors(article, _subject(pivot))
+        if not found and pivot is not token:  # "scrapped a deal to buy jets": who scrapped it
+            found = _agent(article, token) if any(c.dep_ == "nsubjpass" for c in token.children) else _actors(article, _subject(token))
+        return found
     if role == "agent":
         return _agent(article, pivot)
     if role == "object":
@@ -555,7 +591,7 @@ def _actor(article: _Article, t) -> list[str]:
     if t.pos_ == "NOUN":  # "Russian defence minister, Sergei Shoigu", "US officials", "NIS oil company"
         named = [f.form.target for c in t.subtree if c.i != t.i and c.dep_ in ("appos", "pobj", "compound")
                  and (f := article.mention(c)) and article.types.get(f.form.target) == ActorType.person][:1]
-        for dep in ("compound", "poss", "amod"):
+        for dep in ("compound", "amod", "poss"):  # "our Russian partners" are Russian; "Russia's officials" Russia's
             named += [a for c in t.children if c.dep_ == dep for a in _actor(article, c)]
         if not named and t.lemma_.lower() in _GENERIC_HOLDERS and t.dep_ in ("nsubj", "nsubjpass"):
             named = [a for prep in t.head.children if prep.dep_ == "prep" and prep.lower_ == "at"

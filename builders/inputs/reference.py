@@ -33,6 +33,9 @@ COUNTRIES_FILE = "seeds/reference/countries.yaml"  # every sovereign state actor
 WEAPONS_FILE = "seeds/reference/weapon_systems.yaml"
 NOT_ACTORS_FILE = "seeds/reference/not_actors.yaml"
 EVENT_TYPES_FILE = "seeds/reference/event_types.yaml"
+# the triggers derived from the CAMEO dictionary (vendor/petrarch2/convert.py writes it from the
+# codebook's `derive:` entries): read beside the codebook, one list per type
+CAMEO_TRIGGERS_FILE = "seeds/reference/cameo_triggers.yaml"
 
 
 class ActorEntry(BaseModel):
@@ -96,6 +99,12 @@ class Trigger(BaseModel):
     source: tuple[str, ...] = ("subject",)
     target: tuple[str, ...] = ("object",)
     needs: tuple[str, ...] = ()  # what this trigger's events need besides the type's needs
+    origin: str | None = None  # where a derived trigger comes from in the CAMEO dictionary (file:line pattern)
+    why: str | None = None  # why the project adds a trigger the dictionary does not give
+
+    def key(self) -> tuple[str, str, str | None]:
+        """What an own trigger of a type replaces among the derived ones: lemma, part of speech, particle."""
+        return self.lemma, self.pos, self.particle
 
     @field_validator("needs")
     @classmethod
@@ -111,6 +120,25 @@ class Trigger(BaseModel):
         return tuple(_valid_role(r) for r in roles)
 
 
+class DeriveEntry(BaseModel):
+    """Which entries of the CAMEO dictionary give a type's triggers (read by vendor/petrarch2/convert.py;
+    the codebook's header says what each key means). Checked here so that a typo fails the build."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    verbs: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    blocks: tuple[str, ...] = ()
+    whole_synsets: tuple[str, ...] = ()
+    objects: tuple[str, ...] = ()
+    object_synsets: tuple[str, ...] = ()
+    except_: dict[str, str] = Field(default_factory=dict, alias="except")
+    when: dict = Field(default_factory=dict)
+    roles: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    noun_roles: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    nouns: bool = False
+
+
 class EventTypeEntry(BaseModel):
     """One type of the event codebook, as written in seeds/reference/event_types.yaml. What the
     rules do with a type is said by its fields, never by its id."""
@@ -123,7 +151,8 @@ class EventTypeEntry(BaseModel):
     example: str = Field(min_length=1)
     plover: PloverType | None = None
     cameo: str = Field(pattern=CAMEO_PATTERN)
-    triggers: tuple[Trigger, ...] = ()
+    derive: tuple[DeriveEntry, ...] = ()  # the CAMEO dictionary's entries that give its triggers
+    triggers: tuple[Trigger, ...] = ()  # own additions (each with `why`); derived ones are added on loading
     needs: tuple[str, ...] = ()
     speech_act: bool = False  # a verbal act: the speaker of "X said that …" is its source
     content_modality: Modality | None = None  # a modality that is the type's content ("would face sanctions")
@@ -138,6 +167,15 @@ class EventTypeEntry(BaseModel):
         if unknown:
             raise ValueError(f"needs may hold source, target and weapon, not {sorted(unknown)}")
         return needs
+
+    @field_validator("triggers")
+    @classmethod
+    def _own_triggers_say_why(cls, triggers: tuple[Trigger, ...]) -> tuple[Trigger, ...]:
+        for trigger in triggers:
+            if not trigger.why or trigger.origin:
+                raise ValueError(f"own trigger {trigger.lemma!r} needs `why:` (why the CAMEO dictionary does not give it) "
+                                 "and no `origin:` — or derive it: see the `derive:` keys in this file's header")
+        return triggers
 
 
 class WeaponEntry(BaseModel):
@@ -222,7 +260,43 @@ def _weapon_forms(entry: WeaponEntry) -> set[str]:
     return {entry.designation, *entry.aliases}
 
 
-REFERENCE_FILES = (ACTORS_FILE, COUNTRIES_FILE, WEAPONS_FILE, NOT_ACTORS_FILE, EVENT_TYPES_FILE)
+REFERENCE_FILES = (ACTORS_FILE, COUNTRIES_FILE, WEAPONS_FILE, NOT_ACTORS_FILE, EVENT_TYPES_FILE, CAMEO_TRIGGERS_FILE)
+REGENERATE = "run python vendor/petrarch2/convert.py"
+
+
+def _load_derived(root: Path, event_types: list[EventTypeEntry]) -> tuple[list[EventTypeEntry], list[Problem], bytes]:
+    """The codebook's types with their derived triggers added (cameo_triggers.yaml); an own trigger
+    replaces the derived ones of its lemma, part of speech and particle."""
+    rel = CAMEO_TRIGGERS_FILE
+    try:
+        raw = read_regular(root / rel, MAX_YAML_BYTES)
+    except OSError as exc:
+        return event_types, [Problem(rel, None, None, f"cannot read ({exc.strerror or 'not a regular file'}) — {REGENERATE}")], b""
+    data, node, problems = yamlfile.parse(rel, raw)
+    if problems:
+        return event_types, problems, raw
+    if not isinstance(data, dict):
+        return event_types, [Problem(rel, 1, None, f"must map each event type to its derived triggers — {REGENERATE}")], raw
+    by_id = {t.id: t for t in event_types}
+    items = {key.value: value for key, value in node.value} if isinstance(node, yaml.MappingNode) else {}
+    derived: dict[str, list[Trigger]] = {}
+    for type_id, triggers in data.items():
+        if type_id not in by_id:
+            problems.append(Problem(rel, items[type_id].start_mark.line + 1 if type_id in items else None, None,
+                                    f"{shown(str(type_id))!r} is no type of {EVENT_TYPES_FILE} — {REGENERATE}"))
+            continue
+        for trigger, trigger_node in zip(triggers or [], getattr(items.get(type_id), "value", [])):
+            try:
+                derived.setdefault(type_id, []).append(Trigger.model_validate(trigger))
+            except ValidationError as exc:
+                problems.append(Problem(rel, trigger_node.start_mark.line + 1, None,
+                                        f"{exc.errors()[0]['msg']} — {REGENERATE}"))
+    merged = []
+    for event_type in event_types:
+        own = {t.key() for t in event_type.triggers}
+        extra = tuple(t for t in derived.get(event_type.id, []) if t.key() not in own)
+        merged.append(event_type.model_copy(update={"triggers": event_type.triggers + extra}))
+    return merged, problems, raw
 
 
 def load_reference(root: Path) -> tuple[Reference, list[Problem]]:
@@ -235,14 +309,16 @@ def load_reference(root: Path) -> tuple[Reference, list[Problem]]:
     weapons, weapon_problems, raw_weapons = _load_entries(root, WEAPONS_FILE, WeaponEntry)
     not_actors, not_actor_problems, raw_not_actors = _load_entries(root, NOT_ACTORS_FILE, NotActorEntry)
     event_types, event_type_problems, raw_event_types = _load_entries(root, EVENT_TYPES_FILE, EventTypeEntry)
-    problems += weapon_problems + not_actor_problems + event_type_problems
+    event_types, derived_problems, raw_derived = _load_derived(root, event_types)
+    problems += weapon_problems + not_actor_problems + event_type_problems + derived_problems
     problems += _duplicate_problems(EVENT_TYPES_FILE, event_types, lambda entry: set())
     ids = {t.id for t in event_types}
     problems += [Problem(EVENT_TYPES_FILE, None, key, f"{t.id!r} names {getattr(t, key)!r}, which is no type — use an id of this file")
                  for t in event_types for key in ("hypothetical_as", "modal_as") if getattr(t, key) and getattr(t, key) not in ids]
     problems += _duplicate_problems(files, actors, _actor_forms)
     problems += _duplicate_problems(WEAPONS_FILE, weapons, _weapon_forms)
-    raws = {ACTORS_FILE: raw_actors, COUNTRIES_FILE: raw_countries, WEAPONS_FILE: raw_weapons, NOT_ACTORS_FILE: raw_not_actors, EVENT_TYPES_FILE: raw_event_types}
+    raws = {ACTORS_FILE: raw_actors, COUNTRIES_FILE: raw_countries, WEAPONS_FILE: raw_weapons, NOT_ACTORS_FILE: raw_not_actors,
+            EVENT_TYPES_FILE: raw_event_types, CAMEO_TRIGGERS_FILE: raw_derived}
     file_hashes = {rel: hashlib.sha256(raw).hexdigest() for rel, raw in raws.items() if (root / rel).is_file()}
     digest = hashlib.sha256(b"".join(hashlib.sha256(raw).digest() for raw in raws.values())).hexdigest()
     phrases = tuple(sorted({entry.phrase for entry in not_actors}))
