@@ -145,8 +145,13 @@ PASSAGES = {
     "negated-intention": ("Serbia has no plans to buy the S-400, the defence minister said.",
                           [("intend_to_purchase", "serbia", "russia", "s-400", "negated")]),
     # a conditional sanction is a threat, here by someone the sentence does not name
-    "passive-hypothetical": ("Sanctions could be imposed on Belgrade if it goes ahead with the deal.",
-                             [("threaten_sanctions", None, "serbia", None, "asserted")]),
+    # a hypothetical imposition is a threat, and a threat needs the one who makes it: none here
+    "passive-hypothetical": ("Sanctions could be imposed on Belgrade if it goes ahead with the deal.", []),
+    # an agentless passive is by the one who did the same in the sentence before (discourse)
+    "agentless-passive-after-its-agent": (
+        "The United States imposed sanctions on Russia in January. Further sanctions were imposed on Belgrade in March.",
+        [("impose_sanctions", "united-states", "russia", None, "asserted"),
+         ("impose_sanctions", "united-states", "serbia", None, "asserted")]),
     "reported-visit": ("According to Reuters, the United States dispatched a diplomat to Belgrade to meet Serbian officials.",
                        [("visit", "united-states", "serbia", None, "reported")]),
     "no-event": ("Analysts in Belgrade discussed the weather and the football results on Sunday.", []),

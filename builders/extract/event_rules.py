@@ -19,6 +19,7 @@ from itertools import pairwise
 from ..inputs.reference import EventTypeEntry, Reference, Trigger
 from ..schema.models import ActorType, MentionKind, Modality
 from .lexicon import (
+    ACTOR_DESCRIPTIONS,
     CONDITION_WORDS,
     FIRST_PERSON,
     FUTURE_AUXILIARIES,
@@ -26,6 +27,7 @@ from .lexicon import (
     INTENTION_VERBS,
     MODAL_VERBS,
     PERSON_PRONOUNS,
+    PLURAL_ANAPHORS,
     RELATIVE_PRONOUNS,
     REPORT_WORDS,
     REQUEST_VERBS,
@@ -53,6 +55,8 @@ _THING_PRONOUNS = THING_PRONOUNS
 _RELATIVES = RELATIVE_PRONOUNS
 _REPORT_WORDS = REPORT_WORDS
 _GENERIC_HOLDERS = GENERIC_HOLDERS
+_PLURAL_ANAPHORS = PLURAL_ANAPHORS
+_DESCRIPTIONS = ACTOR_DESCRIPTIONS
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,9 @@ class _Article:
         self.things = sorted(i for i, f in self.actor_at.items()
                              if f.form.kind != MentionKind.demonym and types.get(f.form.target) != ActorType.person)
         self.per_sentence: dict[tuple[str, int], object] = {}  # what a rule reads of a whole sentence, read once
+        # event type -> (sentence start, source) of its last event: an agentless one in the same or the
+        # next sentence is by the same actor (discourse: "X imposed sanctions … Restrictions were also announced")
+        self.last_source: dict[str, tuple[int, str]] = {}
 
     def quote_at(self, token) -> tuple[int, int, str | None] | None:
         if not self.quotes_ordered:
@@ -160,7 +167,8 @@ def rule_events(doc, found: list[Found], quotes, reference: Reference, weapon_or
     index, lemmas = reference_index(reference).triggers, reference_index(reference).trigger_lemmas
     # a token of no trigger lemma is no trigger, whatever its part of speech
     candidates = [doc[i] for i in token_arrays(doc).lemma_where(lambda lemma: lemma.lower() in lemmas)]
-    keyed = [(t, key) for t in candidates if (key := (t.lemma_.lower(), _pos(t))) in index]
+    keyed = [(t, key) for t in candidates if (key := (t.lemma_.lower(), _pos(t))) in index
+             and not (t.dep_ == "amod" and t.tag_ in ("VBN", "VBG"))]  # "sanctioned companies" describes them
     triggers = {t.i for t, _ in keyed}
     fitted = [(token, event_type, trigger) for token, key in keyed for event_type, trigger in index[key]
               if not (trigger.pos == "NOUN" and _argument_of_trigger(token, triggers)) and _fits(article, token, trigger)]
@@ -201,6 +209,8 @@ def _argument_of_trigger(token, triggers: set[int]) -> bool:
 def _objects(token) -> list:
     """The trigger's objects: direct objects, the passive subject, "of" nouns, a particle's noun."""
     out = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
+    if token.dep_ == "acl" and token.tag_ == "VBN":  # "the tariffs imposed on India", "the waiver granted to NIS"
+        out.append(token.head)
     for prep in token.children:
         if prep.dep_ in ("prep", "agent", "prt") and prep.lower_ in ("of", "on", "for", "from", "with", "to"):
             out += [c for c in prep.children if c.dep_ == "pobj"]
@@ -314,6 +324,12 @@ def _events(article: _Article, token, event_type: EventTypeEntry, trigger: Trigg
 def _events_with(article: _Article, token, pivot, event_type: EventTypeEntry, trigger: Trigger, weapon: str | None,
                  weapon_token: int | None) -> list[RuleEvent]:
     sources = _first_role(article, token, pivot, trigger.source, weapon)
+    sentence = sentence_of(token).start
+    earlier = article.last_source.get(event_type.id)
+    if not sources and earlier and earlier[0] >= _sentence_before(token) and _agentless(pivot):
+        sources = [earlier[1]]  # "Blocking sanctions were also announced against X": by the one who imposed the last
+    elif sources:
+        article.last_source[event_type.id] = (sentence, sources[0])
     targets = _first_role(article, token, pivot, trigger.target, weapon, exclude=set(sources))
     if event_type.symmetric and len(sources) > 1 and not targets:
         pairs = [(s, t) for s in sources for t in sources if s != t]
@@ -327,11 +343,30 @@ def _events_with(article: _Article, token, pivot, event_type: EventTypeEntry, tr
         type_id, modality = event_type.hypothetical_as, Modality.asserted  # "could impose sanctions if …": a threat
     out = []
     needs = set(event_type.needs) | set(trigger.needs)
+    if type_id != event_type.id:  # a hypothetical imposition coded as a threat needs what a threat needs
+        needs |= set(next(t.needs for t in article.reference.event_types if t.id == type_id))
     for source, target in pairs:
         if ("source" in needs and source is None) or ("target" in needs and target is None) or ("weapon" in needs and weapon is None):
             continue
         out.append(RuleEvent(type_id, source, target, weapon, modality, token.i, _date_tokens(token, event_type, article), weapon_token))
     return out
+
+
+def _agentless(word) -> bool:
+    """A passive verb without its "by" agent, a participle after its noun ("the tariffs imposed on
+    India") or a noun with no owner: the text leaves the actor to the sentences before. A word with a
+    subject that names no actor ("nations buying arms") is not agentless."""
+    if word.pos_ in ("NOUN", "PROPN"):
+        return not any(c.dep_ in ("poss", "compound", "amod") for c in word.children)
+    if any(c.dep_ == "nsubjpass" for c in word.children) or (word.dep_ == "acl" and word.tag_ == "VBN"):
+        return not any(c.dep_ == "agent" for c in word.children)
+    return False
+
+
+def _sentence_before(token) -> int:
+    """Where the sentence before the token's begins (its own, for the first sentence)."""
+    start = sentence_of(token).start
+    return sentence_of(token.doc[start - 1]).start if start > 0 else start
 
 
 def _first_role(article: _Article, token, pivot, roles: tuple[str, ...], weapon: str | None, exclude: set[str] = frozenset()) -> list[str]:
@@ -406,6 +441,8 @@ def _subject(verb):
             verb = verb.head
         elif verb.dep_ == "conj" and verb.head.i != verb.i:
             verb = verb.head
+        elif verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.i != verb.i:
+            verb = verb.head  # "a letter came, urging Egypt to …": the head's subject
         elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in ("about", "on", "of"):
             verb = verb.head.head  # "spoke about introducing sanctions": the speakers would introduce them
         elif verb.dep_ in ("relcl", "acl") and verb.head.i != verb.i:
@@ -589,10 +626,17 @@ def _actor(article: _Article, t) -> list[str]:
     if lower in _PERSON_PRONOUNS | _THING_PRONOUNS:
         return _antecedent(article, t, lower in _PERSON_PRONOUNS)
     if t.pos_ == "NOUN":  # "Russian defence minister, Sergei Shoigu", "US officials", "NIS oil company"
+        if t.dep_ == "appos" and t.lemma_.lower() in _DESCRIPTIONS and (f := article.mention(t.head)) is not None:
+            return [f.form.target]  # "the United States, the Philippines' treaty ally (that imposed …)"
         named = [f.form.target for c in t.subtree if c.i != t.i and c.dep_ in ("appos", "pobj", "compound")
                  and (f := article.mention(c)) and article.types.get(f.form.target) == ActorType.person][:1]
         for dep in ("compound", "amod", "poss"):  # "our Russian partners" are Russian; "Russia's officials" Russia's
             named += [a for c in t.children if c.dep_ == dep for a in _actor(article, c)]
+        named += [f.form.target for c in t.children if c.dep_ == "amod" for d in c.subtree if d.i != c.i
+                  and (f := article.mention(d)) is not None]  # "a China-based network"
+        if not named and lower in _PLURAL_ANAPHORS and any(c.lower_ == "the" for c in t.children):
+            previous = _previous_subjects(t)  # "the nations had imposed …": those the last sentence named
+            return _actors(article, previous[0]) if previous else []
         if not named and t.lemma_.lower() in _GENERIC_HOLDERS and t.dep_ in ("nsubj", "nsubjpass"):
             named = [a for prep in t.head.children if prep.dep_ == "prep" and prep.lower_ == "at"
                      for c in prep.children if c.dep_ == "pobj" for a in _actor(article, c)]
