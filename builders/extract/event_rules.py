@@ -28,6 +28,7 @@ from .lexicon import (
     MODAL_VERBS,
     PERSON_PRONOUNS,
     PLURAL_ANAPHORS,
+    RELATIONAL_NOUNS,
     RELATIVE_PRONOUNS,
     REPORT_WORDS,
     REQUEST_VERBS,
@@ -57,6 +58,7 @@ _REPORT_WORDS = REPORT_WORDS
 _GENERIC_HOLDERS = GENERIC_HOLDERS
 _PLURAL_ANAPHORS = PLURAL_ANAPHORS
 _DESCRIPTIONS = ACTOR_DESCRIPTIONS
+_RELATIONAL = RELATIONAL_NOUNS
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,8 @@ def _objects(token) -> list:
         if prep.dep_ in ("prep", "agent", "prt") and prep.lower_ in ("of", "on", "for", "from", "with", "to"):
             out += [c for c in prep.children if c.dep_ == "pobj"]
     out += [c for o in list(out) for c in o.conjuncts]
+    # "considering the introduction of sanctions", "announced the imposition of sanctions": the act's noun
+    out += [c for o in list(out) if o.dep_ == "dobj" for prep in o.children if prep.lower_ == "of" for c in prep.children if c.dep_ == "pobj"]
     if token.pos_ in ("NOUN", "PROPN"):  # "purchase of X in 2017 and S-400 equipment in 2018": [purchase of] the second too
         out += [c for c in token.conjuncts if c.pos_ in ("NOUN", "PROPN") and c.lemma_ != token.lemma_]
     return out
@@ -323,14 +327,18 @@ def _events(article: _Article, token, event_type: EventTypeEntry, trigger: Trigg
 
 def _events_with(article: _Article, token, pivot, event_type: EventTypeEntry, trigger: Trigger, weapon: str | None,
                  weapon_token: int | None) -> list[RuleEvent]:
-    sources = _first_role(article, token, pivot, trigger.source, weapon)
+    sources = _first_role(article, token, pivot, trigger.source, weapon, weapon_token=weapon_token)
     sentence = sentence_of(token).start
     earlier = article.last_source.get(event_type.id)
     if not sources and earlier and earlier[0] >= _sentence_before(token) and _agentless(pivot):
         sources = [earlier[1]]  # "Blocking sanctions were also announced against X": by the one who imposed the last
     elif sources:
         article.last_source[event_type.id] = (sentence, sources[0])
-    targets = _first_role(article, token, pivot, trigger.target, weapon, exclude=set(sources))
+    targets = _first_role(article, token, pivot, trigger.target, weapon, exclude=set(sources), weapon_token=weapon_token)
+    if not targets and len(sources) > 1:  # "Russia and Egypt signed a deal for Su-35s": the seller is among them
+        among = [a for a in _first_role(article, token, pivot, trigger.target, weapon, weapon_token=weapon_token) if a in sources]
+        if among:
+            targets, sources = among[:1], [s for s in sources if s not in among[:1]]
     if event_type.symmetric and len(sources) > 1 and not targets:
         pairs = [(s, t) for s in sources for t in sources if s != t]
     else:
@@ -369,21 +377,24 @@ def _sentence_before(token) -> int:
     return sentence_of(token.doc[start - 1]).start if start > 0 else start
 
 
-def _first_role(article: _Article, token, pivot, roles: tuple[str, ...], weapon: str | None, exclude: set[str] = frozenset()) -> list[str]:
+def _first_role(article: _Article, token, pivot, roles: tuple[str, ...], weapon: str | None, exclude: set[str] = frozenset(),
+                weapon_token: int | None = None) -> list[str]:
     """The actors of the first role (in the codebook's order) that names any."""
     for role in roles:
-        actors = [a for a in _role(article, token, pivot, role, weapon) if a not in exclude]
+        actors = [a for a in _role(article, token, pivot, role, weapon, weapon_token) if a not in exclude]
         if actors:
             return actors[:1] if role in ("complement", "subtree") else list(dict.fromkeys(actors))
     return []
 
 
-def _role(article: _Article, token, pivot, role: str, weapon: str | None) -> list[str]:
+def _role(article: _Article, token, pivot, role: str, weapon: str | None, weapon_token: int | None = None) -> list[str]:
     passive = any(c.dep_ == "nsubjpass" for c in pivot.children)
     if role == "subject":
         found = _agent(article, pivot) if passive else _actors(article, _subject(pivot))
         if not found and pivot is not token:  # "scrapped a deal to buy jets": who scrapped it
             found = _agent(article, token) if any(c.dep_ == "nsubjpass" for c in token.children) else _actors(article, _subject(token))
+        if not found and pivot.dep_ == "relcl" and (verb := _argument_verb(pivot.head)) is not None:
+            found = _actors(article, _subject(verb))  # "the House passed an amendment that approves a waiver": the House's
         return found
     if role == "agent":
         return _agent(article, pivot)
@@ -415,8 +426,9 @@ def _role(article: _Article, token, pivot, role: str, weapon: str | None) -> lis
                 and (f := article.mention(t)) and f.form.kind != MentionKind.demonym]
     if role == "speaker":
         return _speaker(article, token)
-    if role == "object_origin":
-        return _origins(article, [o for o in _objects(pivot)] + ([pivot] if pivot.pos_ == "NOUN" else []))
+    if role == "object_origin":  # the named weapon's own noun first: "F-15EXs and French Rafales" are two
+        own = [token.doc[weapon_token]] if weapon_token is not None else []
+        return _origins(article, own + [o for o in _objects(pivot)] + ([pivot] if pivot.pos_ == "NOUN" else []))
     if role == "weapon_origin":
         origin = article.weapon_origins.get(weapon) if weapon else None
         return [article.states[origin]] if origin in article.states else []
@@ -630,9 +642,10 @@ def _actor(article: _Article, t) -> list[str]:
             return [f.form.target]  # "the United States, the Philippines' treaty ally (that imposed …)"
         named = [f.form.target for c in t.subtree if c.i != t.i and c.dep_ in ("appos", "pobj", "compound")
                  and (f := article.mention(c)) and article.types.get(f.form.target) == ActorType.person][:1]
-        for dep in ("compound", "amod", "poss"):  # "our Russian partners" are Russian; "Russia's officials" Russia's
+        relational = t.lemma_.lower() in _RELATIONAL  # "U.S. allies" are others: only "Russian partners" say who
+        for dep in ("amod",) if relational else ("compound", "amod", "poss"):  # "Russia's officials" are Russia's
             named += [a for c in t.children if c.dep_ == dep for a in _actor(article, c)]
-        named += [f.form.target for c in t.children if c.dep_ == "amod" for d in c.subtree if d.i != c.i
+        named += [f.form.target for c in t.children if c.dep_ == "amod" and not relational for d in c.subtree if d.i != c.i
                   and (f := article.mention(d)) is not None]  # "a China-based network"
         if not named and lower in _PLURAL_ANAPHORS and any(c.lower_ == "the" for c in t.children):
             previous = _previous_subjects(t)  # "the nations had imposed …": those the last sentence named
@@ -652,6 +665,9 @@ def _antecedent(article: _Article, pronoun, person: bool) -> list[str]:
         if k >= 0 and article.things[k] >= sentence_of(pronoun).start:
             return [article.actor_at[article.things[k]].form.target]
     if not person and pronoun.dep_ in ("nsubj", "nsubjpass"):  # "it" continues the last clause's subject
+        addressed = _addressee(article, pronoun)
+        if addressed:  # "warned Turkey of sanctions if it bought more": the one warned
+            return addressed
         for previous in _previous_subjects(pronoun):
             actors = [a for a in _actors(article, previous) if article.types.get(a) != ActorType.person]
             if actors:
@@ -664,6 +680,17 @@ def _antecedent(article: _Article, pronoun, person: bool) -> list[str]:
         if is_person == person:
             return [f.form.target]
     return []
+
+
+def _addressee(article: _Article, pronoun) -> list[str]:
+    """The object of the verb a pronoun's if- or that-clause depends on, when that verb is addressed to
+    someone (warned, urged, told X … if it / that it …): the pronoun is the one addressed."""
+    clause = pronoun.head
+    if clause.dep_ not in ("advcl", "ccomp") or clause.head.i == clause.i:
+        return []
+    governor = clause.head
+    objects = [c for c in governor.children if c.dep_ in ("dobj", "dative")]
+    return [a for o in objects for a in _actors(article, o) if article.types.get(a) != ActorType.person][:1]
 
 
 def _previous_subjects(pronoun) -> list:

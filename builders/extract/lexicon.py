@@ -71,6 +71,7 @@ FIRST_PERSON: frozenset[str] = frozenset(_DATA["first_person"])
 PERSON_PRONOUNS: frozenset[str] = frozenset(_DATA["person_pronouns"])
 PLURAL_ANAPHORS: frozenset[str] = frozenset(_DATA["plural_anaphors"])  # "the nations": the states last named
 ACTOR_DESCRIPTIONS: frozenset[str] = frozenset(_DATA["actor_descriptions"])  # "X, the Philippines' ally": X
+RELATIONAL_NOUNS: frozenset[str] = frozenset(_DATA["relational_nouns"])  # "U.S. allies" are not the U.S.
 THING_PRONOUNS: frozenset[str] = frozenset(_DATA["thing_pronouns"])
 RELATIVE_PRONOUNS: frozenset[str] = frozenset(_DATA["relative_pronouns"])
 GENERIC_HOLDERS: frozenset[str] = frozenset(_DATA["generic_holders"])
