@@ -133,7 +133,7 @@ class _Article:
             current = current.head
         for t in reversed(path):
             head = t.head
-            memo[t.i] = _ABOVE[what](head, memo[head.i])
+            memo[t.i] = _ABOVE[what](head, memo[head.i], t.dep_)
         return memo[token.i]
 
     def chain_facts(self, token) -> _ChainFacts:
@@ -241,8 +241,9 @@ def _fits(article: _Article, token, trigger: Trigger) -> bool:
         return False
     if trigger.not_under and (verb := _argument_verb(token)) is not None and verb.lemma_.lower() in trigger.not_under:
         return False
-    if trigger.needs_complement and not any(c.dep_ in ("xcomp", "ccomp") for c in token.children):
-        return False
+    if trigger.needs_complement and not any(c.dep_ in ("xcomp", "ccomp") or (c.dep_ == "advcl" and any(
+            a.dep_ == "aux" and a.lower_ == "to" for a in c.children)) for c in token.children):
+        return False  # (the parser hangs "pressure on X to buy …" as an adverbial clause)
     if trigger.in_speech and not (article.quote_at(token) or _speech_ancestor(token, article)):
         return False
     if trigger.subject_is:
@@ -453,8 +454,9 @@ def _subject(verb):
             verb = verb.head
         elif verb.dep_ == "conj" and verb.head.i != verb.i:
             verb = verb.head
-        elif verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.i != verb.i:
-            verb = verb.head  # "a letter came, urging Egypt to …": the head's subject
+        elif verb.dep_ == "advcl" and verb.head.i != verb.i and (
+                verb.tag_ == "VBG" or any(c.lower_ == "order" for c in verb.children)):
+            verb = verb.head  # "a letter came, urging Egypt to …", "arrived in order to threaten": the head's subject
         elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in ("about", "on", "of"):
             verb = verb.head.head  # "spoke about introducing sanctions": the speakers would introduce them
         elif verb.dep_ in ("relcl", "acl") and verb.head.i != verb.i:
@@ -820,10 +822,13 @@ _SENTENCE_FACTS = {
     "reports": lambda article, sentence: any(t.lower_ in ("according", "reportedly") for t in sentence) or any(
         t.lemma_.lower() in _REPORT_WORDS and t.dep_ in ("nsubj", "pobj") for t in sentence),
 }
+_SAID_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "attr", "oprd"})
 _CHAIN_LEMMAS = frozenset(_REQUESTS | {"refuse"} | STOPPING_VERBS | _INTENTIONS | _SCHEDULED)
 _CHAIN_WORDS = frozenset(_MODALS | _FUTURE | {"never", "to", "will"})
 _ABOVE = {  # fact of a token from its head and the head's own fact
-    "requests": lambda head, above: head.lemma_.lower() in _REQUESTS or above,
-    "conditional": lambda head, above: _is_condition(head) or above,
-    "speech": lambda head, above: head if head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in SPEECH_LEMMAS else above,
+    "requests": lambda head, above, dep: head.lemma_.lower() in _REQUESTS or above,
+    "conditional": lambda head, above, dep: _is_condition(head) or above,
+    # what a verb of saying says is its clause or its object, not its other phrases ("puts it at risk of …")
+    "speech": lambda head, above, dep: head if head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in SPEECH_LEMMAS
+    and dep in _SAID_DEPS else above,
 }
