@@ -283,8 +283,9 @@ def _complements(word, trigger) -> bool:
             if head.dep_ != "prep" or head.head.i != trigger.i:
                 return False
             return True
-        if current.dep_ not in _COMPLEMENT_DEPS:
-            return False
+        if current.dep_ not in _COMPLEMENT_DEPS and not (
+                current.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in current.children)):
+            return False  # (the parser hangs "scrapped a deal to buy" as an adverbial clause)
         current = head
     return True
 
@@ -459,12 +460,36 @@ def _subject(verb):
             verb = verb.head  # "a letter came, urging Egypt to …", "arrived in order to threaten": the head's subject
         elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in ("about", "on", "of"):
             verb = verb.head.head  # "spoke about introducing sanctions": the speakers would introduce them
+        elif verb.dep_ == "pcomp" and verb.head.lower_ == "for" and verb.head.head.i != verb.head.i:
+            # "imposed sanctions on X for buying", "criticised X for buying", "X was hit by sanctions for
+            # buying": the one blamed or punished bought
+            return _blamed(verb.head.head)
         elif verb.dep_ in ("relcl", "acl") and verb.head.i != verb.i:
             return verb.head
         elif verb.dep_ == "acomp":
             verb = verb.head
         else:
             return None
+    return None
+
+
+def _blamed(holder):
+    """Who a verb or noun of blame or punishment is aimed at: the noun after its (or its object's)
+    "on"/"against", a passive verb's subject, else its object; a noun's verb is asked when the noun
+    itself names no one ("hit by US sanctions for buying": the one hit)."""
+    for _ in range(3):
+        nouns = [holder] + [c for c in holder.children if c.dep_ == "dobj"]
+        aimed = [c for n in nouns for prep in n.children if prep.dep_ == "prep" and prep.lower_ in ("on", "against")
+                 for c in prep.children if c.dep_ == "pobj"]
+        if aimed:
+            return aimed[0]
+        if holder.pos_ in ("VERB", "AUX"):
+            passive = [c for c in holder.children if c.dep_ == "nsubjpass"]
+            objects = [c for c in holder.children if c.dep_ == "dobj"]
+            return (passive or objects or [None])[0]
+        if holder.pos_ == "PROPN" or holder.head.i == holder.i:
+            return holder  # "sanctions on China for buying": China
+        holder = holder.head.head if holder.dep_ == "pobj" else holder.head
     return None
 
 
@@ -623,6 +648,10 @@ def _actors(article: _Article, token) -> list[str]:
 
 
 def _actor(article: _Article, t) -> list[str]:
+    if t.lower_ in _PLURAL_ANAPHORS and t.pos_ == "NOUN" and any(c.lower_ == "the" for c in t.children):
+        previous = _previous_subjects(t)  # "Egypt and Jordan … The nations imposed …": both, like "they"
+        if previous and (group := _actors(article, previous[0])):
+            return group
     f = article.mention(t)
     if f is not None:
         return [f.form.target]
@@ -674,14 +703,33 @@ def _antecedent(article: _Article, pronoun, person: bool) -> list[str]:
             actors = [a for a in _actors(article, previous) if article.types.get(a) != ActorType.person]
             if actors:
                 return actors[:1]
+    # an object pronoun is not its own clause's subject ("it" would be "itself"): "…if it does not revoke
+    # the sanctions imposed on it" — the second "it" is someone else
+    disjoint = set() if pronoun.dep_ in ("nsubj", "nsubjpass", "poss") else _clause_subject_actors(article, pronoun, person)
     for i in range(pronoun.i - 1, max(-1, pronoun.i - 120), -1):
         f = article.actor_at.get(i)
-        if f is None or f.form.kind == MentionKind.demonym:
+        if f is None or f.form.kind == MentionKind.demonym or f.form.target in disjoint:
             continue
         is_person = article.types.get(f.form.target) == ActorType.person or f.form.kind == MentionKind.short_name
         if is_person == person:
             return [f.form.target]
     return []
+
+
+def _clause_subject_actors(article: _Article, pronoun, person: bool) -> set[str]:
+    """The actors the subject of the pronoun's own finite clause names (climbing participles and
+    infinitives up to the first finite verb)."""
+    for verb in pronoun.ancestors:
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None:
+            if subject.lower_ in _PERSON_PRONOUNS | _THING_PRONOUNS:
+                return set(_antecedent(article, subject, person)) if subject.i < pronoun.i else set()
+            return set(_actors(article, subject))
+        if verb.tag_ in ("VBD", "VBZ", "VBP") or any(c.dep_ == "aux" and c.tag_ in ("VBD", "VBZ", "VBP", "MD") for c in verb.children):
+            return set()
+    return set()
 
 
 def _addressee(article: _Article, pronoun) -> list[str]:
