@@ -59,6 +59,7 @@ _GENERIC_HOLDERS = GENERIC_HOLDERS
 _PLURAL_ANAPHORS = PLURAL_ANAPHORS
 _DESCRIPTIONS = ACTOR_DESCRIPTIONS
 _RELATIONAL = RELATIONAL_NOUNS
+_TARGET_NOUNS = frozenset({"target", "object", "subject", "victim"})  # "was the target of sanctions"
 
 
 @dataclass(frozen=True)
@@ -417,6 +418,8 @@ def _role(article: _Article, token, pivot, role: str, weapon: str | None, weapon
         return [a for o in _objects(pivot) for a in _own_modifiers(article, o)]
     if role == "owner":
         return _owner(article, token)
+    if role == "target_of":  # "Turkey was the target of U.S. sanctions", "became the object of sanctions"
+        return _target_of(article, token)
     if role == "clause_subject":
         verb = _argument_verb(token)
         return _actors(article, _subject(verb)) if verb is not None else []
@@ -455,6 +458,8 @@ def _subject(verb):
             verb = verb.head
         elif verb.dep_ == "conj" and verb.head.i != verb.i:
             verb = verb.head
+        elif verb.dep_ == "advcl" and (absolute := _with_absolute(verb)) is not None:
+            return absolute  # "…, with Myanmar's military chief having visited Russia": the chief visited
         elif verb.dep_ == "advcl" and verb.head.i != verb.i and (
                 verb.tag_ == "VBG" or any(c.lower_ == "order" for c in verb.children)):
             verb = verb.head  # "a letter came, urging Egypt to …", "arrived in order to threaten": the head's subject
@@ -470,6 +475,21 @@ def _subject(verb):
             verb = verb.head
         else:
             return None
+    return None
+
+
+def _with_absolute(verb):
+    """The noun of "with" right before a participle clause that has no subject ("with X having
+    visited Russia"): the parser hangs the two apart, but X is the one who did it."""
+    start = verb.left_edge.i
+    for prep in sentence_of(verb):
+        if prep.i >= start:
+            break
+        if prep.dep_ == "prep" and prep.lower_ == "with":
+            nouns = [c for c in prep.children if c.dep_ == "pobj"]
+            gap = [t for t in verb.doc[prep.right_edge.i + 1:start] if not t.is_punct]
+            if nouns and not gap:
+                return nouns[0]
     return None
 
 
@@ -537,6 +557,17 @@ def _own_modifiers(article: _Article, noun) -> list[str]:
     return out
 
 
+def _target_of(article: _Article, noun) -> list[str]:
+    """The subject of "is/was/became the target of <noun>"."""
+    head = noun.head
+    if not (noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _TARGET_NOUNS):
+        return []
+    frame = head.head
+    if frame.dep_ in ("attr", "oprd") and frame.head.i != frame.i:
+        return [a for c in frame.head.children if c.dep_ in ("nsubj", "nsubjpass") for a in _actors(article, c)]
+    return []
+
+
 def _owner(article: _Article, token) -> list[str]:
     """ "the Office's decision to sanction": the possessor of the noun the trigger hangs on."""
     noun = token.head if token.dep_ in ("acl", "relcl") else token
@@ -590,12 +621,14 @@ def _modifiers_of(article: _Article, noun) -> list[str]:
 
 def _origins(article: _Article, nouns: list) -> list[str]:
     """ "a Russian air defence system", "Chinese-built drones": the country a noun's modifier names."""
-    for noun in nouns:
+    # the nouns given, then the weapon nouns inside them ("a deal to replace its F-5s with Russia's jets")
+    weapon_nouns = [t for n in nouns for t in n.subtree if t.i != n.i and _WEAPON_NOUN.match(t.text)]
+    for noun in [*nouns, *weapon_nouns]:
         out = []
         for left in noun.lefts:
             for t in left.subtree:
                 f = article.mention(t)
-                if f is not None and t.dep_ in ("amod", "compound", "npadvmod", "nmod") and (
+                if f is not None and t.dep_ in ("amod", "compound", "npadvmod", "nmod", "poss") and (
                         f.form.kind == MentionKind.demonym or article.types.get(f.form.target) == ActorType.state):
                     out.append(f.form.target)
         if out:
@@ -699,9 +732,9 @@ def _antecedent(article: _Article, pronoun, person: bool) -> list[str]:
         addressed = _addressee(article, pronoun)
         if addressed:  # "warned Turkey of sanctions if it bought more": the one warned
             return addressed
-        for previous in _previous_subjects(pronoun):
+        for previous in _previous_subjects(pronoun):  # a subject that names an actor ("U.S.-Turkish relations" does not)
             actors = [a for a in _actors(article, previous) if article.types.get(a) != ActorType.person]
-            if actors:
+            if actors and (article.mention(previous) or previous.pos_ == "PRON" or previous.lower_ in _PLURAL_ANAPHORS):
                 return actors[:1]
     # an object pronoun is not its own clause's subject ("it" would be "itself"): "…if it does not revoke
     # the sanctions imposed on it" — the second "it" is someone else

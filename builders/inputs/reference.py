@@ -67,7 +67,7 @@ class NotActorEntry(BaseModel):
 
 ROLES = frozenset({
     "subject", "object", "agent", "dative", "modifier", "owner", "clause_subject", "complement", "subtree",
-    "speaker", "object_origin", "weapon_origin", "participants", "of_modifier", "object_modifier",
+    "speaker", "object_origin", "weapon_origin", "participants", "of_modifier", "object_modifier", "target_of",
 })
 
 
