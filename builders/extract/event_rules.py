@@ -352,6 +352,9 @@ def _events_with(article: _Article, token, pivot, event_type: EventTypeEntry, tr
         type_id, modality = event_type.modal_as, Modality.asserted  # "it may purchase the FK-3": an intention
     elif modality == Modality.hypothetical and event_type.hypothetical_as:
         type_id, modality = event_type.hypothetical_as, Modality.asserted  # "could impose sanctions if …": a threat
+        speakers = [s for s in _speaker(article, token) if article.types.get(s) == ActorType.person]
+        if speakers and speakers[0] not in targets:  # "Washington may impose sanctions, Palladino said": his threat
+            pairs = [(speakers[0], t) for t in (targets or [None])]
     out = []
     needs = set(event_type.needs) | set(trigger.needs)
     if type_id != event_type.id:  # a hypothetical imposition coded as a threat needs what a threat needs
