@@ -142,7 +142,9 @@ class Assembly:
                 tables[model.resource_name] = merged_by_key(model, previous, fresh)
             else:
                 tables[model.resource_name] = sorted_by_key(model, pa.concat_tables([previous, fresh]))
-        return tables | entity_tables(tables, kept.discoveries | self.discoveries, reference)
+        tables |= entity_tables(tables, kept.discoveries | self.discoveries, reference)
+        tables[Event.resource_name] = with_dyads(tables[Event.resource_name], tables[Actor.resource_name])
+        return tables
 
 
 def assemble(extracted: list[ArticleColumns], reference: Reference, kept: Kept | None = None) -> dict[str, pa.Table]:
@@ -190,6 +192,23 @@ def entity_tables(tables: dict[str, pa.Table], discoveries: dict[str, Discoverie
         WeaponSystem.resource_name: arrow_table(WeaponSystem, column_values(WeaponSystem, list(weapons.values()))),
         EventType.resource_name: arrow_table(EventType, column_values(EventType, event_types)),
     }
+
+
+DYAD_COLUMNS = {"source_actor_id": "source_country_iso3", "target_actor_id": "target_country_iso3"}
+
+
+def with_dyads(events: pa.Table, actors: pa.Table) -> pa.Table:
+    """The events with their country dyad: each participant's actors.country_iso3 (a state's own
+    code; null for an international body, an unknown country or no participant). Made here, from
+    the whole actors table, for every row (kept ones too): an actor's country is the one it has in
+    this build, whichever article discovered it."""
+    ids, countries = actors.column("actor_id").combine_chunks(), actors.column("country_iso3").combine_chunks()
+    schema = arrow_schema(Event)
+    for actor_column, country_column in DYAD_COLUMNS.items():
+        where = pc.index_in(events.column(actor_column), value_set=ids)  # null: no participant, or no such actor
+        values = pc.take(countries, where).cast(schema.field(country_column).type)
+        events = events.set_column(events.schema.get_field_index(country_column), schema.field(country_column), values)
+    return events.combine_chunks()
 
 
 def _values(table: pa.Table, column: str) -> set:
