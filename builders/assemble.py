@@ -142,7 +142,9 @@ class Assembly:
                 tables[model.resource_name] = merged_by_key(model, previous, fresh)
             else:
                 tables[model.resource_name] = sorted_by_key(model, pa.concat_tables([previous, fresh]))
-        return tables | entity_tables(tables, kept.discoveries | self.discoveries, reference)
+        tables |= entity_tables(tables, kept.discoveries | self.discoveries, reference)
+        tables[Event.resource_name] = with_dyads(tables[Event.resource_name], tables[Actor.resource_name])
+        return tables
 
 
 def assemble(extracted: list[ArticleColumns], reference: Reference, kept: Kept | None = None) -> dict[str, pa.Table]:
@@ -155,11 +157,16 @@ def assemble(extracted: list[ArticleColumns], reference: Reference, kept: Kept |
 
 def entity_tables(tables: dict[str, pa.Table], discoveries: dict[str, Discoveries], reference: Reference) -> dict[str, pa.Table]:
     """Actors, weapon systems and event types: curated entries the articles name, then the ones
-    the articles discovered (the first article by id wins a clash)."""
+    the articles discovered (the first article by id wins a clash; a discovered actor's aliases are
+    the names it has in every article)."""
     events = tables[Event.resource_name]
     mentioned = _values(tables[ActorMention.resource_name], "actor_id") | _values(events, "source_actor_id") | _values(events, "target_actor_id")
     weapons_mentioned = _values(tables[WeaponSystemMention.resource_name], "weapon_system_id") | _values(events, "weapon_system_id")
     actors, weapons = _curated_entities(reference, mentioned, weapons_mentioned)
+    names: dict[str, set[str]] = {}  # a discovered actor's names in every article ("Serbian army", "Serbia's military")
+    for article_id in sorted(discoveries):
+        for found in discoveries[article_id][0]:
+            names.setdefault(found.actor_id, set()).update(found.forms | found.acronyms)
     for article_id in sorted(discoveries):
         discovered_actors, discovered_weapons = discoveries[article_id]
         for found in discovered_actors:
@@ -167,7 +174,7 @@ def entity_tables(tables: dict[str, pa.Table], discoveries: dict[str, Discoverie
                 actors[found.actor_id] = Actor(
                     actor_id=found.actor_id, name=found.name, actor_type=found.actor_type,
                     country_iso3=found.country_iso3, role=found.role,
-                    aliases=sorted((found.forms | found.acronyms) - {found.name}), method=Method.rule,
+                    aliases=sorted(names[found.actor_id] - {found.name}), sector=found.sector, method=Method.rule,
                 )
         for found in discovered_weapons:
             if found.weapon_system_id not in weapons:
@@ -187,6 +194,23 @@ def entity_tables(tables: dict[str, pa.Table], discoveries: dict[str, Discoverie
     }
 
 
+DYAD_COLUMNS = {"source_actor_id": "source_country_iso3", "target_actor_id": "target_country_iso3"}
+
+
+def with_dyads(events: pa.Table, actors: pa.Table) -> pa.Table:
+    """The events with their country dyad: each participant's actors.country_iso3 (a state's own
+    code; null for an international body, an unknown country or no participant). Made here, from
+    the whole actors table, for every row (kept ones too): an actor's country is the one it has in
+    this build, whichever article discovered it."""
+    ids, countries = actors.column("actor_id").combine_chunks(), actors.column("country_iso3").combine_chunks()
+    schema = arrow_schema(Event)
+    for actor_column, country_column in DYAD_COLUMNS.items():
+        where = pc.index_in(events.column(actor_column), value_set=ids)  # null: no participant, or no such actor
+        values = pc.take(countries, where).cast(schema.field(country_column).type)
+        events = events.set_column(events.schema.get_field_index(country_column), schema.field(country_column), values)
+    return events.combine_chunks()
+
+
 def _values(table: pa.Table, column: str) -> set:
     return set(pc.unique(table.column(column)).to_pylist())
 
@@ -196,7 +220,7 @@ def _curated_entities(reference: Reference, actor_ids: set, weapon_ids: set) -> 
     actors = {
         entry.id: Actor(
             actor_id=entry.id, name=entry.name, actor_type=entry.type, country_iso3=entry.country,
-            wikidata_id=entry.wikidata, role=entry.role, aliases=list(entry.aliases), method=Method.curated,
+            wikidata_id=entry.wikidata, role=entry.role, aliases=list(entry.aliases), sector=entry.sector, method=Method.curated,
         )
         for entry in reference.actors if entry.id in actor_ids
     }

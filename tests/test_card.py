@@ -23,6 +23,7 @@ from builders.publish.card import (
     _records,
     actor_graph_figure,
     draw_pictures,
+    dyad_table,
     gaps,
     measured_quality,
     timeline_figure,
@@ -321,6 +322,30 @@ def test_gaps_count_undated_events_by_method_and_articles_without_provenance():
         "- **Dates:** 3 of 5 events have no date (1 of 2 rule; 2 of 3 curated).",
         "- **Provenance:** 3 of 4 articles lack an address (url) or the day it was retrieved (2 without url, 2 without retrieved_date).",
     ]
+
+
+def test_the_dyad_table_counts_events_by_country_pair_most_first_then_by_code():
+    def events(*pairs):
+        return [SimpleNamespace(source_country_iso3=source, target_country_iso3=target) for source, target in pairs]
+
+    rows = dyad_table(events(("USA", "SRB"), (None, "SRB"), ("RUS", "SRB"), ("USA", "SRB"), ("SRB", None), ("RUS", "SRB"),
+                             ("USA", "SRB"), ("CHN", "SRB")))
+    assert rows[rows.index("| source country | target country | events |") + 2 :] == [
+        "| USA | SRB | 3 |", "| RUS | SRB | 2 |", "| CHN | SRB | 1 |", "| SRB | — | 1 |", "| — | SRB | 1 |"]
+    assert dyad_table(events(*reversed([("USA", "SRB"), ("USA", "SRB"), (None, "SRB"), ("CHN", "SRB")]))) == dyad_table(
+        events(("USA", "SRB"), ("USA", "SRB"), (None, "SRB"), ("CHN", "SRB")))  # the rows' order does not matter
+    many = dyad_table(events(*[(f"A{i:02d}", "SRB") for i in range(25)]))
+    assert many[-1] == "| … 5 more dyads | | 5 |" and many[-2] == "| A19 | SRB | 1 |"
+    assert dyad_table([]) == []
+
+
+def test_the_card_counts_the_seeds_events_by_country_dyad(built_repo):
+    text = (built_repo / "datapackage" / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("Events by country dyad") :].split("\n\n")[1].splitlines()
+    events = pq.read_table(built_repo / "datapackage" / "parquet" / "events.parquet").to_pylist()
+    usa_srb = sum(1 for e in events if (e["source_country_iso3"], e["target_country_iso3"]) == ("USA", "SRB"))
+    assert table[:3] == ["| source country | target country | events |", "|---|---|---|", f"| USA | SRB | {usa_srb} |"]
+    assert sum(int(row.rsplit("|", 2)[1]) for row in table[2:]) == len(events)
 
 
 def test_the_card_prints_a_citation_to_paste_and_says_while_it_is_a_placeholder(built_repo, monkeypatch):

@@ -12,8 +12,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from builders.publish.datasette import CANNED_QUERIES, datasette_metadata
@@ -143,4 +145,25 @@ def test_the_metadata_follows_the_models():
         assert table.get("facets", []) == [col.name for col in columns(model) if col.enum]
     assert "publishers'" in database["tables"]["articles"]["license"]
     assert metadata["license_url"] == "https://creativecommons.org/licenses/by/4.0/"
-    assert set(database["queries"]) == set(CANNED_QUERIES) == {"who_threatened_whom", "quotes_by_speaker"}
+    assert set(database["queries"]) == set(CANNED_QUERIES) == {"who_threatened_whom", "quotes_by_speaker", "events_by_dyad"}
+
+
+def test_events_by_dyad_counts_the_exported_events_per_country_pair(exported, built_repo):
+    query = datasette_metadata()["databases"][NAME]["queries"]["events_by_dyad"]["sql"]
+    with sqlite3.connect(exported) as con:
+        rows = con.execute(query).fetchall()
+        total = con.execute("SELECT count(*) FROM events").fetchone()[0]
+    events = pq.read_table(built_repo / "datapackage" / "parquet" / "events.parquet").to_pylist()
+    pairs = Counter((e["source_country_iso3"], e["target_country_iso3"]) for e in events)
+    assert {(source, target): count for source, target, count, _ in rows} == dict(pairs)
+    assert sum(count for _, _, count, _ in rows) == total == len(events)
+    assert rows[0][:2] == ("USA", "SRB") and rows[0][2] == max(pairs.values())  # most events first
+    assert [row[2] for row in rows] == sorted((row[2] for row in rows), reverse=True)
+
+
+def test_events_by_dyad_answers_as_json(served):
+    base, database = served
+    rows = json.loads(_get(f"{base}/{NAME}/events_by_dyad.json?_shape=array"))
+    assert rows[0]["source_country"] == "USA" and rows[0]["target_country"] == "SRB" and rows[0]["events"] > 10
+    with sqlite3.connect(database) as con:
+        assert sum(row["events"] for row in rows) == con.execute("SELECT count(*) FROM events").fetchone()[0]

@@ -48,8 +48,52 @@ def test_a_name_coordinated_with_a_company_is_a_company():
 
 def test_the_armed_forces_of_a_named_country():
     assert discovered("Drones were sold to the Chinese military last year.") == {
-        "chinese-military": ("Chinese military", "military_unit", "CHN")}
+        "china-armed-forces": ("Chinese Armed Forces", "military_unit", "CHN")}
     assert discovered("The Chinese military equipment was old.") == {}  # an adjective, not the forces
+
+
+def test_every_noun_for_a_countrys_armed_forces_is_one_actor_of_that_country():
+    text = ("The Hungarian army held drills in May. Hungary's armed forces had asked for new radars, and the Hungarian "
+            "military said the radars arrived in June. The Hungarian Armed Forces will test them with the army of Hungary "
+            "and Hungarian troops.")
+    found = entities(text)
+    assert [(a.actor_id, a.name, a.actor_type.value, a.country_iso3, a.sector.value) for a in found.discovered_actors] == [
+        ("hungary-armed-forces", "Hungarian Armed Forces", "military_unit", "HUN", "military")]
+    assert {m.surface: m.actor_id for m in found.actor_mentions} == {
+        "The Hungarian army": "hungary-armed-forces", "Hungary's armed forces": "hungary-armed-forces",
+        "the Hungarian military": "hungary-armed-forces", "The Hungarian Armed Forces": "hungary-armed-forces",
+        "the army of Hungary": "hungary-armed-forces", "Hungarian troops": "hungary-armed-forces"}
+
+
+def test_a_countrys_armed_forces_resolve_to_the_curated_actor_when_the_reference_has_one():
+    # seeds/reference/actors.yaml has serbia-armed-forces (SRB, sector military, named "Serbian Armed Forces")
+    text = "The Serbian army bought drones, Serbia's military confirmed, and the army of Serbia will fly them."
+    found = entities(text)
+    assert found.discovered_actors == []
+    assert [(m.surface, m.actor_id) for m in found.actor_mentions] == [
+        ("Serbian army", "serbia-armed-forces"), ("Serbia's military", "serbia-armed-forces"),
+        ("army of Serbia", "serbia-armed-forces")]
+
+
+def test_a_countrys_government_is_the_state_and_a_branch_of_its_forces_an_actor():
+    """As event coders and the development gold read them, "the Hungarian government" is Hungary
+    acting (GDELT's HUNGOV is Hungary's code plus a role); an air force is a body of its own."""
+    text = ("The Hungarian government denied the report. Hungary's government later said the Hungarian Air Force "
+            "would keep its jets, and Hungary's Air Force agreed.")
+    found = {a.actor_id: (a.name, a.actor_type.value, a.country_iso3, a.sector.value) for a in entities(text).discovered_actors}
+    assert found == {"hungary-air-force": ("Hungarian Air Force", "military_unit", "HUN", "military")}
+    assert discovered("The government denied the report.") == {}  # no country: nobody in particular
+
+
+def test_a_discovered_actors_sector_is_that_of_the_head_noun_of_its_name():
+    found = {a.actor_id: a.sector and a.sector.value for a in entities(
+        "Serbia's Ministry of Finance and the Supreme Court of Serbia objected, the Tanjug news agency reported. "
+        "Analyst Milan Petrović said the plan had failed."
+    ).discovered_actors}
+    assert found["srb-ministry-of-finance"] == "government"  # "ministry of finance" (!MINIST! OF_FINANCE [~GOV])
+    assert found["supreme-court-of-serbia"] == "judiciary"  # "supreme court" [~JUD]
+    assert found["tanjug"] == "media"  # no agent noun in the name: its kind (a news agency) says media
+    assert found["milan-petrovic"] is None  # people have none
 
 
 def test_a_wider_organisation_holding_a_known_name_wins_over_it():
@@ -116,3 +160,21 @@ def test_a_curated_acronym_in_brackets_links_the_full_name_to_its_actor():
     assert found.discovered_actors == []  # no new actor: the full name is another name of NATO
     assert [(m.surface, m.actor_id) for m in found.actor_mentions] == [
         ("North Atlantic Defence Organisation", "nato"), ("NATO", "nato"), ("North Atlantic Defence Organisation", "nato")]
+
+
+def test_a_discovered_actor_has_the_names_it_has_in_every_article():
+    """One actor per country and body across articles too: its aliases are the names of every article
+    that names it (the first article by id gives its name and kind)."""
+    from builders.assemble import arrow_table, entity_tables
+    from builders.schema.columns import column_values
+    from builders.schema.models import ActorMention, Event, WeaponSystemMention
+
+    first, second = entities("The Hungarian army held drills."), entities("Hungary's armed forces bought radars.")
+    mentions = first.actor_mentions + second.actor_mentions
+    tables = {ActorMention.resource_name: arrow_table(ActorMention, column_values(ActorMention, mentions)),
+              Event.resource_name: arrow_table(Event, column_values(Event, [])),
+              WeaponSystemMention.resource_name: arrow_table(WeaponSystemMention, column_values(WeaponSystemMention, []))}
+    discoveries = {"a": (first.discovered_actors, []), "b": (second.discovered_actors, [])}
+    actors = entity_tables(tables, discoveries, MATCHER.reference)["actors"].to_pylist()
+    assert [(a["actor_id"], a["name"], a["aliases"], a["sector"]) for a in actors] == [
+        ("hungary-armed-forces", "Hungarian Armed Forces", ["Hungarian army", "Hungary's armed forces"], "military")]

@@ -78,6 +78,35 @@ def test_duckdb_reads_declared_types(built_repo):
         con.execute(f"SELECT count(*) FROM '{parquet / (model.resource_name + '.parquet')}'").fetchone()
 
 
+def test_actor_sectors_and_event_dyads_in_the_built_seeds(built_repo):
+    """actors.sector and events.source_country_iso3 / target_country_iso3, read back from the Parquet
+    edition with DuckDB: declared types, the curated sectors, and each participant's own country."""
+    con = duckdb.connect()
+    parquet = built_repo / "datapackage" / "parquet"
+    actors, events = f"'{parquet / 'actors.parquet'}'", f"'{parquet / 'events.parquet'}'"
+    columns = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {events}").fetchall()]
+    at = columns.index("target_actor_id")
+    assert columns[at + 1 : at + 3] == ["source_country_iso3", "target_country_iso3"]
+    assert {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM {actors}").fetchall()}["sector"] == "VARCHAR"
+    sectors = dict(con.execute(f"SELECT actor_id, sector FROM {actors}").fetchall())
+    assert sectors["us-state-department"] == sectors["aleksandar-vucic"] == "government"
+    assert sectors["us-congress"] == "legislature" and sectors["tass"] == "media"
+    assert sectors["serbia"] is None and sectors["united-states"] is None  # a state itself has none
+    assert sectors["eu"] is None  # nor an international body
+    mismatched = con.execute(f"""
+        SELECT e.event_id FROM {events} e
+        LEFT JOIN {actors} s ON s.actor_id = e.source_actor_id
+        LEFT JOIN {actors} t ON t.actor_id = e.target_actor_id
+        WHERE e.source_country_iso3 IS DISTINCT FROM s.country_iso3 OR e.target_country_iso3 IS DISTINCT FROM t.country_iso3
+    """).fetchall()
+    assert mismatched == []
+    dyads = dict(con.execute(f"SELECT (source_country_iso3, target_country_iso3), count(*) FROM {events} GROUP BY ALL").fetchall())
+    assert dyads[("USA", "SRB")] > 10  # the United States' pressure on Serbia
+    assert dyads[("RUS", "SRB")] > 0
+    eu = con.execute(f"SELECT DISTINCT source_country_iso3 FROM {events} WHERE source_actor_id = 'eu'").fetchall()
+    assert eu in ([], [(None,)])  # an international body has no country
+
+
 def test_polars_and_arrow_metadata(built_repo):
     df = pl.read_parquet(built_repo / "datapackage" / "parquet" / "articles.parquet")
     assert df.schema["authors"] == pl.List(pl.String)

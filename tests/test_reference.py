@@ -64,3 +64,35 @@ def test_a_bad_reference_fails_the_build_and_keeps_the_package(fresh_repo):
     assert result.returncode == 1
     assert "seeds/reference/weapon_systems.yaml: id: duplicate id 's-400' — each entry needs its own id" in result.stderr
     assert snapshot(fresh_repo) == before
+
+
+def _repo_with_sectors(tmp_path, sectors_yaml: str):
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    (tmp_path / "seeds" / "reference" / "sectors.yaml").write_text(sectors_yaml, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_bad_sectors_file_is_reported_with_line_and_field(tmp_path):
+    root = _repo_with_sectors(tmp_path, (
+        '# a hand-edited copy\n'
+        '"army": {sector: military, line: 1639, origin: "ARMY [~MIL]"}\n'
+        '"navy": {sector: sailors, line: 1846, origin: "NAVY [~MIL]"}\n'
+        '"Police": {sector: police, line: 256, origin: "POLICE {} [~COP]"}\n'
+        '"court": {sector: judiciary, line: 0, origin: "COURT [~JUD]", note: x}\n'
+    ))
+    messages = _messages(root)
+    assert messages[0].startswith("seeds/reference/sectors.yaml:3: sector: Input should be 'government', 'military'")
+    assert messages[0].endswith("(noun 'navy')")
+    assert messages[1] == "seeds/reference/sectors.yaml:4: 'Police' is no agent noun (lower case, words separated by one space)"
+    assert set(messages[2:]) == {
+        "seeds/reference/sectors.yaml:5: line: Input should be greater than or equal to 1 (noun 'court')",
+        "seeds/reference/sectors.yaml:5: note: unknown key 'note' — remove it or check its spelling (noun 'court')"}
+    assert load_reference(root)[0].sectors == {"army": "military"}
+
+
+def test_a_sectors_file_that_is_no_mapping_or_bad_yaml_says_how_to_write_it_again(tmp_path):
+    assert _messages(_repo_with_sectors(tmp_path, "- army\n")) == [
+        "seeds/reference/sectors.yaml:1: must be a YAML mapping of agent nouns to {sector, line, origin} — write it again "
+        "with `python vendor/petrarch2/sectors.py`"]
+    bad = _messages(_repo_with_sectors(tmp_path / "two", '"army": {sector: military\n'))
+    assert len(bad) == 1 and bad[0].startswith("seeds/reference/sectors.yaml:1: bad YAML:")  # worded as for every file

@@ -5,8 +5,11 @@ apposition ("X, an analyst at Y"), an attribution ("X said"), an organisation he
 Ministry of …") or a kind noun ("oil company NIS"); then from the parse's named entities, kept with
 the same kinds of evidence read from the dependency tree, a kind noun after the name ("the Tanjug
 news agency"), coordination with an organisation of known kind, or a person's name as an argument
-of a verb; and a country's armed forces ("the Chinese military"). Capitalised words without such
-evidence (sentence starts, headlines, months, places, designations) are not actors.
+of a verb; and a country's bodies named by an agent noun ("the Chinese military", "Serbia's armed
+forces", "the Serbian government": one actor per country and body, `lexicon.COUNTRY_BODIES`).
+Capitalised words without such evidence (sentence starts, headlines, months, places, designations)
+are not actors. Each actor's sector is the one of the head noun of its name in PETRARCH-2's agents
+dictionary (`seeds/reference/sectors.yaml`), else the one its kind implies; people get none.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from itertools import pairwise
 import ahocorasick
 
 from ..inputs.reference import Reference
-from ..schema.models import ActorType, MentionKind
+from ..schema.models import ActorType, MentionKind, Sector
 from .ids import slug
 from .lexicon import (
-    ARMED_FORCES_NOUNS,
+    CountryBody,
+    COUNTRY_BODIES,
     FUNCTION_WORDS,
     GENERIC_ORGANISATION_WORDS,
+    KIND_SECTORS,
     MONTH_NAMES,
     ORGANISATION_HEADS,
     ORGANISATION_NOUN_PHRASES,
@@ -57,15 +62,17 @@ class DiscoveredActor:
     role: str | None = None
     forms: set[str] = field(default_factory=set)
     acronyms: set[str] = field(default_factory=set)  # "EDD" after "Equipment Development Department (EDD)"
+    sector: Sector | None = None  # the CAMEO agent sector (seeds/reference/sectors.yaml); None for people
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*[\w]|[^\W\d_]")
 _POSSESSIVE = re.compile(r"['’]s$")
 _FUNCTION_OR_CALENDAR = frozenset(FUNCTION_WORDS | MONTH_NAMES | set(WEEKDAYS))
 _CALENDAR = frozenset(MONTH_NAMES | set(WEEKDAYS))
-_ARMED_FORCES_LONGEST_FIRST = sorted(ARMED_FORCES_NOUNS, key=len, reverse=True)
+# a country body's nouns, longest first, each with its body ("armed forces" before "army")
+_BODY_NOUNS = sorted(((noun, body) for body in COUNTRY_BODIES for noun in body.nouns), key=lambda nb: len(nb[0]), reverse=True)
 # every prefix of those nouns: a word that is none starts none of them
-_ARMED_FORCES_PREFIXES = frozenset(n[:k] for n in ARMED_FORCES_NOUNS for k in range(len(n) + 1))
+_BODY_NOUN_PREFIXES = frozenset(n[:k] for n, _ in _BODY_NOUNS for k in range(len(n) + 1))
 # the words a kind noun or the last word of a kind phrase can be ("news agency": "agency")
 _KIND_NOUN_WORDS = frozenset(ORGANISATION_NOUNS) | frozenset(ORGANISATION_NOUN_PHRASES) | frozenset(
     p[k + 1 :] for p in ORGANISATION_NOUN_PHRASES for k in range(len(p)) if p[k] == " ")
@@ -309,6 +316,10 @@ class _Discoveries:
         name = surface = _POSSESSIVE.sub("", name.strip(" ,"))
         if "\n" in name or not name:
             return
+        body = self._body_named(name, None if country_in_name else country) if actor_type != ActorType.person else None
+        if body is not None:  # "Serbian Armed Forces", "Army of Serbia", "the Army" after "Serbia's": the country's body
+            self.add_body(*body, surface)
+            return
         generic = actor_type != ActorType.person and not country_in_name and _is_generic(name)
         if generic and not country:
             return  # "Foreign Ministry" of no stated country names nobody in particular
@@ -330,6 +341,48 @@ class _Discoveries:
         actor.role = actor.role or role
         if acronym:
             self.attach(actor, acronym)
+
+    def _state_country(self, form: str) -> str | None:
+        """The country of the state a curated form names ("Serbian", "Serbia's", "U.S.")."""
+        for f in self.matcher.forms.get(_POSSESSIVE.sub("", form.strip()), ()):
+            entry = reference_index(self.reference).actor(f.target) if not f.is_weapon else None
+            if entry is not None and entry.type == ActorType.state and entry.country:
+                return entry.country
+        return None
+
+    def _body_named(self, name: str, country: str | None) -> tuple[str, CountryBody] | None:
+        """(country, body) when a name is a country body's noun after the country ("Serbian Armed Forces",
+        "Serbia's army"), before it ("Army of Serbia", "Government of the Philippines") or alone with the
+        country stated before it (`country`)."""
+        folded = fold(name)
+        for noun, body in _BODY_NOUNS:
+            if folded == noun:
+                return (country, body) if country else None
+            if folded.endswith(" " + noun) and (owner := self._state_country(name[: -len(noun)])):
+                return owner, body
+            if folded.startswith(noun + " of ") and (owner := self._state_country(re.sub(r"^the\s+", "", name[len(noun) + 4 :]))):
+                return owner, body
+        return None
+
+    def add_body(self, country: str, body: CountryBody, surface: str) -> None:
+        """A country body named by `surface` ("the Serbian army"): the curated actor that is the body, or the
+        one discovered actor of the country and body, with id "<state id>-<body id>"."""
+        index = reference_index(self.reference)
+        state, demonym = index.states.get(country), self.demonym_of(country)
+        if state is None or surface in self.matcher.forms:
+            return  # (a curated form: the matcher has found it already)
+        actor_id, name = f"{state}-{body.id}", f"{demonym or index.actor_names.get(state, state)} {body.name}"
+        curated = index.curated_body(country, body, actor_id, name)
+        if curated is not None:
+            self.known_long_forms.append((surface, curated))  # "Serbia's army" is a mention of the curated armed forces
+            return
+        if actor_id not in self.actors:
+            self.actors[actor_id] = DiscoveredActor(actor_id, name, body.actor_type, country, None, sector=index.body_sector(body))
+            self.forms.add_actor(self.actors[actor_id])
+        actor = self.actors[actor_id]
+        if surface not in actor.forms:
+            actor.forms.add(surface)
+            self.forms.add_form(actor, surface)
 
     def attach(self, actor: DiscoveredActor, acronym: str) -> None:
         """ "Radio Free Europe (RFE)": a curated acronym makes the full name a form of its actor."""
@@ -361,9 +414,13 @@ def discover_actors(text: str, found: list[Found], matcher: Matcher, doc=None) -
         _discover_from_entities(discoveries, doc)
         _discover_names_before_kind_nouns(discoveries, doc)
         _discover_coordinated_names(discoveries, doc)
-        _discover_armed_forces(discoveries, doc)
+        _discover_country_bodies(discoveries, doc)
         _owner_countries(discoveries, doc)
         _attach_acronyms(discoveries)
+    index = reference_index(matcher.reference)
+    for actor in discoveries.actors.values():
+        if actor.sector is None and actor.actor_type != ActorType.person:
+            actor.sector = index.sector_of(actor.name) or KIND_SECTORS.get(actor.actor_type)
     return sorted(discoveries.actors.values(), key=lambda a: a.actor_id), discoveries.known_long_forms
 
 
@@ -691,26 +748,57 @@ def _role_country(d: _Discoveries, doc, role: str, start: int) -> str | None:
     return _country_inside(d, d.covering(window_start, start))
 
 
-def _discover_armed_forces(d: _Discoveries, doc) -> None:
-    """ "the Chinese military", "Serbia's army": the armed forces of a named country, as an actor
-    named by the country's demonym and the noun the text uses."""
-    for i in token_arrays(doc).where(lower=_ARMED_FORCES_PREFIXES):
+def _discover_country_bodies(d: _Discoveries, doc) -> None:
+    """ "the Chinese military", "Serbia's army", "U.S. troops", "the Serbian Armed Forces", "the army of
+    Serbia", "the Serbian government": a body of a named country (`lexicon.COUNTRY_BODIES`), one actor per
+    country and body whichever noun the text uses; the mention spans the country and the noun."""
+    for i in token_arrays(doc).where(lower=_BODY_NOUN_PREFIXES):
         token = doc[i]
-        phrase = next((n for n in _ARMED_FORCES_LONGEST_FIRST  # (a phrase starts with its first word's lower case)
-                       if n.startswith(token.lower_) and doc[token.i : token.i + len(n.split())].text.lower() == n), None)
-        if phrase is None or token.text[:1].isupper():
+        found = next(((n, body) for n, body in _BODY_NOUNS  # (a phrase starts with its first word's lower case)
+                      if n.startswith(token.lower_) and doc[token.i : token.i + len(n.split())].text.lower() == n), None)
+        if found is None:
             continue
-        last = doc[token.i + len(phrase.split()) - 1]
-        if last.pos_ != "NOUN" or last.dep_ in ("amod", "compound"):
+        noun, body = found
+        last = doc[token.i + len(noun.split()) - 1]
+        if last.pos_ not in ("NOUN", "PROPN") or last.dep_ in ("amod", "compound"):
             continue  # "Russian military equipment": an adjective, not the forces
-        before = doc[token.i - 1] if token.i > 0 else None
-        if before is None:
-            continue
-        owner = doc[token.i - 2] if before.text in _POSSESSIVE_TOKENS and token.i >= 2 else before
-        country = _country_inside(d, d.covering(owner.idx, owner.idx + len(owner.text)))
-        demonym = d.demonym_of(country)
-        if country and demonym:
-            d.add(f"{demonym} {phrase}", ActorType.military_unit, country, None, country_in_name=True)
+        span = _owner_before(d, doc, token, last) or _owner_after(d, doc, token, last)
+        if span is not None:
+            country, start, end = span
+            d.add_body(country, body, d.text[start:end])
+
+
+def _state_mention(d: _Discoveries, token) -> tuple[Found, str] | None:
+    """The curated mention of a state that covers a token, and the state's country."""
+    for f in d.covering(token.idx, token.idx + len(token.text)):
+        entry = reference_index(d.reference).actor(f.form.target) if not f.form.is_weapon else None
+        if entry is not None and entry.type == ActorType.state and entry.country:
+            return f, entry.country
+    return None
+
+
+def _owner_before(d: _Discoveries, doc, first, last) -> tuple[str, int, int] | None:
+    """ "the Serbian army", "Serbia's army": (country, start, end) of the phrase from the country on."""
+    if first.i == 0:
+        return None
+    before = doc[first.i - 1]
+    owner = doc[first.i - 2] if before.text in _POSSESSIVE_TOKENS and first.i >= 2 else before
+    mention = _state_mention(d, owner)
+    if mention is None or mention[0].end > first.idx:
+        return None
+    return mention[1], mention[0].start, last.idx + len(last.text)
+
+
+def _owner_after(d: _Discoveries, doc, first, last) -> tuple[str, int, int] | None:
+    """ "the army of Serbia", "the Government of the Philippines": (country, start, end)."""
+    of = last.i + 1
+    if of + 1 >= len(doc) or doc[of].lower_ != "of":
+        return None
+    owner = doc[of + 2] if doc[of + 1].lower_ == "the" and of + 2 < len(doc) else doc[of + 1]
+    mention = _state_mention(d, owner)
+    if mention is None or mention[0].start < doc[of].idx:
+        return None
+    return mention[1], first.idx, mention[0].end
 
 
 def _discover_names_before_kind_nouns(d: _Discoveries, doc) -> None:

@@ -7,13 +7,25 @@ compared (case and diacritics ignored).
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from ..schema.models import ActorType
+from ..schema.models import ActorType, Sector
 
 _DATA = yaml.safe_load((Path(__file__).with_name("lexicon.yaml")).read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class CountryBody:
+    """A body of a state named by an agent noun after the country ("the Serbian army"): one actor per
+    country, with id "<state id>-<id>" and name "<demonym> <name>"."""
+
+    id: str  # "armed-forces"
+    name: str  # "Armed Forces"
+    actor_type: ActorType
+    nouns: tuple[str, ...]  # lower case, as in seeds/reference/sectors.yaml
 
 
 def alternation(patterns: list[str]) -> str:
@@ -42,7 +54,10 @@ OUTLET_FORMS: list[str] = [f for f in SPEECH_FORMS if SPEECH_VERBS[f] in OUTLET_
 FUNCTION_WORDS: frozenset[str] = frozenset(_DATA["function_words"])
 PERSON_TITLES: frozenset[str] = frozenset(_DATA["person_titles"])
 PLACE_WORDS: frozenset[str] = frozenset(_DATA["place_words"])
-ARMED_FORCES_NOUNS: list[str] = _DATA["armed_forces_nouns"]
+COUNTRY_BODIES: list[CountryBody] = [
+    CountryBody(b["id"], b["name"], ActorType(b["type"]), tuple(b["nouns"])) for b in _DATA["country_bodies"]
+]
+KIND_SECTORS: dict[ActorType, Sector] = {ActorType(kind): Sector(sector) for kind, sector in _DATA["kind_sectors"].items()}
 PLACE_NAME_HEADS: frozenset[str] = frozenset(_DATA["place_name_heads"])
 PLACE_NOUNS: frozenset[str] = frozenset(_DATA["place_nouns"])
 ORGANISATION_NOUNS: dict[str, ActorType] = {w: ActorType(t) for w, t in _DATA["organisation_nouns"].items()}

@@ -11,7 +11,10 @@ from __future__ import annotations
 from functools import cached_property
 
 from ..inputs.reference import ActorEntry, EventTypeEntry, Reference, Trigger
-from ..schema.models import ActorType
+from ..schema.models import ActorType, Sector
+from .lexicon import CountryBody, fold
+
+_HEAD_SPLIT = frozenset({"of", "for", "on"})  # "Office of Foreign Assets Control": the head noun is before "of"
 
 
 class ReferenceIndex:
@@ -69,6 +72,45 @@ class ReferenceIndex:
             if a.type == ActorType.state:
                 out.setdefault(a.country, a.demonyms[0] if a.demonyms else None)
         return out
+
+    @cached_property
+    def sector_nouns(self) -> dict[str, Sector]:
+        """An agent noun of sectors.yaml, folded ("ministry of defence") -> its sector."""
+        return {fold(noun): sector for noun, sector in self.reference.sectors.items()}
+
+    @cached_property
+    def sector_noun_words(self) -> int:
+        return max((len(noun.split()) for noun in self.sector_nouns), default=0)
+
+    def sector_of(self, name: str) -> Sector | None:
+        """The sector of the head noun of an organisation's name: its longest ending that is an agent noun
+        and holds the whole head ("Serbian Ministry of Defence" -> "ministry of defence": government), else
+        the same of the words before "of", "for" or "on" ("Presidency of Defense Industries" -> "presidency",
+        not "defense industries")."""
+        words = [w.strip(".,;:()\"“”") for w in fold(name).replace("’", "'").split()]
+        words = [w for w in words if w]
+        cuts = [i for i, w in enumerate(words) if w in _HEAD_SPLIT and i > 0]
+        shortest = len(words) - cuts[0] + 1 if cuts else 1  # a phrase that reaches back over the first "of"
+        for head, fewest in [(words, shortest)] + [(words[:cut], 1) for cut in cuts]:
+            for k in range(min(len(head), self.sector_noun_words), fewest - 1, -1):
+                sector = self.sector_nouns.get(" ".join(head[-k:]))
+                if sector is not None:
+                    return sector
+        return None
+
+    def body_sector(self, body: CountryBody) -> Sector | None:
+        """The sector of a country body: its nouns' sector in sectors.yaml."""
+        return next((s for noun in body.nouns if (s := self.sector_nouns.get(fold(noun))) is not None), None)
+
+    def curated_body(self, country: str, body: CountryBody, actor_id: str, name: str) -> str | None:
+        """The curated actor that is this body of this country: of the country and the body's sector, with the
+        body's id or its name among its names ("Serbian Armed Forces")."""
+        sector = self.body_sector(body)
+        for entry in self.reference.actors:
+            if entry.country == country and entry.sector == sector and sector is not None and \
+                    (entry.id == actor_id or fold(name) in {fold(n) for n in (entry.name, *entry.aliases)}):
+                return entry.id
+        return None
 
     @cached_property
     def triggers(self) -> dict[tuple[str, str], list[tuple[EventTypeEntry, Trigger]]]:

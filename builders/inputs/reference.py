@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -24,6 +24,7 @@ from ..schema.models import (
     ActorType,
     Modality,
     PloverType,
+    Sector,
 )
 from . import yamlfile
 from .tree import MAX_YAML_BYTES, read_regular, shown
@@ -36,6 +37,7 @@ EVENT_TYPES_FILE = "seeds/reference/event_types.yaml"
 # the triggers derived from the CAMEO dictionary (vendor/petrarch2/convert.py writes it from the
 # codebook's `derive:` entries): read beside the codebook, one list per type
 CAMEO_TRIGGERS_FILE = "seeds/reference/cameo_triggers.yaml"
+SECTORS_FILE = "seeds/reference/sectors.yaml"  # generated from PETRARCH-2's agents dictionary (vendor/petrarch2/sectors.py)
 
 
 class ActorEntry(BaseModel):
@@ -55,6 +57,7 @@ class ActorEntry(BaseModel):
     metonyms: tuple[str, ...] = ()
     demonyms: tuple[str, ...] = ()
     short_forms: tuple[str, ...] = ()
+    sector: Sector | None = None  # the CAMEO agent sector it stands for, where clear (null for a state)
 
 
 class NotActorEntry(BaseModel):
@@ -191,14 +194,25 @@ class WeaponEntry(BaseModel):
     nato_reporting_name: str | None = None
 
 
+class SectorEntry(BaseModel):
+    """One agent noun of seeds/reference/sectors.yaml: its sector and the dictionary line it comes from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sector: Sector
+    line: int = Field(ge=1)
+    origin: str = Field(min_length=1)
+
+
 @dataclass(frozen=True)
 class Reference:
     actors: tuple[ActorEntry, ...]
     weapons: tuple[WeaponEntry, ...]
     not_actors: tuple[str, ...]
     event_types: tuple[EventTypeEntry, ...]
-    digest: str  # sha256 over the four files: part of the cache key of every article's rows
+    digest: str  # sha256 over the reference files: part of the cache key of every article's rows
     file_hashes: dict[str, str]  # path -> sha256 of each file as read (for the package's inputs digest)
+    sectors: dict[str, Sector] = field(default_factory=dict)  # agent noun (lower case) -> sector (sectors.yaml)
 
     def actor(self, actor_id: str) -> ActorEntry | None:
         return next((a for a in self.actors if a.id == actor_id), None)
@@ -260,7 +274,7 @@ def _weapon_forms(entry: WeaponEntry) -> set[str]:
     return {entry.designation, *entry.aliases}
 
 
-REFERENCE_FILES = (ACTORS_FILE, COUNTRIES_FILE, WEAPONS_FILE, NOT_ACTORS_FILE, EVENT_TYPES_FILE, CAMEO_TRIGGERS_FILE)
+REFERENCE_FILES = (ACTORS_FILE, COUNTRIES_FILE, WEAPONS_FILE, NOT_ACTORS_FILE, EVENT_TYPES_FILE, CAMEO_TRIGGERS_FILE, SECTORS_FILE)
 REGENERATE = "run python vendor/petrarch2/convert.py"
 
 
@@ -299,6 +313,48 @@ def _load_derived(root: Path, event_types: list[EventTypeEntry]) -> tuple[list[E
     return merged, problems, raw
 
 
+_SECTOR_KEYS = {"sector", "line", "origin"}
+_SECTOR_VALUES = frozenset(s.value for s in Sector)
+
+
+def _load_sectors(root: Path) -> tuple[dict[str, Sector], list[Problem], bytes]:
+    """seeds/reference/sectors.yaml: a mapping of agent nouns to {sector, line, origin}."""
+    rel = SECTORS_FILE
+    try:
+        raw = read_regular(root / rel, MAX_YAML_BYTES)
+    except OSError as exc:
+        return {}, [Problem(rel, None, None, f"cannot read ({exc.strerror or 'not a regular file'}) — write it again with "
+                                             "`python vendor/petrarch2/sectors.py`")], b""
+    data, node, problems = yamlfile.parse(rel, raw, fast=True)
+    if problems or data is None:
+        return {}, problems, raw
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        return {}, [Problem(rel, 1, None, "must be a YAML mapping of agent nouns to {sector, line, origin} — write it again "
+                                          "with `python vendor/petrarch2/sectors.py`")], raw
+    out: dict[str, Sector] = {}
+    for (key_node, value_node), (noun, value) in zip(node.value, data.items()):
+        line = key_node.start_mark.line + 1
+        if not isinstance(noun, str) or noun != " ".join(noun.split()).lower() or not noun:
+            problems.append(Problem(rel, line, None, f"{shown(str(noun))!r} is no agent noun (lower case, words separated by "
+                                                     "one space)"))
+            continue
+        if not isinstance(value, dict):
+            problems.append(Problem(rel, line, None, f"{shown(noun)!r}: must be a mapping {{sector, line, origin}}"))
+            continue
+        if value.keys() == _SECTOR_KEYS and value["sector"] in _SECTOR_VALUES and type(value["line"]) is int and value["line"] >= 1 \
+                and isinstance(value["origin"], str) and value["origin"]:
+            out[noun] = Sector(value["sector"])  # what the model accepts, checked without it (thousands of entries)
+            continue
+        try:
+            out[noun] = SectorEntry.model_validate(value).sector
+        except ValidationError as exc:
+            problems += yamlfile.validation_problems(rel, exc, yamlfile.Lines(value_node), f" (noun {shown(noun)!r})",
+                                                     yamlfile.field_names(SectorEntry), field=lambda loc: str(loc[0]) if loc else None)
+    return out, problems, raw
+
+
+
+
 def load_reference(root: Path) -> tuple[Reference, list[Problem]]:
     """Every reference file, checked; the countries file adds states to the curated actors."""
     actors, problems, raw_actors = _load_entries(root, ACTORS_FILE, ActorEntry)
@@ -317,9 +373,11 @@ def load_reference(root: Path) -> tuple[Reference, list[Problem]]:
                  for t in event_types for key in ("hypothetical_as", "modal_as") if getattr(t, key) and getattr(t, key) not in ids]
     problems += _duplicate_problems(files, actors, _actor_forms)
     problems += _duplicate_problems(WEAPONS_FILE, weapons, _weapon_forms)
+    sectors, sector_problems, raw_sectors = _load_sectors(root)
+    problems += sector_problems
     raws = {ACTORS_FILE: raw_actors, COUNTRIES_FILE: raw_countries, WEAPONS_FILE: raw_weapons, NOT_ACTORS_FILE: raw_not_actors,
-            EVENT_TYPES_FILE: raw_event_types, CAMEO_TRIGGERS_FILE: raw_derived}
+            EVENT_TYPES_FILE: raw_event_types, CAMEO_TRIGGERS_FILE: raw_derived, SECTORS_FILE: raw_sectors}
     file_hashes = {rel: hashlib.sha256(raw).hexdigest() for rel, raw in raws.items() if (root / rel).is_file()}
     digest = hashlib.sha256(b"".join(hashlib.sha256(raw).digest() for raw in raws.values())).hexdigest()
     phrases = tuple(sorted({entry.phrase for entry in not_actors}))
-    return Reference(tuple(actors), tuple(weapons), phrases, tuple(event_types), digest, file_hashes), problems
+    return Reference(tuple(actors), tuple(weapons), phrases, tuple(event_types), digest, file_hashes, sectors), problems

@@ -169,6 +169,7 @@ def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
         by = Counter((e.event_type, e.modality) for e in events)
         for event_type in sorted({e.event_type for e in events}):
             lines.append(f"| `{event_type}` | " + " | ".join(str(by.get((event_type, m), 0) or "") for m in ("asserted", "future", "hypothetical", "negated", "intended", "reported")) + " |")
+    lines += dyad_table(_records(tables, "events", ["source_country_iso3", "target_country_iso3"]))
     lines += [
         "",
         "## Pictures",
@@ -191,6 +192,25 @@ def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
     lines += [f"- {lic['title']}" + (f" ({lic['path']})" if lic.get("path") else "") for lic in descriptor["licenses"]]
     lines += ["", "## Data dictionary", "", data_dictionary_markdown().rstrip(), ""]
     return "\n".join(lines)
+
+
+CARD_DYADS = 20  # country dyads listed by the card; the rest are counted
+
+
+def dyad_table(events: list) -> list[str]:
+    """Events by country dyad (the source's country -> the target's), most events first, then by the
+    codes ("—": an international body, an unknown country or no target)."""
+    if not events:
+        return []
+    counts = Counter((e.source_country_iso3, e.target_country_iso3) for e in events)
+    order = sorted(counts, key=lambda dyad: (-counts[dyad], *((code is None, code or "") for code in dyad)))
+    lines = ["", "Events by country dyad (the country of the actor that acts → of the actor acted upon; `—`: an international "
+             "body, a country not known or no target):", "", "| source country | target country | events |", "|---|---|---|"]
+    lines += [f"| {source or '—'} | {target or '—'} | {counts[(source, target)]} |" for source, target in order[:CARD_DYADS]]
+    if len(order) > CARD_DYADS:
+        rest = order[CARD_DYADS:]
+        lines.append(f"| … {len(rest)} more dyads | | {sum(counts[d] for d in rest)} |")
+    return lines
 
 
 def _citation_lines(descriptor: dict) -> list[str]:

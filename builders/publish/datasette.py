@@ -70,7 +70,25 @@ ORDER BY q.speaker_actor_id IS NULL, speaker, q.article_id, q.{start}""",
     }
 
 
-CANNED_QUERIES = {"who_threatened_whom": _who_threatened_whom, "quotes_by_speaker": _quotes_by_speaker}
+def _events_by_dyad() -> dict:
+    """Events counted by country dyad (the source's and the target's country), as event data
+    (GDELT, ICEWS, POLECAT) count them."""
+    source, target = "source_country_iso3", "target_country_iso3"
+    return {
+        "title": "Events by country dyad",
+        "description": "How many events each pair of countries has: the country of the actor that acts and of the actor "
+                       "acted upon (ISO 3166-1 alpha-3; empty for an international body, an unknown country or no target), "
+                       "with the number of articles they come from; most events first.",
+        "sql": f"""SELECT e.{source} AS source_country, e.{target} AS target_country,
+       count(*) AS events, count(DISTINCT e.article_id) AS articles
+FROM events e
+GROUP BY e.{source}, e.{target}
+ORDER BY events DESC, source_country IS NULL, source_country, target_country IS NULL, target_country""",
+    }
+
+
+CANNED_QUERIES = {"who_threatened_whom": _who_threatened_whom, "quotes_by_speaker": _quotes_by_speaker,
+                  "events_by_dyad": _events_by_dyad}
 
 
 def _table(model) -> dict:

@@ -44,6 +44,24 @@ class ActorType(StrEnum):
     other = "other"
 
 
+class Sector(StrEnum):
+    """The CAMEO agent sector an actor stands for (seeds/reference/sectors.yaml maps the agent nouns of
+    PETRARCH-2's Phoenix.agents.txt to these; ministries and embassies are government, as in CAMEO)."""
+
+    government = "government"  # GOV: the executive, its ministries, embassies and officials
+    military = "military"  # MIL: armed forces and their branches
+    legislature = "legislature"  # LEG
+    judiciary = "judiciary"  # JUD
+    police = "police"  # COP
+    intelligence = "intelligence"  # SPY
+    business = "business"  # BUS
+    media = "media"  # MED
+    ngo = "ngo"  # NGO
+    education = "education"  # EDU
+    opposition = "opposition"  # OPP
+    party = "party"  # PTY
+
+
 class MentionKind(StrEnum):
     name = "name"  # the full canonical name or a full-name spelling variant
     alias = "alias"  # an acronym or alternative name ("FDD", "RFE")
@@ -251,6 +269,15 @@ class Actor(Resource):
     )
     role: str | None = Field(default=None, description="For people: role as of the articles.")
     aliases: list[str] = Field(default_factory=list, description="Other spellings, short forms and acronyms.")
+    sector: Sector | None = Field(
+        default=None,
+        description=(
+            "The CAMEO agent sector the actor stands for (GOV government, MIL military, LEG legislature, …; ministries "
+            "and embassies are government); null for a state itself or when unknown. Curated: from the reference base; "
+            "rule: the sector of the head noun of the name in PETRARCH-2's Phoenix agents dictionary "
+            "(seeds/reference/sectors.yaml), else the one the actor's kind implies."
+        ),
+    )
     method: Method = Field(description="curated: from the reference base; rule: discovered by the builders.")
 
 
@@ -322,6 +349,16 @@ class Event(Resource):
     modality: Modality = Field(description="Whether and how the text asserts the event.")
     source_actor_id: str | None = _optional_id("Actor that acts.")
     target_actor_id: str | None = _optional_id("Actor acted upon.")
+    source_country_iso3: str | None = Field(
+        default=None, pattern=ISO3_PATTERN,
+        description="ISO 3166-1 alpha-3 country the source actor belongs to (its actors.country_iso3; a state's own code): "
+                    "with target_country_iso3 the event's country dyad. Null for an international body or when unknown.",
+    )
+    target_country_iso3: str | None = Field(
+        default=None, pattern=ISO3_PATTERN,
+        description="ISO 3166-1 alpha-3 country the target actor belongs to (its actors.country_iso3; a state's own code). "
+                    "Null for an international body, when unknown or when there is no target.",
+    )
     weapon_system_id: str | None = _optional_id("Weapon system involved, where named.")
     date_start: dt.date | None = Field(default=None, description="First day of the event's date interval (inclusive).")
     date_end: dt.date | None = Field(default=None, description="Last day of the event's date interval (inclusive).")
