@@ -143,6 +143,13 @@ def _renamed_codebook(root: Path, renames: dict[str, str]) -> None:
             if entry.get(key):
                 entry[key] = renames.get(entry[key], entry[key])
     path.write_text(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # the derived triggers are filed under the type's id: the converter writes them again, as a contributor would
+    sys.path.insert(0, str(REPO / "vendor" / "petrarch2"))
+    try:
+        import convert
+    finally:
+        sys.path.pop(0)
+    (root / "seeds" / "reference" / "cameo_triggers.yaml").write_text(convert.converted(codebook=path), encoding="utf-8")
 
 
 def test_renaming_an_event_type_changes_only_its_id(tmp_path):
@@ -172,7 +179,8 @@ def test_renaming_an_event_type_changes_only_its_id(tmp_path):
     shutil.copytree(REPO / "seeds", broken / "seeds")
     path = broken / "seeds" / "reference" / "event_types.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("id: threaten_sanctions", "id: warn_of_sanctions"), encoding="utf-8")
-    assert [str(p) for p in load_reference(broken)[1]] == [
+    assert [str(p) for p in load_reference(broken)[1]] == [  # (and the derived triggers are filed under the old id)
+        "seeds/reference/cameo_triggers.yaml:10: 'threaten_sanctions' is no type of seeds/reference/event_types.yaml — run python vendor/petrarch2/convert.py",
         "seeds/reference/event_types.yaml: hypothetical_as: 'impose_sanctions' names 'threaten_sanctions', which is no type — use an id of this file"]
     assert {e.event_type for e in before} >= set(renames)  # every renamed type fires on this text
     # an event's id is derived from its type among the rest of its content, so it follows the new name

@@ -153,6 +153,9 @@ def _is_name_token(token: _Token, known: set[str]) -> bool:
 
 
 def _person_name(tokens: list[_Token], known: set[str]) -> list[_Token] | None:
+    # a region or title glued before the name is no part of it ("for Middle East Joey Hood")
+    while len(tokens) > 2 and tokens[0].bare.casefold() in _NOT_NAME_WORDS | GENERIC_ORGANISATION_WORDS:
+        tokens = tokens[1:]  # (and an office's words: "Bureau of Near Eastern Affairs Robert Palladino")
     if (
         2 <= len(tokens) <= 4
         and all(_is_name_token(t, known) for t in tokens)
