@@ -178,3 +178,24 @@ def test_a_discovered_actor_has_the_names_it_has_in_every_article():
     actors = entity_tables(tables, discoveries, MATCHER.reference)["actors"].to_pylist()
     assert [(a["actor_id"], a["name"], a["aliases"], a["sector"]) for a in actors] == [
         ("hungary-armed-forces", "Hungarian Armed Forces", ["Hungarian army", "Hungary's armed forces"], "military")]
+
+
+def test_a_region_or_an_office_glued_before_a_name_is_no_part_of_it():
+    """Issue 24's classes, on sentences written for them: a region ("for Middle East") or the words
+    of an office ("Bureau of Near Eastern Affairs") run into the capitalised name after them."""
+    found = discovered("The US envoy for Middle East Daniel Brook said the talks would go on.")
+    assert "daniel-brook" in found and not any("middle" in actor_id for actor_id in found)
+    found = discovered("The head of the Bureau of Near Eastern Affairs Laura Stone said so on Monday.")
+    assert found["laura-stone"][:2] == ("Laura Stone", "person")
+    assert found["bureau-of-near-eastern-affairs"][:2] == ("Bureau of Near Eastern Affairs", "government_body")
+    found = discovered("Cairo knows the risks, US Assistant Secretary for Regional Security Affairs Tom K Baird said on Monday.")
+    assert found.get("tom-k-baird") == ("Tom K Baird", "person", "USA")  # the country of the title before him
+
+
+def test_a_name_said_without_a_title_has_no_country():
+    assert discovered("Cairo knows the risks, Milan Petrovic said.") == {"milan-petrovic": ("Milan Petrovic", "person", None)}
+
+
+def test_a_presidency_is_a_body():
+    found = discovered("Washington is targeting Ruritania's procurement body, the Presidency of Naval Industries (PNI).")
+    assert found["presidency-of-naval-industries"][:2] == ("Presidency of Naval Industries", "government_body")

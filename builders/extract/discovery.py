@@ -156,6 +156,8 @@ def _person_name(tokens: list[_Token], known: set[str]) -> list[_Token] | None:
     # a region or title glued before the name is no part of it ("for Middle East Joey Hood")
     while len(tokens) > 2 and tokens[0].bare.casefold() in _NOT_NAME_WORDS | GENERIC_ORGANISATION_WORDS:
         tokens = tokens[1:]  # (and an office's words: "Bureau of Near Eastern Affairs Robert Palladino")
+    if len(tokens) > 4 and all(_is_name_token(t, known) for t in tokens[-3:]) and tokens[-4].bare.casefold() in GENERIC_ORGANISATION_WORDS:
+        tokens = tokens[-3:]  # "… for Political-Military Affairs R Clarke Cooper": the name after the office's last word
     if (
         2 <= len(tokens) <= 4
         and all(_is_name_token(t, known) for t in tokens)
@@ -268,6 +270,20 @@ class _Discoveries:
 
     def country_before(self, start: int) -> str | None:
         return country_before(self.found, start, self.text, self.reference)
+
+    def title_country(self, start: int) -> str | None:
+        """The country of a title earlier in the name's own clause ("US Assistant Secretary for
+        Political-Military Affairs R Clarke Cooper said"): a state named right before a word of
+        PERSON_TITLES, with no comma, semicolon or full stop between them and the name."""
+        clause_start = max(self.text.rfind(mark, 0, start) for mark in (",", ";", ". ", "\n", "(", "“", '"')) + 1
+        for f in reversed(self.mentions.covering(clause_start, start)):
+            entry = reference_index(self.reference).actor(f.form.target)
+            if f.form.is_weapon or entry is None or entry.type != ActorType.state:
+                continue
+            words = re.findall(r"[A-Za-z-]+", self.text[f.end : start].casefold())
+            if words and any(w in PERSON_TITLES for w in words[:3]):
+                return entry.country
+        return None
 
     def demonym_of(self, country: str | None) -> str | None:
         return self.demonyms.get(country)
@@ -437,7 +453,9 @@ def _discover_person(d: _Discoveries, run: list[_Token]) -> None:
         if name:
             first_role = next(i for i, t in enumerate(run[: title_at + 1]) if t.bare.casefold() not in FUNCTION_WORDS)
             role = text[run[first_role].start : run[title_at].end]
-            d.add(text[name[0].start : name[-1].end], ActorType.person, d.country_before(run[first_role].start), role)
+            # the country before the role, or the one it opens with ("US Assistant Secretary …")
+            country = d.country_before(run[first_role].start) or d._state_country(run[first_role].text)
+            d.add(text[name[0].start : name[-1].end], ActorType.person, country, role)
         return
     name = _person_name(_strip_leading(run, known, text), known)
     if not name:
@@ -458,7 +476,7 @@ def _discover_person(d: _Discoveries, run: list[_Token]) -> None:
     # 4. an attribution: "Milan Ilić said", "said Milan Ilić", ", Milan Ilić, said"
     set_off = before.endswith(", ") and after.startswith(",")
     if ATTRIBUTION_AFTER.match(after[1:] if set_off else after) or ATTRIBUTION_BEFORE.search(before):
-        d.add(name_text, ActorType.person, None, None)
+        d.add(name_text, ActorType.person, d.title_country(name[0].start), None)
 
 
 def _discover_organisations_after_nouns(d: _Discoveries) -> None:
@@ -471,6 +489,18 @@ def _discover_organisations_after_nouns(d: _Discoveries) -> None:
         if fold(name.split()[0]) in _FUNCTION_OR_CALENDAR:
             continue
         d.add(name, ORGANISATION_NOUNS[m.group("noun").casefold()], d.country_before(m.start()), None)
+
+
+def _without_person_after(tokens: list[_Token], text: str) -> list[_Token]:
+    """An office's name without the person said to hold it right after it ("the Bureau of Near Eastern
+    Affairs Laura Stone said"): the two or three words after the office's last word, when a verb of
+    saying follows them, are a person's name."""
+    last = max((i for i, t in enumerate(tokens) if t.bare.casefold() in GENERIC_ORGANISATION_WORDS | set(ORGANISATION_HEADS)), default=None)
+    if last is None or not 2 <= len(tokens) - last - 1 <= 3:
+        return tokens
+    if ATTRIBUTION_AFTER.match(text[tokens[-1].end : tokens[-1].end + 120]):
+        return tokens[: last + 1]
+    return tokens
 
 
 def _discover_organisations_by_head(d: _Discoveries) -> None:
@@ -487,6 +517,7 @@ def _discover_organisations_by_head(d: _Discoveries) -> None:
                 tokens.pop()
         if not tokens:
             continue
+        tokens = _without_person_after(tokens, text)
         inside = d.covering(tokens[0].start, tokens[-1].end)
         if any(f.form.blocked or f.form.is_weapon or _is_organisation_or_person(reference, f) for f in inside):
             continue  # a known organisation ("U.S. Embassy in Belgrade") or a non-actor phrase

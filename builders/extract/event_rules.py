@@ -334,7 +334,7 @@ def _events_with(article: _Article, token, pivot, event_type: EventTypeEntry, tr
     sentence = sentence_of(token).start
     earlier = article.last_source.get(event_type.id)
     if not sources and earlier and earlier[0] >= _sentence_before(token) and _agentless(pivot):
-        sources = [earlier[1]]  # "Blocking sanctions were also announced against X": by the one who imposed the last
+        sources = [earlier[1]]  # "… X were also sanctioned": by the one who imposed the last (two sentences back at most)
     elif sources:
         article.last_source[event_type.id] = (sentence, sources[0])
     targets = _first_role(article, token, pivot, trigger.target, weapon, exclude=set(sources), weapon_token=weapon_token)
@@ -377,10 +377,14 @@ def _agentless(word) -> bool:
     return False
 
 
-def _sentence_before(token) -> int:
-    """Where the sentence before the token's begins (its own, for the first sentence)."""
+def _sentence_before(token, back: int = 2) -> int:
+    """Where the sentence `back` sentences before the token's begins (as far back as there are)."""
     start = sentence_of(token).start
-    return sentence_of(token.doc[start - 1]).start if start > 0 else start
+    for _ in range(back):
+        if start == 0:
+            break
+        start = sentence_of(token.doc[start - 1]).start
+    return start
 
 
 def _first_role(article: _Article, token, pivot, roles: tuple[str, ...], weapon: str | None, exclude: set[str] = frozenset(),
@@ -466,7 +470,7 @@ def _subject(verb):
         elif verb.dep_ == "advcl" and verb.head.i != verb.i and (
                 verb.tag_ == "VBG" or any(c.lower_ == "order" for c in verb.children)):
             verb = verb.head  # "a letter came, urging Egypt to …", "arrived in order to threaten": the head's subject
-        elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in ("about", "on", "of"):
+        elif verb.dep_ == "pcomp" and verb.head.dep_ in ("prep", "aux") and verb.head.lower_ in ("about", "on", "of", "to"):
             verb = verb.head.head  # "spoke about introducing sanctions": the speakers would introduce them
         elif verb.dep_ == "pcomp" and verb.head.lower_ == "for" and verb.head.head.i != verb.head.i:
             # "imposed sanctions on X for buying", "criticised X for buying", "X was hit by sanctions for
