@@ -100,8 +100,8 @@ MISPLACED = {
     "file in seeds/ itself": ({"seeds/note.txt": BODY},
                               "seeds/note.txt: not read — articles go in seeds/articles/, their source records in seeds/sources/, curation files in seeds/curation/"),
     "unknown reference file": ({f"{R}/actor.yaml": b"[]\n"},
-                               "seeds/reference/actor.yaml: not a reference file — the reference files are actors.yaml, countries.yaml, "
-                               "event_types.yaml, not_actors.yaml, sectors.yaml, weapon_systems.yaml"),
+                               "seeds/reference/actor.yaml: not a reference file — the reference files are actors.yaml, cameo_triggers.yaml, "
+                               "countries.yaml, event_types.yaml, not_actors.yaml, sectors.yaml, weapon_systems.yaml"),
     "curation without its article": ({f"{C}/nothing.yaml": b"events: []\n"},
                                      "seeds/curation/nothing.yaml: no article 'nothing' in seeds/articles — rename the file to <article_id>.yaml or remove it"),
 }
