@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from builders.extract.dates import find_dates, resolve_date
+from builders.extract.dates import day_within, find_dates, parse_day_month, parse_numeric_date, resolve_date
 
 D = dt.date
 FRI = D(2020, 2, 28)  # a Friday: publication date of seed 000
@@ -57,6 +57,16 @@ CASES = [
     ("next year", FRI, D(2021, 1, 1), D(2021, 12, 31), "year"),
     ("earlier this year", FRI, D(2020, 1, 1), D(2020, 2, 28), "year"),
     ("later this year", FRI, D(2020, 2, 28), D(2020, 12, 31), "year"),
+    # spans: one interval, at the precision of the coarser end
+    ("from 2016 to March 2019", None, D(2016, 1, 1), D(2019, 3, 31), "year"),
+    ("between 2016 and 2019", None, D(2016, 1, 1), D(2019, 12, 31), "year"),
+    ("from 2016-2019", None, D(2016, 1, 1), D(2019, 12, 31), "year"),
+    ("from November 2019 until January 2020", None, D(2019, 11, 1), D(2020, 1, 31), "month"),
+    ("from March to May 2019", None, D(2019, 3, 1), D(2019, 5, 31), "month"),  # the first end takes the last end's year
+    ("from November to February 2020", None, D(2019, 11, 1), D(2020, 2, 29), "month"),  # across the new year
+    ("from 25 to 28 February 2020", None, D(2020, 2, 25), D(2020, 2, 28), "day"),  # a day alone takes the month too
+    ("from 3 March 2019 through 2020", None, D(2019, 3, 3), D(2020, 12, 31), "year"),
+    ("between 3 and 5 March", FRI, D(2020, 3, 3), D(2020, 3, 5), "day"),
 ]
 
 
@@ -78,6 +88,9 @@ UNKNOWN_CASES = [
     ("may purchase", FRI),  # the verb, not the month
     ("3.5 billion", FRI),  # a number, not a date
     ("soon", FRI),
+    ("from March to May", None),  # a span of relative ends without a date to resolve them
+    ("from 5 to 10 percent", FRI),  # numbers, not days
+    ("from 2019 to 2016", None),  # an end before the start
 ]
 
 
@@ -95,3 +108,34 @@ def test_finds_expressions_in_running_text():
         ("Tuesday", D(2020, 2, 25), "day"),
         ("February 25", D(2020, 2, 25), "day"),
     ]
+
+
+def test_a_span_in_running_text_is_one_expression_not_its_end():
+    text = "Ankara bought the systems from 2016 to March 2019, the ministry said."
+    assert [(text[s:e], i.start, i.end, i.precision) for s, e, i in find_dates(text, None)] == [
+        ("from 2016 to March 2019", D(2016, 1, 1), D(2019, 3, 31), "year")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("25-12-2023", (D(2023, 12, 25), "day")),  # the number over 12 is the day
+    ("12/25/2023", (D(2023, 12, 25), "day")),
+    ("9-9-2023", (D(2023, 9, 9), "day")),  # both orders give the same day
+    ("10.9.2023", (D(2023, 9, 10), "day")),  # dots: day first
+    ("2023/9/10", (D(2023, 9, 10), "day")),  # year first: year, month, day
+    ("10-9-2023", (D(2023, 1, 1), "year")),  # 10 September or October 9: only the year is certain
+    ("31-02-2023", None),
+    ("10-9/2023", None),  # mixed marks
+    ("10-9-23", None),
+])
+def test_dates_in_numbers(text, expected):
+    assert parse_numeric_date(text) == expected
+
+
+def test_a_day_and_month_inside_a_stated_month_or_year():
+    assert parse_day_month("Dec 14") == (12, 14) and parse_day_month("5th of May") == (5, 5)
+    assert parse_day_month("March 2021") is None and parse_day_month("Monday") is None
+    assert day_within((12, 14), D(2020, 12, 1), "month") == D(2020, 12, 14)
+    assert day_within((12, 14), D(2020, 1, 1), "year") == D(2020, 12, 14)
+    assert day_within((12, 14), D(2020, 11, 1), "month") is None  # not in that month
+    assert day_within((2, 30), D(2020, 1, 1), "year") is None
+    assert day_within((12, 14), D(2020, 12, 10), "day") is None  # a day is already known

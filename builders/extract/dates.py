@@ -1,8 +1,8 @@
 """Date expressions in article text -> calendar dates.
 
-Only absolute, fully specified dates live here for now (header lines such as "February 28, 2020",
-"10 November 2019", "2020-08-12"); relative expressions resolved against a publication date come
-with the events stage.
+Header dates (a line such as "February 28, 2020", "10 November 2019", "2020-08-12", "10-9-2023",
+with their precision) and date expressions in running text, resolved to inclusive intervals
+against the date the text was written ("on Tuesday", "last month", "from 2016 to March 2019").
 """
 
 from __future__ import annotations
@@ -92,7 +92,8 @@ def strip_weekday(text: str) -> str:
 def parse_header_date(text: str) -> tuple[dt.date, str] | None:
     """A date that is the whole of `text`, with its precision: a full date, optionally after a weekday
     ("Thursday, 24 October 2013") -> day; "March 2021" -> month; ISO "2021-02-05", "2021-02" or
-    "2021" -> day, month or year. None for anything else. The date of a month or year is its first day."""
+    "2021" -> day, month or year; numbers ("10-9-2023", see `parse_numeric_date`). None for anything
+    else. The date of a month or year is its first day."""
     text = strip_weekday(text)
     day = parse_absolute_date(text)
     if day is not None:
@@ -100,7 +101,61 @@ def parse_header_date(text: str) -> tuple[dt.date, str] | None:
     match = _MONTH_YEAR.fullmatch(text)
     if match is not None:
         return dt.date(int(match["year"]), MONTHS[match["month"].lower()], 1), "month"
-    return parse_iso_partial(text)
+    return parse_iso_partial(text) or parse_numeric_date(text)
+
+
+# "25-12-2023", "12/25/2023", "10.9.2023"; year first: "2023/9/10"
+NUMERIC_DATE = r"(?:[0-3]?\d[-/.][0-3]?\d[-/.](?:19|20)\d\d|(?:19|20)\d\d[-/.][01]?\d[-/.][0-3]?\d)"  # mixed marks: no date
+_DAY_FIRST = re.compile(r"(?P<a>[0-3]?\d)(?P<sep>[-/.])(?P<b>[0-3]?\d)(?P=sep)(?P<year>(?:19|20)\d\d)")
+_YEAR_FIRST = re.compile(r"(?P<year>(?:19|20)\d\d)(?P<sep>[-/.])(?P<month>[01]?\d)(?P=sep)(?P<day>[0-3]?\d)")
+
+
+def parse_numeric_date(text: str) -> tuple[dt.date, str] | None:
+    """A date written in numbers, with its precision. Year first is year-month-day; with dots, day
+    first ("10.9.2023", as Europe writes it); with dashes or slashes the order is what the numbers
+    make unambiguous: the one over 12 is the day ("25-12-2023", "12/25/2023"), or both are the same.
+    When either could be the month ("10-9-2023": 10 September or October 9) only the year is
+    certain: its first day, precision year. None for anything else or a day that does not exist."""
+    text = text.strip()
+    if match := _YEAR_FIRST.fullmatch(text):
+        year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+    elif match := _DAY_FIRST.fullmatch(text):
+        a, b, year = int(match["a"]), int(match["b"]), int(match["year"])
+        if match["sep"] == "." or a > 12 or a == b:
+            day, month = a, b
+        elif b > 12:
+            day, month = b, a
+        else:
+            return dt.date(year, 1, 1), "year"
+    else:
+        return None
+    try:
+        return dt.date(year, month, day), "day"
+    except ValueError:
+        return None
+
+
+_DAY_MONTH_PATTERNS = [re.compile(rf"{_MONTH}\s+{_DAY}", re.IGNORECASE), re.compile(rf"{_DAY}\s+(?:of\s+)?{_MONTH}", re.IGNORECASE)]
+
+
+def parse_day_month(text: str) -> tuple[int, int] | None:
+    """"March 5", "5 March", "Dec. 14" (the whole text) -> (month, day); else None."""
+    for pattern in _DAY_MONTH_PATTERNS:
+        if match := pattern.fullmatch(text.strip()):
+            return MONTHS[match["month"].lower()], int(match["day"])
+    return None
+
+
+def day_within(month_day: tuple[int, int], start: dt.date, precision: str | None) -> dt.date | None:
+    """The day of a day and month without a year ("March 5") inside a month or year known to be the
+    date (`start` and `precision`, as a header states them); None when no such day lies in it."""
+    if precision not in ("month", "year"):
+        return None
+    try:
+        day = dt.date(start.year, *month_day)
+    except ValueError:
+        return None
+    return day if start <= day <= period_end(start, precision) else None
 
 
 def period_end(day: dt.date, precision: str) -> dt.date:
@@ -337,6 +392,50 @@ def _relative_year(m, anchor, direction=None):
             return DateInterval(dt.date(anchor.year, 1, 1), anchor, "year", "text")
         return DateInterval(anchor, dt.date(anchor.year, 12, 31), "year", "text")
     return _year_interval(anchor.year + {"last": -1, "this": 0, "next": 1}[m["which"].lower()])
+
+
+# --- spans: "from 2016 to March 2019", "between March and May 2020", "from 25 to 28 February" -----
+_PRECISIONS = ("day", "week", "month", "quarter", "year")  # finest first
+_MONTH_WORD = _M.replace("(?P<month>", "(?:")  # a month name, without a group name (a span has two)
+_POINT_WITH_MONTH = (rf"(?:[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_WORD}(?:,?\s+(?:19|20)\d\d)?"
+                     rf"|{_MONTH_WORD}(?:\s+[0-3]?\d(?:st|nd|rd|th)?(?!\d))?(?:,?\s+(?:19|20)\d\d)?)")
+_POINT = rf"(?:{_POINT_WITH_MONTH}|(?:19|20)\d\d)"  # an end of a span: a month, a day and month, a year
+_SPAN = (rf"\b(?:from\s+(?P<a>{_POINT}|[0-3]?\d)\s*(?:to|until|till|through|[-–])\s*"
+         rf"|between\s+(?P<a2>{_POINT}|[0-3]?\d)\s*and\s*)(?P<b>{_POINT})(?![\w-])")
+
+
+def _span_end(text: str, anchor: dt.date | None, direction: str | None) -> DateInterval | None:
+    """One end of a span as an interval ("2016", "March 2019", "28 February"), or None."""
+    found = find_dates(f"in {text}", anchor, direction)
+    if len(found) != 1 or found[0][1] != len(text) + 3 or found[0][0] > 3:
+        return None
+    return found[0][2]
+
+
+@_expr(_SPAN, r"from|between")
+def _span(m, anchor, direction=None):
+    """A span is one interval from the start of its first end to the end of its last, at the
+    precision of the coarser end. A first end without a year takes the last end's ("from March to
+    May 2019"; a day alone, "from 25 to 28 February", also its month)."""
+    last = _span_end(m["b"], anchor, direction)
+    if last is None or last.start is None:
+        return last
+    first_text = m["a"] or m["a2"]
+    if first_text.isdigit() and len(first_text) <= 2:  # a day alone: of the last end's month
+        if last.precision != "day":
+            return None
+        first_text = f"{first_text} {calendar.month_name[last.start.month]} {last.start.year}"
+    elif not re.search(r"\d{4}", first_text) and re.search(r"\d{4}", m["b"]):
+        first_text = f"{first_text} {last.start.year}"
+    first = _span_end(first_text, anchor, direction)
+    if first is None or first.start is None:
+        return first
+    if first.start > last.start and not re.search(r"\d{4}", m["a"] or m["a2"]):  # "from November to February 2020"
+        first = _span_end(f"{m['a'] or m['a2']} {last.start.year - 1}", anchor, direction)
+    if first is None or first.start is None or first.start > last.end:
+        return None
+    precision = max(first.precision, last.precision, key=_PRECISIONS.index)
+    return DateInterval(first.start, last.end, precision, "text")
 
 
 def find_dates(text: str, anchor: dt.date | None, direction: str | None = None) -> list[tuple[int, int, DateInterval]]:
