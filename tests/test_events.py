@@ -263,6 +263,14 @@ def test_relative_dates_resolve_against_publication_and_stay_unknown_without_it(
     assert (undated.date_start, undated.date_end, undated.date_precision.value, undated.date_source.value) == (None, None, "unknown", "unknown")
 
 
+def test_relative_dates_resolve_against_a_dated_line_below_a_caption_and_spans_are_one_interval():
+    caption_first = extract("t", b"Serbian troops rehearse at Batajnica airfield.\n\nFriday, 6 March 2020\n\n"
+                                 b"Matthew Palmer visited Belgrade on Thursday.\n", "t", MATCHER).events[0]
+    assert (caption_first.date_start, caption_first.date_end, caption_first.date_precision.value) == (D(2020, 3, 5), D(2020, 3, 5), "day")
+    assert passage_dates("Serbia bought Pantsir-S1 systems from Russia from 2016 to March 2019.") == [
+        ("purchase_weapons", D(2016, 1, 1), D(2019, 3, 31), "year")]  # the span, not its end
+
+
 # Passages written for this test: the sentence before the event's ends in a quotation, and spaCy
 # may hang its closing mark (and the blank line after it) on the next sentence, or run one sentence
 # across the paragraphs.

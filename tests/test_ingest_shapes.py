@@ -217,7 +217,7 @@ def test_agency_dateline_is_the_publisher_when_the_text_names_no_other():
                    "ATHENS, June 3 (Reuters) - The Greek navy tested a new radar off Crete, the ministry said.\n")
     assert (reuters.publisher, reuters.original_publisher, reuters.published_date) == ("Defence Digest", "Reuters", dt.date(2023, 6, 4))
     ap = _raw("WASHINGTON (AP) — The State Department warned Serbia on Monday against new arms deals.\n")
-    assert (ap.publisher, ap.published_date) == ("AP", None)  # a dateline's day without a year is no date
+    assert (ap.publisher, ap.published_date) == ("Associated Press", None)  # the agency's name; no day without a year
 
 
 @pytest.mark.parametrize("opening", [
@@ -345,6 +345,196 @@ def test_header_rules_stay_fast_on_long_lines():
         "Jane Doe, " + "Reuters " * 40000 + " via",
         "Headline " * 40000 + "(excerpt)",
     ]
+    started = time.perf_counter()
+    for line in lines:
+        ingest("long", (line + "\n\nA body line.\n" + line + "\n").encode())
+    assert time.perf_counter() - started < 5
+
+
+# --- article metadata from agency and site furniture (issue 25; texts written for these tests) --------
+
+
+@pytest.mark.parametrize("credit, original", [
+    ("Source: RT", "RT"),
+    ("Source - Xinhua", "Xinhua"),
+    ("(Courtesy of Harbour Gazette)", "Harbour Gazette"),
+    ("via Reuters", "Reuters"),
+    ("Headlines via Reuters", "Reuters"),
+    ("Source: Danube Weekly https://example.org/story", "Danube Weekly"),
+])
+def test_a_repost_credit_line_names_the_original_publisher(credit, original):
+    a = _raw(f"Hungary orders French radars\n\nThe ministry said on Monday it had ordered six radars.\n\n{credit}\n")
+    assert (a.publisher, a.original_publisher, a.authors) == (None, original, [])
+    assert a.text == "The ministry said on Monday it had ordered six radars."  # the credit is no body text
+
+
+@pytest.mark.parametrize("last", [
+    "Source: Ministry of Defence of Hungary",  # where a figure comes from, not an outlet
+    "Photo via Reuters",
+    "Talks went on via video link",
+    "Ana Horvat via Danube Blog",  # a person's credit without an agency
+])
+def test_lines_like_repost_credits_that_are_none_stay_body(last):
+    a = _raw(f"The ministry said on Monday it had ordered six radars.\n\n{last}\n")
+    assert (a.publisher, a.original_publisher) == (None, None), last
+    assert a.text.endswith(last)
+
+
+@pytest.mark.parametrize("headline", ["Drones via China", "Source-Code Leak Hits Ministry", "Sources: Drones Delayed Again"])
+def test_headlines_shaped_like_repost_credits_stay_headlines(headline):
+    a = _raw(f"{headline}\n\nThe ministry said on Monday it had ordered six radars.\n")
+    assert (a.title, a.original_publisher) == (headline, None)
+
+
+def test_a_repost_credit_at_the_top_and_a_named_publisher():
+    top = _raw("Source - Xinhua\n\nHungary orders French radars\n\nThe ministry said on Monday it had ordered six radars.\n")
+    assert (top.original_publisher, top.publisher) == ("Xinhua", None)
+    same = _raw("By Danube Weekly\n\nThe ministry said on Monday it had ordered six radars.\n\nSource: Danube Weekly\n")
+    assert (same.publisher, same.original_publisher) == (None, "Danube Weekly")  # read once: no publisher twice
+
+
+@pytest.mark.parametrize("text, publisher", [
+    ("KESTREL-PRESS  The Hungarian government has ordered six radars, the ministry said.\n", "Kestrel-Press"),
+    ("XINHUA - The Hungarian government has ordered six radars, the ministry said.\n", "Xinhua"),
+    ("BTA: The Bulgarian government has ordered six radars, the ministry said.\n", "BTA"),
+    ("The Hungarian government has ordered six radars, the ministry said.\n\nKESTREL-PRESS - Hungarian business news agency\n",
+     "Kestrel-Press"),
+    ("KESTREL-PRESS - Hungarian business news agency\n\nRadar order\n\nThe Hungarian government has ordered six radars.\n",
+     "Kestrel-Press"),
+])
+def test_an_agency_tag_or_sign_off_names_the_publisher(text, publisher):
+    a = _raw(text)
+    assert (a.publisher, a.original_publisher, a.authors) == (publisher, None, [])
+    assert "news agency" not in a.text  # a sign-off line is no body text; a tag opening the lede stays
+
+
+@pytest.mark.parametrize("opening", [
+    "AFP The Hungarian government has ordered six radars.",  # an acronym before a capital: maybe a sentence's subject
+    "NATO The alliance said on Monday it would respond.",
+    "BUDAPEST The Hungarian government has ordered six radars.",
+    "NATO - North Atlantic Treaty Organization",
+])
+def test_capitals_opening_the_text_that_are_no_agency(opening):
+    a = _raw(f"{opening}\n\nThe ministry did not name the price.\n")
+    assert (a.publisher, a.original_publisher) == (None, None), opening
+
+
+@pytest.mark.parametrize("post, date, authors", [
+    ("Jun 3, 2022. Posted by radarwatcher", dt.date(2022, 6, 3), []),  # who posted it is no author
+    ("Posted by radarwatcher on 3 June 2022", dt.date(2022, 6, 3), []),
+    ("Posted on June 3, 2022 by radarwatcher", dt.date(2022, 6, 3), []),
+    ("13/06/2022 | Written by Ana Horvat", dt.date(2022, 6, 13), ["Ana Horvat"]),  # 13 can only be the day
+    ("Updated: 2022-06-03", dt.date(2022, 6, 3), []),
+])
+def test_a_blog_post_line_gives_the_published_date(post, date, authors):
+    a = _raw(f"Hungary orders French radars\n\n{post}\n\nThe ministry said on Monday it had ordered six radars.\n")
+    assert (a.title, a.published_date, a.authors, a.publisher) == ("Hungary orders French radars", date, authors, None)
+    assert a.text == "The ministry said on Monday it had ordered six radars."
+
+
+def test_a_site_header_is_the_publisher_not_the_title():
+    above = _raw("Published by Danube Weekly\nHungary orders French radars\n\nThe ministry said on Monday it had ordered radars.\n")
+    assert (above.title, above.publisher) == ("Hungary orders French radars", "Danube Weekly")
+    below = _raw("Hungary orders French radars\nPublished by Danube Weekly on June 3, 2022\n\nThe ministry said it had ordered radars.\n")
+    assert (below.title, below.publisher, below.published_date) == ("Hungary orders French radars", "Danube Weekly", dt.date(2022, 6, 3))
+    person = _raw("Published by Ana Horvat\n\nThe ministry said on Monday it had ordered radars.\n")
+    assert (person.title, person.publisher, person.authors) == (None, None, [])  # a person publishing names no outlet
+    written = _raw("Hungary orders French radars\nWritten by Ana Horvat\n\nThe ministry said on Monday it had ordered radars.\n")
+    assert (written.title, written.authors, written.publisher) == ("Hungary orders French radars", ["Ana Horvat"], None)
+
+
+@pytest.mark.parametrize("credit, authors", [
+    ("(Reporting by Ana Horvat and Tom Beck; Writing by Sam Ode; Editing by Jane Roe)", ["Ana Horvat", "Tom Beck", "Sam Ode"]),
+    ("(Reporting by Ana Horvat and Tom BeckEditing by Jane Roe)", ["Ana Horvat", "Tom Beck"]),  # a role run into a name
+    ("(Reporting by Ana Horvat in Budapest and Tom Beck in Vienna; Additional reporting by Lee Park; Editing by Jane Roe)",
+     ["Ana Horvat", "Tom Beck", "Lee Park"]),
+    ("Reporting by Ana Horvat; Editing by Jane Roe", ["Ana Horvat"]),  # unbracketed, two roles
+    ("(Editing by Jane Roe)", []),  # editors are no authors
+])
+def test_a_wire_credit_line_gives_reporters_and_writers_as_authors(credit, authors):
+    a = _raw(f"BUDAPEST (Reuters) - The ministry said on Monday it had ordered six radars.\n{credit}\n")
+    assert (a.authors, a.publisher) == (authors, "Reuters")
+    assert a.text == "BUDAPEST (Reuters) - The ministry said on Monday it had ordered six radars."
+
+
+def test_a_wire_credit_ending_the_last_paragraph_and_a_byline_first():
+    end = _raw("The ministry said on Monday it had ordered radars.\nThe price was not named. (Reporting by Ana Horvat; Editing by Jane Roe)\n")
+    assert end.authors == ["Ana Horvat"]
+    assert end.text.endswith("The price was not named.")
+    byline = _raw("By Tom Beck\n\nThe ministry said on Monday it had ordered radars.\n(Reporting by Ana Horvat)\n")
+    assert byline.authors == ["Tom Beck"]  # the byline wins; the credit is still no body text
+    assert byline.text == "The ministry said on Monday it had ordered radars."
+    prose = _raw("The ministry said on Monday it had ordered radars.\nReporting by state media suggested a delay, editing by none.\n")
+    assert prose.authors == [] and prose.text.endswith("editing by none.")
+    aside = _raw("The ministry said on Monday it had ordered radars.\nThey are on a list of suppliers (compiled by the ministry)\n")
+    assert aside.authors == [] and aside.text.endswith("(compiled by the ministry)")
+
+
+@pytest.mark.parametrize("text, publisher, date, precision", [
+    ("ANKARA/WASHINGTON, Dec 14 (Reuters) - The United States imposed sanctions on Turkey.\n", "Reuters", None, None),
+    ("Washington, April 28 (Reuters) - Blinken warned allies on Wednesday.\n", "Reuters", None, None),
+    ("MOSCOW, March 5, 2021 (Reuters) - Russia said on Friday it would deliver the jets.\n", "Reuters", dt.date(2021, 3, 5), "day"),
+    # a day and month settle the day of a month or year the header states
+    ("date 2020-12\nANKARA, Dec 14 (Reuters) - The United States imposed sanctions on Turkey.\n", "Reuters", dt.date(2020, 12, 14), "day"),
+    ("Published: 2020\nSOFIA, May 16. /BTA/. Bulgaria signed the deal.\n", "BTA", dt.date(2020, 5, 16), "day"),
+    ("date 2020-11\nANKARA, Dec 14 (Reuters) - The United States imposed sanctions on Turkey.\n", "Reuters", dt.date(2020, 11, 1), "month"),
+])
+def test_wire_datelines_give_the_agency_and_a_day(text, publisher, date, precision):
+    a = _raw(text)
+    assert (a.publisher, a.published_date, _meta(a)["published_date_precision"]) == (publisher, date, precision)
+
+
+@pytest.mark.parametrize("opening, date, precision", [
+    ("25-12-2023 (HANOI) Vietnam has taken delivery of two patrol boats.", dt.date(2023, 12, 25), "day"),  # 25 is the day
+    ("12/25/2023 - Vietnam has taken delivery of two patrol boats.", dt.date(2023, 12, 25), "day"),  # month first
+    ("10.9.2023 Vietnam has taken delivery of two patrol boats.", dt.date(2023, 9, 10), "day"),  # dots: day first
+    ("9-9-2023 (HANOI) Vietnam has taken delivery of two patrol boats.", dt.date(2023, 9, 9), "day"),
+    ("10-9-2023 (HANOI) Vietnam has taken delivery of two patrol boats.", dt.date(2023, 1, 1), "year"),  # either order: the year
+    ("2023/9/10 Vietnam has taken delivery of two patrol boats.", dt.date(2023, 9, 10), "day"),
+    ("31-02-2023 (HANOI) Vietnam has taken delivery of two patrol boats.", None, None),  # no such day
+    ("10-9-2023 patrol boats were delivered.", None, None),  # no dateline: a lower-case word follows
+])
+def test_a_date_in_numbers_opening_the_text_is_the_published_date(opening, date, precision):
+    a = _raw(opening + "\n")
+    assert (a.published_date, _meta(a)["published_date_precision"]) == (date, precision)
+    assert a.text == opening  # kept in the text, as a dateline is
+
+
+def test_a_bare_agency_dateline_after_a_photo_caption_names_the_agency():
+    a = _raw("Hungary orders French radars\n\nFILE - In this photo, a radar stands near Budapest, March 4, 2021.\n\n"
+             "BUDAPEST (AP) — The ministry said on Monday it had ordered radars.\n\nThe price was not named.\n")
+    assert (a.publisher, a.original_publisher, a.published_date) == ("Associated Press", None, None)
+    far = _raw("One.\n\nTwo.\n\nThree.\n\nBUDAPEST (AP) — The ministry said on Monday it had ordered radars.\n")
+    assert far.publisher is None  # a dateline opens one of the first lines, not any paragraph
+
+
+@pytest.mark.parametrize("lead_in, bullets, title", [
+    ("Trade ministry spokesman", "  • says talks on the radar deal went on\n  • says \"we will decide soon\"", None),
+    ("Hungary orders French radars", "- Budapest picks the French offer\n- The price was not disclosed", "Hungary orders French radars"),
+])
+def test_a_bullet_lead_in_is_not_a_title(lead_in, bullets, title):
+    a = _raw(f"{lead_in}\n\n{bullets}\n")
+    assert a.title == title
+    assert a.text.startswith(lead_in if title is None else bullets.split("\n")[0])
+
+
+def test_a_dated_line_below_a_caption_is_the_published_date():
+    a = _raw("A radar stands near the ministry building in Budapest.\n\nMarch 4, 2021\n\nThe ministry said on Monday it had ordered radars.\n")
+    assert (a.published_date, a.title) == (dt.date(2021, 3, 4), None)
+    assert a.text == "A radar stands near the ministry building in Budapest.\n\nThe ministry said on Monday it had ordered radars."
+    posted = _raw("The ministry said on Monday it had ordered radars.\n\nPosted on March 4, 2021 by radarwatcher\n")
+    assert posted.published_date == dt.date(2021, 3, 4) and posted.text == "The ministry said on Monday it had ordered radars."
+    lower = _raw("One.\n\nTwo.\n\nThree.\n\nMarch 4, 2021\n\nThe ministry said it had ordered radars.\n")
+    assert lower.published_date is None and "March 4, 2021" in lower.text  # lower down it may head a part of the story
+
+
+def test_furniture_rules_stay_fast_on_long_lines():
+    import time
+
+    n = 8000  # the texts stay under what the language layer parses
+    lines = ["(Reporting by " + "Ana Horvat and " * n + "Tom Beck)", "ReportingEditing by " * n, "Source: " + "Outlet " * n,
+             "Headlines via " + "Reuters " * n, "OREANDA-NEWS " * n, "KESTREL " + "- news agency " * n,
+             "Mar 4, 2021. " * n + "Posted by admin", "Posted by " + "admin on " * n, "10-9-2023 " * n]
     started = time.perf_counter()
     for line in lines:
         ingest("long", (line + "\n\nA body line.\n" + line + "\n").encode())

@@ -37,12 +37,18 @@ from ..schema.models import Article
 from . import dates
 from .language import detect_language
 from .lexicon import (
+    AGENCY_DESCRIPTION_WORDS,
+    AGENCY_FULL_NAMES,
     BYLINE_GENERIC_WORDS,
     END_OF_TEXT_MARKERS,
     NAME_PARTICLES,
     NEWS_AGENCIES,
     OUTLET_HEAD_WORDS,
+    REPOST_CREDIT_LABELS,
+    REPOST_VIA_WORDS,
     REPRINT_TITLE_MARKERS,
+    WIRE_CREDIT_AUTHOR_ROLES,
+    WIRE_CREDIT_OTHER_ROLES,
     alternation,
     fold,
 )
@@ -71,13 +77,13 @@ _EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])"
 
 # --- header lines ---------------------------------------------------------------------------------
 _DATE_PREFIX = re.compile(r"^date\s+(\d{4}-\d\d(?:-\d\d)?)(?![\w-])\s*(.*)$", re.IGNORECASE)  # day or month
-_BYLINE = re.compile(r"^By:?\s+(.+)$")
+_BYLINE = re.compile(r"^(?:By|Written by):?\s+(.+)$")
 _TAGS = re.compile(r"^(Region|Regions|Theme|Themes|Topics?|Tags?):\s*(.*)$", re.IGNORECASE)
 _URL_LINE = re.compile(r"^(?:(?:URL|Link|Source|Read more|Originally at):\s*)?(https?://\S+)$", re.IGNORECASE)
 _DATE_LINE = re.compile(r"^(?:Published|Posted|Date|Updated)(?:\s+on)?:?\s+(.+)$", re.IGNORECASE)
 _NAME_SPLIT = re.compile(r",|\band\b|&")  # the pieces are stripped: no "\s*" around (it rescans runs of white space)
 # "(Source: Reuters; published Sept 20, 2018)": the outlet and date of the original of a reprint
-_SOURCE_LINE = re.compile(r"^\(Source:([^()]*)\)$|^Source:([^()]*)$", re.IGNORECASE)
+_SOURCE_LINE = re.compile(r"^\(Source(?:\s*:|\s+[–—-])([^()]*)\)$|^Source(?:\s*:|\s+[–—-])([^()]*)$", re.IGNORECASE)
 _SOURCE_DATE = re.compile(r"^(?:(?:first|originally)\s+)?(?:published|posted|dated)(?:\s+on)?:?\s+(.+)$", re.IGNORECASE)
 _FROM_LINE = re.compile(r"^From:\s*(.+)$")  # "From: Exit News": the outlet the text comes from
 # Photo credits ("AP Photo/…", "Photo: …", "(Darko Vojinovic/AP)") name neither an author nor a publisher.
@@ -90,9 +96,15 @@ _REPRINT_MARKER = re.compile(r"(?<!\s)\s*+\((?:" + alternation(REPRINT_TITLE_MAR
 
 # --- datelines opening the body: "BELGRADE (UrduPoint News / Sputnik - 23rd February, 2020) -",
 # "MOSCOW, March 5 (Reuters) -", "BELGRADE, October 9. /TASS/." (the city in capitals) -------------
-_DATELINE_CITY = r"(?P<city>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})"
-_DATELINE_PAREN = re.compile(_DATELINE_CITY + r"(?:, [^()\n]{1,40})? \((?P<credit>[^()\n]{1,100})\) ?[-–—]")
-_DATELINE_SLASH = re.compile(_DATELINE_CITY + r", [A-Z][a-z]+\.? [0-3]?\d\.? ?/(?P<credit>[^/\n]{1,40})/")
+_DATELINE_CITY = r"(?P<city>[A-Z][A-Z.'’/-]+(?: [A-Z][A-Z.'’/-]+){0,3})"  # "ANKARA/WASHINGTON" too
+_DATELINE_PAREN = re.compile(_DATELINE_CITY + r"(?:, (?P<when>[^()\n]{1,40}))? \((?P<credit>[^()\n]{1,100})\) ?[-–—]")
+_DATELINE_SLASH = re.compile(_DATELINE_CITY + r", (?P<when>[A-Z][a-z]+\.? [0-3]?\d)\.? ?/(?P<credit>[^/\n]{1,40})/")
+# a city in title case only before a day and month: "Washington, April 28 (Reuters) -"
+_DATELINE_TITLED = re.compile(r"(?P<city>[A-Z][a-z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}), (?P<when>[A-Z][a-z]{2,8}\.? [0-3]?\d) "
+                              r"\((?P<credit>[^()\n]{1,100})\) ?[-–—]")
+# a date in numbers opening the body: "10-9-2023 (YANGON) Myanmar has …"
+_NUMERIC_OPENING = re.compile(r"(?P<date>" + dates.NUMERIC_DATE + r")(?=\s*[-–—|(]|\s+[A-Z“\"])")
+_DATELINE_LINES = 3  # a dateline opens one of the body's first lines (a photo caption may come first)
 _CREDIT_DATE_SPLIT = re.compile(r"\s[-–—]\s")
 _MAX_CREDIT_WORDS = 16  # a credit line at the end: "Tulay Karadeniz, Reuters via CHINA US Focus http://…"
 
@@ -421,12 +433,178 @@ def _read_byline(text: str, header: _Header) -> None:
             header.authors.append(rest)
 
 
+# --- site and agency furniture: post lines, agency tags and sign-offs, repost and wire credits --------
+
+_POST_VERB = r"(?P<verb>Posted|Published|Written|Updated|Last updated)"
+# "Posted by admin on March 4, 2021", "Published by Some Weekly", "Updated: 2021-03-04"
+_POST_LINE = re.compile(_POST_VERB + r"(?:\s+(?P<prep>by|on|in|at)\b|:)\s*(?P<rest>.*)")
+# "Mar 4, 2021. Posted by …", "13/03/2021 | Written by …": a date, then the post line
+_DATED_POST_LINE = re.compile(r"(?P<date>.{4,40}?)\s*[.,|·•–—-]?\s+(?=(?:Posted|Published|Written|Updated) (?:by|in|on)\b)")
+_POST_WHO_END = re.compile(r"\s+(?:on|at|in)\s|\s*[,|·•–—]|\s-\s")  # "admin on March 4", "Some Weekly | 10:05"
+_MAX_POST_WORDS = 20
+
+# an agency's tag in capitals opening the lede: "OREANDA-NEWS The US …", "XINHUA - The …"
+_AGENCY_TAG = re.compile(r"(?P<tag>[A-Z][A-Z0-9&'’.]*[A-Z0-9](?:[- ][A-Z][A-Z0-9&'’.]*[A-Z0-9]){0,3})(?P<sep>\s*[:|–—-]\s+|\s+)(?=[A-Z“\"‘'])")
+# an agency's sign-off line: "OREANDA-NEWS - Russian business news agency"
+_AGENCY_SIGN_OFF = re.compile(r"(?P<name>[A-Z][\w&'’.]*(?:[- ][A-Z][\w&'’.]*){0,3})\s+[|–—-]\s+(?P<desc>[^.!?|]{3,80})")
+_MAX_DESCRIPTION_WORDS = 8
+
+# a repost credit line: "Source: RT", "Source - Xinhua", "(Courtesy of Reuters)", "Headlines via Reuters"
+_REPOST_LABEL = re.compile(r"\(?(?:" + alternation(REPOST_CREDIT_LABELS) + r")(?:\s*:|\s+[–—-]|(?<= of))\s*(?P<outlet>[^()]+?)\)?\.?",
+                           re.IGNORECASE)
+# "via Reuters", "Headlines via Reuters": at most a word for the copy before "via" ("Drones via China" is a headline)
+_VIA_LINE = re.compile(r"\(?(?:(?:\w+ )?(?:" + alternation(REPOST_VIA_WORDS) + r") )?via (?P<outlet>[^()]+?)\)?\.?", re.IGNORECASE)
+
+# a wire credit: "(Reporting by A and B in Ankara; Writing by C; Editing by D)"; a role may run into the
+# name before it ("Doina ChiacuEditing by Mark Heinrich")
+_ROLES = sorted(WIRE_CREDIT_AUTHOR_ROLES + WIRE_CREDIT_OTHER_ROLES, key=len, reverse=True)
+_WIRE_ROLE = re.compile(r"(?:(?<![^\W\d_])|(?<=[a-z])(?=[A-Z]))(?P<role>(?i:" + alternation(_ROLES) + r"))\s+by\s+")
+_WIRE_CREDIT_AT_END = re.compile(r"\((?P<inner>(?i:" + alternation(_ROLES) + r")\s+by\s[^()]{1,300})\)$")
+_PLACE_AFTER_NAME = re.compile(r"\s+in\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*")  # "Humeyra Pamuk in Washington"
+_MAX_CREDIT_LINE_WORDS = 40
+
+
+def _post_line(line: str) -> tuple[tuple | None, str, str | None] | None:
+    """A site's or blog's post line: (its date with precision, the verb, who), or None when it is none
+    or states neither. "Mar 4, 2021. Posted by admin" -> ((2021-03-04, "day"), "posted", "admin")."""
+    if len(line.split()) > _MAX_POST_WORDS or line.endswith((".", "!", "?")):
+        return None
+    date = None
+    if (m := _DATED_POST_LINE.match(line)) and (date := dates.parse_header_date(m.group("date").strip(" .,|·•–—-"))):
+        line = line[m.end():]
+    m = _POST_LINE.fullmatch(line)
+    if m is None:
+        return None
+    rest, who = m.group("rest"), None
+    if m.group("prep") == "by":
+        end = _POST_WHO_END.search(rest)
+        who = (rest[: end.start()] if end else rest).strip() or None
+    if date is None:
+        found = [d for _, _, d in dates.find_dates(rest, None) if d.precision == "day"]
+        date = (found[0].start, "day") if found else _date_only(rest)
+    return (date, m.group("verb").lower(), who) if date or who else None
+
+
+def _read_post_line(post: tuple, header: _Header, state: "_HeaderState") -> None:
+    """A post line's date is the published date; who published it is the publisher when an outlet
+    ("Published by Some Weekly"), who wrote it the author ("Written by …"); who posted it is neither
+    (a blog's account reposting another's story)."""
+    date, verb, who = post
+    _set_published(header, date)
+    if who is None or not _is_outlet_shaped(who):
+        return
+    if verb == "published" and not _is_person_name(who):
+        header.credits.append(who)
+    elif verb == "written" and not state.byline_seen:
+        state.byline_seen = True
+        _read_byline(who, header)
+
+
+def _agency_like(name: str) -> bool:
+    """"XINHUA", "INTERFAX-UKRAINE", "OREANDA-NEWS", "Anadolu Agency": a news agency of the lexicon (or
+    one as its first part), or a name of two words or more whose last is an outlet word."""
+    keys = [fold(part) for part in re.split(r"[-\s]+", name) if part]
+    return bool(keys) and (" ".join(keys) in NEWS_AGENCIES or keys[0] in NEWS_AGENCIES
+                           or (len(keys) > 1 and keys[-1] in OUTLET_HEAD_WORDS))
+
+
+def _tag_name(tag: str) -> str:
+    """An agency's name written in capitals, as a name: "OREANDA-NEWS" -> "Oreanda-News", "XINHUA" ->
+    "Xinhua"; an acronym of up to four letters stays ("TASS", "BTA")."""
+    if not tag.isupper():
+        return tag
+    return re.sub(r"[A-Z]+", lambda m: m.group().capitalize() if len(m.group()) > 4 or fold(m.group()) in OUTLET_HEAD_WORDS
+                  else m.group(), tag)
+
+
+def _agency_tag(line: str) -> str | None:
+    """The agency whose tag in capitals opens the lede ("OREANDA-NEWS The US authorities …",
+    "XINHUA - …"). Without a mark after it the tag must be more than an acronym (a hyphen, or a word
+    of five letters or more): "AFP The…" could be a sentence's subject, "REUTERS The…" is a tag."""
+    m = _AGENCY_TAG.match(line)
+    if m is None or not _agency_like(m.group("tag")):
+        return None
+    if not m.group("sep").strip() and "-" not in m.group("tag") and not any(len(w) >= 5 for w in re.findall(r"[A-Z]+", m.group("tag"))):
+        return None
+    return _tag_name(m.group("tag"))
+
+
+def _agency_sign_off(line: str) -> str | None:
+    """An agency's sign-off line, "NAME - what it is": the agency, when the name is in capitals or an
+    agency's and the description says what an agency is ("OREANDA-NEWS - Russian business news agency")."""
+    m = _AGENCY_SIGN_OFF.fullmatch(line)
+    if m is None:
+        return None
+    name, words = m.group("name"), [fold(w) for w in re.findall(r"\w+", m.group("desc"))]
+    if len(words) > _MAX_DESCRIPTION_WORDS or not AGENCY_DESCRIPTION_WORDS.intersection(words):
+        return None
+    return _tag_name(name) if name.isupper() or _agency_like(name) else None
+
+
+def _repost_credit(line: str) -> str | None:
+    """The outlet a repost credit line names ("Source: RT", "Source - Xinhua", "Headlines via Reuters"):
+    an outlet's name (a known one, or up to three capitalised words), no sentence, no photo credit."""
+    words = line.split()
+    while words and words[-1].lower().startswith(("http://", "https://")):
+        words.pop()
+    text = " ".join(words)
+    m = _REPOST_LABEL.fullmatch(text) or _VIA_LINE.fullmatch(text)
+    if m is None:
+        return None
+    outlet = m.group("outlet").strip()
+    if not _is_outlet_shaped(outlet) or any(c in outlet for c in ",;:@/") or _is_photo_credit(outlet):
+        return None
+    capitalised = len(outlet.split()) <= 3 and all(w[0].isupper() or w[0].isdigit() for w in outlet.split())
+    return outlet if capitalised or _is_known_outlet(outlet) else None
+
+
+def _wire_credit_authors(inner: str) -> list[str] | None:
+    """"Reporting by A and B in Ankara; Writing by C; Editing by D" -> [A, B, C]: the people of the
+    author roles, a place after a name dropped; None when the text is no credit (it opens with a role)."""
+    roles = list(_WIRE_ROLE.finditer(inner))
+    if not roles or roles[0].start() != 0:
+        return None
+    authors: list[str] = []
+    for k, role in enumerate(roles):
+        if fold(role.group("role")) not in WIRE_CREDIT_AUTHOR_ROLES:
+            continue
+        people = inner[role.end() : roles[k + 1].start() if k + 1 < len(roles) else len(inner)].strip(" ;,")
+        authors += [n for n in _names(_PLACE_AFTER_NAME.sub("", people)) if _is_person_name(n) and n not in authors]
+    return authors
+
+
+def _wire_credit(line: str) -> tuple[list[str], str] | None:
+    """A wire credit closing the text: (its authors, the text left before it). A line of its own in
+    brackets, or unbracketed with two roles or more; or brackets at the end of the last paragraph."""
+    if len(line.split()) > _MAX_CREDIT_LINE_WORDS and not line.endswith(")"):
+        return None
+    if (m := _WIRE_CREDIT_AT_END.search(line)) and m.group("inner")[0].isupper():  # not "(compiled by the ministry)"
+        authors = _wire_credit_authors(m.group("inner"))
+        return (authors, line[: m.start()].rstrip()) if authors is not None else None
+    if len(line.split()) <= _MAX_CREDIT_LINE_WORDS and len(_WIRE_ROLE.findall(line)) > 1 and not line.endswith(_SENTENCE_END):
+        authors = _wire_credit_authors(line)
+        return (authors, "") if authors is not None else None
+    return None
+
+
+def _set_original(header: _Header, outlet: str) -> None:
+    """A repost credit: the outlet the copy came from is the original publisher (not when it is the
+    publisher itself)."""
+    if header.original_publisher is None and _key(_outlet_name(outlet)) != _key(_outlet_name(header.publisher or "")):
+        header.original_publisher = outlet
+
+
+def _outlet_name(name: str) -> str:
+    """An agency named by its abbreviation as it publishes ("AP" -> "Associated Press"; lexicon)."""
+    return AGENCY_FULL_NAMES.get(_key(name), name)
+
+
 # --- header lines -----------------------------------------------------------------------------------
 
 
 @dataclass
 class _HeaderState:
-    only_dates: bool = True  # every header line so far stated a date only: a headline may still come
+    only_dates: bool = True  # every header line so far stated a date or was site furniture: a headline may still come
     title_at: int | None = None
     byline_seen: bool = False
 
@@ -434,6 +612,12 @@ class _HeaderState:
 def _set_published(header: _Header, parsed: tuple | None) -> None:
     if parsed is not None and header.published_date is None:
         header.published_date, header.published_precision = parsed
+
+
+def _date_only(line: str) -> tuple | None:
+    """A line that is only a date, with its precision; a bare year ("2021") is no such line."""
+    parsed = dates.parse_header_date(line)
+    return parsed if parsed and (parsed[1] != "year" or not line.strip().isdigit()) else None
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -473,8 +657,8 @@ def _read_dated_line(line: str, header: _Header) -> bool:
 
 
 def _header_line(lines: list[str], i: int, header: _Header, state: _HeaderState) -> str | None:
-    """What header line lines[i] is ("date" for a line stating a date only, "other"), its fields
-    read into the header; None when it is no header line."""
+    """What header line lines[i] is ("date" for a line stating a date only, "site" for site furniture
+    a headline may follow, "other"), its fields read into the header; None when it is no header line."""
     line = lines[i]
     if (m := _BYLINE.match(line)) and not state.byline_seen and len(line.split()) <= 12 and _is_byline(m.group(1)):
         state.byline_seen = True
@@ -486,19 +670,27 @@ def _header_line(lines: list[str], i: int, header: _Header, state: _HeaderState)
         header.url = header.url or m.group(1)
     elif (m := _SOURCE_LINE.match(line)) and _read_source_line(m.group(1) if m.group(1) is not None else m.group(2), header):
         pass
-    elif (parsed := dates.parse_header_date(line)) and parsed[1] != "year":  # a line that is only a date
+    elif (outlet := _repost_credit(line)) is not None:
+        _set_original(header, outlet)
+    elif parsed := _date_only(line):
         _set_published(header, parsed)
         return "date"
     elif (m := _DATE_LINE.match(line)) and (parsed := dates.parse_header_date(m.group(1))):
         _set_published(header, parsed)
         return "date"
+    elif (post := _post_line(line)) is not None:
+        _read_post_line(post, header, state)
+        return "site"
+    elif (agency := _agency_sign_off(line)) is not None:
+        header.credits.append(agency)
+        return "site"
     elif _read_dated_line(line, header):
         pass
     elif (m := _FROM_LINE.match(line)) and _is_outlet_shaped(m.group(1)) and not any(c in m.group(1) for c in ("@", "://")):
         header.credits.append(m.group(1).strip())  # "From: Exit News" (not an e-mail sender)
     elif _is_photo_credit(line):
         pass  # a photo credit names neither author nor publisher
-    elif header.title is None and state.only_dates and _is_headline(line):
+    elif header.title is None and state.only_dates and _is_headline(line) and not _leads_bullets(lines, i):
         header.title, state.title_at = _REPRINT_MARKER.sub("", line), i
     elif state.title_at is not None and _next_nonblank(lines, state.title_at) == i and header.publisher is None and _is_outlet_line(line):
         header.publisher = line
@@ -530,9 +722,20 @@ def _read_header(lines: list[str], header: _Header) -> int:
         kind = _header_line(lines, i, header, state)
         if kind is None:
             break
-        state.only_dates = state.only_dates and kind == "date"
+        state.only_dates = state.only_dates and kind in ("date", "site")
         i += 1
     return i
+
+
+_BULLET_ITEM = re.compile(r"[•·▪◦‣*–—-]\s*(?P<first>\S)")
+
+
+def _leads_bullets(lines: list[str], i: int) -> bool:
+    """A line whose next line is a bullet item going on in lower case ("US State Department
+    spokeswoman" / "• says …") is the items' subject, not a headline."""
+    j = _next_nonblank(lines, i)
+    m = _BULLET_ITEM.match(lines[j]) if j >= 0 else None
+    return m is not None and m.group("first").islower()
 
 
 def _names_list(text: str) -> list[str]:
@@ -561,12 +764,16 @@ def _strip_end_markers(line: str) -> str:
 
 
 def _read_body(lines: list[str], header: _Header) -> list[str]:
-    """Drop footer boilerplate lines, recording what they state about the source."""
+    """Drop footer boilerplate lines and the page's dated lines, recording what they state about the
+    source."""
     separators = [i for i, line in enumerate(lines) if _SEPARATOR.match(line)]
     footer_from = separators[-1] if separators else len(lines)
-    body = []
+    body, kept = [], 0  # kept: body lines so far that are not blank
     for i, line in enumerate(lines):
         if _SEPARATOR.match(line):
+            continue
+        if (dated := _dated_body_line(line, kept)) is not None:
+            _set_published(header, dated)
             continue
         if m := _ORIGINALLY_PUBLISHED.match(line):
             header.original_publisher = header.original_publisher or m.group(1)
@@ -586,8 +793,22 @@ def _read_body(lines: list[str], header: _Header) -> list[str]:
         if line and not stripped:
             continue  # a line that was only an end marker ("-ends-")
         body.append(stripped)
-    _read_closing_credit(body, header)
+        kept += bool(stripped)
+    _read_closing_lines(body, header)
     return body
+
+
+def _dated_body_line(line: str, lines_before: int) -> tuple | None:
+    """A dated line of the page below the header, where a caption or the lede came first: a
+    "Published:"/"Posted on" or blog post line anywhere, a line that is only a date among the first
+    lines (lower down, such a line may head a part of the story). Its date with precision, or None."""
+    if not line or len(line) > 200:
+        return None
+    if (m := _DATE_LINE.match(line)) and (parsed := dates.parse_header_date(m.group(1))):
+        return parsed
+    if (post := _post_line(line)) is not None and post[0] is not None and (post[2] is None or post[1] == "posted"):
+        return post[0]
+    return _date_only(line) if lines_before < _DATELINE_LINES else None
 
 
 def _closing_credit(line: str) -> tuple[list[str], str, bool] | None:
@@ -610,41 +831,92 @@ def _closing_credit(line: str) -> tuple[list[str], str, bool] | None:
     return names, agency.strip(), bool(via)
 
 
-def _read_closing_credit(body: list[str], header: _Header) -> None:
-    """A wire or blog credit as the last line: its people are the authors (when there is no byline),
-    its agency the original publisher ("… via X": it came through X) or a credited outlet."""
-    last = next((i for i in range(len(body) - 1, -1, -1) if body[i]), None)
-    credit = _closing_credit(body[last]) if last is not None and last > 0 else None
-    if credit is None:
-        return
-    names, agency, via = credit
-    if not header.authors:
-        header.authors = names
-    if via and header.original_publisher is None and _key(agency) != _key(header.publisher or ""):
-        header.original_publisher = agency
-    elif not via:
+def _read_closing_lines(body: list[str], header: _Header) -> None:
+    """Credits closing the text, read from the last line up while each is one (see `_closing_line`);
+    each is removed from the body, which keeps at least one line."""
+    filled, last = sum(1 for line in body if line), len(body)
+    while filled > 1:
+        last = next(i for i in range(last - 1, -1, -1) if body[i])
+        rest = _closing_line(body[last], header)
+        if rest is None:
+            return
+        if rest:
+            body[last] = rest  # a wire credit at the end of the last paragraph
+            return
+        body[last], filled = "", filled - 1
+
+
+def _closing_line(line: str, header: _Header) -> str | None:
+    """A credit line closing the text, read into the header: what is left of the line ("" when it
+    was all credit), or None when it is no credit. A wire credit's reporters and writers, a credit
+    line's people ("Jane Doe, Reuters via Some Blog") are the authors when there is no byline; a
+    repost credit ("Source: RT", "via Reuters") or a "via" credit names the original publisher, an
+    agency's sign-off or a credit line's agency a credited outlet."""
+    if (wire := _wire_credit(line)) is not None:
+        header.authors = header.authors or wire[0]
+        return wire[1]
+    if (outlet := _repost_credit(line)) is not None:
+        _set_original(header, outlet)
+        return ""
+    if (agency := _agency_sign_off(line)) is not None:
         header.credits.append(agency)
-    del body[last]
+        return ""
+    if (credit := _closing_credit(line)) is None:
+        return None
+    names, agency, via = credit
+    header.authors = header.authors or names
+    if via:
+        _set_original(header, agency)
+    else:
+        header.credits.append(agency)
+    return ""
 
 
-def _read_dateline(first_line: str, header: _Header) -> None:
-    """The wire credit of a dateline opening the body (kept in the text): outlets, and a full date."""
-    if m := _DATELINE_PAREN.match(first_line):
+def _read_opening(body_text: str, header: _Header) -> None:
+    """What opens the body (kept in the text): a date in numbers ("10-9-2023 (YANGON) …"), an
+    agency's tag ("OREANDA-NEWS The US …"), and a wire dateline opening one of the first lines (a
+    photo caption may come before it)."""
+    lines = [line for line in body_text.split("\n", 2 * _DATELINE_LINES)[: 2 * _DATELINE_LINES] if line][:_DATELINE_LINES]
+    if not lines:
+        return
+    first = lines[0]
+    if m := _NUMERIC_OPENING.match(first):
+        _set_published(header, dates.parse_numeric_date(m.group("date")))
+        first = first[m.end() :].lstrip(" -–—|")
+    if (agency := _agency_tag(first)) is not None:
+        header.credits.append(agency)
+    for line in (first, *lines[1:]):
+        if _read_dateline(line, header):
+            return
+
+
+def _read_dateline(line: str, header: _Header) -> bool:
+    """The wire credit of a dateline (outlets) and its date: a full one is the published date, a day
+    and month ("MOSCOW, March 5 (Reuters) -") the day of a published month or year holding it."""
+    if m := _DATELINE_PAREN.match(line) or _DATELINE_TITLED.match(line):
         if _spells(m.group("credit"), m.group("city")):
-            return  # "NATO (North Atlantic Treaty Organization) –": an acronym spelled out, no credit
+            return False  # "NATO (North Atlantic Treaty Organization) –": an acronym spelled out, no credit
         parts = _CREDIT_DATE_SPLIT.split(m.group("credit"))
         parsed = dates.parse_header_date(parts[-1]) if len(parts) > 1 else None
         outlets = " - ".join(parts[:-1] if parsed else parts).split("/")
-    elif m := _DATELINE_SLASH.match(first_line):
+    elif m := _DATELINE_SLASH.match(line):
         parsed, outlets = None, [m.group("credit")]
     else:
-        return
+        return False
     outlets = [o.strip() for o in outlets]
     if not all(_is_outlet_shaped(o) and not _is_photo_credit(o) for o in outlets):
-        return
+        return False
     header.credits.extend(outlets)
+    when = m.group("when") or ""
+    if not (parsed and parsed[1] == "day"):
+        parsed = dates.parse_header_date(when)
     if parsed and parsed[1] == "day":
         _set_published(header, parsed)
+    elif (day_month := dates.parse_day_month(when)) and header.published_date is not None:
+        day = dates.day_within(day_month, header.published_date, header.published_precision)
+        if day is not None:
+            header.published_date, header.published_precision = day, "day"
+    return True
 
 
 def _spells(words: str, acronym: str) -> bool:
@@ -653,8 +925,11 @@ def _spells(words: str, acronym: str) -> bool:
 
 def _resolve(header: _Header) -> None:
     """Credited outlets, in reading order: the publisher when the text names none, else the
-    original publisher; a publication date before the original's is a placeholder: none."""
-    for outlet in header.credits:
+    original publisher; an agency's abbreviation as the name it publishes under; a publication date
+    before the original's is a placeholder: none."""
+    header.publisher = header.publisher and _outlet_name(header.publisher)
+    header.original_publisher = header.original_publisher and _outlet_name(header.original_publisher)
+    for outlet in map(_outlet_name, header.credits):
         if any(_key(outlet) == _key(known) for known in (header.publisher, header.original_publisher) if known):
             continue
         if header.publisher is None:
@@ -721,7 +996,7 @@ def ingest(article_id: str, raw: bytes, path: str | None = None, source: SourceR
     if not body_text:
         raise InputError([Problem(path, None, "text", "no body text is left once header and boilerplate lines are removed — add the article's body")])
     _check_parse_size(body_text, path)
-    _read_dateline(body_text.split("\n", 1)[0], header)
+    _read_opening(body_text, header)
     _resolve(header)
     stated_date = header.published_date is not None
     return Article(

@@ -115,3 +115,11 @@ BYLINE_GENERIC_WORDS: frozenset[str] = frozenset(_DATA["byline_generic_words"])
 NAME_PARTICLES: frozenset[str] = frozenset(_DATA["name_particles"])
 REPRINT_TITLE_MARKERS: list[str] = _DATA["reprint_title_markers"]
 END_OF_TEXT_MARKERS: list[str] = _DATA["end_of_text_markers"]
+
+# article metadata (issue 25): agencies, wire credits, repost credits
+AGENCY_FULL_NAMES: dict[str, str] = dict(_DATA["agency_full_names"])
+WIRE_CREDIT_AUTHOR_ROLES: list[str] = _DATA["wire_credit_author_roles"]
+WIRE_CREDIT_OTHER_ROLES: list[str] = _DATA["wire_credit_other_roles"]
+REPOST_CREDIT_LABELS: list[str] = _DATA["repost_credit_labels"]
+REPOST_VIA_WORDS: list[str] = _DATA["repost_via_words"]
+AGENCY_DESCRIPTION_WORDS: frozenset[str] = frozenset(_DATA["agency_description_words"])
