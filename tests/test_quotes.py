@@ -164,6 +164,39 @@ PASSAGES = {
         "Aleksandar Pavić put it simply: 'Serbia buys where it is not lectured.'",
         [("Serbia buys where it is not lectured.", "direct", "aleksandar-pavic", None, "put")],
     ),
+    # quotes found whole and terms told apart (issue 25): each passage written for this test
+    "opened-with-a-closing-mark": (
+        "”We will buy whatever we need, ”said Vučić.",
+        [("We will buy whatever we need, ", "direct", "aleksandar-vucic", None, "say")],
+    ),
+    "straight-mark-glued-to-a-colon": (
+        'Vučić said:"We will buy whatever we need."',
+        [("We will buy whatever we need.", "direct", "aleksandar-vucic", None, "say")],
+    ),
+    "nested-term-in-curly-marks": (
+        "“We reject the so-called “red lines” of Washington,” Vučić said.",
+        [("We reject the so-called “red lines” of Washington,", "direct", "aleksandar-vucic", None, "say")],
+    ),
+    "nested-term-in-straight-marks": (
+        '"We reject the so-called "red lines" of Washington," Vučić said.',
+        [('We reject the so-called "red lines" of Washington,', "direct", "aleksandar-vucic", None, "say")],
+    ),
+    "one-word-is-a-term": (
+        'Matthew Palmer said the talks were "constructive."',
+        [("constructive.", "term", None, None, None)],
+    ),
+    "one-word-statement": (
+        '"Never," Vučić said.',
+        [("Never,", "partial", "aleksandar-vucic", None, "say")],
+    ),
+    "title-case-show": (
+        "Vučić said so on Sunday in an interview aired on RTS’ “Balkan Evening Hour.”",
+        [("Balkan Evening Hour.", "term", None, None, None)],
+    ),
+    "nickname-after-a-designation": (
+        "Russia delivered the Pantsir-S1 (SA-22 ‘Greyhound’) system, Vučić said.",
+        [("Greyhound", "term", None, None, None)],
+    ),
 }
 
 
@@ -248,3 +281,10 @@ def test_a_short_quoted_term_inside_a_sentence_is_a_term():
     """Own passage: “technical” talks — a quoted word used as a modifier is a term, not speech."""
     text = "Matthew Palmer said Washington had begun “technical” talks with Belgrade."
     assert [(q.text, q.kind.value, q.speaker_actor_id) for q in quotes_of(text)] == [("technical", "term", None)]
+
+
+def test_a_nested_term_is_no_quotation_of_its_own():
+    """Own passage: the quoted term inside the statement is part of it, and the statement is found whole."""
+    text = "Vučić told reporters: “We reject the so-called “red lines” that Washington draws for us.”"
+    rows = quotes_of(text)
+    assert [(q.text, q.kind.value) for q in rows] == [("We reject the so-called “red lines” that Washington draws for us.", "direct")]

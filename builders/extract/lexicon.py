@@ -115,3 +115,6 @@ BYLINE_GENERIC_WORDS: frozenset[str] = frozenset(_DATA["byline_generic_words"])
 NAME_PARTICLES: frozenset[str] = frozenset(_DATA["name_particles"])
 REPRINT_TITLE_MARKERS: list[str] = _DATA["reprint_title_markers"]
 END_OF_TEXT_MARKERS: list[str] = _DATA["end_of_text_markers"]
+
+# speakers and quotes (issue 25)
+TITLE_SMALL_WORDS: frozenset[str] = frozenset(_DATA["title_small_words"])

@@ -1,12 +1,18 @@
 """Quotations in an article and who said them.
 
 Finding: curly (“…”), straight ("…") and top-level single (‘…’, '…') marks are paired within a
-paragraph; single marks nested in a quotation stay part of it. An opening mark whose closing mark
-never comes yields a quotation bounded at the end of its paragraph, kind `unclosed`.
+paragraph; single marks nested in a quotation stay part of it, and so does a short term in double
+marks nested in a double quotation (“… the so-called “red lines” of …”). Copy that opens with a
+closing mark (”…”), glues a straight mark to a colon (`said:"We`) or puts a closing mark before
+the space (`…, "said X`) is read as meant. An opening mark whose closing mark never comes yields a
+quotation bounded at the end of its paragraph (or at the next opening mark), kind `unclosed`.
 
-Kinds: `term` — at most three words and no attribution in the sentence (a name or a scare-quoted
-term); `partial` — a fragment woven into the reporter's sentence (starts in lower case and is one
-sentence, or is a short attributed fragment); `direct` — a full statement; `unclosed` — see above.
+Kinds: `term` — a name or scare-quoted term, not speech: at most three words and no attribution
+in the sentence, a short quotation used as a word of the sentence (“expert” talks), one word that
+is no statement of its own, a title-case name inside a sentence (CBS’ “Face the Nation.”), a
+nickname after a designation (SA-21 ‘Growler’); `partial` — a fragment woven into the reporter's
+sentence (starts in lower case and is one sentence, or is a short attributed fragment); `direct` —
+a full statement; `unclosed` — see above.
 
 Speakers, from the text around the quotation, in this order: an attribution right after it
 (`"…," X said`, `"…," said X`, `"…," X told Y`); the last clause of its sentence (`…, X said on
@@ -31,6 +37,7 @@ from ..schema.models import ActorType, Article, MentionKind, Method, Quote, Quot
 from .ids import row_ids
 from .lexicon import (
     ABBREVIATIONS,
+    DESIGNATION_PREFIXES,
     NOMINAL_SPEAKER_HEADS,
     OUTLET_CUE_LEMMAS,
     OUTLET_FORMS,
@@ -38,12 +45,12 @@ from .lexicon import (
     SPEECH_FORMS,
     SPEECH_PHRASES,
     SPEECH_VERBS,
+    TITLE_SMALL_WORDS,
     alternation,
 )
 from .matching import Found
 
 OPENERS = {"“": "”", '"': '"', "‘": "’", "'": "'"}
-DOUBLE_OPENERS = {"“", '"'}
 DOUBLE_MARKS = {"“", "”", '"'}
 _QUOTE_MARK = re.compile("[" + re.escape("".join(sorted(set(OPENERS) | set(OPENERS.values())))) + "]")
 
@@ -62,6 +69,12 @@ _INTRODUCTION = re.compile(rf"(?:\b(?:{alternation(SPEECH_FORMS)})(?: that)?|:)$
 _INTRODUCTION_REACH = max(map(len, SPEECH_FORMS)) + len(" that")  # how far from the end a match starts
 _OUTLET_VERB = re.compile(rf"\b(?:{alternation(OUTLET_FORMS)})\b")
 _CUE_WORD = re.compile(r"\b" + _CUE + r"\b")
+_ATTRIBUTION_NEXT = re.compile(r" ?" + _CUE + r"\b")  # a closing mark put before the space: `…, "said Hood`
+_DOUBLE_MARK = re.compile("[“”\"]")
+NESTED_TERM_WORDS = 6  # the longest quoted term nested in a quotation
+TITLE_WORDS = 6  # the longest title-case name read as a term
+_DESIGNATION_BEFORE = re.compile(rf"\b(?:{alternation(DESIGNATION_PREFIXES)})-\d+[A-Za-z]*\s*[(]?$")  # "SA-21 ‘Growler’"
+_INSIDE_SENTENCE = re.compile(r"[\w’'][\s(]*$")  # a word (or a possessive mark) right before the opening mark
 _NOMINAL_AFTER = re.compile(rf"(?:\s+[a-z-]+)?\s+(?:{_NOMINAL_HEADS})\b")
 _DETERMINER = re.compile(r"(?:the|The)\s+")
 _SENTENCE_CUT = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z“\"‘'])")
@@ -97,34 +110,75 @@ def _closing_position(text: str, i: int) -> bool:
 
 def _opens(text: str, i: int) -> bool:
     """A mark that opens a quotation. A single mark right after a letter, digit or full stop is an
-    apostrophe ("Serbia's", "U.S.'s", "the Russians' arms"), never an opening mark."""
+    apostrophe ("Serbia's", "U.S.'s", "the Russians' arms"), never an opening mark. A closing double
+    mark where only an opening one can stand opens too (copy that opens with ”), and a straight
+    mark glued to a colon opens (`said:"We …`)."""
     ch = text[i]
     if ch == "“":
         return True
+    if ch == "”":
+        return _opening_position(text, i)
     if ch in ("'", "‘"):
         return _opening_position(text, i) and (i + 1 < len(text) and text[i + 1].isalnum())
-    return ch == '"' and _opening_position(text, i)
+    glued = i > 0 and text[i - 1] == ":" and i + 1 < len(text) and text[i + 1].isalnum()
+    return ch == '"' and (_opening_position(text, i) or glued)
+
+
+def _reopens(text: str, i: int) -> bool:
+    """Inside a double quotation, a double mark that opens a new one (the last one never closed):
+    “, or a straight mark in an opening position, unless an attribution follows it (`…, "said X`:
+    copy that puts the closing mark on the wrong side of the space)."""
+    ch = text[i]
+    if ch not in ("“", '"') or _ATTRIBUTION_NEXT.match(text, i + 1):
+        return False
+    return ch == "“" or (_opening_position(text, i) and not _closing_position(text, i))
+
+
+def _nested_close(text: str, open_at: int, i: int, p_end: int) -> int | None:
+    """The closing mark of a short quoted term inside an open double quotation (“… the so-called
+    “red lines” of …”), or None: the new mark must follow a word of the quotation, and its term
+    must close within a few words, with punctuation only at its end and only if the outer mark
+    closes right after it."""
+    before = text[open_at + 1 : i].rstrip()
+    if not before or not (before[-1].isalnum() or before[-1] == "-"):
+        return None
+    nxt = _DOUBLE_MARK.search(text, i + 1, p_end)
+    if nxt is None or not (nxt.group() == "”" or _closing_position(text, nxt.start())):
+        return None
+    inner, j = text[i + 1 : nxt.start()], nxt.start()
+    if not inner.strip() or len(inner.split()) > NESTED_TERM_WORDS or re.search(r"[.,;:!?]", inner.rstrip(".,")):
+        return None
+    if inner[-1] in ".," and not (j + 1 < p_end and text[j + 1] in "”\""):
+        return None
+    return j
 
 
 def find_quote_spans(text: str) -> list[QuoteSpan]:
     """Pair quotation marks paragraph by paragraph (paragraphs are separated by newlines). Curly and
     straight double marks are one family, as real copy mixes them (“…," then "…”); single marks
-    pair with single marks, and inside a double quotation they are part of it."""
+    pair with single marks, and inside a double quotation they are part of it, as is a short term
+    in double marks nested in it."""
     spans: list[QuoteSpan] = []
     for para in re.finditer(r"[^\n]+", text):
         p_start, p_end = para.span()
         opener: str | None = None
         open_at = 0
+        nested = -1  # the closing mark of a nested term: part of the quotation
         for mark in _QUOTE_MARK.finditer(text, p_start, p_end):  # only quotation marks act below
             i, ch = mark.start(), mark.group()
             if opener is None:
-                if ch in OPENERS and _opens(text, i):
-                    opener, open_at = ch, i
+                if ch in OPENERS or ch == "”":
+                    if _opens(text, i):
+                        opener, open_at = ch, i
                 continue
-            double = opener in DOUBLE_OPENERS
-            if double and ch in DOUBLE_MARKS and (ch == "“" or (ch == '"' and _opening_position(text, i) and not _closing_position(text, i))):
-                spans.append(_unclosed(text, open_at, i))  # a new opening mark: the last quotation never closed
-                open_at = i
+            double = opener in DOUBLE_MARKS
+            if i == nested:
+                continue
+            if double and _reopens(text, i):
+                nested = _nested_close(text, open_at, i, p_end) or -1
+                if nested < 0:
+                    spans.append(_unclosed(text, open_at, i))  # a new opening mark: the last quotation never closed
+                    open_at = i
             elif (double and ch in ("”", '"')) or (not double and ch in ("’", "'") and _closing_position(text, i)):
                 if i > open_at + 1:
                     spans.append(QuoteSpan(open_at + 1, i, open_at, i, True))
@@ -181,16 +235,48 @@ def _kind(text: str, span: QuoteSpan, attributed: bool) -> QuoteKind:
         return QuoteKind.unclosed
     quoted = text[span.start : span.end].strip()
     words = quoted.split()
-    if len(words) <= 3 and not attributed:
+    if _is_term(text, span, quoted, attributed):
         return QuoteKind.term
-    if len(words) <= 3 and not re.search(r"[.,;:!?]", quoted) and re.match(r" \w", text[span.close_at + 1 : span.close_at + 3]):
-        return QuoteKind.term  # “expert” talks, “significant transactions” with: a term inside the sentence, not speech
     sentences = len(re.findall(r"[.!?](?:\s|$)", quoted))
     if quoted[:1].islower() and sentences <= 1:
         return QuoteKind.partial
     if len(words) <= 3:
         return QuoteKind.partial
     return QuoteKind.direct
+
+
+def _is_term(text: str, span: QuoteSpan, quoted: str, attributed: bool) -> bool:
+    """A quoted name or term, not speech: at most three words with no speaker; a short quotation
+    used as a word of the sentence (“expert” talks); one word that is not a statement of its own;
+    a name in title case inside a sentence (CBS’ “Face the Nation.”); a nickname after a
+    designation (SA-21 ‘Growler’)."""
+    words = quoted.split()
+    after = text[span.close_at + 1 : span.close_at + 3]
+    if not words or (len(words) <= 3 and not attributed):
+        return True
+    if len(words) <= 3 and not re.search(r"[.,;:!?]", quoted) and re.match(r" \w", after):
+        return True  # “expert” talks, “significant transactions” with: a term inside the sentence, not speech
+    spoken = quoted[-1] in "!?" or (quoted[-1] == "," and _attributed_right_after(text, span.close_at + 1))
+    if len(words) == 1 and not spoken:
+        return True
+    before = text[max(0, span.open_at - 40) : span.open_at]
+    if len(words) <= 3 and _DESIGNATION_BEFORE.search(before):
+        return True
+    return len(words) <= TITLE_WORDS and not spoken and _in_title_case(quoted) and _INSIDE_SENTENCE.search(before) is not None
+
+
+def _attributed_right_after(text: str, at: int) -> bool:
+    """`"Never," he said`: an attribution right after the closing mark."""
+    limit = min(len(text), at + 100)
+    return any(p.match(text, at, limit) for p in (_AFTER_SPEAKER_VERB, _AFTER_VERB_SPEAKER))
+
+
+def _in_title_case(quoted: str) -> bool:
+    """Every word capitalised but the small ones of a title ("Face the Nation."), the first too."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", quoted)
+    if len(words) < 2 or "," in quoted or not words[0][0].isupper():
+        return False
+    return all(w[0].isupper() or w in TITLE_SMALL_WORDS for w in words)
 
 
 @dataclass
