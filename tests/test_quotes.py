@@ -164,6 +164,119 @@ PASSAGES = {
         "Aleksandar Pavić put it simply: 'Serbia buys where it is not lectured.'",
         [("Serbia buys where it is not lectured.", "direct", "aleksandar-pavic", None, "put")],
     ),
+    # speakers (issue 25): one passage per class, each written for this test
+    "apposition-after": (
+        '"We have made our choice and we will keep it," the country\'s defence minister, Ana Petrović, said on Thursday.',
+        [("We have made our choice and we will keep it,", "direct", "ana-petrovic", None, "say")],
+    ),
+    "body-posts": (
+        "“Belgrade will face consequences for this purchase,” the government of Croatia posted on X.",
+        [("Belgrade will face consequences for this purchase,", "direct", "croatia", None, "post")],
+    ),
+    "statement-of-a-named-body": (
+        '"Any new purchase of Russian arms risks sanctions," a State Department statement said.',
+        [("Any new purchase of Russian arms risks sanctions,", "direct", "us-state-department", None, "say")],
+    ),
+    "statement-of-the-body-that-issued-it": (
+        'The Croatian Ministry of Defence issued a statement on Monday. "Any purchase of Russian arms in the region worries us," the statement said.',
+        [("Any purchase of Russian arms in the region worries us,", "direct", "croatian-ministry-of-defence", None, "say")],
+    ),
+    "statement-of-the-nearest-attribution": (
+        'The US State Department warned Serbia on Monday.\n\n"Any new purchase of Russian arms risks sanctions," a statement said.',
+        [("Any new purchase of Russian arms risks sanctions,", "direct", "us-state-department", None, "say")],
+    ),
+    "role-refers-back": (
+        'The US ambassador to Serbia, Christopher Hill, met Vučić in Belgrade.\n\n"Serbia has a choice to make," the diplomat said.',
+        [("Serbia has a choice to make,", "direct", "christopher-hill", None, "say")],
+    ),
+    "role-of-the-last-speaker": (
+        '"We urge partners to forgo Russian arms," a NATO spokesperson said. Matthew Palmer arrived later. '
+        '"No waiver has been granted," said the spokesperson.',
+        [("We urge partners to forgo Russian arms,", "direct", "nato", None, "say"),
+         ("No waiver has been granted,", "direct", "nato", None, "say")],
+    ),
+    "through-its-spokesman": (
+        'The US State Department replied through its spokesman Ned Price: "We expect Serbia to refrain from buying Chinese drones."',
+        [("We expect Serbia to refrain from buying Chinese drones.", "direct", "ned-price", None, "reply")],
+    ),
+    "outlet-in-a-statement-for": (
+        '"We will not join the sanctions," Aleksandar Vučić said in a statement for Radio Free Europe.',
+        [("We will not join the sanctions,", "direct", "aleksandar-vucic", "rfe-rl", "say")],
+    ),
+    "outlet-by-its-noun": (
+        '"We will not join the sanctions," Vučić said in an interview with public broadcaster RTS.',
+        [("We will not join the sanctions,", "direct", "aleksandar-vucic", "rts", "say")],
+    ),
+    "outlet-told-news-agency": (
+        '"We will not join the sanctions," Aleksandar Vučić told the Tanjug news agency.',
+        [("We will not join the sanctions,", "direct", "aleksandar-vucic", "tanjug", "tell")],
+    ),
+    "bullets-under-a-lead-in": (
+        "Sanctions on Serbia\n\nUS State Department spokeswoman Heather Nauert\n\n"
+        '  • says the law works\n  • says "we will not preview sanctions"\n  • says "when we have sanctions to announce, we will do so"',
+        [("we will not preview sanctions", "partial", "heather-nauert", None, "say"),
+         ("when we have sanctions to announce, we will do so", "partial", "heather-nauert", None, "say")],
+    ),
+    "over-two-paragraphs": (
+        'A State Department spokesman told public broadcaster RTS, "We urge Serbia to drop the purchase.\n\n'
+        '"We will keep watching every transaction closely."',
+        [("We urge Serbia to drop the purchase.", "unclosed", "us-state-department", "rts", "tell"),
+         ("We will keep watching every transaction closely.", "direct", "us-state-department", "rts", "tell")],
+    ),
+    "leading-phrase-names-no-speaker": (
+        "Commenting on Vučić's remarks on Sunday, a State Department spokesman told Reuters: “We urge Serbia to drop the deal.”",
+        [("We urge Serbia to drop the deal.", "direct", "us-state-department", "reuters", "tell")],
+    ),
+    "when-asked-he-said": (
+        "Matthew Palmer spoke to senators on Monday.\n\n"
+        'When asked what the US administration does about Serbian purchases, he said: "We use the leverage we have."',
+        [("We use the leverage we have.", "direct", "matthew-palmer", None, "say")],
+    ),
+    "cited-as-saying": (
+        'The talks have reached "a dead end on every point," Reuters cited an EU official as saying.',
+        [("a dead end on every point,", "partial", "eu", "reuters", "quote")],
+    ),
+    "indefinite-role-names-nobody": (
+        '"Sanctions remain possible for Belgrade," an official said.',
+        [("Sanctions remain possible for Belgrade,", "direct", None, None, None)],
+    ),
+    "a-persons-statement-is-no-bodys": (
+        'Aleksandar Vučić spoke on Monday. "Serbia will not join any sanctions," a statement said.',
+        [("Serbia will not join any sanctions,", "direct", None, None, None)],
+    ),
+    # quotes found whole and terms told apart (issue 25): each passage written for this test
+    "opened-with-a-closing-mark": (
+        "”We will buy whatever we need, ”said Vučić.",
+        [("We will buy whatever we need, ", "direct", "aleksandar-vucic", None, "say")],
+    ),
+    "straight-mark-glued-to-a-colon": (
+        'Vučić said:"We will buy whatever we need."',
+        [("We will buy whatever we need.", "direct", "aleksandar-vucic", None, "say")],
+    ),
+    "nested-term-in-curly-marks": (
+        "“We reject the so-called “red lines” of Washington,” Vučić said.",
+        [("We reject the so-called “red lines” of Washington,", "direct", "aleksandar-vucic", None, "say")],
+    ),
+    "nested-term-in-straight-marks": (
+        '"We reject the so-called "red lines" of Washington," Vučić said.',
+        [('We reject the so-called "red lines" of Washington,', "direct", "aleksandar-vucic", None, "say")],
+    ),
+    "one-word-is-a-term": (
+        'Matthew Palmer said the talks were "constructive."',
+        [("constructive.", "term", None, None, None)],
+    ),
+    "one-word-statement": (
+        '"Never," Vučić said.',
+        [("Never,", "partial", "aleksandar-vucic", None, "say")],
+    ),
+    "title-case-show": (
+        "Vučić said so on Sunday in an interview aired on RTS’ “Balkan Evening Hour.”",
+        [("Balkan Evening Hour.", "term", None, None, None)],
+    ),
+    "nickname-after-a-designation": (
+        "Russia delivered the Pantsir-S1 (SA-22 ‘Greyhound’) system, Vučić said.",
+        [("Greyhound", "term", None, None, None)],
+    ),
 }
 
 
@@ -248,3 +361,26 @@ def test_a_short_quoted_term_inside_a_sentence_is_a_term():
     """Own passage: “technical” talks — a quoted word used as a modifier is a term, not speech."""
     text = "Matthew Palmer said Washington had begun “technical” talks with Belgrade."
     assert [(q.text, q.kind.value, q.speaker_actor_id) for q in quotes_of(text)] == [("technical", "term", None)]
+
+
+def test_a_nested_term_is_no_quotation_of_its_own():
+    """Own passage: the quoted term inside the statement is part of it, and the statement is found whole."""
+    text = "Vučić told reporters: “We reject the so-called “red lines” that Washington draws for us.”"
+    rows = quotes_of(text)
+    assert [(q.text, q.kind.value) for q in rows] == [("We reject the so-called “red lines” that Washington draws for us.", "direct")]
+
+
+def test_a_role_that_refers_back_speaks_the_demand_in_its_quotation():
+    """Own passage: "the diplomat" is the ambassador named before, and the demand in his words is his."""
+    text = ('The US ambassador to Serbia, Christopher Hill, met Vučić in Belgrade.\n\n'
+            '"We urge Serbia to cancel the purchase of Chinese drones," the diplomat said.')
+    rows = extract("t", text.encode(), "t.txt", MATCHER)
+    assert [q.speaker_actor_id for q in rows.quotes] == ["christopher-hill"]
+    assert ("christopher-hill", "serbia") in {(e.source_actor_id, e.target_actor_id) for e in rows.events}
+
+
+def test_pronouns_and_roles_skip_people_named_only_inside_quotations():
+    """Own passage: Putin is named inside the first quotation only, so "he" is still Vučić."""
+    text = ('"We talked to Vladimir Putin about the S-400," Aleksandar Vučić said.\n\n'
+            '"We will decide alone," he added.')
+    assert [q.speaker_actor_id for q in quotes_of(text)] == ["aleksandar-vucic", "aleksandar-vucic"]

@@ -123,3 +123,14 @@ WIRE_CREDIT_OTHER_ROLES: list[str] = _DATA["wire_credit_other_roles"]
 REPOST_CREDIT_LABELS: list[str] = _DATA["repost_credit_labels"]
 REPOST_VIA_WORDS: list[str] = _DATA["repost_via_words"]
 AGENCY_DESCRIPTION_WORDS: frozenset[str] = frozenset(_DATA["agency_description_words"])
+# speakers and quotes (issue 25)
+QUOTE_CUES: dict[str, str] = _DATA["quote_cues"]  # read by the quotation rules only
+TITLE_SMALL_WORDS: frozenset[str] = frozenset(_DATA["title_small_words"])
+STATEMENT_NOUNS: frozenset[str] = frozenset(_DATA["statement_nouns"])
+ISSUING_VERBS: list[str] = _DATA["issuing_verbs"]
+ADVERBIAL_OPENERS: frozenset[str] = frozenset(_DATA["adverbial_openers"])
+SPEAKER_ADVERBS: list[str] = _DATA["speaker_adverbs"]
+OUTLET_NOUNS: list[str] = sorted(_DATA["outlet_nouns"], key=len, reverse=True)  # longest first, for alternations
+CHANNEL_PREPOSITIONS: list[str] = _DATA["channel_prepositions"]
+BULLET_MARKS: list[str] = _DATA["bullet_marks"]
+ROLE_FAMILIES: dict[str, frozenset[str]] = {noun: frozenset(titles) | {noun} for noun, titles in _DATA["role_families"].items()}
