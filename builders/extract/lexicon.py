@@ -115,3 +115,15 @@ BYLINE_GENERIC_WORDS: frozenset[str] = frozenset(_DATA["byline_generic_words"])
 NAME_PARTICLES: frozenset[str] = frozenset(_DATA["name_particles"])
 REPRINT_TITLE_MARKERS: list[str] = _DATA["reprint_title_markers"]
 END_OF_TEXT_MARKERS: list[str] = _DATA["end_of_text_markers"]
+
+# actors (issue 25)
+LEGAL_INSTRUMENT_WORDS: frozenset[str] = frozenset(_DATA["legal_instrument_words"])
+SUB_BODY_HEADS: list[str] = _DATA["sub_body_heads"]
+OUTLET_NAME_LAST_WORDS: frozenset[str] = frozenset(_DATA["outlet_name_last_words"])
+OUTLET_NAME_FIRST_WORDS: frozenset[str] = frozenset(_DATA["outlet_name_first_words"])
+OUTLET_ADDRESS_NOUNS: frozenset[str] = frozenset(_DATA["outlet_address_nouns"])
+BARE_BODY_NOUNS: frozenset[str] = frozenset(_DATA["bare_body_nouns"])
+TIME_NOUNS: frozenset[str] = frozenset(_DATA["time_nouns"])
+TRADE_WORDS: frozenset[str] = frozenset(_DATA["trade_words"])
+PUBLISHING_VERBS: frozenset[str] = frozenset(_DATA["publishing_verbs"])
+ROLE_LINKS: frozenset[str] = frozenset(_DATA["role_links"])
