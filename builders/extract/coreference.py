@@ -7,7 +7,10 @@ Coreference good enough for this domain, from the parse:
 - "the company", "the newspaper" is the organisation of that kind named last before it;
 - "the country", "the nation", "the Balkan country" is the article's focus country: the state its
   own words (outside quotations) name most often as a noun of its own (not as a modifier, as in
-  "U.S. sanctions"), once it has been named.
+  "U.S. sanctions"), once it has been named;
+- a body's bare head noun ("the Treasury", "the House", "congress": `lexicon.BARE_BODY_NOUNS`) is the
+  curated body the reference names "<country> <Noun>" ("US Treasury") that the article named before, else
+  the one of the country of the curated actor it named last.
 Surnames and acronyms after a full mention are matched where names are (`matching`, `discovery`).
 """
 
@@ -20,7 +23,7 @@ from itertools import pairwise
 from ..inputs.reference import Reference
 from ..schema.models import ActorType, MentionKind
 from .discovery import DiscoveredActor
-from .lexicon import ORGANISATION_NOUNS, PERSON_TITLES, fold
+from .lexicon import BARE_BODY_NOUNS, ORGANISATION_NOUNS, PERSON_TITLES, fold
 from .matching import Form, Found
 from .quotes import QuoteSpan, find_quote_spans
 from .reference_index import reference_index
@@ -75,6 +78,32 @@ def resolve_descriptions(doc, found: list[Found], reference: Reference, discover
             person = _holder(token.lower_, inside, holders, reference)
             if person is not None:
                 out.append(Found(start, end, text[start:end], Form(person, False, MentionKind.title)))
+    return sorted(out + _bare_bodies(doc, actors, reference, mentions, text), key=lambda f: f.start)
+
+
+def _bare_bodies(doc, actors: list[Found], reference: Reference, mentions: "_Spans", text: str) -> list[Found]:
+    """ "The Treasury said", "the House passed", "informed congress": a body's head noun alone, with no
+    other words of a name (no modifier, no "of …"; a lower-case one with no article either), is the curated
+    body "<country> <Noun>" that the article named before it, else the one of the country of the curated
+    actor it named last (a state, a body, a person: "The Pentagon objected. The House passed …")."""
+    index, out = reference_index(reference), []
+    for i in token_arrays(doc).where(lower=BARE_BODY_NOUNS):
+        token = doc[i]
+        bodies = index.bodies_by_noun.get(token.lower_, [])
+        children = list(token.children)
+        article = [c for c in children if c.dep_ == "det"]
+        if (not bodies or mentions.covers(token.idx) or token.pos_ not in ("NOUN", "PROPN") or token.dep_ in ("compound", "amod")
+                or len(article) < len(children) or any(c.lower_ != "the" for c in article) or (token.text.islower() and article)):
+            continue
+        before = [f for f in actors if f.end <= token.idx]
+        named = {f.form.target for f in before}
+        body = next((b for _, b in reversed(bodies) if b in named), None)
+        if body is None:
+            country = next((e.country for f in reversed(before) if (e := index.actor(f.form.target)) and e.country), None)
+            body = next((b for owner, b in bodies if owner == country), None)
+        if body is not None:
+            start = article[0].idx if article else token.idx
+            out.append(Found(start, token.idx + len(token.text), text[start : token.idx + len(token.text)], Form(body, False, MentionKind.short_name)))
     return out
 
 
