@@ -86,7 +86,7 @@ def _bare_bodies(doc, actors: list[Found], reference: Reference, mentions: "_Spa
     other words of a name (no modifier, no "of …"; a lower-case one with no article either), is the curated
     body "<country> <Noun>" that the article named before it, else the one of the country of the curated
     actor it named last (a state, a body, a person: "The Pentagon objected. The House passed …")."""
-    index, out = reference_index(reference), []
+    index, out, named = reference_index(reference), [], None
     for i in token_arrays(doc).where(lower=BARE_BODY_NOUNS):
         token = doc[i]
         bodies = index.bodies_by_noun.get(token.lower_, [])
@@ -95,16 +95,36 @@ def _bare_bodies(doc, actors: list[Found], reference: Reference, mentions: "_Spa
         if (not bodies or mentions.covers(token.idx) or token.pos_ not in ("NOUN", "PROPN") or token.dep_ in ("compound", "amod")
                 or len(article) < len(children) or any(c.lower_ != "the" for c in article) or (token.text.islower() and article)):
             continue
-        before = [f for f in actors if f.end <= token.idx]
-        named = {f.form.target for f in before}
-        body = next((b for _, b in reversed(bodies) if b in named), None)
+        named = named or _NamedBefore(actors, reference)
+        body = next((b for _, b in reversed(bodies) if named.first_end.get(b, token.idx + 1) <= token.idx), None)
         if body is None:
-            country = next((e.country for f in reversed(before) if (e := index.actor(f.form.target)) and e.country), None)
+            country = named.last_country(token.idx)
             body = next((b for owner, b in bodies if owner == country), None)
         if body is not None:
             start = article[0].idx if article else token.idx
             out.append(Found(start, token.idx + len(token.text), text[start : token.idx + len(token.text)], Form(body, False, MentionKind.short_name)))
     return out
+
+
+class _NamedBefore:
+    """What the article named before an offset: where each actor is first named (the end of its first
+    mention), and the country of the curated actor named last (the mentions by their ends, and the
+    country of the last with one up to each: one bisection instead of a scan of every mention)."""
+
+    def __init__(self, actors: list[Found], reference: Reference):
+        index = reference_index(reference)
+        ordered = sorted(actors, key=lambda f: f.end)
+        self.ends = [f.end for f in ordered]
+        self.first_end: dict[str, int] = {}
+        self.countries: list[str | None] = []
+        for f in ordered:
+            self.first_end.setdefault(f.form.target, f.end)
+            entry = index.actor(f.form.target)
+            self.countries.append(entry.country if entry is not None and entry.country else (self.countries[-1] if self.countries else None))
+
+    def last_country(self, offset: int) -> str | None:
+        at = bisect.bisect_right(self.ends, offset)
+        return self.countries[at - 1] if at else None
 
 
 def _head_at(doc, mention: Found) -> bool:
