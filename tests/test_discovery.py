@@ -29,10 +29,15 @@ def mentions(text: str) -> list[tuple[str, str, str]]:
 
 
 def test_a_possessive_splits_two_organisations_and_names_carry_none():
-    found = discovered("The measure follows the U.S. Treasury's Office of Foreign Assets Control's ruling on Monday.")
-    assert found["office-of-foreign-assets-control"] == ("Office of Foreign Assets Control", "government_body", "USA")
-    assert found["u-s-treasury"][1:] == ("government_body", "USA")
+    found = discovered("The measure follows the Japanese Trade Ministry's Office of Export Licensing's ruling on Monday.")
+    assert found["office-of-export-licensing"] == ("Office of Export Licensing", "government_body", "JPN")
+    assert found["japanese-trade-ministry"][1:] == ("government_body", "JPN")
     assert not any("'s" in name for name, _, _ in found.values())
+    # the owner may be curated: the Treasury's office is American (and part of the Treasury)
+    found = entities("The measure follows the U.S. Treasury's Office of Foreign Assets Control's ruling on Monday.")
+    (office,) = found.discovered_actors
+    assert (office.name, office.country_iso3, office.role) == (
+        "Office of Foreign Assets Control", "USA", "part of United States Department of the Treasury")
 
 
 def test_a_kind_noun_after_the_name_gives_its_kind():
@@ -87,12 +92,12 @@ def test_a_countrys_government_is_the_state_and_a_branch_of_its_forces_an_actor(
 
 def test_a_discovered_actors_sector_is_that_of_the_head_noun_of_its_name():
     found = {a.actor_id: a.sector and a.sector.value for a in entities(
-        "Serbia's Ministry of Finance and the Supreme Court of Serbia objected, the Tanjug news agency reported. "
+        "Serbia's Ministry of Finance and the Supreme Court of Serbia objected, the Vesti news agency reported. "
         "Analyst Milan Petrović said the plan had failed."
     ).discovered_actors}
     assert found["srb-ministry-of-finance"] == "government"  # "ministry of finance" (!MINIST! OF_FINANCE [~GOV])
     assert found["supreme-court-of-serbia"] == "judiciary"  # "supreme court" [~JUD]
-    assert found["tanjug"] == "media"  # no agent noun in the name: its kind (a news agency) says media
+    assert found["vesti"] == "media"  # no agent noun in the name: its kind (a news agency) says media
     assert found["milan-petrovic"] is None  # people have none
 
 
@@ -199,3 +204,134 @@ def test_a_name_said_without_a_title_has_no_country():
 def test_a_presidency_is_a_body():
     found = discovered("Washington is targeting Ruritania's procurement body, the Presidency of Naval Industries (PNI).")
     assert found["presidency-of-naval-industries"][:2] == ("Presidency of Naval Industries", "government_body")
+
+
+# --- issue 25: actors the discovery missed, and things that are no actors ----------------------------
+
+
+def test_a_company_named_once_after_its_kind_noun_with_or_without_quotation_marks():
+    """Class 1: a company or agency that the text names once, after the noun of its kind; the country is
+    the one that owns or qualifies the kind noun."""
+    found = discovered("The deal was signed by the state oil company Nafta Brava and by Hungary's Kelor on Monday.")
+    assert found["nafta-brava"] == ("Nafta Brava", "company", None)
+    assert found["kelor"] == ("Kelor", "company", "HUN")  # a name a state owns, in a trade: a company of that state
+    assert discovered("Serbia bought the fuel from Poland's Petrona last year.") == {"petrona": ("Petrona", "company", "POL")}
+    assert discovered("Russian troops were deployed to Russia's Kaliningrad last year.") == {
+        "russia-armed-forces": ("Russian Armed Forces", "military_unit", "RUS")}  # no trade: a place
+    assert discovered("Gas flows through the Austrian pipeline operator GTX, officials said.") == {
+        "gtx": ("GTX", "company", "AUT")}
+    found = discovered('In May a subsidiary of the Russian state arms company "Volga-Tech" called “Strela” tested a drone.')
+    assert found == {"volga-tech": ("Volga-Tech", "company", "RUS"), "strela": ("Strela", "company", "RUS")}
+    for quoted in ('"Rostekhimport"', "“Rostekhimport”", "Rostekhimport"):
+        assert discovered(f"Russia's main arms exporter {quoted} signed the contract.") == {
+            "rostekhimport": ("Rostekhimport", "company", "RUS")}
+    # a quotation that goes on after the kind noun names nothing
+    assert discovered('The company "Will not bow to pressure," its chief said.') == {}
+
+
+def test_an_acronym_in_a_bracket_the_text_never_closes_is_the_names_acronym():
+    """Class 2: "(NPA" with no closing bracket in its paragraph; an aside that opens with a known actor's
+    name is no acronym."""
+    found = entities("The Naval Procurement Agency (NPA said on Monday that talks failed. The NPA will try again.")
+    (agency,) = found.discovered_actors
+    assert agency.acronyms == {"NPA"}
+    assert [m.surface for m in found.actor_mentions] == ["The Naval Procurement Agency", "NPA", "NPA"]
+    found = entities("The Naval Procurement Agency (US officials say it is broke said on Monday that talks failed.")
+    assert [a.acronyms for a in found.discovered_actors] == [set()]
+    assert "united-states" in {m.actor_id for m in found.actor_mentions}
+
+
+def test_a_sub_agency_is_part_of_its_department_and_the_department_is_an_actor():
+    """Class 3: "the Commerce Department's Bureau of …" is the bureau, of the department's country, with
+    the department in its role (`part of <department>`); the department is named too."""
+    found = entities("The Commerce Department's Bureau of Industrial Compliance added the firm to its list.")
+    (bureau,) = found.discovered_actors
+    assert (bureau.name, bureau.actor_type.value, bureau.country_iso3, bureau.role) == (
+        "Bureau of Industrial Compliance", "government_body", "USA", "part of United States Department of Commerce")
+    assert {m.actor_id for m in found.actor_mentions} == {"us-department-of-commerce", bureau.actor_id}
+    # a unit named by lower-case words inside a known body: a body of its own, of the body's kind
+    found = entities("He told the foreign relations committee of the US Senate that the sale was a concern.")
+    (committee,) = found.discovered_actors
+    assert (committee.name, committee.actor_type.value, committee.country_iso3, committee.role) == (
+        "Foreign Relations Committee of the US Senate", "legislature", "USA", "part of United States Senate")
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("The Pentagon said the jets would not be delivered.", "us-department-of-defense"),
+    ("A Defense Department official declined to comment.", "us-department-of-defense"),
+    ("The Biden administration agreed to the sale.", "joe-biden"),
+    ("The Trump administration agreed to the sale.", "donald-trump"),
+    ("The Treasury Department said it had sanctioned the firm.", "us-treasury-department"),
+    ("A US State department spokeswoman said the talks failed.", "us-state-department"),
+    ("Several US senators urged a waiver for the deal.", "us-senate"),
+])
+def test_us_bodies_by_the_names_the_press_gives_them(text, actor):
+    """Class 4: the curated US bodies' common names (the development gold's convention: an administration
+    is its president), and a body's name with its head word in lower case."""
+    assert actor in {m.actor_id for m in entities(text).actor_mentions}
+
+
+def test_a_bodys_bare_head_noun_is_the_body_of_the_country_last_named():
+    """Class 4: "the Treasury", "the House", "congress" stand for the curated "<country> <Noun>" body that
+    the article named before, else the one of the country of the actor it named last; another country's
+    body, or a longer name, is not the US body."""
+    found = mentions("The Pentagon objected. The House passed the bill and congress was informed. "
+                     "The Treasury Department acted later, and the Treasury said more would follow.")
+    assert [(s, a) for s, a, _ in found] == [
+        ("The Pentagon", "us-department-of-defense"), ("The House", "us-house-of-representatives"),
+        ("congress", "us-congress"), ("Treasury Department", "us-treasury-department"),
+        ("the Treasury", "us-treasury-department")]
+    found = mentions("India's opposition Congress objected, and a Congress leader spoke to the House of Lords. "
+                     "The British Treasury said nothing.")
+    assert not any(actor.startswith("us-") for _, actor, _ in found)
+
+
+def test_another_states_department_is_not_the_us_one():
+    """A curated US body's form without a country, with another state named right before or after it."""
+    found = entities("The Chinese Defense Department and Russia's Treasury Department objected.")
+    assert {m.actor_id for m in found.actor_mentions} == {"chinese-defense-department", "russia", "rus-treasury-department"}
+    found = entities("The Defense Department of the Philippines objected, the Pentagon said.")
+    assert [(m.actor_id, m.mention_kind.value) for m in found.actor_mentions] == [
+        ("defense-department-of-the-philippines", "name"), ("us-department-of-defense", "alias")]
+
+
+@pytest.mark.parametrize("text, name, role, country", [
+    ("The US ambassador in Lima, Ann Reyes, said the deal was risky.", "ann-reyes", "US ambassador in Lima", "USA"),
+    ("A Serbian Foreign Ministry spokeswoman, Ana Petrova, said the talks would go on.", "ana-petrova",
+     "Serbian Foreign Ministry spokeswoman", "SRB"),
+    ("Staff including the head of Hungary’s radar and space department Lena Koval were listed.", "lena-koval",
+     "head of Hungary’s radar and space department", None),
+    ("Last year U.S. Ambassador to Peru Ann Reyes said the talks failed.", "ann-reyes", "U.S. Ambassador to Peru", "USA"),
+    ("Deputy Minister of Energy and Mining Ivo Marek said the ministry would respond.", "ivo-marek",
+     "Deputy Minister of Energy and Mining", None),
+])
+def test_a_person_after_a_role_phrase_or_in_apposition_to_it(text, name, role, country):
+    """Class 5: the role before a name (a prepositional phrase may follow the title word), or set off
+    by commas; the country is a state named before the title word ("ambassador to Peru" is no Peruvian)."""
+    found = {a.actor_id: a for a in entities(text).discovered_actors}
+    assert (found[name].role, found[name].country_iso3 or None) == (role, country)
+    assert not any("mining" in actor_id and actor_id != name for actor_id in found)  # no "Mining Ivo Marek"
+
+
+def test_a_person_whose_role_names_an_organisation_of_a_country_is_of_that_country():
+    text = ("Washington is targeting Turkey’s procurement body: the Presidency of Naval Industries (PNI). Sanctions "
+            "hit the PNI’s president: Ivo Marek. Staff including PNI vice-president Lena Koval were listed.")
+    found = {a.actor_id: (a.role, a.country_iso3) for a in entities(text).discovered_actors}
+    assert found["presidency-of-naval-industries"] == (None, "TUR")
+    assert found["ivo-marek"] == ("PNI’s president", "TUR")
+    assert found["lena-koval"] == ("PNI vice-president", "TUR")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The minister told Radio Zeta that the deal was done.", "radio-zeta"),
+    ("The minister said in a statement for Kanal Sedam that the deal was done.", "kanal-sedam"),
+    ("The envoy said in an interview with Kanal Sedam that the deal was done.", "kanal-sedam"),
+    ("The report was carried by the Zeta news service on Friday.", "zeta"),
+    ("The envoy told the Baltic Courier Journal that the sanctions would stay.", "baltic-courier-journal"),
+    ("Lima Star News quoted the minister as saying that the jets cost too much.", "lima-star-news"),
+    ("The Baltic Journal, citing lawmakers, published an article on the deal.", "baltic-journal"),
+])
+def test_an_outlet_that_receives_or_publishes_words_is_a_media_outlet(text, name):
+    """Class 6: told, interviewed, a statement for, published, or named like an outlet ("… News")."""
+    found = {a.actor_id: a.actor_type.value for a in entities(text).discovered_actors}
+    assert found.get(name) == "media_outlet"

@@ -7,7 +7,10 @@ Coreference good enough for this domain, from the parse:
 - "the company", "the newspaper" is the organisation of that kind named last before it;
 - "the country", "the nation", "the Balkan country" is the article's focus country: the state its
   own words (outside quotations) name most often as a noun of its own (not as a modifier, as in
-  "U.S. sanctions"), once it has been named.
+  "U.S. sanctions"), once it has been named;
+- a body's bare head noun ("the Treasury", "the House", "congress": `lexicon.BARE_BODY_NOUNS`) is the
+  curated body the reference names "<country> <Noun>" ("US Treasury") that the article named before, else
+  the one of the country of the curated actor it named last.
 Surnames and acronyms after a full mention are matched where names are (`matching`, `discovery`).
 """
 
@@ -20,7 +23,7 @@ from itertools import pairwise
 from ..inputs.reference import Reference
 from ..schema.models import ActorType, MentionKind
 from .discovery import DiscoveredActor
-from .lexicon import ORGANISATION_NOUNS, PERSON_TITLES, fold
+from .lexicon import BARE_BODY_NOUNS, ORGANISATION_NOUNS, PERSON_TITLES, fold
 from .matching import Form, Found
 from .quotes import QuoteSpan, find_quote_spans
 from .reference_index import reference_index
@@ -75,7 +78,53 @@ def resolve_descriptions(doc, found: list[Found], reference: Reference, discover
             person = _holder(token.lower_, inside, holders, reference)
             if person is not None:
                 out.append(Found(start, end, text[start:end], Form(person, False, MentionKind.title)))
+    return sorted(out + _bare_bodies(doc, actors, reference, mentions, text), key=lambda f: f.start)
+
+
+def _bare_bodies(doc, actors: list[Found], reference: Reference, mentions: "_Spans", text: str) -> list[Found]:
+    """ "The Treasury said", "the House passed", "informed congress": a body's head noun alone, with no
+    other words of a name (no modifier, no "of …"; a lower-case one with no article either), is the curated
+    body "<country> <Noun>" that the article named before it, else the one of the country of the curated
+    actor it named last (a state, a body, a person: "The Pentagon objected. The House passed …")."""
+    index, out, named = reference_index(reference), [], None
+    for i in token_arrays(doc).where(lower=BARE_BODY_NOUNS):
+        token = doc[i]
+        bodies = index.bodies_by_noun.get(token.lower_, [])
+        children = list(token.children)
+        article = [c for c in children if c.dep_ == "det"]
+        if (not bodies or mentions.covers(token.idx) or token.pos_ not in ("NOUN", "PROPN") or token.dep_ in ("compound", "amod")
+                or len(article) < len(children) or any(c.lower_ != "the" for c in article) or (token.text.islower() and article)):
+            continue
+        named = named or _NamedBefore(actors, reference)
+        body = next((b for _, b in reversed(bodies) if named.first_end.get(b, token.idx + 1) <= token.idx), None)
+        if body is None:
+            country = named.last_country(token.idx)
+            body = next((b for owner, b in bodies if owner == country), None)
+        if body is not None:
+            start = article[0].idx if article else token.idx
+            out.append(Found(start, token.idx + len(token.text), text[start : token.idx + len(token.text)], Form(body, False, MentionKind.short_name)))
     return out
+
+
+class _NamedBefore:
+    """What the article named before an offset: where each actor is first named (the end of its first
+    mention), and the country of the curated actor named last (the mentions by their ends, and the
+    country of the last with one up to each: one bisection instead of a scan of every mention)."""
+
+    def __init__(self, actors: list[Found], reference: Reference):
+        index = reference_index(reference)
+        ordered = sorted(actors, key=lambda f: f.end)
+        self.ends = [f.end for f in ordered]
+        self.first_end: dict[str, int] = {}
+        self.countries: list[str | None] = []
+        for f in ordered:
+            self.first_end.setdefault(f.form.target, f.end)
+            entry = index.actor(f.form.target)
+            self.countries.append(entry.country if entry is not None and entry.country else (self.countries[-1] if self.countries else None))
+
+    def last_country(self, offset: int) -> str | None:
+        at = bisect.bisect_right(self.ends, offset)
+        return self.countries[at - 1] if at else None
 
 
 def _head_at(doc, mention: Found) -> bool:

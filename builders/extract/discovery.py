@@ -7,6 +7,11 @@ the same kinds of evidence read from the dependency tree, a kind noun after the 
 news agency"), coordination with an organisation of known kind, or a person's name as an argument
 of a verb; and a country's bodies named by an agent noun ("the Chinese military", "Serbia's armed
 forces", "the Serbian government": one actor per country and body, `lexicon.COUNTRY_BODIES`).
+A name a state owns in a trade ("bought from Poland's X") is a company of that state; a unit named in
+lower case inside a known body ("the foreign affairs committee of the US Senate") and a body owned by
+another ("the Commerce Department's Bureau of …") are part of it (their `role` says so); a person's
+country is the one named before the title word of their role, else the one of the organisation the
+role names. Laws, bills and lists ("… Authorization Act", "SDN List") are never actors.
 Capitalised words without such evidence (sentence starts, headlines, months, places, designations)
 are not actors. Each actor's sector is the one of the head noun of its name in PETRARCH-2's agents
 dictionary (`seeds/reference/sectors.yaml`), else the one its kind implies; people get none.
@@ -26,27 +31,38 @@ from ..inputs.reference import Reference
 from ..schema.models import ActorType, MentionKind, Sector
 from .ids import slug
 from .lexicon import (
+    ABBREVIATIONS,
     CountryBody,
     COUNTRY_BODIES,
     FUNCTION_WORDS,
     GENERIC_ORGANISATION_WORDS,
     KIND_SECTORS,
+    LEGAL_INSTRUMENT_WORDS,
     MONTH_NAMES,
     ORGANISATION_HEADS,
     ORGANISATION_NOUN_PHRASES,
     ORGANISATION_NOUNS,
+    OUTLET_ADDRESS_NOUNS,
+    OUTLET_NAME_FIRST_WORDS,
+    OUTLET_NAME_LAST_WORDS,
     PERSON_TITLES,
     PLACE_NAME_HEADS,
     PLACE_NOUNS,
     PLACE_WORDS,
+    PUBLISHING_VERBS,
+    ROLE_LINKS,
     SPEAKER_FOLLOWS_FORMS,
     SPEECH_FORMS,
     SPEECH_LEMMAS,
+    SPEECH_VERBS,
+    SUB_BODY_HEADS,
+    TIME_NOUNS,
+    TRADE_WORDS,
     WEEKDAYS,
     alternation,
     fold,
 )
-from .matching import Found, Matcher, country_before, suffixes
+from .matching import Found, Matcher, bounded, country_before, suffixes
 from .reference_index import reference_index
 from .tokens import token_arrays
 
@@ -80,12 +96,23 @@ _COORDINATION = frozenset({"conj", "appos"})
 _NOT_NAME_WORDS = frozenset(_FUNCTION_OR_CALENDAR | PERSON_TITLES | PLACE_WORDS)
 ATTRIBUTION_AFTER = re.compile(rf"^\s*(?:{alternation(SPEECH_FORMS)})\b")
 ATTRIBUTION_BEFORE = re.compile(rf"\b(?:{alternation(SPEAKER_FOLLOWS_FORMS)}|according to)\s+$")
+ADDRESSED_BEFORE = re.compile(rf"\b(?:{alternation([f for f in SPEECH_FORMS if SPEECH_VERBS[f] == 'tell'])})\s+$")  # "told X"
 APPOSITION_AFTER = re.compile(r"^,\s+(?:a|an|the)\s+([a-z][^,.;:“\"]{2,80}?)(?=,|\.|;| who\b| said\b)")
 _CAP_START = "A-ZÀ-ÖØ-ÞĀ-ſ"
 _CAP = rf"[{_CAP_START}][\w'’-]*"
+_NAME_RUN = rf"{_CAP}(?: +{_CAP}){{0,3}}"
+# a name after its kind noun, bare or between quotation marks closed right after it ("the state arms company
+# "Almaz-Antey"", "Russia's main arms exporter “Rosoboronexport”"): a quotation that goes on is no name
 _ORG_AFTER_NOUN = re.compile(
-    rf"\b(?P<noun>{'|'.join(ORGANISATION_NOUNS)}),? +(?P<name>{_CAP}(?: +{_CAP}){{0,3}})"
+    rf"\b(?P<noun>{'|'.join(ORGANISATION_NOUNS)}),? +(?:[\"“‘](?P<quoted>{_NAME_RUN})[\"”’]|(?P<name>{_NAME_RUN}))"
 )
+# "a subsidiary of the company X called "Y"", "a firm named Y": a name the text gives a kind noun after an
+# indefinite article (the kind noun nearest the name says its kind)
+_ORG_CALLED = re.compile(
+    rf"\b(?:a|an) +(?:[\w-]+ +){{0,2}}(?P<noun>{'|'.join(ORGANISATION_NOUNS)})\b[^.;:!?\n]{{0,80}}? +(?:called|named|known as) +"
+    rf"(?:[\"“‘](?P<quoted>{_NAME_RUN})[\"”’]|(?P<name>{_NAME_RUN}))"
+)
+_KIND_NOUN = re.compile(rf"\b(?:{'|'.join(ORGANISATION_NOUNS)})\b")
 # The words before the head word start only where no capital-class letter stands before (a match from
 # inside such a word would also match from one letter earlier, which the search tries first): a long
 # word of capitals is not rescanned from each of its letters. And a match starts with a capital (its
@@ -163,6 +190,7 @@ def _person_name(tokens: list[_Token], known: set[str]) -> list[_Token] | None:
         and all(_is_name_token(t, known) for t in tokens)
         and "." not in tokens[-1].text
         and not any(t.bare.casefold() in ORGANISATION_HEADS for t in tokens)
+        and tokens[-1].bare.casefold() not in OUTLET_NAME_LAST_WORDS and tokens[0].bare.casefold() not in OUTLET_NAME_FIRST_WORDS
     ):
         return tokens
     return None
@@ -326,6 +354,27 @@ class _Discoveries:
         owner = self.forms.first_owner([t for t in tails if t in self.forms.owners])
         return self.actors[owner].country_iso3 if owner is not None else None
 
+    def owner_of(self, start: int) -> tuple[str | None, str | None]:
+        """(country, parent) of the actor that owns the name at `start` by a possessive right before it
+        ("Poland's Orlen", "the Commerce Department's Bureau of …", "the Philippines' Department of …"): its
+        country, and its name when it is an organisation (the name is part of it)."""
+        if self.text[max(0, start - 3) : start] in ("'s ", "’s "):
+            end = start - 3
+        elif self.text[max(0, start - 3) : start] in ("s' ", "s’ "):
+            end = start - 2
+        else:
+            return None, None
+        for f in self.covering(max(0, end - 1), end):
+            entry = None if f.form.is_weapon or f.form.blocked or f.end != end else reference_index(self.reference).actor(f.form.target)
+            if entry is not None:
+                return entry.country, entry.name if entry.type not in (ActorType.state, ActorType.person) else None
+        tails = [self.text[end - n : end] for n, count in self.forms.lengths.items() if count > 0 and n <= end]
+        owner = self.forms.first_owner([t for t in tails if t in self.forms.owners])
+        if owner is None:
+            return None, None
+        actor = self.actors[owner]
+        return actor.country_iso3, actor.name if actor.actor_type != ActorType.person else None
+
     def country_of_discovered(self, offset: int) -> str | None:
         actor = self._owner_of_prefix(self.text[offset:offset + 80])
         return actor.country_iso3 if actor else None
@@ -333,7 +382,7 @@ class _Discoveries:
     def add(self, name: str, actor_type: ActorType, country: str | None, role: str | None, country_in_name: bool = False,
             acronym: str | None = None) -> None:
         name = surface = _POSSESSIVE.sub("", name.strip(" ,"))
-        if "\n" in name or not name:
+        if "\n" in name or not name or (actor_type != ActorType.person and _is_legal_instrument(name)):
             return
         body = self._body_named(name, None if country_in_name else country) if actor_type != ActorType.person else None
         if body is not None:  # "Serbian Armed Forces", "Army of Serbia", "the Army" after "Serbia's": the country's body
@@ -433,9 +482,13 @@ def discover_actors(text: str, found: list[Found], matcher: Matcher, doc=None) -
         _discover_from_entities(discoveries, doc)
         _discover_names_before_kind_nouns(discoveries, doc)
         _discover_coordinated_names(discoveries, doc)
+        _discover_owned_names(discoveries, doc)
         _discover_country_bodies(discoveries, doc)
-        _owner_countries(discoveries, doc)
+        _owner_bodies(discoveries, doc)
+        _apposition_countries(discoveries, doc)
         _attach_acronyms(discoveries)
+    _discover_sub_bodies(discoveries)
+    _role_countries(discoveries)
     index = reference_index(matcher.reference)
     for actor in discoveries.actors.values():
         if actor.sector is None and actor.actor_type != ActorType.person:
@@ -457,14 +510,21 @@ def _discover_person(d: _Discoveries, run: list[_Token]) -> None:
             country = d.country_before(run[first_role].start) or d._state_country(run[first_role].text)
             d.add(text[name[0].start : name[-1].end], ActorType.person, country, role)
         return
+    run = _without_continued_name(run, text)
     name = _person_name(_strip_leading(run, known, text), known)
     if not name:
+        _discover_outlet(d, _strip_leading(run, known, text))
         return
     name_text = text[name[0].start : name[-1].end]
     after = text[name[-1].end : name[-1].end + 120]
     before = text[max(0, name[0].start - 40) : name[0].start]
-    # 2. a lower-case title right before the name: "political scientist Milan Ilić", "Its director, X"
-    lower_title = re.search(r"\b([a-z]+(?: [a-z]+)?),?\s+$", before)
+    # 2. a role right before the name, or set off by commas before it: "political scientist Milan Ilić",
+    #    "the head of the agency's radar department Lena Koval", "The US ambassador in Manila, Tom Hale, said"
+    role = _role_before(d, name[0].start, after)
+    if role is not None:
+        d.add(name_text, ActorType.person, role[1], role[0])
+        return
+    lower_title = re.search(r"\b([a-z]+(?: [a-z]+)?),?\s+$", before)  # "Its director, X"
     if lower_title and lower_title.group(1).split()[-1] in PERSON_TITLES:
         d.add(name_text, ActorType.person, d.country_before(name[0].start), lower_title.group(1))
         return
@@ -479,16 +539,102 @@ def _discover_person(d: _Discoveries, run: list[_Token]) -> None:
         d.add(name_text, ActorType.person, d.title_country(name[0].start), None)
 
 
+_CONTINUED = re.compile(rf"[{_CAP_START}][\w'’.-]* +(?:of|for) +(?:the +)?(?:[{_CAP_START}][\w'’.-]* +(?:and|&) +)?$")
+
+
+def _without_continued_name(run: list[_Token], text: str) -> list[_Token]:
+    """ "Deputy Minister of Energy and Mining Ivo Marek": a run right after "<Capitalised word> of|for
+    [<Capitalised word> and]" opens with the last word of that longer name ("Mining"), no part of a
+    person's name."""
+    if len(run) > 2 and _CONTINUED.search(text, max(0, run[0].start - 40), run[0].start):
+        return run[1:]
+    return run
+
+
+def _discover_outlet(d: _Discoveries, run: list[_Token]) -> None:
+    """ "Benar News quoted …", "told the Baltic Journal", "according to Radio Zeta": a run named like an
+    outlet (`_outlet_named`) that is a source or an addressee of words is a media outlet."""
+    if not 2 <= len(run) <= 5 or not (run[-1].bare.casefold() in OUTLET_NAME_LAST_WORDS or run[0].bare.casefold() in OUTLET_NAME_FIRST_WORDS):
+        return
+    before = d.text[max(0, run[0].start - 40) : run[0].start]
+    before = before[:-4] if before.endswith(("the ", "The ")) else before
+    after = d.text[run[-1].end : run[-1].end + 40]
+    if ATTRIBUTION_AFTER.match(after) or ATTRIBUTION_BEFORE.search(before) or ADDRESSED_BEFORE.search(before):
+        d.add(d.text[run[0].start : run[-1].end], ActorType.media_outlet, d.country_before(run[0].start), None)
+
+
+_ROLE_WORD = re.compile(r"[^\W_][\w'’.-]*")
+_CLAUSE_MARKS = (",", ";", ":", ". ", "\n", "(", "“", '"', "—")
+
+
+def _role_before(d: _Discoveries, start: int, after: str) -> tuple[str, str | None] | None:
+    """(role, country) of a person whose name follows a title's phrase in its clause: "programme manager for
+    the agency's naval directorate Dan Roth", "SSB vice-president Ivo Marek", or one set off by commas
+    ("The US ambassador in Manila, Tom Hale, said"). The phrase runs from the words before the title (none a
+    function word: "US ambassador") to the name; after the title only a prepositional phrase ("of the
+    ministry", "in Manila") may come, and no verb of saying. The country: a state named before the title."""
+    text = d.text
+    set_off = text[max(0, start - 2) : start] in (", ", ": ") and re.match(r"\s*[,.;)]", after) is not None
+    end = start - 2 if set_off else start
+    if not set_off and text[max(0, start - 2) : start].strip() in (",", ";", ":"):
+        return None
+    words = list(_ROLE_WORD.finditer(text, _clause_start(text, end, set_off), end))
+    title_at = max((i for i, w in enumerate(words) if _bare_title(w.group()) in PERSON_TITLES), default=None)
+    if title_at is None:
+        return None
+    rest = [w.group().casefold() for w in words[title_at + 1 :]]
+    if rest and (rest[0] not in ROLE_LINKS or len(rest) > 9 or rest[-1] in FUNCTION_WORDS or rest[-1] in SPEECH_VERBS):
+        return None
+    first = title_at
+    while first > 0 and title_at - first < 4 and _role_modifier(words[first - 1].group()):
+        first -= 1
+    role = text[words[first].start() : end].strip(" ,")
+    country = next((c for f in d.covering(words[first].start(), words[title_at].start())
+                    if (c := _country_inside(d, [f]))), None)
+    return role, country or d.country_before(words[first].start())
+
+
+def _clause_start(text: str, end: int, set_off: bool) -> int:
+    """Where the clause holding text[:end] starts: after the last comma, semicolon, bracket, quotation
+    mark, dash, line break or sentence end ("U.S. Ambassador": a full stop after an abbreviation is none),
+    and after a colon unless the name is set off after it ("the agency's president: Ivo Marek,")."""
+    starts = [at + len(mark) for mark in _CLAUSE_MARKS if mark not in (". ", ":" if set_off else "")
+              if (at := text.rfind(mark, 0, end)) >= 0]
+    at = text.rfind(". ", 0, end)
+    while at >= 0 and (word := _LAST_WORD.search(text, max(0, at - 12), at)) and word.group() in ABBREVIATIONS:
+        at = text.rfind(". ", 0, at)
+    return max([*starts, at + 2 if at >= 0 else 0])
+
+
+_LAST_WORD = re.compile(r"[\w.]+$")
+
+
+def _role_modifier(word: str) -> bool:
+    """A word that may stand before a title in a role ("US", "programme", "SSB’s", "Foreign Ministry"): no
+    function word, time noun ("last year"), verb of saying or participle ("including", "retired")."""
+    low = word.casefold()
+    return low not in FUNCTION_WORDS | TIME_NOUNS and low not in SPEECH_VERBS and not (word.islower() and low.endswith(("ing", "ed")))
+
+
+def _bare_title(word: str) -> str:
+    """ "vice-president" -> "president", "SSB’s" -> "ssb": the word a title list would hold."""
+    return _POSSESSIVE.sub("", word).casefold().rsplit("-", 1)[-1]
+
+
 def _discover_organisations_after_nouns(d: _Discoveries) -> None:
-    """Organisations named after a kind noun: "oil company NIS", "the daily Politika"."""
-    for m in _ORG_AFTER_NOUN.finditer(d.text):
-        name_start, name_end = m.span("name")
-        if d.covering(name_start, name_end):
-            continue
-        name = m.group("name")
-        if fold(name.split()[0]) in _FUNCTION_OR_CALENDAR:
-            continue
-        d.add(name, ORGANISATION_NOUNS[m.group("noun").casefold()], d.country_before(m.start()), None)
+    """Organisations named after a kind noun: "oil company NIS", "the daily Politika", "the arms exporter
+    "Rosoboronexport"", "a subsidiary … called "Kupol"" (the country: a state named before the kind noun)."""
+    for pattern in (_ORG_AFTER_NOUN, _ORG_CALLED):
+        for m in pattern.finditer(d.text):
+            group = "quoted" if m.group("quoted") else "name"
+            name_start, name_end = m.span(group)
+            if d.covering(name_start, name_end):
+                continue
+            name = m.group(group)
+            if fold(name.split()[0]) in _FUNCTION_OR_CALENDAR:
+                continue
+            noun = list(_KIND_NOUN.finditer(d.text, m.start(), name_start))[-1]  # the kind noun nearest the name
+            d.add(name, ORGANISATION_NOUNS[noun.group().casefold()], d.country_before(noun.start()), None)
 
 
 def _without_person_after(tokens: list[_Token], text: str) -> list[_Token]:
@@ -504,31 +650,77 @@ def _without_person_after(tokens: list[_Token], text: str) -> list[_Token]:
 
 
 def _discover_organisations_by_head(d: _Discoveries) -> None:
-    """Organisations by head word: "Ministry of Defence", "Belgrade Centre for Security Policy"."""
-    text, reference = d.text, d.reference
-    for m in _ORG.finditer(text):
+    """Organisations by head word: "Ministry of Defence", "Belgrade Centre for Security Policy"; a possessive
+    ends a name ("the Commerce Department's Bureau of Trade Security" is two bodies, "the Department of the
+    Treasury's Specially Designated Nationals …" one body and a list's name)."""
+    for m in _ORG.finditer(d.text):
         tokens = [_Token(t.start() + m.start(), t.end() + m.start(), t.group()) for t in _WORD.finditer(m.group())]
-        while tokens and (tokens[0].bare.casefold() in _FUNCTION_OR_CALENDAR or _POSSESSIVE.search(tokens[0].text)):
-            tokens.pop(0)
-        calendar = next((i for i, t in enumerate(tokens) if t.bare.casefold() in _CALENDAR), None)
-        if calendar is not None:  # "the Trade Ministry on Monday": the name ends before the connector
-            tokens = tokens[:calendar]
-            while tokens and tokens[-1].bare.casefold() in FUNCTION_WORDS:
-                tokens.pop()
-        if not tokens:
+        part: list[_Token] = []
+        for token in tokens:
+            part.append(token)
+            if _POSSESSIVE.search(token.text):
+                _organisation_by_head(d, part)
+                part = []
+        _organisation_by_head(d, part)
+
+
+def _organisation_by_head(d: _Discoveries, tokens: list[_Token]) -> None:
+    """The organisation these words name, if a head word makes them one."""
+    text, reference = d.text, d.reference
+    while tokens and tokens[0].bare.casefold() in _FUNCTION_OR_CALENDAR:
+        tokens = tokens[1:]
+    calendar = next((i for i, t in enumerate(tokens) if t.bare.casefold() in _CALENDAR), None)
+    if calendar is not None:  # "the Trade Ministry on Monday": the name ends before the connector
+        tokens = tokens[:calendar]
+        while tokens and tokens[-1].bare.casefold() in FUNCTION_WORDS:
+            tokens.pop()
+    if not tokens:
+        return
+    tokens = _without_person_after(tokens, text)
+    inside = d.covering(tokens[0].start, tokens[-1].end)
+    if any(f.form.blocked or f.form.is_weapon or _is_organisation_or_person(reference, f) for f in inside):
+        return  # a known organisation ("U.S. Embassy in Belgrade") or a non-actor phrase
+    head = next((t for t in tokens if t.bare.casefold() in ORGANISATION_HEADS), None)
+    if head is None or (len(tokens) == 1):
+        return  # a bare "Committee" names nothing
+    org_name = text[tokens[0].start : tokens[-1].end]
+    states = [reference_index(reference).actor(f.form.target) for f in inside]
+    country_inside = next((e.country for e in states if e and e.type == ActorType.state and e.country), None)
+    owner_country, parent = d.owner_of(tokens[0].start)
+    country = country_inside or d.country_before(tokens[0].start) or owner_country
+    d.add(org_name, ORGANISATION_HEADS[head.bare.casefold()], country, f"part of {parent}" if parent else None,
+          country_in_name=country_inside is not None)
+
+
+def _is_legal_instrument(name: str) -> bool:
+    """ "National Defence Authorisation Act", "SDN List": a law's or a list's name (its last word says so)."""
+    words = re.findall(r"[^\W\d_]+", name)
+    return bool(words) and words[-1].casefold() in LEGAL_INSTRUMENT_WORDS
+
+
+_SUB_BODY = re.compile(rf"\b[Tt]he +(?P<words>(?:[a-z][a-z-]+ +){{1,3}}?)(?P<head>{alternation(SUB_BODY_HEADS)}) +of +(?:the +)?")
+
+
+def _discover_sub_bodies(d: _Discoveries) -> None:
+    """ "the foreign affairs committee of the US Senate": a unit named by lower-case words inside a known
+    organisation is a body of its own, of the organisation's country, part of it (its role says so); a unit
+    of a legislature is of the legislature's kind."""
+    index = reference_index(d.reference)
+    for m in _SUB_BODY.finditer(d.text):
+        words = m.group("words").split()
+        if any(w in FUNCTION_WORDS for w in words) or d.covering(m.start(), m.end()):
             continue
-        tokens = _without_person_after(tokens, text)
-        inside = d.covering(tokens[0].start, tokens[-1].end)
-        if any(f.form.blocked or f.form.is_weapon or _is_organisation_or_person(reference, f) for f in inside):
-            continue  # a known organisation ("U.S. Embassy in Belgrade") or a non-actor phrase
-        head = next((t for t in tokens if t.bare.casefold() in ORGANISATION_HEADS), None)
-        if head is None or (len(tokens) == 1):
-            continue  # a bare "Committee" names nothing
-        org_name = text[tokens[0].start : tokens[-1].end]
-        states = [reference_index(reference).actor(f.form.target) for f in inside]
-        country_inside = next((e.country for e in states if e and e.type == ActorType.state and e.country), None)
-        country = country_inside or d.country_before(tokens[0].start)
-        d.add(org_name, ORGANISATION_HEADS[head.bare.casefold()], country, None, country_in_name=country_inside is not None)
+        parent = next((f for f in d.covering(m.end(), m.end() + 1) if f.start == m.end()), None)
+        entry = None if parent is None or parent.form.is_weapon or parent.form.blocked else index.actor(parent.form.target)
+        if entry is None or entry.type in (ActorType.state, ActorType.person):
+            continue
+        kind = entry.type if entry.type == ActorType.legislature else ORGANISATION_HEADS[m.group("head")]
+        surface = d.text[m.start("words") : parent.end]
+        before = len(d.actors)
+        d.add(surface, kind, entry.country, f"part of {entry.name}", country_in_name=True)
+        if len(d.actors) > before:  # its name with capitals, as names are written: "Foreign Affairs Committee of …"
+            actor = d.actors[slug(surface)]
+            actor.name = " ".join(w.capitalize() for w in words) + " " + m.group("head").capitalize() + d.text[m.end("head") : parent.end]
 
 
 def _is_generic(name: str) -> bool:
@@ -630,26 +822,42 @@ def _org_head(piece: list) -> ActorType | None:
     return None
 
 
-def _acronym_after(doc, piece: list) -> str | None:
-    """ "Equipment Development Department (EDD)": the acronym in brackets right after the name."""
+def _acronym_after(d: _Discoveries, doc, piece: list) -> str | None:
+    """ "Equipment Development Department (EDD)": the acronym in brackets right after the name (or in a
+    bracket the text never closes: "the Naval Procurement Agency (NPA said")."""
     end = piece[-1].i + 1
     if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
         word = doc[end + 1].text
         if 2 <= len(word) <= 8 and word.replace("-", "").isalnum() and word.upper() == word and word[0].isalpha():
             return word
-    return None
+    return unclosed_acronym(d.text, piece[-1].idx + len(piece[-1].text), d.known)
 
 
 def _attributed(root) -> str | None:
-    """How the name is a source of words: the subject of a verb of saying ("say"), the addressee of
-    "tell" ("tell"), or "according to X"."""
+    """How the name is a source or a channel of words: the subject of a verb of saying ("say") or of
+    publishing ("publish"), the addressee of "tell" ("tell") or of a statement or an interview ("said in a
+    statement for X", "in an interview with X": "tell"), or "according to X"."""
     head = root.head
     if root.dep_ in ("nsubj", "nsubjpass") and head.lemma_ in SPEECH_LEMMAS:
         return head.lemma_
+    if root.dep_ == "nsubj" and head.lemma_ in PUBLISHING_VERBS:
+        return "publish"
     if root.dep_ in ("dobj", "dative") and head.lemma_ in ("tell", "quote"):
         return head.lemma_
     if root.dep_ == "pobj" and head.lower_ == "to" and head.i > 0 and head.doc[head.i - 1].lower_ == "according":
         return "according to"
+    if root.dep_ == "pobj" and head.lower_ in ("for", "with", "to") and head.head.lower_ in OUTLET_ADDRESS_NOUNS:
+        return "tell"
+    return None
+
+
+def _outlet_named(piece: list) -> ActorType | None:
+    """ "the Wall Street Journal", "Benar News", "Radio Zeta": a name whose last (or first) word is an
+    outlet's makes a media outlet."""
+    if len(piece) < 2 or not all(t.text[:1].isupper() for t in (piece[0], piece[-1])):
+        return None
+    if piece[-1].lower_ in OUTLET_NAME_LAST_WORDS or piece[0].lower_ in OUTLET_NAME_FIRST_WORDS:
+        return ActorType.media_outlet
     return None
 
 
@@ -703,6 +911,8 @@ def _discover_from_entities(d: _Discoveries, doc) -> None:
             name = _piece_name(d.text, piece)
             if len(name) < 2 or any(ch.isdigit() for ch in name) or not name[:1].isupper():
                 continue
+            if len(piece) == 1 and _CONTINUED.search(d.text, max(0, start - 40), start):
+                continue  # "Mining" of "the Ministry of Energy and Mining": the end of a longer name
             inside = d.covering(start, end)
             if inside and not _is_wider_organisation(d, piece, inside):
                 continue
@@ -725,8 +935,8 @@ def _is_wider_organisation(d: _Discoveries, piece: list, inside: list[Found]) ->
 def _classify(d: _Discoveries, doc, label: str, piece: list, name: str, start: int, inside: list[Found]) -> None:
     """Decide from the evidence whether a name is a person or an organisation, or nothing."""
     root = _root(piece)
-    acronym = _acronym_after(doc, piece)
-    kind = _kind_from_nouns(doc, piece) or _org_head(piece)
+    acronym = _acronym_after(d, doc, piece)
+    kind = _outlet_named(piece) or _kind_from_nouns(doc, piece) or _org_head(piece)
     country = _country_inside(d, inside) or _possessive_owner(d, piece) or d.country_before(start)
     if kind is None and not inside and label == "PERSON" and _person_shaped(piece) and not _followed_by_place_word(doc, piece):
         role = _title_before(doc, piece)
@@ -735,7 +945,7 @@ def _classify(d: _Discoveries, doc, label: str, piece: list, name: str, start: i
         return
     attributed = _attributed(root)
     if kind is None and attributed:
-        kind = ActorType.media_outlet if attributed in ("report", "tell", "according to") else ActorType.other
+        kind = ActorType.media_outlet if attributed in ("report", "tell", "according to", "publish") else ActorType.other
     if kind is None and (acronym or _coordinated_kind(d, root)):
         kind = _coordinated_kind(d, root) or ActorType.other
     if kind is None or label in ("NORP",) or _followed_by_place_word(doc, piece):
@@ -857,10 +1067,24 @@ def _discover_names_before_kind_nouns(d: _Discoveries, doc) -> None:
         name = d.text[start:end]
         if d.covering(start, end) or d.is_known(name) or any(ch.isdigit() for ch in name):
             continue
-        d.add(name, kind, d.country_before(start), None, acronym=_acronym_after(doc, piece))
+        d.add(name, kind, d.country_before(start), None, acronym=_acronym_after(d, doc, piece))
 
 
 _BRACKETED = re.compile(r" \(([A-Z][A-Z0-9-]{1,7})\)")
+_OPEN_BRACKET = re.compile(r" \(([A-Z][A-Z0-9-]{1,7})(?=[\s,.;:])")
+
+
+def unclosed_acronym(text: str, end: int, known: set[str]) -> str | None:
+    """ "the Naval Procurement Agency (NPA said …": an acronym after an opening bracket that its paragraph
+    never closes (no ")" before the next "(" or the paragraph's end) is the name's acronym too. One that
+    names a known actor ("(US officials …") is no acronym of the name but the start of an aside."""
+    m = _OPEN_BRACKET.match(text, end)
+    if m is None or fold(m.group(1)) in known:
+        return None
+    paragraph_end = text.find("\n", m.end())
+    rest = text[m.end() : paragraph_end if paragraph_end >= 0 else len(text)]
+    close, reopen = rest.find(")"), rest.find("(")
+    return m.group(1) if close < 0 or 0 <= reopen < close else None
 
 
 def _attach_acronyms(d: _Discoveries) -> None:
@@ -871,8 +1095,9 @@ def _attach_acronyms(d: _Discoveries) -> None:
         for form in sorted(actor.forms):
             for start in where.get(form, ()):
                 bracket = _BRACKETED.match(d.text, start + len(form))
-                if bracket and actor.actor_id in d.actors:
-                    d.attach(actor, bracket.group(1))
+                acronym = bracket.group(1) if bracket else unclosed_acronym(d.text, start + len(form), d.known)
+                if acronym and actor.actor_id in d.actors:
+                    d.attach(actor, acronym)
 
 
 def occurrences(text: str, forms: set[str]) -> dict[str, list[int]]:
@@ -893,6 +1118,32 @@ def occurrences(text: str, forms: set[str]) -> dict[str, list[int]]:
             found.setdefault(form, []).append(start)
             free_from[form] = last + 1
     return found
+
+
+_OWNED_ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "agent", "dative"})
+
+
+def _discover_owned_names(d: _Discoveries, doc) -> None:
+    """ "bought the fuel from Poland's Orlen", "signed by Hungary's Kelor": a proper name a state owns ("<state>'s
+    X"), taking part in a trade (`lexicon.TRADE_WORDS`: its verb or noun governs it), is a company of that state."""
+    for i in token_arrays(doc).where(pos=["PROPN", "NOUN"]):
+        first = doc[i]
+        if i < 2 or doc[i - 1].text not in _POSSESSIVE_TOKENS or not first.text[:1].isupper():
+            continue
+        last = first
+        while last.i + 1 < len(doc) and doc[last.i + 1].pos_ == "PROPN" and last.head.i == last.i + 1:
+            last = doc[last.i + 1]
+        start, end = first.idx, last.idx + len(last.text)
+        name = d.text[start:end]
+        if last.dep_ not in _OWNED_ARGUMENTS or last.ent_type_ == "PERSON" or d.covering(start, end) or d.is_known(name) \
+                or d.forms.person_tails[fold(name)] > 0 or not _NAME_TOKEN.match(last.text):
+            continue  # ("Turkey's Erdogan signed" after "Recep Tayyip Erdogan": a person's surname)
+        governor = last.head
+        while governor.pos_ == "ADP" and governor.head.i != governor.i:  # "signed … and by Hungary's Kelor"
+            governor = governor.head
+        country, parent = d.owner_of(start)
+        if governor.lemma_.lower() in TRADE_WORDS and country and parent is None and _state_mention(d, doc[i - 2]):
+            d.add(name, ActorType.company, country, None)
 
 
 def _discover_coordinated_names(d: _Discoveries, doc) -> None:
@@ -916,23 +1167,70 @@ def _discover_coordinated_names(d: _Discoveries, doc) -> None:
         d.add(name, kind, d.country_before(start), None)
 
 
-def _owner_countries(d: _Discoveries, doc) -> None:
+def _owner_bodies(d: _Discoveries, doc) -> None:
     """ "the U.S. Treasury's Office of Foreign Assets Control": a body owned by one of known country
-    belongs to that country too."""
-    owned = [a for a in d.actors.values() if not (a.country_iso3 or a.actor_type == ActorType.person)]
+    belongs to that country too, and one owned by an organisation is part of it (its role says so)."""
+    owned = [a for a in d.actors.values() if a.actor_type != ActorType.person and not (a.country_iso3 and a.role)]
     where = occurrences(d.text, {form for actor in owned for form in actor.forms})
     tokens = _TokenIndex(doc) if where else None
-    for actor in d.actors.values():
-        if actor.country_iso3 or actor.actor_type == ActorType.person:
-            continue
-        for form in actor.forms:
+    for actor in owned:
+        for form in sorted(actor.forms):
             for start in where.get(form, ()):
-                before = d.text[max(0, start - 3) : start]
-                if before not in ("'s ", "’s "):
+                country, parent = d.owner_of(start)
+                if country is None and d.text[max(0, start - 3) : start] in ("'s ", "’s "):
+                    owner = tokens.owner_before(start - 3)
+                    if owner is not None:
+                        country = _country_inside(d, d.covering(owner.idx, owner.idx + len(owner.text))) \
+                            or d.country_of_discovered(owner.idx) or d.country_owning(owner)
+                actor.country_iso3 = actor.country_iso3 or country
+                if parent and not actor.role and parent != actor.name:
+                    actor.role = f"part of {parent}"
+
+
+def _apposition_countries(d: _Discoveries, doc) -> None:
+    """ "Turkey's procurement agency, the Presidency of Naval Industries", "Rostekhimport, Russia's arms
+    exporter": an organisation in apposition to a noun that a state owns or qualifies is of that state."""
+    lacking = [a for a in d.actors.values() if a.actor_type != ActorType.person and not a.country_iso3]
+    where = occurrences(d.text, {form for actor in lacking for form in actor.forms})
+    for actor in lacking:
+        for form in sorted(actor.forms):
+            for start in where.get(form, ()):
+                span = doc.char_span(start, start + len(form), alignment_mode="expand")
+                if span is None or not len(span) or actor.country_iso3:
                     continue
-                owner = tokens.owner_before(start - 3)
-                if owner is not None:
-                    actor.country_iso3 = _country_inside(d, d.covering(owner.idx, owner.idx + len(owner.text))) or d.country_of_discovered(owner.idx) or d.country_owning(owner)
+                root = span.root
+                nouns = [root.head] if root.dep_ == "appos" else []
+                nouns += [c for c in root.children if c.dep_ == "appos"]
+                for noun in (n for n in nouns if n.pos_ == "NOUN"):
+                    for child in (c for c in noun.children if c.dep_ in ("poss", "amod", "compound", "nmod")):
+                        found = _state_mention(d, child)
+                        actor.country_iso3 = actor.country_iso3 or (found[1] if found else None)
+
+
+def _role_countries(d: _Discoveries) -> None:
+    """ "SSB’s president Ismail Demir", "an analyst at the Belgrade Centre for Security Policy": a person
+    whose role names an organisation of a known country is of that country (a state counts only before
+    the title word: the "US ambassador in Manila" is American, the "ambassador to Russia" not Russian)."""
+    index = reference_index(d.reference)
+    for person in d.actors.values():
+        if person.actor_type != ActorType.person or person.country_iso3 or not person.role:
+            continue
+        role = person.role
+        title = next((w.start() for w in _ROLE_WORD.finditer(role) if _bare_title(w.group()) in PERSON_TITLES), len(role))
+        named: list[tuple[int, str]] = []
+        for start, end, surface in d.matcher.candidates(role):
+            for form in d.matcher.forms[surface]:
+                entry = None if form.is_weapon or form.blocked else index.actor(form.target)
+                if entry and entry.country and entry.type != ActorType.person and (entry.type != ActorType.state or end <= title):
+                    named.append((start, entry.country))
+        for actor in d.actors.values():
+            if actor.actor_type != ActorType.person and actor.country_iso3:
+                for form in actor.forms | actor.acronyms:
+                    at = role.find(form)
+                    if at >= 0 and bounded(role, at, at + len(form)):
+                        named.append((at, actor.country_iso3))
+        if named:
+            person.country_iso3 = min(named)[1]
 
 
 class _TokenIndex:

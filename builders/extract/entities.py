@@ -34,6 +34,7 @@ from .matching import (
     forms_at,
     select,
     suffixes,
+    without_foreign_bodies,
 )
 from .quotes import QuoteSpan
 
@@ -137,12 +138,16 @@ def find_entities(article: Article, matcher: Matcher, doc=None, quote_spans: lis
     `quote_spans`: the quotations of its text, when the caller has them already)."""
     text = article.text
     curated = forms_at(matcher, text)
-    found = select(text, list(curated), article.published_date)
+    first = select(text, list(curated), article.published_date)
+    found = without_foreign_bodies(text, first, matcher.reference)
+    if len(found) < len(first):  # "Russia's Treasury Department": the words are free for Russia's own body
+        foreign = {(f.start, f.end, f.form.target) for f in first} - {(f.start, f.end, f.form.target) for f in found}
+        curated = [c for c in curated if (c[0], c[1], c[2].target) not in foreign]
     actors, long_forms = discover_actors(text, found, matcher, doc)
     weapons = discover_weapons(text, found, matcher.reference, matcher.folded_weapon_forms)
     if actors or weapons or long_forms:
         extra = _discovered_candidates(text, actors, weapons) + _long_form_candidates(text, long_forms)
-        found = select(text, curated + extra, article.published_date)
+        found = without_foreign_bodies(text, select(text, curated + extra, article.published_date), matcher.reference)
     if doc is not None:
         found = sorted(found + resolve_descriptions(doc, found, matcher.reference, actors, quote_spans, text), key=lambda f: f.start)
     found = [f for f in found if not f.form.blocked]

@@ -134,3 +134,14 @@ OUTLET_NOUNS: list[str] = sorted(_DATA["outlet_nouns"], key=len, reverse=True)  
 CHANNEL_PREPOSITIONS: list[str] = _DATA["channel_prepositions"]
 BULLET_MARKS: list[str] = _DATA["bullet_marks"]
 ROLE_FAMILIES: dict[str, frozenset[str]] = {noun: frozenset(titles) | {noun} for noun, titles in _DATA["role_families"].items()}
+# actors (issue 25)
+LEGAL_INSTRUMENT_WORDS: frozenset[str] = frozenset(_DATA["legal_instrument_words"])
+SUB_BODY_HEADS: list[str] = _DATA["sub_body_heads"]
+OUTLET_NAME_LAST_WORDS: frozenset[str] = frozenset(_DATA["outlet_name_last_words"])
+OUTLET_NAME_FIRST_WORDS: frozenset[str] = frozenset(_DATA["outlet_name_first_words"])
+OUTLET_ADDRESS_NOUNS: frozenset[str] = frozenset(_DATA["outlet_address_nouns"])
+BARE_BODY_NOUNS: frozenset[str] = frozenset(_DATA["bare_body_nouns"])
+TIME_NOUNS: frozenset[str] = frozenset(_DATA["time_nouns"])
+TRADE_WORDS: frozenset[str] = frozenset(_DATA["trade_words"])
+PUBLISHING_VERBS: frozenset[str] = frozenset(_DATA["publishing_verbs"])
+ROLE_LINKS: frozenset[str] = frozenset(_DATA["role_links"])

@@ -2,7 +2,9 @@
 Aho-Corasick automaton, resolved leftmost-longest on word boundaries, so "US State Department" is
 the State Department and not the US plus a department. Short forms (a person's surname, "the
 embassy") count only after the actor was named in the same article; capitals count as metonyms
-except where the text uses them as places ("in Belgrade").
+except where the text uses them as places ("in Belgrade"). A body's name is also matched with its head
+word in lower case ("US State department"), and is another state's body when that state is named right
+before it ("the Chinese Defense Department").
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import ahocorasick
 
 from ..inputs.reference import ActorEntry, Reference
 from ..schema.models import ActorType, MentionKind
-from .lexicon import FUNCTION_WORDS, LOCATIVE_WORDS, MOVEMENT_WORDS, alternation, fold
+from .lexicon import FUNCTION_WORDS, LOCATIVE_WORDS, MOVEMENT_WORDS, ORGANISATION_HEADS, alternation, fold
 from .reference_index import reference_index
 
 
@@ -64,6 +66,16 @@ def with_capital(surface: str) -> list[str]:
     return forms
 
 
+def lower_head(surface: str) -> str | None:
+    """ "US State department", "U.S. congress": a body's name as copy also writes it, its last word (an
+    organisation's head word: ORGANISATION_HEADS) in lower case after capitalised words; None when the
+    name does not end in such a word or has no capitalised word before it."""
+    words = surface.split(" ")
+    if len(words) < 2 or words[-1].lower() not in ORGANISATION_HEADS or not words[-1][:1].isupper() or not words[-2][:1].isupper():
+        return None
+    return " ".join([*words[:-1], words[-1].lower()])
+
+
 def folded_weapon_forms(reference: Reference) -> set[str]:
     """The folded designations and aliases of the curated weapon systems."""
     return {fold(s) for w in reference.weapons for s in (w.designation, *w.aliases)}
@@ -83,6 +95,10 @@ class Matcher:
             self._add(entry.name, Form(entry.id, False, MentionKind.name))
             for alias in entry.aliases:
                 self._add(alias, Form(entry.id, False, _name_kind(entry, alias)))
+            if entry.type not in (ActorType.person, ActorType.state):
+                for surface in (entry.name, *entry.aliases):
+                    if (variant := lower_head(surface)) is not None and variant not in self.forms:
+                        self._add(variant, Form(entry.id, False, _name_kind(entry, variant)))
             for title in entry.titles:
                 self._add(title, Form(entry.id, False, MentionKind.title, titles_from=entry.titles_from))
             for metonym in entry.metonyms:
@@ -272,6 +288,31 @@ def select(text: str, candidates: list[tuple[int, int, Form]], published) -> lis
             and text[f.end : out[i + 1].start] == " "
         )
     ]
+
+
+_OWNER_GAPS = frozenset({" ", "'s ", "’s ", "' ", "’ "})
+_OWNER_AFTER_GAPS = frozenset({" of ", " of the "})
+
+
+def without_foreign_bodies(text: str, found: list[Found], reference: Reference) -> list[Found]:
+    """ "the Chinese Defense Department", "Russia's Treasury Department", "the Defense Department of the
+    Philippines": a curated body of one country named by a form that holds no country is not that body
+    when another state is named right before or after it (the words are then another country's body,
+    which discovery may find)."""
+    index = reference_index(reference)
+
+    def foreign(f: Found, other: Found | None, gaps: frozenset[str]) -> bool:
+        entry = None if f.form.is_weapon or f.form.blocked else index.actor(f.form.target)
+        owner = None if other is None or other.form.is_weapon or other.form.blocked else index.actor(other.form.target)
+        between = text[other.end : f.start] if other is not None and other.end <= f.start else text[f.end : other.start] if other else ""
+        return (
+            entry is not None and owner is not None and bool(entry.country) and entry.type not in (ActorType.state, ActorType.person)
+            and owner.type == ActorType.state and bool(owner.country) and owner.country != entry.country
+            and other.form.kind in (MentionKind.name, MentionKind.alias, MentionKind.demonym) and between in gaps
+        )
+
+    return [f for before, f, after in zip([None, *found], found, [*found[1:], None])
+            if not (foreign(f, before, _OWNER_GAPS) or foreign(f, after, _OWNER_AFTER_GAPS))]
 
 
 def forms_at(matcher: Matcher, text: str) -> list[tuple[int, int, Form]]:

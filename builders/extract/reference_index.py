@@ -74,6 +74,22 @@ class ReferenceIndex:
         return out
 
     @cached_property
+    def bodies_by_noun(self) -> dict[str, list[tuple[str, str]]]:
+        """A body's last word, folded -> (country, actor id) of each curated body named "<a state's name or
+        alias> <Word>" ("US Congress": congress -> [("USA", "us-congress")]), in reference order."""
+        state_forms = {f: a.country for a in self.reference.actors if a.type == ActorType.state and a.country
+                       for f in (a.name, *a.aliases)}
+        out: dict[str, list[tuple[str, str]]] = {}
+        for entry in self.reference.actors:
+            if entry.type in (ActorType.state, ActorType.person):
+                continue
+            for form in (entry.name, *entry.aliases):
+                owner, _, word = form.rpartition(" ")
+                if state_forms.get(owner) and (state_forms[owner], entry.id) not in out.get(fold(word), []):
+                    out.setdefault(fold(word), []).append((state_forms[owner], entry.id))
+        return out
+
+    @cached_property
     def sector_nouns(self) -> dict[str, Sector]:
         """An agent noun of sectors.yaml, folded ("ministry of defence") -> its sector."""
         return {fold(noun): sector for noun, sector in self.reference.sectors.items()}
