@@ -182,6 +182,15 @@ PASSAGES = {
                                     [("purchase_weapons", "indonesia", "russia", None, "asserted")]),
     "a-forecast-is-no-demand": ("Serbia is expected to buy more Chinese drones.",
                                 [("purchase_weapons", "serbia", "china", None, "hypothetical")]),
+    # a forecast in the passive addresses no one, even where the sentence's speaker and an actor stand beside it
+    "a-passive-forecast-is-no-demand": ("Qatar is expected to join the talks next year, the US State Department said.", []),
+    # the one blamed is the subject of a gerund of blame; when it names no actor, the speaker does not take its place
+    "blamed-non-actor-is-not-the-speaker": (
+        "Washington has imposed sanctions on three shipping firms for supporting Iran's drone programme, the State Department said.",
+        []),
+    "blamed-noun-before-for-is-the-doer": (
+        "The US imposed sanctions on a network of three companies and one trader for supporting Iran, the State Department said.",
+        []),
     "relational-nouns-are-others": ("Blinken warned all U.S. allies against buying Russian weapons.",
                                     [("express_concern", "blinken", None, None, "asserted")]),
     # a hypothetical imposition is a threat, and a threat needs the one who makes it: none here

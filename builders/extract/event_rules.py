@@ -245,6 +245,8 @@ def _fits(article: _Article, token, trigger: Trigger) -> bool:
     if trigger.needs_complement and not any(c.dep_ in ("xcomp", "ccomp") or (c.dep_ == "advcl" and any(
             a.dep_ == "aux" and a.lower_ == "to" for a in c.children)) for c in token.children):
         return False  # (the parser hangs "pressure on X to buy …" as an adverbial clause)
+    if trigger.passive_needs_agent and _agentless(token) and token.pos_ in ("VERB", "AUX"):
+        return False
     if trigger.in_speech and not (article.quote_at(token) or _speech_ancestor(token, article)):
         return False
     if trigger.subject_is:
@@ -437,6 +439,9 @@ def _role(article: _Article, token, pivot, role: str, weapon: str | None, weapon
         return [f.form.target for t in pivot.subtree if t.i != pivot.i and t.i not in subject
                 and (f := article.mention(t)) and f.form.kind != MentionKind.demonym]
     if role == "speaker":
+        doer = _stated_doer(pivot)
+        if doer is not None and doer.pos_ in ("NOUN", "PROPN") and not _actors(article, doer):
+            return []  # "firms supported Iran, the Treasury said": the firms' act, not the speaker's
         return _speaker(article, token)
     if role == "object_origin":  # the named weapon's own noun first: "F-15EXs and French Rafales" are two
         own = [token.doc[weapon_token]] if weapon_token is not None else []
@@ -483,6 +488,18 @@ def _subject(verb):
         else:
             return None
     return None
+
+
+def _stated_doer(verb):
+    """The doer a verb's own clause names: its subject, or the one blamed for it ("sanctions on three
+    firms for supporting Iran": the firms). None where the parse only lends one from a clause above."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    own = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if own is None and verb.dep_ == "pcomp" and verb.head.lower_ == "for" and verb.head.head.i != verb.head.i:
+        holder = verb.head.head  # "sanctions on one person for supporting": the person, where no one else is blamed
+        return _blamed(holder) or (holder if holder.pos_ in ("NOUN", "PROPN") else None)
+    return own
 
 
 def _with_absolute(verb):

@@ -96,6 +96,7 @@ class Trigger(BaseModel):
     via: tuple[str, ...] = ()  # a word under the trigger whose arguments are read ("considering buying")
     not_under: tuple[str, ...] = ()  # verbs the noun must not be an argument of ("face sanctions" imposes none)
     needs_complement: bool = False  # a to-infinitive follows ("urged X to …")
+    passive_needs_agent: bool = False  # a passive without its "by" agent is no event ("X is expected to buy" forecasts)
     in_speech: bool = False  # only inside a quotation or a clause reported by a verb of saying
     subject_is: Literal["actor", "weapon"] | None = None  # "the Pantsir arrived" vs "the envoy arrived"
     object_is_weapon: bool = False  # the object names a weapon ("received six drones")
