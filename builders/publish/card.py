@@ -27,7 +27,7 @@ from ..inputs import cachefile
 from ..schema.columns import plain
 from ..schema.dataset import LIMITATIONS, citation
 from ..schema.formats import data_dictionary_markdown
-from ..schema.layout import ACTOR_GRAPH, TIMELINE
+from ..schema.layout import ACTOR_GRAPH, CARD, EVIDENCE_INDEX, TIMELINE
 from ..schema.models import RESOURCES
 
 MAX_LABELLED_EVENTS = 60  # above this the timeline draws one row per event type, without labels
@@ -176,6 +176,8 @@ def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
         "",
         f"- [Timeline of dated events]({Path(TIMELINE).name}): each event's date interval, coloured by type.",
         f"- [Who acts on whom]({Path(ACTOR_GRAPH).name}): events between actors, one arrow per source and target.",
+        f"- [Every row on its text]({Path(EVIDENCE_INDEX).relative_to(Path(CARD).parent)}): one page per article with its actor "
+        "mentions, quotes and event evidence highlighted, each linked to its row (open the files in a browser).",
         "",
     ]
     lines += _sources_section(articles)

@@ -14,6 +14,7 @@ from ..extract.lexicon import fold
 from ..schema.columns import columns
 from ..schema.dataset import DESCRIPTION, LICENSES, NAME, TITLE
 from ..schema.formats import sql_quote
+from ..schema.layout import EVIDENCE_DIR
 from ..schema.models import RESOURCES, Actor, Article, PloverType, Quote
 
 _ANNOTATIONS, _TEXTS = LICENSES  # CC-BY-4.0 for the annotations; the article texts stay their publishers'
@@ -101,6 +102,8 @@ def _table(model) -> dict:
     if facets:
         table["facets"] = facets
     if model is Article:  # the only table holding the publishers' own words
+        table["description"] += (f" Each article's text with its rows highlighted: {EVIDENCE_DIR}/<article_id>.html"
+                                 " in the published package (evidence pages).")
         table["license"] = f"{_ANNOTATIONS['name']} for the metadata; the texts: {_TEXTS['title']}"
     return table
 

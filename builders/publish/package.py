@@ -26,6 +26,7 @@ from ..schema.formats import schema_json
 from ..schema.layout import CARD, CSV_DIR, DESCRIPTOR, PARQUET_DIR, SCHEMA_DIR
 from ..schema.models import RESOURCES, Resource
 from .card import card_input, card_markdown, start_pictures
+from .evidence import evidence_pages
 
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=True, write_statistics=True, row_group_size=50_000)
 
@@ -68,4 +69,12 @@ def write_package(tables: dict[str, pa.Table], out: Path, inputs_sha256: str | N
         package = descriptor(csv_files, sources, inputs_sha256, language_layer())
         (out / DESCRIPTOR).write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         (out / CARD).write_text(card_markdown(kept, package), encoding="utf-8")
+        write_evidence_pages(tables, out)
     pictures()
+
+
+def write_evidence_pages(tables: dict[str, pa.Table], out: Path) -> None:
+    """The evidence pages (publish/evidence.py) under `out`."""
+    for rel, page in evidence_pages(tables).items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(page, encoding="utf-8", newline="\n")

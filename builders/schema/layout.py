@@ -20,6 +20,8 @@ SOURCE_SCHEMA = "schema/source-record.schema.json"  # JSON Schema of seeds/sourc
 CARD = "datapackage/README.md"
 TIMELINE = "datapackage/timeline.svg"
 ACTOR_GRAPH = "datapackage/actor_graph.svg"
+EVIDENCE_DIR = "datapackage/articles"  # one static HTML page per article: every row on its text
+EVIDENCE_INDEX = f"{EVIDENCE_DIR}/index.html"
 PUBLISHED_PATHS = (DESCRIPTOR, "datapackage", SCHEMA_DIR)  # what a build replaces, all at once
 DIST = "dist"  # release files (not committed)
 
@@ -34,6 +36,11 @@ def parquet_path(model: type[Resource]) -> str:
 
 def parquet_file(resource_name: str) -> str:
     return f"{PARQUET_DIR}/{resource_name}.parquet"
+
+
+def evidence_page(article_id: str) -> str:
+    """The evidence page of an article (ids are pattern-restricted, so this stays in EVIDENCE_DIR)."""
+    return f"{EVIDENCE_DIR}/{article_id}.html"
 
 
 def schema_path(model: type[Resource]) -> str:

@@ -1,0 +1,211 @@
+"""Evidence pages: every row on the text it came from (`datapackage/articles/<article_id>.html`).
+
+One static HTML page per article shows its clean text with the actor mentions, quotes and event
+evidence highlighted; each highlight carries the ids of its rows (`data-rows`) and links to the
+row's entry below the text (type, participants, modality, date, `method`). An index page lists the
+articles. The pages load nothing (no scripts, fonts or requests; a Content-Security-Policy forbids
+them), every text is escaped (an article's `<script>` is shown, never run), and the same rows give
+the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from html import escape
+
+import pyarrow as pa
+
+from ..schema.columns import plain
+from ..schema.layout import EVIDENCE_INDEX, evidence_page
+
+KINDS = {"actor_mentions": "m", "quotes": "q", "events": "e"}  # highlight class of each table's rows
+STYLE = """
+body{font:16px/1.55 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#111}
+.text{white-space:pre-wrap;border:1px solid #ccc;padding:1rem;background:#fcfcfc}
+.m{text-decoration:underline 2px #2563eb;text-underline-offset:3px}
+.q{background:#fde68a}.e{background:#bbf7d0}.q.e{background:linear-gradient(#fde68a 50%,#bbf7d0 50%)}
+.ref{font-size:70%;vertical-align:super;text-decoration:none;color:#555;margin:0 1px}
+table{border-collapse:collapse;width:100%;font-size:90%}td,th{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}
+.legend span{padding:0 4px;margin-right:8px}
+""".strip()
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'none'"
+
+
+def _rows(table: pa.Table | None) -> list[dict]:
+    if table is None or table.num_rows == 0:
+        return []
+    names = table.column_names
+    return [dict(zip(names, values, strict=True)) for values in zip(*(plain(table.column(c)).to_pylist() for c in names), strict=True)]
+
+
+def _by_article(rows: list[dict]) -> dict[str, list[dict]]:
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[row["article_id"]].append(row)
+    return grouped
+
+
+def _e(value) -> str:
+    """Any value as escaped HTML text (None as an empty string)."""
+    return "" if value is None else escape(str(value), quote=True)
+
+
+def _short(row_id: str) -> str:
+    """The row's own part of its id (`<article_id>-e3` → `e3`)."""
+    return row_id.rsplit("-", 1)[-1]
+
+
+def _page(title: str, body: list[str]) -> str:
+    return "\n".join([
+        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        '<meta name="referrer" content="no-referrer">',
+        f"<title>{_e(title)}</title>", f"<style>{STYLE}</style>", "</head>", "<body>", *body, "</body>", "</html>", "",
+    ])
+
+
+class _Names:
+    """Actor and weapon names by id, for labels."""
+
+    def __init__(self, tables: dict[str, pa.Table]):
+        self.actors = {r["actor_id"]: r["name"] for r in _rows(tables.get("actors"))}
+        self.weapons = {r["weapon_system_id"]: r["designation"] for r in _rows(tables.get("weapon_systems"))}
+
+    def actor(self, actor_id: str | None) -> str:
+        return "" if actor_id is None else f"{self.actors.get(actor_id, actor_id)} ({actor_id})"
+
+
+def _spans(mentions: list[dict], quotes: list[dict], events: list[dict]) -> list[tuple[int, int, str, str]]:
+    """(start, end, class, row id) of every highlight, in a fixed order."""
+    spans = [(r["start_char"], r["end_char"], "m", r["mention_id"]) for r in mentions]
+    spans += [(r["start_char"], r["end_char"], "q", r["quote_id"]) for r in quotes]
+    spans += [(r["evidence_start_char"], r["evidence_end_char"], "e", r["event_id"]) for r in events]
+    return sorted(spans, key=lambda s: (s[0], s[1], s[2], s[3]))
+
+
+def highlighted_text(text: str, spans: list[tuple[int, int, str, str]], labels: dict[str, str]) -> str:
+    """The text cut at every span boundary; each piece inside spans is a `<span>` naming its rows
+    (`data-rows`) and classes, each quote and event ends with a link to its row's entry, and an
+    empty anchor `at-<row id>` marks where each row starts. Only escaped text and fixed markup."""
+    cuts = sorted({0, len(text), *(s[0] for s in spans), *(s[1] for s in spans)})
+    starts, ends = defaultdict(list), defaultdict(list)
+    for span in spans:
+        starts[span[0]].append(span)
+        ends[span[1]].append(span)
+    active: dict[str, tuple[int, int, str, str]] = {}
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        for span in ends.get(a, ()):
+            active.pop(span[3], None)
+            if span[2] != "m":
+                out.append(f'<a class="ref" href="#{_e(span[3])}">{_e(_short(span[3]))}</a>')
+        for span in starts.get(a, ()):
+            active[span[3]] = span
+            out.append(f'<a id="at-{_e(span[3])}"></a>')
+        piece = _e(text[a:b])
+        if not active:
+            out.append(piece)
+            continue
+        ids = sorted(active)
+        classes = " ".join(sorted({active[i][2] for i in ids}))
+        title = "; ".join(labels.get(i, i) for i in ids)
+        out.append(f'<span class="{classes}" data-rows="{_e(" ".join(ids))}" title="{_e(title)}">{piece}</span>')
+    for span in ends.get(len(text), ()):
+        if span[2] != "m":
+            out.append(f'<a class="ref" href="#{_e(span[3])}">{_e(_short(span[3]))}</a>')
+    return '<div class="text" id="text">' + "".join(out) + "</div>"
+
+
+def _date(row: dict) -> str:
+    start, end, precision = row.get("date_start"), row.get("date_end"), row.get("date_precision")
+    if start is None and end is None:
+        return "unknown"
+    interval = str(start) if start == end else f"{start or '…'} – {end or '…'}"
+    return f"{interval} ({precision})"
+
+
+def _event_rows(events: list[dict], names: _Names) -> list[str]:
+    out = ["<h2>Events</h2>", "<table><tr><th>row</th><th>type</th><th>source → target</th><th>weapon</th>"
+           "<th>modality</th><th>date</th><th>method</th><th>summary</th></tr>"]
+    for r in events:
+        weapon = "" if r["weapon_system_id"] is None else f"{names.weapons.get(r['weapon_system_id'], r['weapon_system_id'])}"
+        out.append(
+            f'<tr id="{_e(r["event_id"])}"><td><a href="#at-{_e(r["event_id"])}">{_e(r["event_id"])}</a></td>'
+            f'<td>{_e(r["event_type"])}</td><td>{_e(names.actor(r["source_actor_id"]))} → {_e(names.actor(r["target_actor_id"]))}</td>'
+            f'<td>{_e(weapon)}</td><td>{_e(r["modality"])}</td><td>{_e(_date(r))}</td>'
+            f'<td>{_e(r["method"])}</td><td>{_e(r["summary"])}</td></tr>')
+    return [*out, "</table>"]
+
+
+def _quote_rows(quotes: list[dict], names: _Names) -> list[str]:
+    out = ["<h2>Quotes</h2>", "<table><tr><th>row</th><th>speaker</th><th>as written</th><th>via</th>"
+           "<th>cue</th><th>kind</th><th>method</th></tr>"]
+    for r in quotes:
+        out.append(
+            f'<tr id="{_e(r["quote_id"])}"><td><a href="#at-{_e(r["quote_id"])}">{_e(r["quote_id"])}</a></td>'
+            f'<td>{_e(names.actor(r["speaker_actor_id"]))}</td><td>{_e(r["speaker_surface"])}</td>'
+            f'<td>{_e(names.actor(r["via_actor_id"]))}</td><td>{_e(r["cue"])}</td><td>{_e(r["kind"])}</td>'
+            f'<td>{_e(r["method"])}</td></tr>')
+    return [*out, "</table>"]
+
+
+def _mention_rows(mentions: list[dict], names: _Names) -> list[str]:
+    out = ["<h2>Actor mentions</h2>", "<table><tr><th>row</th><th>as written</th><th>actor</th><th>kind</th><th>method</th></tr>"]
+    for r in mentions:
+        out.append(
+            f'<tr id="{_e(r["mention_id"])}"><td><a href="#at-{_e(r["mention_id"])}">{_e(r["mention_id"])}</a></td>'
+            f'<td>{_e(r["surface"])}</td><td>{_e(names.actor(r["actor_id"]))}</td><td>{_e(r["mention_kind"])}</td>'
+            f'<td>{_e(r["method"])}</td></tr>')
+    return [*out, "</table>"]
+
+
+def _labels(mentions: list[dict], quotes: list[dict], events: list[dict], names: _Names) -> dict[str, str]:
+    """The tooltip of each row's highlight."""
+    labels = {r["mention_id"]: f"{r['mention_id']}: {names.actor(r['actor_id'])}, {r['mention_kind']}" for r in mentions}
+    labels |= {r["quote_id"]: f"{r['quote_id']}: quote of {names.actor(r['speaker_actor_id']) or r['speaker_surface'] or 'unknown'}"
+               for r in quotes}
+    labels |= {r["event_id"]: f"{r['event_id']}: {r['event_type']} {names.actor(r['source_actor_id'])} → "
+                              f"{names.actor(r['target_actor_id'])}, {r['modality']}, {r['method']}" for r in events}
+    return labels
+
+
+def article_page(article: dict, mentions: list[dict], quotes: list[dict], events: list[dict], names: _Names) -> str:
+    """The evidence page of one article."""
+    title = article["title"] or article["article_id"]
+    meta = " · ".join(_e(v) for v in (article["publisher"], article["published_date"], article["url"]) if v is not None)
+    body = [
+        '<p><a href="index.html">All articles</a></p>', f"<h1>{_e(title)}</h1>",
+        f"<p>{_e(article['article_id'])}{' · ' + meta if meta else ''}</p>",
+        '<p class="legend"><span class="m">actor mention</span><span class="q">quote</span><span class="e">event evidence</span>'
+        " Hover a highlight for its rows; the small links lead to each row.</p>",
+        highlighted_text(article["text"], _spans(mentions, quotes, events), _labels(mentions, quotes, events, names)),
+        *_event_rows(events, names), *_quote_rows(quotes, names), *_mention_rows(mentions, names),
+    ]
+    return _page(f"{title} — evidence", body)
+
+
+def index_page(articles: list[dict], events: dict[str, list[dict]], quotes: dict, mentions: dict) -> str:
+    rows = ["<h1>Articles: every row on its text</h1>",
+            "<table><tr><th>article</th><th>title</th><th>publisher</th><th>published</th>"
+            "<th>events (curated / rule)</th><th>quotes</th><th>mentions</th></tr>"]
+    for a in articles:
+        methods = Counter(e["method"] for e in events.get(a["article_id"], []))
+        rows.append(
+            f'<tr><td><a href="{_e(a["article_id"])}.html">{_e(a["article_id"])}</a></td><td>{_e(a["title"])}</td>'
+            f'<td>{_e(a["publisher"])}</td><td>{_e(a["published_date"])}</td>'
+            f'<td>{methods["curated"]} / {methods["rule"]}</td><td>{len(quotes.get(a["article_id"], []))}</td>'
+            f'<td>{len(mentions.get(a["article_id"], []))}</td></tr>')
+    return _page("Articles — evidence pages", [*rows, "</table>"])
+
+
+def evidence_pages(tables: dict[str, pa.Table]) -> dict[str, str]:
+    """Every evidence page and the index, by path relative to the package root."""
+    names = _Names(tables)
+    articles = sorted(_rows(tables.get("articles")), key=lambda a: a["article_id"])
+    grouped = {name: _by_article(sorted(_rows(tables.get(name)), key=lambda r: r[list(r)[0]])) for name in KINDS}
+    pages = {EVIDENCE_INDEX: index_page(articles, grouped["events"], grouped["quotes"], grouped["actor_mentions"])}
+    for a in articles:
+        aid = a["article_id"]
+        pages[evidence_page(aid)] = article_page(
+            a, grouped["actor_mentions"].get(aid, []), grouped["quotes"].get(aid, []), grouped["events"].get(aid, []), names)
+    return pages
