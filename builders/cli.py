@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import textwrap
 import time
@@ -152,7 +153,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", type=Path, default=Path("."), help="repository root (default: current directory)")
     common = argparse.ArgumentParser(add_help=False)  # options taken after the subcommand as well
     common.add_argument("--root", type=Path, default=argparse.SUPPRESS, help="repository root (default: current directory)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,validate,release,diff,score,bump}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,validate,release,diff,score,bump,add,review}")
     build_cmd = _subcommand(commands, "build", common, "build from seeds/, validate, publish atomically (only the rows of changed articles are made again; dist/ is written by release)",
                             f"example: {prog} build --workers 2")
     validate_cmd = _subcommand(commands, "validate", common, "validate the published package and its freshness against seeds/",
@@ -181,7 +182,27 @@ def _parser() -> argparse.ArgumentParser:
     score_cmd.add_argument("--json", action="store_true", help="print the report as JSON instead of markdown")
     score_cmd.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for per-article extraction (default: all cores)")
     _bump_parser(commands, common, prog)
+    _contribute_parsers(commands, common, prog)
     return parser
+
+
+def _contribute_parsers(commands, common: argparse.ArgumentParser, prog: str) -> None:
+    add_cmd = _subcommand(commands, "add", common, "add an article from a saved web page (or from a URL, fetched only then): "
+                          "seeds/articles/<id>.txt and seeds/sources/<id>.yaml",
+                          f"examples:\n  {prog} add page.html --url https://example.org/news/1 --licence-basis quotation\n"
+                          f"  {prog} add https://example.org/news/1 --licence-basis permission\nthen: {prog} build")
+    add_cmd.add_argument("page", help="a saved web page (.html), or an http(s) URL to fetch")
+    add_cmd.add_argument("--url", help="the address the saved page came from (recorded in the source record)")
+    add_cmd.add_argument("--licence-basis", required=True, choices=("licensed", "permission", "quotation", "public_domain"),
+                         help="on what basis the dataset may redistribute the text (required: never guessed)")
+    add_cmd.add_argument("--licence", help="with --licence-basis licensed: the licence's SPDX id, e.g. CC-BY-4.0")
+    add_cmd.add_argument("--retrieved", help="the day the page was taken, YYYY-MM-DD (default: today)")
+    add_cmd.add_argument("--id", dest="article_id", help="the article id (default: derived from outlet, date and title)")
+    review_cmd = _subcommand(commands, "review", common, "curate in the browser: a page per article, served on 127.0.0.1 only; "
+                             "saving writes seeds/curation/<id>.yaml",
+                             f"examples:\n  {prog} review\n  {prog} review 000_7318cba5f0ad2b4c --port 8765")
+    review_cmd.add_argument("article", nargs="?", help="open this article (default: the list of articles)")
+    review_cmd.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default: 8765; 0: any free port)")
 
 
 def _diff_parser(commands, common: argparse.ArgumentParser, prog: str) -> None:
@@ -282,6 +303,43 @@ def _bump(root: Path, args) -> int:
     return 0
 
 
+def _add(root: Path, args) -> int:
+    import datetime as dt
+
+    from .contribute.add import AddError, add_article, fetch, read_page
+
+    try:
+        retrieved = dt.date.fromisoformat(args.retrieved) if args.retrieved else None
+    except ValueError:
+        print(f"--retrieved {args.retrieved!r}: not a date — write it as YYYY-MM-DD", file=sys.stderr)
+        return 2
+    try:
+        if re.match(r"^https?://", args.page):
+            url, data, where = args.url or args.page, fetch(args.page), args.page
+        else:
+            url, data, where = args.url, read_page(Path(args.page)), args.page
+        added = add_article(root, data, where, url=url, licence_basis=args.licence_basis, licence=args.licence,
+                            retrieved=retrieved, article_id=args.article_id)
+    except AddError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"added {added.article.relative_to(root)} and {added.source.relative_to(root)} — check both, then run build")
+    return 0
+
+
+def _review(root: Path, args) -> int:
+    from .contribute.review import ReviewError, serve
+
+    try:
+        serve(root, args.article, args.port, announce=lambda url: print(f"reviewing at {url} (Ctrl-C stops)", flush=True))
+    except ReviewError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """The command line (`python -m builders` and the `serbia-arms-pressure` console script)."""
     try:
@@ -309,6 +367,8 @@ def _main(argv: list[str] | None) -> int:
         return _bump(root, args)
     if args.command == "score":
         return _score(root, args)
+    if args.command in ("add", "review"):
+        return _add(root, args) if args.command == "add" else _review(root, args)
     if args.command == "release":
         return _release(root, args.wait, args.draft)
     if args.command == "build":
