@@ -83,10 +83,11 @@ def _spans(mentions: list[dict], quotes: list[dict], events: list[dict]) -> list
     return sorted(spans, key=lambda s: (s[0], s[1], s[2], s[3]))
 
 
-def highlighted_text(text: str, spans: list[tuple[int, int, str, str]], labels: dict[str, str]) -> str:
+def highlighted_text(text: str, spans: list[tuple[int, int, str, str]], labels: dict[str, str], refs: bool = True) -> str:
     """The text cut at every span boundary; each piece inside spans is a `<span>` naming its rows
     (`data-rows`) and classes, each quote and event ends with a link to its row's entry, and an
-    empty anchor `at-<row id>` marks where each row starts. Only escaped text and fixed markup."""
+    empty anchor `at-<row id>` marks where each row starts (`refs=False`: no links, so that the
+    element's text is exactly the article's). Only escaped text and fixed markup."""
     cuts = sorted({0, len(text), *(s[0] for s in spans), *(s[1] for s in spans)})
     starts, ends = defaultdict(list), defaultdict(list)
     for span in spans:
@@ -97,7 +98,7 @@ def highlighted_text(text: str, spans: list[tuple[int, int, str, str]], labels: 
     for a, b in zip(cuts, cuts[1:]):
         for span in ends.get(a, ()):
             active.pop(span[3], None)
-            if span[2] != "m":
+            if span[2] != "m" and refs:
                 out.append(f'<a class="ref" href="#{_e(span[3])}">{_e(_short(span[3]))}</a>')
         for span in starts.get(a, ()):
             active[span[3]] = span
@@ -111,7 +112,7 @@ def highlighted_text(text: str, spans: list[tuple[int, int, str, str]], labels: 
         title = "; ".join(labels.get(i, i) for i in ids)
         out.append(f'<span class="{classes}" data-rows="{_e(" ".join(ids))}" title="{_e(title)}">{piece}</span>')
     for span in ends.get(len(text), ()):
-        if span[2] != "m":
+        if span[2] != "m" and refs:
             out.append(f'<a class="ref" href="#{_e(span[3])}">{_e(_short(span[3]))}</a>')
     return '<div class="text" id="text">' + "".join(out) + "</div>"
 

@@ -1,0 +1,328 @@
+"""`review`: curate an article's events in the browser, on 127.0.0.1 only.
+
+A page per article shows its clean text with the event evidence highlighted and every event row,
+which the curator accepts, rejects or corrects (type, source, target, weapon, modality, date); a
+missing event is added by selecting its evidence in the text. Saving writes
+`seeds/curation/<article_id>.yaml` as a person would, read back by the builders' own reader and
+checked against the article before it is written (so a saved file builds); the next `build`
+publishes the rows as `curated`. The page's state comes from that file, so a reload keeps what was
+saved. Nothing else is written; a request from another origin (or for another host) is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import yaml
+
+from ..inputs.curation import parse_curation, read_curation
+from ..inputs.tree import CURATION_DIR
+from ..publish.evidence import STYLE, highlighted_text
+from ..schema.columns import plain
+from ..schema.layout import parquet_file
+from ..schema.models import DatePrecision, Modality
+
+MAX_BODY = 1024 * 1024
+PLAIN = re.compile(r"[^\W\d_][^:#\"'\n{}\[\],&*!|>%@`]*[^\s:]")  # text YAML reads as itself without quotes
+SCRIPT = Path(__file__).with_name("review.js")
+CSP = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'"
+EXTRA_STYLE = """
+body{max-width:84rem}
+.rows td{font-size:85%}.rows input,.rows select{font-size:95%;max-width:11rem}
+.rows tr.reject{opacity:.45}.rows tr.accept{background:#f0fdf4}.rows tr.correct{background:#fefce8}.rows tr.new{background:#eff6ff}
+#status{font-weight:bold}.e.sel{outline:2px solid #dc2626}
+""".strip()
+
+
+class ReviewError(Exception):
+    """A review that cannot start or a save that is refused: one line, what and how to fix."""
+
+
+def _table(root: Path, name: str) -> list[dict]:
+    table = pq.read_table(root / parquet_file(name))
+    return [dict(zip(table.column_names, values, strict=True))
+            for values in zip(*(plain(table.column(c)).to_pylist() for c in table.column_names), strict=True)]
+
+
+def _occurrence(text: str, evidence: str, start: int) -> int:
+    """Which occurrence of `evidence` in `text` starts at `start` (1 = the first)."""
+    count, at = 0, text.find(evidence)
+    while 0 <= at <= start:
+        count += 1
+        at = text.find(evidence, at + 1)
+    return max(count, 1)
+
+
+def _nth(text: str, needle: str, occurrence: int) -> int:
+    at = -1
+    for _ in range(occurrence):
+        at = text.find(needle, at + 1)
+        if at < 0:
+            return -1
+    return at
+
+
+class Review:
+    """The published package (what the rules made) and the curation files (what a person saved)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        try:
+            self.articles = {a["article_id"]: a for a in _table(root, "articles")}
+            self.events = _table(root, "events")
+            self.mentions = _table(root, "actor_mentions")
+            self.actors = {a["actor_id"]: a for a in _table(root, "actors")}
+            self.types = sorted(t["event_type"] for t in _table(root, "event_types"))
+            self.weapons = sorted(w["weapon_system_id"] for w in _table(root, "weapon_systems"))
+        except (OSError, ValueError) as error:
+            raise ReviewError(f"{root / 'datapackage'}: no published package to review ({error}) — run python -m builders build first") from error
+
+    def known_actors(self, article_id: str) -> set[str]:
+        """Actors a curation file of this article may name: curated ones and those found in it."""
+        found = {m["actor_id"] for m in self.mentions if m["article_id"] == article_id}
+        return found | {a for a, row in self.actors.items() if row["method"] == "curated"}
+
+    def saved(self, article_id: str):
+        rel = f"{CURATION_DIR}/{article_id}.yaml"
+        curation, _, problems = parse_curation(rel, read_curation(self.root, article_id))
+        if problems:
+            raise ReviewError(f"{problems[0]} — fix the file by hand (or delete it) and reload")
+        return curation
+
+    def rows(self, article_id: str) -> tuple[bool, list[dict]]:
+        """The rows to review: the saved file's events, then the rule rows it does not cover (none
+        when the file says it is complete)."""
+        text = self.articles[article_id]["text"]
+        curation = self.saved(article_id)
+        rows = []
+        for i, e in enumerate(curation.events if curation else ()):
+            start = _nth(text, e.evidence, e.occurrence)
+            date = e.date.model_dump(mode="json") if e.date else None
+            rows.append({"key": f"c{i}", "event_id": None, "method": "curated", "status": "accept", "event_type": e.event_type,
+                         "source": e.source, "target": e.target, "weapon": e.weapon, "modality": e.modality.value,
+                         "evidence": e.evidence, "start": start, "end": start + len(e.evidence), "summary": e.summary,
+                         "date": date, "note": e.note})
+        covered = {(r["event_type"], r["source"], r["target"]) for r in rows}
+        complete = bool(curation and curation.complete)
+        for e in sorted((e for e in self.events if e["article_id"] == article_id and e["method"] == "rule"), key=lambda e: e["event_id"]):
+            if complete or (e["event_type"], e["source_actor_id"], e["target_actor_id"]) in covered:
+                continue
+            rows.append({"key": e["event_id"], "event_id": e["event_id"], "method": "rule", "status": "undecided",
+                         "event_type": e["event_type"], "source": e["source_actor_id"], "target": e["target_actor_id"],
+                         "weapon": e["weapon_system_id"], "modality": e["modality"], "evidence": e["evidence_text"],
+                         "start": e["evidence_start_char"], "end": e["evidence_end_char"], "summary": e["summary"], "date": None,
+                         "shown_date": {"start": _iso(e["date_start"]), "end": _iso(e["date_end"]), "precision": e["date_precision"]}})
+        return complete, rows
+
+    def page(self, article_id: str) -> str:
+        article = self.articles[article_id]
+        complete, rows = self.rows(article_id)
+        spans = [(r["start"], r["end"], "e", r["key"]) for r in rows if r["start"] >= 0]
+        state = {"article_id": article_id, "complete": complete, "rows": rows, "types": self.types,
+                 "actors": sorted(self.known_actors(article_id)), "weapons": self.weapons,
+                 "modalities": [m.value for m in Modality], "precisions": [p.value for p in DatePrecision]}
+        body = [
+            '<p><a href="/">All articles</a></p>', f"<h1>{_e(article['title'] or article_id)}</h1>",
+            f"<p>{_e(article_id)} · saving writes {_e(CURATION_DIR)}/{_e(article_id)}.yaml</p>",
+            "<p>Accept, reject or correct each row; select a missing event's evidence in the text and press "
+            "<b>Add event from selection</b>. Rejections take effect once every row is decided (the file is then "
+            "<code>complete: true</code>).</p>",
+            highlighted_text(article["text"], sorted(spans), {}, refs=False),
+            '<p><button id="add">Add event from selection</button> <button id="save">Save</button> <span id="status"></span></p>',
+            '<table class="rows"><thead><tr><th>row</th><th>decision</th><th>type</th><th>source</th><th>target</th>'
+            "<th>weapon</th><th>modality</th><th>date (start, end, precision)</th><th>summary</th><th>evidence</th></tr></thead>"
+            '<tbody id="rows"></tbody></table>',
+            f'<script type="application/json" id="state">{_json_in_html(state)}</script>',
+            '<script src="/review.js"></script>',
+        ]
+        return _html(f"Review {article_id}", body)
+
+    def index(self) -> str:
+        items = [f'<li><a href="/article/{_e(a)}">{_e(a)}</a> — {_e(self.articles[a]["title"])}</li>' for a in sorted(self.articles)]
+        return _html("Review", ["<h1>Articles to review</h1>", "<ul>", *items, "</ul>"])
+
+    def save(self, article_id: str, payload: dict) -> str:
+        """Write the curation file the decisions make; refuse (ReviewError) anything that would not build."""
+        text = self.articles[article_id]["text"]
+        rows = payload.get("rows")
+        if not isinstance(rows, list):
+            raise ReviewError("the request holds no rows — reload the page")
+        complete = all(isinstance(r, dict) and r.get("status") in ("accept", "reject", "correct", "new") for r in rows)
+        events = [_event(r, text) for r in rows if isinstance(r, dict) and r.get("status") in ("accept", "correct", "new")]
+        self._check(article_id, events)
+        data = curation_yaml(article_id, complete, events).encode("utf-8")
+        rel = f"{CURATION_DIR}/{article_id}.yaml"
+        _, _, problems = parse_curation(rel, data)  # the builders' own reader
+        if problems:
+            raise ReviewError(str(problems[0]))
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        return rel
+
+    def _check(self, article_id: str, events: list[dict]) -> None:
+        actors, types, weapons = self.known_actors(article_id), set(self.types), set(self.weapons)
+        for i, e in enumerate(events, 1):
+            if e["event_type"] not in types:
+                raise ReviewError(f"event {i}: unknown event type {e['event_type']!r} — choose one from the list")
+            for field in ("source", "target"):
+                if e.get(field) is not None and e[field] not in actors:
+                    raise ReviewError(f"event {i}: {field}: unknown actor {e[field]!r} — use an actor id from the list (curated or found in this article)")
+            if e.get("weapon") is not None and e["weapon"] not in weapons:
+                raise ReviewError(f"event {i}: weapon: unknown weapon system {e['weapon']!r} — choose one from the list")
+
+
+def _iso(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _e(value) -> str:
+    from html import escape
+
+    return "" if value is None else escape(str(value), quote=True)
+
+
+def _json_in_html(value) -> str:
+    """JSON that cannot close the script element it stands in."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _html(title: str, body: list[str]) -> str:
+    return "\n".join(["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">', f"<title>{_e(title)}</title>",
+                      f"<style>{STYLE}\n{EXTRA_STYLE}</style></head><body>", *body, "</body></html>", ""])
+
+
+def _clean(value) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _event(row: dict, text: str) -> dict:
+    """One curation-file event from a row the curator kept: the evidence as its characters in the
+    text, which occurrence it is, and a date only where the curator set one."""
+    start, end = row.get("start"), row.get("end")
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+        raise ReviewError(f"row {str(row.get('key'))[:40]!r}: its evidence is not a span of the text — select it again")
+    evidence = text[start:end]
+    event = {"event_type": _clean(row.get("event_type")), "source": _clean(row.get("source")), "target": _clean(row.get("target")),
+             "weapon": _clean(row.get("weapon")), "modality": _clean(row.get("modality")), "evidence": evidence,
+             "occurrence": _occurrence(text, evidence, start), "summary": _clean(row.get("summary")) or evidence[:120]}
+    date = row.get("date")
+    if isinstance(date, dict) and (date.get("start") or date.get("end")):
+        event["date"] = {"start": date.get("start") or None, "end": date.get("end") or None,
+                         "precision": date.get("precision") or "day",
+                         "source": date.get("source") if date.get("source") in ("text", "publication", "unknown") else "text"}
+    if _clean(row.get("note")):
+        event["note"] = _clean(row.get("note"))
+    return event
+
+
+def _scalar(value) -> str:
+    if isinstance(value, str):
+        if PLAIN.fullmatch(value) and yaml.safe_load(value) == value:
+            return value  # plain, as a person writes it
+        return json.dumps(value, ensure_ascii=False)  # a YAML double-quoted scalar
+    return yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
+
+
+def curation_yaml(article_id: str, complete: bool, events: list[dict]) -> str:
+    """The curation file as a person writes it (keys in the seeds' order, evidence quoted)."""
+    lines = ["# yaml-language-server: $schema=../../schema/curation-file.schema.json",
+             f"# Events of {article_id}, curated in the browser (serbia-arms-pressure review).",
+             f"complete: {'true' if complete else 'false'}", "events:" if events else "events: []"]
+    for e in events:
+        lines.append(f"  - event_type: {e['event_type']}" if e["event_type"] else "  - event_type: null")
+        for key in ("source", "target", "weapon"):
+            if e.get(key):
+                lines.append(f"    {key}: {e[key]}")
+        lines += [f"    modality: {e['modality']}", f"    evidence: {_scalar(e['evidence'])}"]
+        if e["occurrence"] > 1:
+            lines.append(f"    occurrence: {e['occurrence']}")
+        if "date" in e:
+            d = e["date"]
+            lines += ["    date:"] + [f"      {k}: {d[k]}" for k in ("start", "end") if d[k]] + [f"      precision: {d['precision']}", f"      source: {d['source']}"]
+        lines.append(f"    summary: {_scalar(e['summary'])}")
+        if "note" in e:
+            lines.append(f"    note: {_scalar(e['note'])}")
+    return "\n".join(lines) + "\n"
+
+
+def _handler(review: Review, port: Callable[[], int]):
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):  # quiet: the terminal shows only the address
+            pass
+
+        def _send(self, status: int, body: str, kind: str = "text/html; charset=utf-8") -> None:
+            data = body.encode("utf-8")
+            self.send_response(status)
+            for name, value in (("Content-Type", kind), ("Content-Length", str(len(data))), ("Content-Security-Policy", CSP),
+                                ("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-store"), ("Referrer-Policy", "no-referrer")):
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _own_host(self) -> bool:
+            """Only our address: a page of another site that rebinds its name to 127.0.0.1 is refused."""
+            return self.headers.get("Host") in (f"127.0.0.1:{port()}", f"localhost:{port()}")
+
+        def do_GET(self):
+            if not self._own_host():
+                return self._send(HTTPStatus.FORBIDDEN, "refused: ask for 127.0.0.1")
+            path = self.path.split("?", 1)[0]
+            if path == "/":
+                return self._send(HTTPStatus.OK, review.index())
+            if path == "/review.js":
+                return self._send(HTTPStatus.OK, SCRIPT.read_text(encoding="utf-8"), "text/javascript; charset=utf-8")
+            article_id = path.removeprefix("/article/")
+            if path.startswith("/article/") and article_id in review.articles:
+                try:
+                    return self._send(HTTPStatus.OK, review.page(article_id))
+                except ReviewError as error:
+                    return self._send(HTTPStatus.CONFLICT, _e(error))
+            return self._send(HTTPStatus.NOT_FOUND, "no such page")
+
+        def do_POST(self):
+            origin = self.headers.get("Origin")
+            if not self._own_host() or origin != f"http://{self.headers.get('Host')}":
+                return self._send(HTTPStatus.FORBIDDEN, json.dumps({"error": "refused: a request from another origin"}), "application/json")
+            article_id = self.path.removeprefix("/save/")
+            length = int(self.headers.get("Content-Length") or 0)
+            if not self.path.startswith("/save/") or article_id not in review.articles or length > MAX_BODY:
+                return self._send(HTTPStatus.NOT_FOUND, json.dumps({"error": "no such article"}), "application/json")
+            if self.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
+                return self._send(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, json.dumps({"error": "send JSON"}), "application/json")
+            try:
+                saved = review.save(article_id, json.loads(self.rfile.read(length) or b"{}"))
+            except (ReviewError, ValueError) as error:
+                return self._send(HTTPStatus.BAD_REQUEST, json.dumps({"error": str(error)}, ensure_ascii=False), "application/json")
+            return self._send(HTTPStatus.OK, json.dumps({"saved": saved}), "application/json")
+
+    return Handler
+
+
+def make_server(root: Path, port: int = 0) -> ThreadingHTTPServer:
+    """The review server on 127.0.0.1 (port 0: any free one); the caller serves it."""
+    review = Review(root)
+    box: list[ThreadingHTTPServer] = []
+    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(review, lambda: box[0].server_port))
+    box.append(server)
+    return server
+
+
+def serve(root: Path, article: str | None, port: int, announce: Callable[[str], None]) -> None:
+    try:
+        server = make_server(root, port)
+    except OSError as error:
+        raise ReviewError(f"127.0.0.1:{port}: cannot listen ({error.strerror}) — choose another --port") from error
+    if article is not None and article not in Review(root).articles:
+        raise ReviewError(f"{article!r}: no such article in the published package — run build after adding it")
+    announce(f"http://127.0.0.1:{server.server_port}/" + (f"article/{article}" if article else ""))
+    with server:
+        server.serve_forever()
