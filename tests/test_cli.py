@@ -39,7 +39,7 @@ def test_the_console_script_is_declared_and_installed():
     result = run("--help")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: serbia-arms-pressure [-h] [--root ROOT]")
-    assert "{build,validate,release,diff,score,bump}" in result.stdout
+    assert "{build,validate,release,diff,score,bump,add,review}" in result.stdout
     assert "examples:\n  serbia-arms-pressure build " in result.stdout
     assert "  serbia-arms-pressure diff ../old-checkout ." in result.stdout
     module = subprocess.run([sys.executable, "-m", "builders", "diff", "--help"], capture_output=True, text=True, cwd=REPO)
