@@ -2,8 +2,10 @@
 
 A curation file lists the article's events with the evidence quoted from the article; the evidence
 must occur in the article's clean text. `complete: true` says the curated events are all the events
-of the article, so rule events are not added to them. Everything is checked, and every problem is
-reported as `path:line: field: what — how to fix`.
+of the article, so rule events are not added to them. `rejected:` names rule rows a person refused
+(by type, participants and evidence, never by row id: ids move when the rules change), and
+`quotes:` gives the speaker of a quotation named by its text. Everything is checked, and every
+problem is reported as `path:line: field: what — how to fix`.
 """
 
 from __future__ import annotations
@@ -44,11 +46,39 @@ class CuratedEvent(BaseModel):
     note: str | None = None  # why a borderline call was made; not published
 
 
+class RejectedEvent(BaseModel):
+    """A rule row a person refused: the rule row of this type and participants whose evidence
+    overlaps this text is dropped, so a rejection holds while the rules move its span a little."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    event_type: str = Field(pattern=ID_PATTERN)
+    source: str | None = Field(default=None, pattern=ID_PATTERN)
+    target: str | None = Field(default=None, pattern=ID_PATTERN)
+    evidence: str = Field(min_length=3, description="text of the rule row's evidence, copied from articles.text")
+    occurrence: int = Field(default=1, ge=1, description="which occurrence of the evidence text, when it occurs more than once")
+    note: str | None = None  # why it was rejected; not published
+
+
+class CuratedQuote(BaseModel):
+    """The speaker of one quotation, named by what stands between its quotation marks."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str = Field(min_length=1, description="the quotation's text, copied from the quotes table (between the marks)")
+    occurrence: int = Field(default=1, ge=1, description="which occurrence of the text, when it occurs more than once")
+    speaker: str | None = Field(pattern=ID_PATTERN, description="the speaker's actor id; null: the text does not say who")
+    via: str | None = Field(default=None, pattern=ID_PATTERN, description="the outlet the words came through; absent: as the rules found it")
+    note: str | None = None  # why; not published
+
+
 class CurationFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     complete: bool = False
     events: tuple[CuratedEvent, ...] = ()
+    rejected: tuple[RejectedEvent, ...] = ()
+    quotes: tuple[CuratedQuote, ...] = ()
 
 
 def curation_json_schema() -> str:
@@ -79,7 +109,7 @@ def parse_curation(rel: str, raw: bytes | None) -> tuple[CurationFile | None, ya
     if data is None:
         return CurationFile(), yamlfile.Lines(None), []
     if not isinstance(data, dict):
-        return None, yamlfile.Lines(None), [Problem(rel, 1, None, "must be a mapping with the keys 'complete' and 'events'")]
+        return None, yamlfile.Lines(None), [Problem(rel, 1, None, "must be a mapping with the keys 'complete', 'events', 'rejected' and 'quotes'")]
     lines = yamlfile.Lines(node)
     try:
         return CurationFile.model_validate(data), lines, []
