@@ -23,7 +23,8 @@ from .entities import (
     Matcher,
     find_entities,
 )
-from .events import curated_events, make_summary, merge, rule_drafts
+from .curated_quotes import curated_quotes
+from .events import curated_events, drop_rejected, make_summary, merge, rejections, rule_drafts
 from .ingest import check_raw, ingest
 from .language import Languages, detect_language, language_identifier
 from .nlp import Parser, load_model, reading_vocab
@@ -84,7 +85,13 @@ def _rows(article_id: str, raw: bytes, path: str, article: Article, matcher: Mat
     entities = find_entities(article, matcher, doc, quote_spans)
     types = dict(reference_index(reference).actor_types)
     types.update({actor.actor_id: actor.actor_type for actor in entities.discovered_actors})
-    quotes = find_quotes(article, entities.found, types.get, quote_spans)
+    rel = f"{CURATION_DIR}/{article_id}.yaml"
+    curation, lines, problems = parse_curation(rel, curation_raw)
+    known_actors = {a.id for a in reference.actors} | {a.actor_id for a in entities.discovered_actors}
+    quotes, warnings = find_quotes(article, entities.found, types.get, quote_spans), check_raw(raw, path)
+    if curation is not None:  # before the event rules, which read who said what
+        quotes, quote_problems, quote_warnings = curated_quotes(article, quotes, curation, lines, rel, known_actors)
+        problems, warnings = problems + quote_problems, warnings + quote_warnings
     summary = make_summary(
         reference,
         {a.actor_id: a.name for a in entities.discovered_actors},
@@ -92,18 +99,18 @@ def _rows(article_id: str, raw: bytes, path: str, article: Article, matcher: Mat
     )
     origins = reference_index(reference).weapon_origins | {w.weapon_system_id: w.origin_country_iso3 for w in entities.discovered_weapons}
     rules = rule_drafts(article, doc, entities.found, quotes, reference, summary, origins, types)
-    rel = f"{CURATION_DIR}/{article_id}.yaml"
-    curation, lines, problems = parse_curation(rel, curation_raw)
     curated = []
     if curation is not None:
-        known_actors = {a.id for a in reference.actors} | {a.actor_id for a in entities.discovered_actors}
         known_weapons = {w.id for w in reference.weapons} | {w.weapon_system_id for w in entities.discovered_weapons}
         curated, event_problems = curated_events(article, curation, lines, rel, known_actors, known_weapons, reference, summary)
-        problems += event_problems
+        rejected, rejection_problems = rejections(article, curation, lines, rel, known_actors, reference)
+        problems += event_problems + rejection_problems
+        rules, rejection_warnings = drop_rejected(rules, rejected, rel)
+        warnings += rejection_warnings
     if problems:
         raise InputError(problems)
     events = merge(article, curated, rules, bool(curation and curation.complete), reference)
-    return ArticleRows(article, entities, quotes, events, check_raw(raw, path))
+    return ArticleRows(article, entities, quotes, events, warnings)
 
 
 def to_columns(rows: ArticleRows) -> ArticleColumns:

@@ -10,7 +10,9 @@ row, with the earliest evidence; an undated event takes the date of an event of 
 sentence right before it (a lede gives the day, the next sentence who did what).
 
 Curated events (seeds/curation/<article_id>.yaml) win over rule events for the same type, source and
-target; a curation file marked `complete` replaces the rule events of its article.
+target; a curation file marked `complete` replaces the rule events of its article. A rejection in
+the file drops the rule row of its type and participants whose evidence overlaps the rejection's;
+one that matches no rule row (the rules changed) is a warning, so the build goes on.
 """
 
 from __future__ import annotations
@@ -181,6 +183,29 @@ def _hangs_on(token, own: set[int]) -> bool:
     return False
 
 
+def unknown_actor(value: str, known_actors: set[str]) -> str:
+    return f"unknown actor {value!r}{closest(value, known_actors)} — use an actor id from seeds/reference/actors.yaml or one found in this article"
+
+
+def _bad_names(entry, types: set[str], known_actors: set[str], known_weapons: set[str]) -> list[tuple[str, str]]:
+    """(field, message) for the event type, participants and weapon of a curated or rejected event
+    that the reference and the article do not know."""
+    bad = []
+    if entry.event_type not in types:
+        bad.append(("event_type", f"unknown event type {entry.event_type!r}{closest(entry.event_type, types)} — use an id from seeds/reference/event_types.yaml"))
+    for field in ("source", "target"):
+        value = getattr(entry, field)
+        if value is not None and value not in known_actors:
+            bad.append((field, unknown_actor(value, known_actors)))
+    weapon = getattr(entry, "weapon", None)
+    if weapon is not None and weapon not in known_weapons:
+        bad.append(("weapon", f"unknown weapon system {weapon!r}{closest(weapon, known_weapons)} — use an id from seeds/reference/weapon_systems.yaml"))
+    return bad
+
+
+NOT_IN_TEXT = "the evidence text does not occur in the article's clean text — copy it exactly from articles.text"
+
+
 def curated_events(article: Article, curation: CurationFile, lines: Lines, rel: str, known_actors: set[str],
                    known_weapons: set[str], reference: Reference, summary: _Summary) -> tuple[list[EventDraft], list[Problem]]:
     """Curated events, each checked against the article and the reference; a problem is reported
@@ -188,18 +213,10 @@ def curated_events(article: Article, curation: CurationFile, lines: Lines, rel: 
     types = {t.id for t in reference.event_types}
     drafts, problems = [], []
     for i, event in enumerate(curation.events):
-        bad = []
-        if event.event_type not in types:
-            bad.append(("event_type", f"unknown event type {event.event_type!r}{closest(event.event_type, types)} — use an id from seeds/reference/event_types.yaml"))
-        for field in ("source", "target"):
-            value = getattr(event, field)
-            if value is not None and value not in known_actors:
-                bad.append((field, f"unknown actor {value!r}{closest(value, known_actors)} — use an actor id from seeds/reference/actors.yaml or one found in this article"))
-        if event.weapon is not None and event.weapon not in known_weapons:
-            bad.append(("weapon", f"unknown weapon system {event.weapon!r}{closest(event.weapon, known_weapons)} — use an id from seeds/reference/weapon_systems.yaml"))
-        start = _nth(article.text, event.evidence, event.occurrence)
+        bad = _bad_names(event, types, known_actors, known_weapons)
+        start = nth_occurrence(article.text, event.evidence, event.occurrence)
         if start < 0:
-            bad.append(("evidence", "the evidence text does not occur in the article's clean text — copy it exactly from articles.text"))
+            bad.append(("evidence", NOT_IN_TEXT))
         if bad:
             problems += [Problem(rel, lines(("events", i, field)), f"events.{i}.{field}", message) for field, message in bad]
             continue
@@ -211,6 +228,52 @@ def curated_events(article: Article, curation: CurationFile, lines: Lines, rel: 
     return drafts, problems
 
 
+@dataclass(frozen=True)
+class Rejection:
+    """A checked `rejected:` entry: the rule row it names, and where the entry is in its file."""
+
+    event_type: str
+    source: str | None
+    target: str | None
+    evidence_start: int
+    evidence_end: int
+    line: int | None
+    index: int
+
+
+def rejections(article: Article, curation: CurationFile, lines: Lines, rel: str, known_actors: set[str],
+               reference: Reference) -> tuple[list[Rejection], list[Problem]]:
+    """The file's rejections, checked like its events (an unknown name or evidence not in the
+    text is an error at its line)."""
+    types = {t.id for t in reference.event_types}
+    found, problems = [], []
+    for i, entry in enumerate(curation.rejected):
+        bad = _bad_names(entry, types, known_actors, set())
+        start = nth_occurrence(article.text, entry.evidence, entry.occurrence)
+        if start < 0:
+            bad.append(("evidence", NOT_IN_TEXT))
+        if bad:
+            problems += [Problem(rel, lines(("rejected", i, field)), f"rejected.{i}.{field}", message) for field, message in bad]
+            continue
+        found.append(Rejection(entry.event_type, entry.source, entry.target, start, start + len(entry.evidence), lines(("rejected", i)), i))
+    return found, problems
+
+
+def drop_rejected(rules: list[EventDraft], rejected: list[Rejection], rel: str) -> tuple[list[EventDraft], list[Problem]]:
+    """The rule rows no rejection names (same type and participants, evidence overlapping), and a
+    warning for each rejection that names none: the rules no longer make that row, so the entry
+    has nothing left to do (a warning, not an error: a better rule must not fail a build)."""
+    def names(rejection: Rejection, rule: EventDraft) -> bool:
+        return ((rule.event_type, rule.source, rule.target) == (rejection.event_type, rejection.source, rejection.target)
+                and rule.evidence_start < rejection.evidence_end and rejection.evidence_start < rule.evidence_end)
+
+    kept = [rule for rule in rules if not any(names(r, rule) for r in rejected)]
+    warnings = [Problem(rel, r.line, f"rejected.{r.index}", "no rule row of this type and participants has its evidence here (the rules "
+                        "no longer make it) — remove the entry, or correct it from the rows the package now holds", "warning")
+                for r in rejected if not any(names(r, rule) for rule in rules)]
+    return kept, warnings
+
+
 def _curated_date(event, article: Article) -> dates.DateInterval:
     if event.date is None:
         return date_of(event.evidence, article)
@@ -218,7 +281,7 @@ def _curated_date(event, article: Article) -> dates.DateInterval:
     return dates.DateInterval(d.start, d.end, d.precision.value, d.source)
 
 
-def _nth(text: str, needle: str, occurrence: int) -> int:
+def nth_occurrence(text: str, needle: str, occurrence: int) -> int:
     at = -1
     for _ in range(occurrence):
         at = text.find(needle, at + 1)
