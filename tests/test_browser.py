@@ -106,8 +106,8 @@ def test_review_accept_correct_add_save_reload_build(repo, browser, tmp_path):
         assert browser.js("document.getElementById('status').textContent").startswith("saved seeds/curation/"), browser.js("document.getElementById('status').textContent")
         _shot(browser, "review-page.png", tmp_path)
         browser.open(f"http://127.0.0.1:{server.server_port}/article/{article_id}")  # a reload keeps what was saved
-        browser.wait_for("document.querySelectorAll('#rows tr').length === 3")
-        assert browser.js("Array.from(document.querySelectorAll('#rows tr')).map(r => r.className)") == ["accept"] * 3
+        browser.wait_for(f"document.querySelectorAll('#rows tr').length === {len(rule) + 1}")
+        assert browser.js("Array.from(document.querySelectorAll('#rows tr')).map(r => r.className)") == ["accept"] * 3 + ["reject"] * (len(rule) - 2)
     finally:
         server.shutdown()
         server.server_close()
@@ -121,3 +121,51 @@ def test_review_accept_correct_add_save_reload_build(repo, browser, tmp_path):
 
 def events_with(events: list[dict], evidence: str, modality: str) -> list[dict]:
     return [e for e in events if e["evidence_text"] == evidence and e["modality"] == modality]
+
+
+QUOTE_SET = """([index, name, value]) => { const field = document.querySelectorAll('#quotes tr')[index].querySelector(`[name="${name}"]`);
+  field.value = value; field.dispatchEvent(new Event('input')); return field.closest('tr').className; }"""
+CLASSES = "Array.from(document.querySelectorAll('{} tr')).map(r => r.className)"
+
+
+def test_review_reject_one_row_and_correct_a_speaker_without_deciding_the_rest(repo, browser, tmp_path):
+    """A rejection is saved at once and holds with other rows undecided (no complete: true), through
+    a reload and a build; a speaker corrected in the quotes table is published as curated."""
+    root, article_id = repo
+    (root / "seeds" / "curation" / f"{article_id}.yaml").unlink(missing_ok=True)  # as the rules left it
+    assert [str(p) for p in build(root) if p.severity == "error"] == []
+    rule, quotes = _rows(root, "events", article_id), _rows(root, "quotes", article_id)
+    assert len(rule) >= 2 and quotes
+    speaker = next(a for a in ("serbia", "russia", "united-states") if a != quotes[0]["speaker_actor_id"])
+    server = make_server(root, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/article/{article_id}"
+        browser.open(url)
+        browser.wait_for(f"document.querySelectorAll('#rows tr').length === {len(rule)}")
+        assert browser.js(f"({SET})([1, 'decision', 'reject'])") == "reject"  # no Save pressed: a rejection saves itself
+        browser.wait_for("document.getElementById('status').dataset.result")
+        assert browser.js("document.getElementById('status').textContent").startswith("saved seeds/curation/")
+        saved = (root / "seeds" / "curation" / f"{article_id}.yaml").read_text(encoding="utf-8")
+        assert "complete: false" in saved and "rejected:" in saved and "events: []" in saved
+        assert browser.js(f"({QUOTE_SET})([0, 'speaker', {speaker!r}])") == "correct"
+        browser.js("document.getElementById('save').click()")
+        browser.wait_for("document.getElementById('status').dataset.result")
+        assert browser.js("document.getElementById('status').dataset.result") == "saved"
+        browser.open(url)  # a reload keeps the rejection and the speaker
+        browser.wait_for(f"document.querySelectorAll('#rows tr').length === {len(rule)}")
+        assert sorted(browser.js(CLASSES.format("#rows"))) == ["reject"] + ["undecided"] * (len(rule) - 1)
+        assert browser.js(CLASSES.format("#quotes"))[0] == "correct"
+        assert browser.js("document.querySelector('#quotes tr [name=speaker]').value") == speaker
+        _shot(browser, "review-quotes.png", tmp_path)
+    finally:
+        server.shutdown()
+        server.server_close()
+    problems = build(root)
+    assert [str(p) for p in problems if p.severity == "error"] == [] and [p for p in problems if "rejected" in (p.field or "")] == []
+    events = _rows(root, "events", article_id)
+    assert {e["method"] for e in events} == {"rule"} and len(events) == len(rule) - 1
+    assert rule[1]["event_id"] not in {e["event_id"] for e in events}
+    published = {q["quote_id"]: q for q in _rows(root, "quotes", article_id)}
+    assert (published[quotes[0]["quote_id"]]["speaker_actor_id"], published[quotes[0]["quote_id"]]["method"]) == (speaker, "curated")
+    assert {q["method"] for q in published.values() if q["quote_id"] != quotes[0]["quote_id"]} <= {"rule"}

@@ -1,8 +1,10 @@
 // The review page (builders/contribute/review.py): rows from the embedded state, decisions, events
-// added from a selection in the text, and saving. Text goes into the page through textContent only.
+// added from a selection in the text, quote speakers, and saving (a rejection is saved at once, so
+// it survives a reload). Text goes into the page through textContent only.
 "use strict";
 const state = JSON.parse(document.getElementById("state").textContent);
 const tbody = document.getElementById("rows");
+const quoteBody = document.getElementById("quotes");
 const textBox = document.getElementById("text");
 const statusBox = document.getElementById("status");
 let added = 0;
@@ -39,6 +41,21 @@ function input(row, field, listId, onchange) {
 function render() {
   tbody.replaceChildren();
   state.rows.forEach((row) => tbody.append(rowView(row)));
+  quoteBody.replaceChildren();
+  state.quotes.forEach((quote) => quoteBody.append(quoteView(quote)));
+}
+
+function quoteView(quote) {
+  const tr = el("tr", { className: quote.status });
+  tr.dataset.key = quote.key;
+  const shown = el("td", { textContent: quote.status === "correct" ? "curated" : "rule" });
+  const corrected = () => { quote.status = "correct"; tr.className = "correct"; shown.textContent = "curated"; };
+  tr.append(
+    el("td", { textContent: quote.key }), el("td", { textContent: quote.text, className: "evidence" }),
+    el("td", {}, [input(quote, "speaker", "actors", corrected)]), el("td", {}, [input(quote, "via", "actors", corrected)]),
+    el("td", { textContent: quote.surface || "" }), shown,
+  );
+  return tr;
 }
 
 function rowView(row) {
@@ -46,7 +63,7 @@ function rowView(row) {
   tr.dataset.key = row.key;
   const corrected = () => { if (row.status !== "new") row.status = "correct"; tr.className = row.status; tr.querySelector("select.decision").value = row.status; };
   const decision = select(["undecided", "accept", "reject", "correct", "new"].filter((d) => d !== "new" || row.status === "new"),
-    row.status, false, () => { row.status = decision.value; tr.className = row.status; });
+    row.status, false, () => { row.status = decision.value; tr.className = row.status; if (row.status === "reject") save(); });
   decision.className = "decision";
   const shown = row.date || row.shown_date || {};
   const date = row.date ? { ...row.date } : { start: null, end: null, precision: shown.precision || "day" };
@@ -106,10 +123,19 @@ function addFromSelection() {
   statusBox.textContent = "event added: choose its type and participants, then save";
 }
 
-async function save() {
+let saving = Promise.resolve();
+
+function save() {
+  // one save after the other: a rejection saves at once, perhaps while another save is on its way
+  saving = saving.then(send, send);
+  return saving;
+}
+
+async function send() {
   statusBox.textContent = "saving…";
+  delete statusBox.dataset.result;
   const response = await fetch("/save/" + encodeURIComponent(state.article_id), {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ rows: state.rows }),
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ rows: state.rows, quotes: state.quotes }),
   });
   const answer = await response.json();
   statusBox.textContent = response.ok ? "saved " + answer.saved + " — run build to publish the curated rows" : "not saved: " + answer.error;

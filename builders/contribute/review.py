@@ -2,7 +2,9 @@
 
 A page per article shows its clean text with the event evidence highlighted and every event row,
 which the curator accepts, rejects or corrects (type, source, target, weapon, modality, date); a
-missing event is added by selecting its evidence in the text. Saving writes
+missing event is added by selecting its evidence in the text; a rejection is saved at once (as a
+`rejected:` entry naming the rule row by type, participants and evidence). Below, every quotation
+with its speaker and outlet, which the curator corrects (`quotes:` entries). Saving writes
 `seeds/curation/<article_id>.yaml` as a person would, read back by the builders' own reader and
 checked against the article before it is written (so a saved file builds); the next `build`
 publishes the rows as `curated`. The page's state comes from that file, so a reload keeps what was
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +25,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from ..inputs.curation import parse_curation, read_curation
+from ..extract.events import nth_occurrence
 from ..inputs.tree import CURATION_DIR
 from ..publish.evidence import STYLE, highlighted_text
 from ..schema.columns import plain
@@ -59,24 +63,17 @@ def _occurrence(text: str, evidence: str, start: int) -> int:
     return max(count, 1)
 
 
-def _nth(text: str, needle: str, occurrence: int) -> int:
-    at = -1
-    for _ in range(occurrence):
-        at = text.find(needle, at + 1)
-        if at < 0:
-            return -1
-    return at
-
-
 class Review:
     """The published package (what the rules made) and the curation files (what a person saved)."""
 
     def __init__(self, root: Path):
         self.root = root
+        self.writing = threading.Lock()  # the server answers requests in threads: one save writes at a time
         try:
             self.articles = {a["article_id"]: a for a in _table(root, "articles")}
             self.events = _table(root, "events")
             self.mentions = _table(root, "actor_mentions")
+            self.quotes = _table(root, "quotes")
             self.actors = {a["actor_id"]: a for a in _table(root, "actors")}
             self.types = sorted(t["event_type"] for t in _table(root, "event_types"))
             self.weapons = sorted(w["weapon_system_id"] for w in _table(root, "weapon_systems"))
@@ -96,48 +93,79 @@ class Review:
         return curation
 
     def rows(self, article_id: str) -> tuple[bool, list[dict]]:
-        """The rows to review: the saved file's events, then the rule rows it does not cover (none
-        when the file says it is complete)."""
+        """The rows to review: the saved file's events and rejections, then the rule rows they do
+        not cover (none when the file says it is complete)."""
         text = self.articles[article_id]["text"]
         curation = self.saved(article_id)
         rows = []
         for i, e in enumerate(curation.events if curation else ()):
-            start = _nth(text, e.evidence, e.occurrence)
+            start = nth_occurrence(text, e.evidence, e.occurrence)
             date = e.date.model_dump(mode="json") if e.date else None
             rows.append({"key": f"c{i}", "event_id": None, "method": "curated", "status": "accept", "event_type": e.event_type,
                          "source": e.source, "target": e.target, "weapon": e.weapon, "modality": e.modality.value,
                          "evidence": e.evidence, "start": start, "end": start + len(e.evidence), "summary": e.summary,
                          "date": date, "note": e.note})
         covered = {(r["event_type"], r["source"], r["target"]) for r in rows}
+        rejected = []
+        for i, e in enumerate(curation.rejected if curation else ()):
+            start = nth_occurrence(text, e.evidence, e.occurrence)
+            named = {"event_type": e.event_type, "source": e.source, "target": e.target}
+            rejected.append({"key": f"r{i}", "event_id": None, "method": "rule", "status": "reject", **named, "original": named,
+                             "weapon": None, "modality": "asserted", "evidence": e.evidence, "start": start, "end": start + len(e.evidence),
+                             "summary": None, "date": None, "note": e.note})
+        rows += rejected
         complete = bool(curation and curation.complete)
         for e in sorted((e for e in self.events if e["article_id"] == article_id and e["method"] == "rule"), key=lambda e: e["event_id"]):
-            if complete or (e["event_type"], e["source_actor_id"], e["target_actor_id"]) in covered:
+            if complete or (e["event_type"], e["source_actor_id"], e["target_actor_id"]) in covered or _named(rejected, e):
                 continue
-            rows.append({"key": e["event_id"], "event_id": e["event_id"], "method": "rule", "status": "undecided",
+            named = {"event_type": e["event_type"], "source": e["source_actor_id"], "target": e["target_actor_id"]}
+            rows.append({"key": e["event_id"], "event_id": e["event_id"], "method": "rule", "status": "undecided", "original": named,
                          "event_type": e["event_type"], "source": e["source_actor_id"], "target": e["target_actor_id"],
                          "weapon": e["weapon_system_id"], "modality": e["modality"], "evidence": e["evidence_text"],
                          "start": e["evidence_start_char"], "end": e["evidence_end_char"], "summary": e["summary"], "date": None,
                          "shown_date": {"start": _iso(e["date_start"]), "end": _iso(e["date_end"]), "precision": e["date_precision"]}})
         return complete, rows
 
+    def quote_rows(self, article_id: str) -> list[dict]:
+        """Every quotation of the article with its speaker and outlet, the saved file's corrections
+        in place of the published ones (so a reload before a build shows them)."""
+        text = self.articles[article_id]["text"]
+        curation = self.saved(article_id)
+        saved = {}
+        for e in curation.quotes if curation else ():
+            start = nth_occurrence(text, e.text, e.occurrence)
+            saved[(start, start + len(e.text))] = e
+        rows = []
+        for q in sorted((q for q in self.quotes if q["article_id"] == article_id), key=lambda q: q["start_char"]):
+            entry = saved.get((q["start_char"], q["end_char"]))
+            rows.append({"key": q["quote_id"], "text": q["text"], "start": q["start_char"], "end": q["end_char"],
+                         "speaker": entry.speaker if entry else q["speaker_actor_id"],
+                         "via": (entry.via if "via" in entry.model_fields_set else q["via_actor_id"]) if entry else q["via_actor_id"],
+                         "surface": q["speaker_surface"], "status": "correct" if entry or q["method"] == "curated" else "rule"})
+        return rows
+
     def page(self, article_id: str) -> str:
         article = self.articles[article_id]
         complete, rows = self.rows(article_id)
         spans = [(r["start"], r["end"], "e", r["key"]) for r in rows if r["start"] >= 0]
-        state = {"article_id": article_id, "complete": complete, "rows": rows, "types": self.types,
+        state = {"article_id": article_id, "complete": complete, "rows": rows, "quotes": self.quote_rows(article_id), "types": self.types,
                  "actors": sorted(self.known_actors(article_id)), "weapons": self.weapons,
                  "modalities": [m.value for m in Modality], "precisions": [p.value for p in DatePrecision]}
         body = [
             '<p><a href="/">All articles</a></p>', f"<h1>{_e(article['title'] or article_id)}</h1>",
             f"<p>{_e(article_id)} · saving writes {_e(CURATION_DIR)}/{_e(article_id)}.yaml</p>",
             "<p>Accept, reject or correct each row; select a missing event's evidence in the text and press "
-            "<b>Add event from selection</b>. Rejections take effect once every row is decided (the file is then "
-            "<code>complete: true</code>).</p>",
+            "<b>Add event from selection</b>. A rejection is saved at once. When every row is decided the file says "
+            "<code>complete: true</code> (rows that later rules find are then not added).</p>",
             highlighted_text(article["text"], sorted(spans), {}, refs=False),
             '<p><button id="add">Add event from selection</button> <button id="save">Save</button> <span id="status"></span></p>',
             '<table class="rows"><thead><tr><th>row</th><th>decision</th><th>type</th><th>source</th><th>target</th>'
             "<th>weapon</th><th>modality</th><th>date (start, end, precision)</th><th>summary</th><th>evidence</th></tr></thead>"
             '<tbody id="rows"></tbody></table>',
+            "<h2>Quotes</h2><p>Correct a speaker or the outlet the words came through (an actor id; empty: the text does not "
+            "say who), then save.</p>",
+            '<table class="rows quotes"><thead><tr><th>quote</th><th>text</th><th>speaker</th><th>via</th><th>as written</th>'
+            '<th>state</th></tr></thead><tbody id="quotes"></tbody></table>',
             f'<script type="application/json" id="state">{_json_in_html(state)}</script>',
             '<script src="/review.js"></script>',
         ]
@@ -153,23 +181,33 @@ class Review:
         rows = payload.get("rows")
         if not isinstance(rows, list):
             raise ReviewError("the request holds no rows — reload the page")
+        quotes = payload.get("quotes") or []
+        if not isinstance(quotes, list):
+            raise ReviewError("the request's quotes are not a list — reload the page")
         complete = all(isinstance(r, dict) and r.get("status") in ("accept", "reject", "correct", "new") for r in rows)
         events = [_event(r, text) for r in rows if isinstance(r, dict) and r.get("status") in ("accept", "correct", "new")]
-        self._check(article_id, events)
-        data = curation_yaml(article_id, complete, events).encode("utf-8")
+        rejected = [_rejection(r, text) for r in rows if isinstance(r, dict) and r.get("status") == "reject" and isinstance(r.get("original"), dict)]
+        corrected = [_quote(q, text) for q in quotes if isinstance(q, dict) and q.get("status") == "correct"]
+        self._check(article_id, events + rejected, corrected)
+        data = curation_yaml(article_id, complete, events, rejected, corrected).encode("utf-8")
         rel = f"{CURATION_DIR}/{article_id}.yaml"
         _, _, problems = parse_curation(rel, data)  # the builders' own reader
         if problems:
             raise ReviewError(str(problems[0]))
         path = self.root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        with self.writing:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
         return rel
 
-    def _check(self, article_id: str, events: list[dict]) -> None:
+    def _check(self, article_id: str, events: list[dict], quotes: list[dict]) -> None:
         actors, types, weapons = self.known_actors(article_id), set(self.types), set(self.weapons)
+        for i, q in enumerate(quotes, 1):
+            for field in ("speaker", "via"):
+                if q[field] is not None and q[field] not in actors:
+                    raise ReviewError(f"quote {i}: {field}: unknown actor {q[field]!r} — use an actor id from the list (curated or found in this article)")
         for i, e in enumerate(events, 1):
             if e["event_type"] not in types:
                 raise ReviewError(f"event {i}: unknown event type {e['event_type']!r} — choose one from the list")
@@ -178,6 +216,12 @@ class Review:
                     raise ReviewError(f"event {i}: {field}: unknown actor {e[field]!r} — use an actor id from the list (curated or found in this article)")
             if e.get("weapon") is not None and e["weapon"] not in weapons:
                 raise ReviewError(f"event {i}: weapon: unknown weapon system {e['weapon']!r} — choose one from the list")
+
+
+def _named(rejected: list[dict], event: dict) -> bool:
+    """Whether a saved rejection names this published rule row (as the build matches them)."""
+    return any((r["event_type"], r["source"], r["target"]) == (event["event_type"], event["source_actor_id"], event["target_actor_id"])
+               and r["start"] < event["evidence_end_char"] and event["evidence_start_char"] < r["end"] for r in rejected)
 
 
 def _iso(value) -> str | None:
@@ -207,13 +251,10 @@ def _clean(value) -> str | None:
 def _event(row: dict, text: str) -> dict:
     """One curation-file event from a row the curator kept: the evidence as its characters in the
     text, which occurrence it is, and a date only where the curator set one."""
-    start, end = row.get("start"), row.get("end")
-    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
-        raise ReviewError(f"row {str(row.get('key'))[:40]!r}: its evidence is not a span of the text — select it again")
-    evidence = text[start:end]
+    evidence, occurrence = _span(row, text)
     event = {"event_type": _clean(row.get("event_type")), "source": _clean(row.get("source")), "target": _clean(row.get("target")),
              "weapon": _clean(row.get("weapon")), "modality": _clean(row.get("modality")), "evidence": evidence,
-             "occurrence": _occurrence(text, evidence, start), "summary": _clean(row.get("summary")) or evidence[:120]}
+             "occurrence": occurrence, "summary": _clean(row.get("summary")) or evidence[:120]}
     date = row.get("date")
     if isinstance(date, dict) and (date.get("start") or date.get("end")):
         event["date"] = {"start": date.get("start") or None, "end": date.get("end") or None,
@@ -224,6 +265,31 @@ def _event(row: dict, text: str) -> dict:
     return event
 
 
+def _span(row: dict, text: str) -> tuple[str, int]:
+    """The text of a row's span and which occurrence of that text it is."""
+    start, end = row.get("start"), row.get("end")
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+        raise ReviewError(f"row {str(row.get('key'))[:40]!r}: its span is not a span of the text — select it again, or reload the page")
+    return text[start:end], _occurrence(text, text[start:end], start)
+
+
+def _rejection(row: dict, text: str) -> dict:
+    """A `rejected:` entry naming the rule row as the rules made it (not as the curator may have
+    edited it before rejecting), by its evidence: row ids move when the rules change."""
+    original = row["original"]
+    evidence, occurrence = _span(row, text)
+    rejection = {"event_type": _clean(original.get("event_type")), "source": _clean(original.get("source")),
+                 "target": _clean(original.get("target")), "evidence": evidence, "occurrence": occurrence}
+    if _clean(row.get("note")):
+        rejection["note"] = _clean(row.get("note"))
+    return rejection
+
+
+def _quote(row: dict, text: str) -> dict:
+    quote, occurrence = _span(row, text)
+    return {"text": quote, "occurrence": occurrence, "speaker": _clean(row.get("speaker")), "via": _clean(row.get("via"))}
+
+
 def _scalar(value) -> str:
     if isinstance(value, str):
         if PLAIN.fullmatch(value) and yaml.safe_load(value) == value:
@@ -232,7 +298,7 @@ def _scalar(value) -> str:
     return yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
 
 
-def curation_yaml(article_id: str, complete: bool, events: list[dict]) -> str:
+def curation_yaml(article_id: str, complete: bool, events: list[dict], rejected: list[dict] = (), quotes: list[dict] = ()) -> str:
     """The curation file as a person writes it (keys in the seeds' order, evidence quoted)."""
     lines = ["# yaml-language-server: $schema=../../schema/curation-file.schema.json",
              f"# Events of {article_id}, curated in the browser (serbia-arms-pressure review).",
@@ -251,6 +317,23 @@ def curation_yaml(article_id: str, complete: bool, events: list[dict]) -> str:
         lines.append(f"    summary: {_scalar(e['summary'])}")
         if "note" in e:
             lines.append(f"    note: {_scalar(e['note'])}")
+    if rejected:
+        lines.append("rejected:")
+    for r in rejected:
+        lines.append(f"  - event_type: {r['event_type']}")
+        lines += [f"    {key}: {r[key]}" for key in ("source", "target") if r.get(key)]
+        lines.append(f"    evidence: {_scalar(r['evidence'])}")
+        if r["occurrence"] > 1:
+            lines.append(f"    occurrence: {r['occurrence']}")
+        if "note" in r:
+            lines.append(f"    note: {_scalar(r['note'])}")
+    if quotes:
+        lines.append("quotes:")
+    for q in quotes:
+        lines.append(f"  - text: {_scalar(q['text'])}")
+        if q["occurrence"] > 1:
+            lines.append(f"    occurrence: {q['occurrence']}")
+        lines += [f"    {key}: {q[key] or 'null'}" for key in ("speaker", "via")]
     return "\n".join(lines) + "\n"
 
 
