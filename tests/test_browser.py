@@ -157,6 +157,7 @@ def test_review_reject_one_row_and_correct_a_speaker_without_deciding_the_rest(r
         assert sorted(browser.js(CLASSES.format("#rows"))) == ["reject"] + ["undecided"] * (len(rule) - 1)
         assert browser.js(CLASSES.format("#quotes"))[0] == "correct"
         assert browser.js("document.querySelector('#quotes tr [name=speaker]').value") == speaker
+        browser.js("document.getElementById('quotes').closest('table').previousElementSibling.scrollIntoView()")
         _shot(browser, "review-quotes.png", tmp_path)
     finally:
         server.shutdown()
