@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 
-from conftest import REPO
+from conftest import REPO, make_repo, write_source
 
+from builders.contribute.review import Review
 from builders.extract.article import extract
 from builders.extract.entities import Matcher
 from builders.inputs.curation import CurationFile, curation_json_schema, parse_curation
 from builders.inputs.reference import load_reference
+from builders.pipeline import build
 from builders.problems import InputError
 
 MATCHER = Matcher(load_reference(REPO)[0])
@@ -130,3 +132,28 @@ def test_the_json_schema_of_curation_files_knows_rejections_and_quotes():
     schema = json.loads(curation_json_schema())
     assert {"complete", "events", "rejected", "quotes"} <= set(schema["properties"])
     assert set(schema["$defs"]["CuratedQuote"]["required"]) == {"text", "speaker"}
+
+
+def test_review_saves_a_rejection_as_the_rules_made_the_row_and_a_speaker_and_reads_them_back(tmp_path):
+    """The review's save (what the page posts) writes entries the extractor applies: the rejection
+    names the row as the rules made it, even after the curator edited it before rejecting."""
+    root = make_repo(tmp_path)
+    (root / "seeds" / "articles" / f"{ARTICLE}.txt").write_text(TEXT, encoding="utf-8")
+    write_source(root, ARTICLE)
+    assert [str(p) for p in build(root) if p.severity == "error"] == []
+    review = Review(root)
+    _, rows = review.rows(ARTICLE)
+    quotes = review.quote_rows(ARTICLE)
+    demand = next(r for r in rows if r["event_type"] == "demand")
+    demand.update(status="reject", event_type="threaten_sanctions", source="russia")  # edited, then rejected
+    quotes[1].update(status="correct", speaker="vladimir-putin")
+    assert review.save(ARTICLE, {"rows": rows, "quotes": quotes}) == REL
+    saved = (root / REL).read_text(encoding="utf-8")
+    assert "complete: false\nevents: []\nrejected:\n  - event_type: demand\n    source: eu\n    target: serbia\n" in saved
+    assert "quotes:\n  - text: it is a sovereign choice\n    speaker: vladimir-putin\n    via: null\n" in saved
+    extracted = _extract(saved.split("\n", 2)[2])
+    assert [e.event_type for e in extracted.events] == ["deliver_weapons"] and extracted.warnings == []
+    assert [(q.speaker_actor_id, q.method.value) for q in extracted.quotes] == [("aleksandar-vucic", "rule"), ("vladimir-putin", "curated")]
+    _, again = review.rows(ARTICLE)  # a reload before a build: the rejected row comes back rejected, once
+    assert sorted((r["event_type"], r["status"]) for r in again) == [("deliver_weapons", "undecided"), ("demand", "reject")]
+    assert [q["speaker"] for q in review.quote_rows(ARTICLE)] == ["aleksandar-vucic", "vladimir-putin"]

@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from ..inputs.curation import parse_curation, read_curation
+from ..inputs.reference import load_reference
 from ..extract.events import nth_occurrence
 from ..inputs.tree import CURATION_DIR
 from ..publish.evidence import STYLE, highlighted_text
@@ -74,16 +75,24 @@ class Review:
             self.events = _table(root, "events")
             self.mentions = _table(root, "actor_mentions")
             self.quotes = _table(root, "quotes")
-            self.actors = {a["actor_id"]: a for a in _table(root, "actors")}
             self.types = sorted(t["event_type"] for t in _table(root, "event_types"))
-            self.weapons = sorted(w["weapon_system_id"] for w in _table(root, "weapon_systems"))
+            self.weapon_mentions = _table(root, "weapon_system_mentions")
         except (OSError, ValueError) as error:
             raise ReviewError(f"{root / 'datapackage'}: no published package to review ({error}) — run python -m builders build first") from error
+        reference, problems = load_reference(root)
+        if [p for p in problems if p.severity == "error"]:
+            raise ReviewError(f"{problems[0]} — fix the reference, build, and start review again")
+        self.curated_actors = {a.id for a in reference.actors}  # what the build accepts in any article, named there or not
+        self.curated_weapons = {w.id for w in reference.weapons}
 
     def known_actors(self, article_id: str) -> set[str]:
-        """Actors a curation file of this article may name: curated ones and those found in it."""
-        found = {m["actor_id"] for m in self.mentions if m["article_id"] == article_id}
-        return found | {a for a, row in self.actors.items() if row["method"] == "curated"}
+        """Actors a curation file of this article may name, as the build checks them: the
+        reference's and those found in the article."""
+        return {m["actor_id"] for m in self.mentions if m["article_id"] == article_id} | self.curated_actors
+
+    def known_weapons(self, article_id: str) -> set[str]:
+        """Weapon systems likewise: the reference's and those found in the article."""
+        return {m["weapon_system_id"] for m in self.weapon_mentions if m["article_id"] == article_id} | self.curated_weapons
 
     def saved(self, article_id: str):
         rel = f"{CURATION_DIR}/{article_id}.yaml"
@@ -149,7 +158,7 @@ class Review:
         complete, rows = self.rows(article_id)
         spans = [(r["start"], r["end"], "e", r["key"]) for r in rows if r["start"] >= 0]
         state = {"article_id": article_id, "complete": complete, "rows": rows, "quotes": self.quote_rows(article_id), "types": self.types,
-                 "actors": sorted(self.known_actors(article_id)), "weapons": self.weapons,
+                 "actors": sorted(self.known_actors(article_id)), "weapons": sorted(self.known_weapons(article_id)),
                  "modalities": [m.value for m in Modality], "precisions": [p.value for p in DatePrecision]}
         body = [
             '<p><a href="/">All articles</a></p>', f"<h1>{_e(article['title'] or article_id)}</h1>",
@@ -203,7 +212,7 @@ class Review:
         return rel
 
     def _check(self, article_id: str, events: list[dict], quotes: list[dict]) -> None:
-        actors, types, weapons = self.known_actors(article_id), set(self.types), set(self.weapons)
+        actors, types, weapons = self.known_actors(article_id), set(self.types), self.known_weapons(article_id)
         for i, q in enumerate(quotes, 1):
             for field in ("speaker", "via"):
                 if q[field] is not None and q[field] not in actors:
