@@ -156,4 +156,5 @@ def test_review_saves_a_rejection_as_the_rules_made_the_row_and_a_speaker_and_re
     assert [(q.speaker_actor_id, q.method.value) for q in extracted.quotes] == [("aleksandar-vucic", "rule"), ("vladimir-putin", "curated")]
     _, again = review.rows(ARTICLE)  # a reload before a build: the rejected row comes back rejected, once
     assert sorted((r["event_type"], r["status"]) for r in again) == [("deliver_weapons", "undecided"), ("demand", "reject")]
+    assert next(r for r in again if r["status"] == "reject")["event_id"] == demand["event_id"]  # shown as the published row
     assert [q["speaker"] for q in review.quote_rows(ARTICLE)] == ["aleksandar-vucic", "vladimir-putin"]

@@ -119,9 +119,14 @@ class Review:
         for i, e in enumerate(curation.rejected if curation else ()):
             start = nth_occurrence(text, e.evidence, e.occurrence)
             named = {"event_type": e.event_type, "source": e.source, "target": e.target}
-            rejected.append({"key": f"r{i}", "event_id": None, "method": "rule", "status": "reject", **named, "original": named,
-                             "weapon": None, "modality": "asserted", "evidence": e.evidence, "start": start, "end": start + len(e.evidence),
-                             "summary": None, "date": None, "note": e.note})
+            row = {"key": f"r{i}", "event_id": None, "method": "rule", "status": "reject", **named, "original": named,
+                   "weapon": None, "modality": "asserted", "evidence": e.evidence, "start": start, "end": start + len(e.evidence),
+                   "summary": None, "date": None, "note": e.note}
+            published = next((p for p in self.events if p["article_id"] == article_id and p["method"] == "rule" and _named([row], p)), None)
+            if published is not None:  # not built since: the row as the rules made it, should the curator take the rejection back
+                row.update(event_id=published["event_id"], weapon=published["weapon_system_id"], modality=published["modality"],
+                           summary=published["summary"])
+            rejected.append(row)
         rows += rejected
         complete = bool(curation and curation.complete)
         for e in sorted((e for e in self.events if e["article_id"] == article_id and e["method"] == "rule"), key=lambda e: e["event_id"]):
