@@ -22,7 +22,7 @@ from builders.validate import validate_package
 from builders.validate.diff import DiffError, diff
 
 SECRET = "GITHUB_TOKEN=ghp_not_a_real_token"
-MAX_LINE = 600  # a problem line: path, row, field, a bounded excerpt and the fix
+MAX_LINE = 1000  # a problem line: path, row, field, a bounded excerpt, the expected header and the fix
 
 
 def _copy(built_repo: Path, target: Path) -> Path:

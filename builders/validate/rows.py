@@ -16,6 +16,8 @@ import pyarrow.csv as pacsv
 from ..problems import Problem
 from ..schema.columns import Column, columns, model_by_name, plain
 from ..schema.dataset import file_facts
+from ..schema.files import UnsafeFile, excerpt
+from ..schema.files import read_file as read_package_file
 from ..schema.layout import csv_path
 from ..schema.models import RESOURCES, Resource
 from .common import ROW, connect, re2_pattern, register, report, sql_name, sql_text, unregister
@@ -40,9 +42,11 @@ def read_file(root: Path, model: type[Resource], resource: dict | None = None) -
     (`resource`) states them."""
     path = csv_path(model)
     try:
-        data = (root / path).read_bytes()
+        data = read_package_file(root, path, declared=(resource or {}).get("bytes"))
+    except UnsafeFile as refused:
+        return None, None, [Problem(path, None, None, str(refused).removeprefix(f"{path}: "))]
     except OSError as exc:
-        return None, None, [Problem(path, None, None, f"cannot read: {exc} — run python -m builders build")]
+        return None, None, [Problem(path, None, None, f"cannot read: {excerpt(exc.strerror or exc)} — run python -m builders build")]
     facts = file_facts(data)
     return data, facts, stated_problems(model, facts, resource)
 
@@ -71,9 +75,9 @@ def parse_cells(model: type[Resource], data: bytes) -> tuple[pa.Table | None, li
         )
     except pa.ArrowInvalid as exc:  # rare: read row by row to say which rows are wrong, and how
         table, shape = _read_rows_exactly(data, names, path)
-        return table, shape or [Problem(path, None, None, f"cannot parse as CSV: {exc} — run python -m builders build")]
+        return table, shape or [Problem(path, None, None, f"cannot parse as CSV: {excerpt(exc, 300)} — run python -m builders build")]
     if table.column_names != names:
-        return None, [Problem(path, 1, None, f"incorrect-label: header is {table.column_names}, expected {names} — run python -m builders build")]
+        return None, [Problem(path, 1, None, f"incorrect-label: header is {excerpt(table.column_names, 400)}, expected {names} — run python -m builders build")]
     return table, []
 
 
@@ -91,7 +95,7 @@ def _read_rows_exactly(data: bytes, names: list[str], path: str) -> tuple[pa.Tab
     csv.field_size_limit(2**31 - 1)
     rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows or rows[0] != names:
-        return None, [Problem(path, 1, None, f"incorrect-label: header is {rows[0] if rows else []}, expected {names} — run python -m builders build")]
+        return None, [Problem(path, 1, None, f"incorrect-label: header is {excerpt(rows[0] if rows else [], 400)}, expected {names} — run python -m builders build")]
     problems, cells = [], []
     for number, row in enumerate(rows[1:], start=2):
         if not any(row):
@@ -284,7 +288,7 @@ def _keys_of(con, model: type[Resource], tables: dict[str, pa.Table]) -> list[Pr
         rows = con.execute(f"SELECT {ROW}, {key} FROM (SELECT {ROW}, {key}, row_number() OVER (PARTITION BY {key} ORDER BY {ROW}) AS n "
                            f"FROM {view}) WHERE n > 1 ORDER BY {ROW}").fetchall()
         keys = dict(rows)
-        problems += report(path, [r for r, _ in rows], model.primary_key, lambda r: f"primary-key: {keys[r]!r} is already the key of an earlier row")
+        problems += report(path, [r for r, _ in rows], model.primary_key, lambda r: f"primary-key: {excerpt(repr(keys[r]))} is already the key of an earlier row")
     for column, target in model.foreign_keys.items():
         if target not in tables:
             continue
@@ -292,5 +296,5 @@ def _keys_of(con, model: type[Resource], tables: dict[str, pa.Table]) -> list[Pr
         rows = con.execute(f"SELECT c.{ROW}, c.{sql_name(column)} FROM {view} c ANTI JOIN {sql_name(target)} p "
                            f"ON c.{sql_name(column)} = p.{parent_key} WHERE c.{sql_name(column)} <> '' ORDER BY c.{ROW}").fetchall()
         values = dict(rows)
-        problems += report(path, [r for r, _ in rows], column, lambda r, v=values, t=target: f"foreign-key: {v[r]!r} is not a key of {t}")
+        problems += report(path, [r for r, _ in rows], column, lambda r, v=values, t=target: f"foreign-key: {excerpt(repr(v[r]))} is not a key of {t}")
     return problems
