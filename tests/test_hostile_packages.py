@@ -257,3 +257,36 @@ def test_load_refuses_a_link_on_the_way_to_its_file(built_repo, tmp_path, secret
     (package / "datapackage").symlink_to(tmp_path / "elsewhere")
     with pytest.raises(ValueError, match="symbolic link"):
         load("quotes", root=package)
+
+
+# -- defect 4 and 7: release ships the repository's own files only, and a damaged file is one line ---
+
+def _release_problems(package: Path) -> tuple[list[Path], list[str]]:
+    from builders.pipeline import release
+
+    paths, problems = release(package, draft=True)
+    return paths, [str(p) for p in problems]
+
+
+@pytest.mark.parametrize("planted", ["datapackage/notes.txt", "LICENSE", "datapackage/csv", "datapackage/parquet/quotes.parquet"])
+def test_release_refuses_a_link_planted_in_what_it_ships(built_repo, tmp_path, secret, planted):
+    package = _copy(built_repo, tmp_path / "pkg")
+    target = package / planted
+    if target.is_dir():
+        shutil.move(target, tmp_path / "moved")
+    elif target.exists():
+        target.unlink()
+    target.symlink_to(secret if not planted == "datapackage/csv" else tmp_path / "moved")
+    paths, problems = _release_problems(package)
+    assert paths == [] and not (package / "dist").exists()
+    assert len(problems) == 1 and problems[0].startswith(planted) and "symbolic link" in problems[0], problems
+    _no_secret(*problems)
+
+
+def test_release_of_a_corrupt_parquet_footer_is_one_line(built_repo, tmp_path):
+    package = _copy(built_repo, tmp_path / "pkg")
+    parquet = package / "datapackage" / "parquet" / "quotes.parquet"
+    data = parquet.read_bytes()
+    parquet.write_bytes(data[:100] + data[-8:])  # the footer's length points before the file's start
+    paths, problems = _release_problems(package)
+    assert paths == [] and len(problems) == 1 and problems[0].startswith("datapackage/parquet/quotes.parquet"), problems
