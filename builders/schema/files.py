@@ -33,11 +33,12 @@ class UnsafeFile(ValueError):
 
 
 def excerpt(text: object, limit: int = MAX_SHOWN) -> str:
-    """A name or value as a person can read it in one line: control characters and bytes that are
-    not UTF-8 escaped, at most `limit` characters (a 100 MB cell prints as 120)."""
+    """A name or value as a person can read it in one line: control characters (a line break, an
+    escape code for the terminal) and what is not UTF-8 escaped, at most `limit` characters (a
+    100 MB cell prints as 120)."""
     text = str(text)
     head = text[: limit * 4]  # escaping at most quadruples a character: never escape the whole value
-    safe = head.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+    safe = head.encode("utf-8", "backslashreplace").decode("utf-8")
     safe = _CONTROL.sub(lambda m: repr(m.group())[1:-1], safe)
     return safe if len(safe) <= limit and len(head) == len(text) else safe[: limit - 1] + "…"
 
