@@ -22,7 +22,7 @@ from ..schema.layout import csv_path
 from ..schema.models import RESOURCES, Resource
 from .common import ROW, connect, re2_pattern, register, report, sql_name, sql_text, unregister
 
-FORMULA_STARTS = ["=", "+", "@", "\t", "\r"]
+FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]  # OWASP's list (CSV injection)
 TRUE_VALUES, FALSE_VALUES = ("true", "True", "TRUE", "1"), ("false", "False", "FALSE", "0")  # frictionless defaults
 
 
@@ -177,8 +177,24 @@ def _checks(col: Column, cells: _Cells, shown=None, pattern: bool = True) -> lis
     if col.type == "string":
         out.append((f"ord({cells.text}) IN ({', '.join(str(ord(start)) for start in FORMULA_STARTS)})", lambda r: (
             f"starts with {shown(r)[0]!r}, which a spreadsheet would run as a formula — change the source so "
-            "that this value does not start with =, +, @, tab or CR")))
+            "that this value does not start with =, +, -, @, tab or CR")))
     return [(f"coalesce({sql}, false)" if sql else None, message) for sql, message in out]
+
+
+def _provenance_checks(model: type[Resource], cells_of) -> list[tuple[str, str, str]]:
+    """(column, SQL true where the check fails, message) for the days a row's provenance states: a
+    text is not retrieved in the future (later than tomorrow, for time zones) nor before the day it
+    was published. `cells_of(column)` reads a column as `_csv_cells` or `_typed_cells` do."""
+    cols = {col.name: col for col in columns(model)}
+    if not {"retrieved_date", "published_date"} <= set(cols):
+        return []
+    retrieved = f"TRY_CAST({cells_of(cols['retrieved_date']).text} AS DATE)"
+    published = f"TRY_CAST({cells_of(cols['published_date']).text} AS DATE)"
+    return [("retrieved_date", f"coalesce({retrieved} > current_date + 1, false)",
+             "retrieved_date is in the future — correct retrieved_date in the article's source record (seeds/sources/)"),
+            ("retrieved_date", f"coalesce({retrieved} < {published}, false)",
+             "retrieved_date is before the publication day (published_date) — a text is not taken before it is published: "
+             "correct the source record's retrieved_date or the date the text states")]
 
 
 def implied_patterns(model: type[Resource]) -> set[str]:
@@ -198,6 +214,7 @@ def typed_values_pass(model: type[Resource], table: pa.Table, con, implied: set[
     left to the keys): when the CSV file is exactly the builders' rendering of them, this is the
     whole cell check, without parsing the CSV."""
     failures = [sql for col in columns(model) for sql, _ in _checks(col, _typed_cells(col), pattern=col.name not in implied) if sql]
+    failures += [sql for _, sql, _ in _provenance_checks(model, _typed_cells)]
     con.register("typed", table)
     try:
         return not con.execute(f"SELECT 1 FROM typed WHERE {' OR '.join(failures)} LIMIT 1").fetchall()
@@ -210,6 +227,7 @@ def cell_problems(model: type[Resource], table: pa.Table, con=None) -> list[Prob
     check fails (none, usually), with a flag per check; the JSON arrays are read by Python's json."""
     path = csv_path(model)
     checks = [(col.name, sql, message) for col in columns(model) for sql, message in _checks(col, _csv_cells(col), _shown(table.column(col.name)))]
+    checks += _provenance_checks(model, _csv_cells)
     failing: list[list[int]] = [[] for _ in checks]
     flags = [(i, sql) for i, (_, sql, _) in enumerate(checks) if sql is not None]
     own = con is None
