@@ -461,8 +461,15 @@ def test_a_swap_refused_by_the_file_system_keeps_the_previous_package(repo, monk
             raise PermissionError(errno.EACCES, "Permission denied", str(src))
         real(src, dst)
 
+    def refusing_exchange(new, published, exchange=swap._exchange):  # an exchange is a step of the swap as a rename is
+        calls.append(new)
+        if len(calls) == 4:
+            raise PermissionError(errno.EACCES, "Permission denied", str(published))
+        return exchange(new, published)
+
     before = snapshot(repo)
     monkeypatch.setattr(os, "replace", refusing)
+    monkeypatch.setattr(swap, "_exchange", refusing_exchange)
     assert [str(p) for p in build(repo)] == [
         "datapackage: cannot replace: Permission denied — give your user write access to it (ls -ld; chmod, chown) and build again "
         "(the previous files are in place)"]
@@ -505,11 +512,16 @@ def test_a_dist_swap_refused_keeps_the_previous_dist(repo, monkeypatch):
 
     def refusing(src, dst):
         calls.append(src)
-        if len(calls) == 3:  # the old dist/ moved aside, the new one refused
+        if len(calls) == 3:  # the old dist/ exchanged with the new one, then refused to move aside
             raise OSError(errno.EIO, "Input/output error", str(src))
         real(src, dst)
 
+    def counted_exchange(new, published, exchange=swap._exchange):  # an exchange is a step of the swap as a rename is
+        calls.append(new)
+        return exchange(new, published)
+
     monkeypatch.setattr(os, "replace", refusing)
+    monkeypatch.setattr(swap, "_exchange", counted_exchange)
     problems = release(repo, draft=True)[1]
     assert [str(p) for p in problems] == [
         "dist: cannot write: Input/output error — the disk reports an error: check it (dmesg) and release again "
