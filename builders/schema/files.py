@@ -21,7 +21,7 @@ import re
 import stat
 from pathlib import Path, PurePosixPath
 
-MAX_RESOURCE_BYTES = 512 * 1024 * 1024  # a data file of 10,000 articles is under 100 MB; over this, refused unread
+MAX_RESOURCE_BYTES = 256 * 1024 * 1024  # a data file of 10,000 articles is under 100 MB; over this, refused unread (a CSV that Arrow cannot parse costs ~12x its size in memory)
 MAX_DESCRIPTOR_BYTES = 16 * 1024 * 1024  # the generated descriptor is tens of kilobytes
 MAX_SHOWN = 120  # characters of a value quoted in a problem line
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
