@@ -4,6 +4,7 @@
     python benchmarks/adversarial.py --quick    # 1 KB, 10 KB and 100 KB
     python benchmarks/adversarial.py --family brackets --family quotes --sizes 1000 10000
     python benchmarks/adversarial.py --unlimited --sizes 20000 200000   # past ingest's limit on tokens
+    python benchmarks/adversarial.py --packages  # validate on resource files of 10 MiB, 100 MiB, 1 GiB
 
 Each family of pathological article (a long line of `[`, runs of `**`, a header line of commas,
 combining marks, unbalanced quotation marks, …) is generated at growing sizes and extracted the
@@ -252,6 +253,74 @@ def _size(n: int) -> str:
     return f"{n / 1_000_000:g} MB" if n >= 1_000_000 else f"{n / 1000:g} KB"
 
 
+PACKAGE_SIZES = (10 * 2**20, 100 * 2**20, 2**30)
+
+
+def _hostile_package(folder: Path, size: int, declared: str) -> None:
+    """The committed package with `datapackage/csv/quotes.csv` replaced by a file of `size` bytes:
+    its header, then one cell holding the rest (written up to 100 MiB; beyond, a sparse file of NUL
+    bytes, as the issue's "claimed" files). The descriptor declares its true size (`declared` =
+    "true": the limit decides) or keeps the committed size ("small": larger than declared)."""
+    import json
+    import shutil
+
+    shutil.copy(REPO / "datapackage.json", folder / "datapackage.json")
+    shutil.copytree(REPO / "datapackage", folder / "datapackage")
+    quotes = folder / "datapackage" / "csv" / "quotes.csv"
+    header = quotes.read_bytes().split(b"\r\n", 1)[0] + b"\r\n"
+    with open(quotes, "wb") as handle:
+        handle.write(header + b'"')
+        if size <= 100 * 2**20:
+            block = b"Y" * 2**20
+            for _ in range((size - len(header) - 2) // len(block)):
+                handle.write(block)
+            handle.write(b"Y" * ((size - len(header) - 2) % len(block)) + b'"')
+        else:
+            handle.truncate(size)
+    if declared == "true":
+        descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        next(r for r in descriptor["resources"] if r["name"] == "quotes")["bytes"] = quotes.stat().st_size
+        (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+
+
+def _validate_case(folder: Path, conn) -> None:
+    from builders.validate import validate_package
+
+    started = time.perf_counter()
+    lines = [str(p) for p in validate_package(folder)]
+    conn.send((time.perf_counter() - started, len(lines), max(map(len, lines), default=0),
+               next((line for line in lines if line.startswith("datapackage/csv/quotes.csv")), "")[:150],
+               resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    conn.close()
+
+
+def package_sizes(sizes: tuple[int, ...], timeout: float) -> None:
+    """`validate` on a package whose CSV file is 10 MiB, 100 MiB or 1 GiB (issue 27): time, peak
+    RSS of the validating process, the number of problem lines and the longest, and what it says
+    of the file. Each case in a forked child (a hang is stopped at `timeout`)."""
+    import tempfile
+
+    print("\n| quotes.csv | declared bytes | seconds | peak RSS | problem lines | longest line | says |\n|---|---|---|---|---|---|---|")
+    context = multiprocessing.get_context("fork")
+    for size in sizes:
+        for declared in ("true", "small"):
+            with tempfile.TemporaryDirectory(prefix="hostile-package-") as tmp:
+                _hostile_package(Path(tmp), size, declared)
+                parent, child = context.Pipe(duplex=False)
+                process = context.Process(target=_validate_case, args=(Path(tmp), child))
+                process.start()
+                child.close()
+                if parent.poll(timeout):
+                    seconds, count, longest, says, rss = parent.recv()
+                    row = f"{seconds:.2f} | {rss:.0f} MB | {count} | {longest} chars | {says.replace('|', '/')}"
+                else:
+                    process.kill()
+                    row = f"> {timeout:.0f} | — | — | — | stopped"
+                process.join()
+            label = "its size" if declared == "true" else "the committed file's"
+            print(f"| {size / 2**20:g} MiB | {label} | {row} |", flush=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help=f"sizes {', '.join(map(_size, QUICK_SIZES))} instead of {', '.join(map(_size, FULL_SIZES))}")
@@ -260,7 +329,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds before a case is stopped (default 300)")
     parser.add_argument("--unlimited", action="store_true",
                         help="lift ingest's limit on words and marks (not the 1,000,000 characters): how the rules scale past it")
+    parser.add_argument("--packages", action="store_true", help="only the package cases: validate on resource files of "
+                        + ", ".join(f"{n / 2**20:g} MiB" for n in PACKAGE_SIZES) + " (--sizes in bytes to change them)")
     args = parser.parse_args(argv)
+    if args.packages:
+        print(f"Machine: {machine()}")
+        package_sizes(tuple(args.sizes or PACKAGE_SIZES), args.timeout)
+        return
     if args.unlimited:
         from builders.extract import ingest
 

@@ -19,13 +19,13 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import stat
 from pathlib import Path
 
+from .schema.files import MAX_DESCRIPTOR_BYTES, UnsafeFile, open_file
+from .schema.files import read_file as read_package_file
 from .schema.layout import DESCRIPTOR, PARQUET_DIR, parquet_file
 
 ENGINES = ("pandas", "polars", "duckdb")
-MAX_DESCRIPTOR_BYTES = 16 * 1024 * 1024  # the generated descriptor is tens of kilobytes
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
@@ -39,10 +39,11 @@ def load(resource: str, engine: str = "pandas", root: str | Path = "."):
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} — use one of: {', '.join(ENGINES)}")
     path = root / parquet_file(resource)
-    _check_regular(path, root, tables)
+    handle = _open(root, parquet_file(resource), tables)
     reader = {"pandas": _pandas, "polars": _polars, "duckdb": _duckdb}[engine]
     try:
-        return reader(fields, path)
+        with handle:
+            return reader(fields, handle, path)
     except (ImportError, UnreadablePackage):
         raise
     except Exception as exc:  # the engines' own errors for a damaged file (pyarrow, polars, duckdb)
@@ -58,22 +59,19 @@ def _tables(root: Path) -> dict[str, list[dict]]:
     """{resource name: its Table Schema fields} from the package's descriptor."""
     descriptor = root / DESCRIPTOR
     try:
-        info = descriptor.lstat()
-    except OSError:
-        info = None
-    if info is None or not stat.S_ISREG(info.st_mode):
+        data = read_package_file(root, DESCRIPTOR, limit=MAX_DESCRIPTOR_BYTES)
+    except FileNotFoundError:
         raise FileNotFoundError(f"{root} holds no data package (no {DESCRIPTOR}) — pass root= the folder holding "
-                                f"{DESCRIPTOR} and {PARQUET_DIR}/, or build it: serbia-arms-pressure build")
-    if info.st_size > MAX_DESCRIPTOR_BYTES:
-        raise ValueError(f"{descriptor}: {info.st_size} bytes, over the {MAX_DESCRIPTOR_BYTES // 2**20} MB a descriptor may have — not this project's package")
+                                f"{DESCRIPTOR} and {PARQUET_DIR}/, or build it: serbia-arms-pressure build") from None
+    except UnsafeFile as refused:
+        raise UnreadablePackage(f"{root}/{refused}") from None
     try:
-        with open(descriptor, "rb") as handle:
-            data = json.loads(handle.read(MAX_DESCRIPTOR_BYTES))
+        data = json.loads(data)
         tables = {r["name"]: list(r["schema"]["fields"]) for r in data["resources"]
                   if isinstance(r, dict) and isinstance(r.get("schema"), dict) and isinstance(r.get("name"), str) and _NAME.match(r["name"])}
     except (ValueError, KeyError, TypeError, RecursionError) as exc:
-        raise ValueError(f"{descriptor}: not a readable data package descriptor ({type(exc).__name__}) — "
-                         "rebuild or download the package again") from None
+        raise UnreadablePackage(f"{descriptor}: not a readable data package descriptor ({type(exc).__name__}) — "
+                                "rebuild or download the package again") from None
     return tables
 
 
@@ -86,15 +84,16 @@ def _fields(tables: dict[str, list[dict]], resource: str) -> list[dict]:
     raise ValueError(f"unknown resource {resource!r}{hint} — the resources are: {', '.join(names)}")
 
 
-def _check_regular(path: Path, root: Path, tables: dict) -> None:
-    """The Parquet file must be a regular file of the package (a link is never followed)."""
+def _open(root: Path, rel: str, tables: dict):
+    """The Parquet file, opened as schema/files.py opens a package's files: inside `root`, no link
+    anywhere on the path, a regular file of at most MAX_RESOURCE_BYTES."""
     try:
-        info = path.lstat()
-    except OSError:
-        raise FileNotFoundError(f"{root} has no {path.relative_to(root)} — pass root= the folder holding {DESCRIPTOR} and "
+        return open_file(root, rel)[0]
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{root} has no {rel} — pass root= the folder holding {DESCRIPTOR} and "
                                 f"{PARQUET_DIR}/, or build it: serbia-arms-pressure build (resources: {', '.join(tables)})") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise ValueError(f"{path}: not a regular file (a link, a folder or a pipe) — the loader reads only the package's own files")
+    except UnsafeFile as refused:
+        raise UnreadablePackage(f"{root}/{refused}") from None
 
 
 def _enums(fields: list[dict]) -> dict[str, list[str]]:
@@ -108,11 +107,11 @@ def _columns_checked(fields: list[dict], found: list[str], path: Path) -> list[s
     return names
 
 
-def _pandas(fields: list[dict], path: Path):
+def _pandas(fields: list[dict], handle, path: Path):
     import pandas as pd
     import pyarrow.parquet as pq
 
-    table = pq.read_table(path)
+    table = pq.read_table(handle)
     _columns_checked(fields, table.column_names, path)
     frame = table.to_pandas(date_as_object=False)  # dates as datetime64, so that .dt works
     for name, values in _enums(fields).items():
@@ -120,17 +119,19 @@ def _pandas(fields: list[dict], path: Path):
     return frame
 
 
-def _polars(fields: list[dict], path: Path):
+def _polars(fields: list[dict], handle, path: Path):
     import polars as pl
 
-    frame = pl.read_parquet(path)
+    frame = pl.read_parquet(handle)
     _columns_checked(fields, frame.columns, path)
     return frame.with_columns(pl.col(name).cast(pl.String).cast(pl.Enum(values)) for name, values in _enums(fields).items())
 
 
-def _duckdb(fields: list[dict], path: Path):
-    """A relation on its own in-memory connection (it stays open while the relation is used)."""
+def _duckdb(fields: list[dict], handle, path: Path):
+    """A relation on its own in-memory connection (it stays open while the relation is used), over
+    the table read from the file opened safely (DuckDB would open the path again itself)."""
     import duckdb
+    import pyarrow.parquet as pq
 
     def literal(text: str) -> str:
         return "'" + text.replace("'", "''") + "'"
@@ -138,7 +139,7 @@ def _duckdb(fields: list[dict], path: Path):
     def quoted(name: str) -> str:
         return '"' + name.replace('"', '""') + '"'
 
-    relation = duckdb.connect().sql(f"SELECT * FROM read_parquet({literal(str(path))})")
+    relation = duckdb.connect().from_arrow(pq.ParquetFile(handle).read())
     _columns_checked(fields, relation.columns, path)
     enums = _enums(fields)
     selected = [f"CAST({quoted(n)} AS ENUM({', '.join(literal(v) for v in enums[n])})) AS {quoted(n)}" if n in enums else quoted(n)

@@ -24,6 +24,7 @@ from .publish.faults import MachineFault, machine_fault
 from .publish.lock import Busy, hold  # noqa: F401  (Busy re-exported for the command line)
 from .publish.swap import JOURNAL, discard, recover, swap_in, unfinished, work_folder
 from .schema.dataset import citation
+from .schema.files import UnsafeFile
 from .schema.layout import PUBLISHED_PATHS
 from .validate import differences, validate_package
 from .validate.diff import diff  # noqa: F401  (re-exported for the command line)
@@ -188,6 +189,9 @@ def _release_locked(root: Path) -> tuple[list[Path], list[Problem]]:
 
     try:
         return exports.release(root), []
+    except UnsafeFile as refused:  # a link, a pipe or a damaged file among what it would ship: nothing written
+        path, _, message = str(refused).partition(": ")
+        return [], [Problem(path, None, None, message)]
     except OSError as error:
         return [], [_swap_fault(error, root, "release", "write")]
 

@@ -69,7 +69,7 @@ ERRORS = {
     "reference: alias clash": ({f"{R}/actors.yaml": None},
                                "seeds/reference/actors.yaml: aliases: 'Belgrade' names both 'serbia' and 'belgrade-city' — keep it on one entry only"),
     "spreadsheet formula": ({f"{A}/formula.txt": b"=HYPERLINK(\"http://example.org\",\"click\") is what the headline said.\n\nSerbia bought arms.\n"},
-                            "datapackage/csv/articles.csv:7: text: starts with '=', which a spreadsheet would run as a formula — change the source so that this value does not start with =, +, @, tab or CR"),
+                            "datapackage/csv/articles.csv:7: text: starts with '=', which a spreadsheet would run as a formula — change the source so that this value does not start with =, +, -, @, tab or CR"),
 }
 
 

@@ -82,7 +82,7 @@ def staged(root: Path, case: str) -> tuple[Path, dict, dict, tuple]:
 def test_a_swap_failing_at_any_rename_leaves_the_previous_paths(tmp_path, monkeypatch, case):
     """os.replace (the journal's and every move) fails on its k-th call, for every k: the previous
     paths are back at once, the journal is gone, and the work folder still holds the new ones."""
-    real, k = os.replace, 0
+    real, real_exchange, k = os.replace, swap._exchange, 0
     while True:
         k += 1
         root = tmp_path / f"k{k}"
@@ -96,14 +96,23 @@ def test_a_swap_failing_at_any_rename_leaves_the_previous_paths(tmp_path, monkey
             real(src, dst)
 
         monkeypatch.setattr(os, "replace", failing)
+        def failing_exchange(new, published, k=k, calls=calls):  # an exchange is a step as a rename is
+            calls.append(new)
+            if len(calls) == k:
+                raise PermissionError(errno.EACCES, "Permission denied", str(published))
+            return real_exchange(new, published)
+
+        monkeypatch.setattr(swap, "_exchange", failing_exchange)
         try:
             swap.swap_in(root, work, names)
         except PermissionError:
             monkeypatch.setattr(os, "replace", real)
+            monkeypatch.setattr(swap, "_exchange", real_exchange)
             assert files(root, names) == old, k
             assert files(work, names) == new and not (root / swap.JOURNAL).exists()
             continue
         monkeypatch.setattr(os, "replace", real)
+        monkeypatch.setattr(swap, "_exchange", real_exchange)
         assert len(calls) < k and files(root, names) == new and not (root / swap.JOURNAL).exists()
         break
     assert k == 1 + renames(old, names) + 1  # the journal's os.replace and every rename failed once
@@ -123,6 +132,17 @@ def dying(src, dst):
     if len(calls) == at and when == "after":
         os.kill(os.getpid(), signal.SIGKILL)
 os.replace = dying
+real_exchange = getattr(swap, "_exchange", None)
+def exchanging(new, published):  # an exchange is a step as a rename is: counted, and killed before or after
+    calls.append(new)
+    if len(calls) == at and when == "before":
+        os.kill(os.getpid(), signal.SIGKILL)
+    done = real_exchange(new, published)
+    if len(calls) == at and when == "after":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return done
+if real_exchange is not None:
+    swap._exchange = exchanging
 if what == "recover":
     swap.recover(root)
 else:
@@ -161,7 +181,24 @@ def test_a_swap_killed_at_every_step_is_recovered_to_the_old_or_the_new(tmp_path
             continue
         break
     assert len(outcomes) == 2 * (renames(old, names) + 1)  # before and after the journal's os.replace, then every rename
-    assert outcomes == ["old"] * (2 * renames(old, names) + 1) + ["new"]  # only after the last rename is it finished
+    # finished once every new path is in place: after the last rename, or, when the last path was
+    # published before, from just after its exchange (then only the previous one is moved aside)
+    last_exchanged = names[-1] in {Path(p).parts[0] for p in old}
+    assert outcomes == ["old"] * (2 * renames(old, names) + 1 - 2 * last_exchanged) + ["new"] * (1 + 2 * last_exchanged)
+
+
+def test_a_published_path_is_never_missing_at_any_step_of_a_swap(tmp_path):
+    """Issue 27, defect 15: a lock-free reader opens published paths by name. Killed before or
+    after any step of a swap, before any recovery, every path the root had is there (the previous
+    or the new one): each is exchanged in one step, never moved aside first."""
+    for at in range(1, 20):
+        for when in ("before", "after"):
+            root = tmp_path / f"{at}-{when}"
+            work, old, _, names = staged(root, "package")
+            if not killed(root, "swap", at, when, work.name, ",".join(names)):
+                return
+            assert [name for name in names if not os.path.lexists(root / name)] == [], (at, when)
+            assert all((root / rel).is_file() for rel in ("datapackage.json", "datapackage/csv/a.csv", "schema/a.json")), (at, when)
 
 
 def test_a_recovery_killed_at_every_step_is_recovered_again(tmp_path):
@@ -169,7 +206,7 @@ def test_a_recovery_killed_at_every_step_is_recovered_again(tmp_path):
     for at in range(1, 20):
         root = tmp_path / f"recover-{at}"
         work, old, _, names = staged(root, "package")
-        assert killed(root, "swap", 6, "before", work.name, ",".join(names))  # the last rename not done
+        assert killed(root, "swap", 5, "before", work.name, ",".join(names))  # the last exchange not done
         if not killed(root, "recover", at, "after"):
             break
         swap.recover(root)
@@ -424,8 +461,15 @@ def test_a_swap_refused_by_the_file_system_keeps_the_previous_package(repo, monk
             raise PermissionError(errno.EACCES, "Permission denied", str(src))
         real(src, dst)
 
+    def refusing_exchange(new, published, exchange=swap._exchange):  # an exchange is a step of the swap as a rename is
+        calls.append(new)
+        if len(calls) == 4:
+            raise PermissionError(errno.EACCES, "Permission denied", str(published))
+        return exchange(new, published)
+
     before = snapshot(repo)
     monkeypatch.setattr(os, "replace", refusing)
+    monkeypatch.setattr(swap, "_exchange", refusing_exchange)
     assert [str(p) for p in build(repo)] == [
         "datapackage: cannot replace: Permission denied — give your user write access to it (ls -ld; chmod, chown) and build again "
         "(the previous files are in place)"]
@@ -468,11 +512,16 @@ def test_a_dist_swap_refused_keeps_the_previous_dist(repo, monkeypatch):
 
     def refusing(src, dst):
         calls.append(src)
-        if len(calls) == 3:  # the old dist/ moved aside, the new one refused
+        if len(calls) == 3:  # the old dist/ exchanged with the new one, then refused to move aside
             raise OSError(errno.EIO, "Input/output error", str(src))
         real(src, dst)
 
+    def counted_exchange(new, published, exchange=swap._exchange):  # an exchange is a step of the swap as a rename is
+        calls.append(new)
+        return exchange(new, published)
+
     monkeypatch.setattr(os, "replace", refusing)
+    monkeypatch.setattr(swap, "_exchange", counted_exchange)
     problems = release(repo, draft=True)[1]
     assert [str(p) for p in problems] == [
         "dist: cannot write: Input/output error — the disk reports an error: check it (dmesg) and release again "

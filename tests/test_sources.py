@@ -169,7 +169,7 @@ def test_the_card_names_the_first_articles_and_counts_the_rest():
                     "a <b>note</b>" if i == 1 else None) for i in range(CARD_SOURCES + 7)]
     lines = _sources_section(articles)
     rows = [line for line in lines if line.startswith("| `a")]
-    assert len(rows) == CARD_SOURCES and rows[0].startswith("| `a000` | Outlet / Two |")  # a '|' never breaks the table
+    assert len(rows) == CARD_SOURCES and rows[0].startswith("| `a000` | Outlet \\| Two |")  # a '|' is escaped: it never breaks the table
     assert "| licensed (CC-BY-4.0) |" in rows[0] and "| <https://example.org/1> |" in rows[1]
     assert ("… and 7 more: every article's source is in `articles` "
             "(url, retrieved_date, licence_basis, licence, copyright_notice, source_note).") in lines

@@ -161,7 +161,7 @@ def _damage_both(package: Path, resource: str, column: str, row, value) -> None:
     model, data = model_by_name(resource), csv_bytes(model_by_name(resource), table)
     _write_csv(package, resource, data)
     edition, _ = read_edition(package, model)
-    assert rendering_facts(package / "datapackage" / "csv" / f"{resource}.csv", model, edition, connect()) == file_facts(data)
+    assert rendering_facts(package, model, edition, connect()) == file_facts(data)
 
 
 @pytest.mark.parametrize("case", sorted(BOTH_EDITIONS))

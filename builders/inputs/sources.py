@@ -46,9 +46,20 @@ class SourceRecord(BaseModel):
         if missing and not self.note:
             raise ValueError(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} null without a note saying why — "
                              "give the value, or add note: <why it is unknown>")
+        if self.retrieved_date is not None and self.retrieved_date > latest_retrieval():
+            raise ValueError(f"retrieved_date {self.retrieved_date.isoformat()} is in the future — write the day the text was taken")
+        if self.retrieved_date is not None and self.published_date is not None and self.retrieved_date < self.published_date:
+            raise ValueError(f"retrieved_date {self.retrieved_date.isoformat()} is before the publication day "
+                             f"{self.published_date.isoformat()} — a text cannot be taken before it was published: correct one of the two")
         if self.licence_basis == LicenceBasis.licensed and not self.licence:
             raise ValueError("licence_basis is licensed but no licence is named — add licence: <SPDX id, e.g. CC-BY-4.0>")
         return self
+
+
+def latest_retrieval() -> dt.date:
+    """The latest possible retrieval day: tomorrow in UTC, so that a day written anywhere on Earth
+    (UTC+14) is accepted."""
+    return dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)
 
 
 TEXT_ONLY = SourceRecord(url=None, retrieved_date=None, licence_basis=LicenceBasis.quotation,

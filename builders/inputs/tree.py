@@ -22,7 +22,10 @@ CURATION_DIR = "seeds/curation"
 SOURCES_DIR = "seeds/sources"
 REFERENCE_DIR = "seeds/reference"
 MAX_ARTICLE_ID = 56  # so that every row id ("<article_id>-m123456") stays within the 64 characters of an id
-ARTICLE_ID = re.compile(rf"[a-z0-9][a-z0-9_-]{{0,{MAX_ARTICLE_ID - 1}}}")
+# names Windows reserves for devices (any case, any suffix): a repository holding seeds/articles/con.txt
+# cannot be checked out there, so no id may be one
+WINDOWS_RESERVED = re.compile(r"(?i:con|prn|aux|nul|com[1-9]|lpt[1-9])")
+ARTICLE_ID = re.compile(rf"(?!{WINDOWS_RESERVED.pattern}$)[a-z0-9][a-z0-9_-]{{0,{MAX_ARTICLE_ID - 1}}}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_SHOWN = 120
 MAX_YAML_BYTES = 1024 * 1024  # a curation or reference file is kilobytes; reading stops past this
@@ -97,6 +100,9 @@ def _placed(rel_dir: str, name: str, suffix: str, what: str, siblings: set[str])
         if f".{ext.lower()}" == suffix or (suffix == ".yaml" and ext.lower() == "yml"):
             return None, Problem(rel, None, None, f"rename it to {rel_dir}/{shown(stem)}{suffix} (suffix {suffix} in lower case)")
         return None, Problem(rel, None, None, f"{what} are {rel_dir}/<id>{suffix} — save it as {rel_dir}/{shown(stem)}{suffix}")
+    if WINDOWS_RESERVED.fullmatch(stem):
+        return None, Problem(rel, None, "article_id", f"'{shown(stem)}' is a name Windows reserves for a device (con, prn, aux, nul, "
+                                                      "com1-com9, lpt1-lpt9): the repository could not be checked out there — rename the file")
     if not ARTICLE_ID.fullmatch(stem) and ARTICLE_ID.fullmatch(stem.lower()):
         lower = f"{rel_dir}/{shown(stem.lower())}{suffix}"
         if stem.lower() + suffix in siblings:

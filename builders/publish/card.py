@@ -12,6 +12,7 @@ import io
 import json
 import math
 import os
+import re
 import threading
 from collections import Counter, namedtuple
 from collections.abc import Callable
@@ -145,7 +146,7 @@ def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
         f"- {len(articles)} articles"
         + (f", published {dates[0].isoformat()} to {dates[-1].isoformat()}" if dates else "")
         + f" ({sum(1 for a in articles if not a.published_date)} without a known publication date).",
-        f"- Publishers: {', '.join(sorted({a.publisher for a in articles if a.publisher})) or 'none stated'}.",
+        f"- Publishers: {', '.join(_plain(p) for p in sorted({a.publisher for a in articles if a.publisher})) or 'none stated'}.",
         "",
         "## How it was made",
         "",
@@ -242,10 +243,10 @@ def _sources_section(articles: list) -> list[str]:
     ]
     listed = sorted(articles, key=lambda a: a.article_id)
     for a in listed[:CARD_SOURCES]:
-        basis = a.licence_basis + (f" ({a.licence})" if a.licence else "")
+        basis = a.licence_basis + (f" ({_cell(a.licence)})" if a.licence else "")
         lines.append(
             f"| `{a.article_id}` | {_cell(a.publisher)} | {_cell(a.original_publisher)} | "
-            f"{a.published_date.isoformat() if a.published_date else ''} | {f'<{a.url}>' if a.url else 'unknown'} | "
+            f"{a.published_date.isoformat() if a.published_date else ''} | {_link(a.url)} | "
             f"{a.retrieved_date.isoformat() if a.retrieved_date else 'unknown'} | {basis} | {_cell(a.copyright_notice)} |"
         )
     if len(listed) > CARD_SOURCES:
@@ -258,14 +259,30 @@ def _sources_section(articles: list) -> list[str]:
     return lines
 
 
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_MARKDOWN = re.compile(r"([\\`\[\]|*])")  # what makes a link, code, emphasis or a new table cell of plain text (not "_": ids and column names hold it)
+_URL_UNSAFE = re.compile(r"[\s<>|\"`\\()\[\]]")  # what would end an autolink <…> or a table cell, or read as a link
+
+
 def _plain(text: str) -> str:
-    """Text shown as text in Markdown: no HTML, one line."""
-    return " ".join(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").split())
+    """A contributed value shown as the text it is in Markdown, on one line: HTML as its characters
+    (no tag, no entity), Markdown's link, code, emphasis and table marks backslash-escaped."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()).translate(_HTML))
 
 
 def _cell(text: str | None) -> str:
-    """A value inside a Markdown table cell (a '|' would end the cell)."""
-    return (text or "").replace("|", "/")
+    """A value inside a Markdown table cell: `_plain` ('|' escaped, so it ends no cell)."""
+    return _plain(text or "")
+
+
+def _link(url: str | None) -> str:
+    """An address as a link target: http(s) only (any other scheme, javascript: say, is shown as
+    text), the characters that would end the autolink or the table cell percent-encoded."""
+    if not url:
+        return "unknown"
+    if not re.match(r"https?://", url, re.IGNORECASE):
+        return _plain(url)
+    return "<" + _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), url) + ">"
 
 
 # The pictures must be byte-identical for the same rows: a fixed salt for the ids matplotlib writes
@@ -431,7 +448,7 @@ def timeline_figure(names: dict, all_events: list):
         for y, ((start, end), e) in enumerate(dated):
             ax.barh(y, (end - start).days + 1, left=mdates.date2num(start), height=0.6, color=colours[e.event_type])
             label = f"{names.get(e.source_actor_id, '?')} → {names.get(e.target_actor_id, '—')} ({e.modality}, {e.date_precision})"
-            ax.text(mdates.date2num(end) + 2, y, label, va="center", fontsize=7)
+            ax.text(mdates.date2num(end) + 2, y, label, va="center", fontsize=7, parse_math=False)  # names are text, never TeX
         ax.set_yticks(range(len(dated)), [e.event_type for _, e in dated], fontsize=7)
         ax.set_title(f"{title} (bar = date interval; colour = event type)")
     else:  # one dot per type and month, area = events: drawing cost stays flat however many events
@@ -535,7 +552,7 @@ def place_labels(fig, ax, labels: list[tuple[str, tuple[float, float], float]]) 
     taken = [Bbox.from_bounds(x - r, y - r, 2 * r, 2 * r) for (x, y), (_, _, r) in zip(dots, labels, strict=True)]
     middle = (sum(x for x, _ in dots) / max(1, len(dots)), sum(y for _, y in dots) / max(1, len(dots)))
     for (name, xy, r), (x, y) in zip(labels, dots, strict=True):
-        text = ax.text(*xy, name, ha="center", va="center", fontsize=8, gid=LABEL_GID, zorder=4,
+        text = ax.text(*xy, name, ha="center", va="center", fontsize=8, gid=LABEL_GID, zorder=4, parse_math=False,
                        bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
         box = text.get_window_extent(renderer)
         away = math.atan2(y - middle[1], x - middle[0]) if (x, y) != middle else math.pi / 2

@@ -13,12 +13,14 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 from ..schema.columns import columns, text_cells
 from ..schema.dataset import NAME
+from ..schema.files import MAX_DESCRIPTOR_BYTES, UnsafeFile, excerpt, open_file, read_file
 from ..schema.formats import create_table_sql, load_order, sql_literal, sql_quote
 from ..schema.layout import DESCRIPTOR, DIST, PARQUET_DIR
 from ..schema.models import RESOURCES, Actor
@@ -161,10 +163,49 @@ BUNDLED_DOCUMENTS = ("LICENSE", "CITATION.cff", "CHANGELOG.md")
 
 
 def _zip_members(package: Path) -> list[str]:
+    """What the zip ships, each a regular file of the package's folder: a symbolic link anywhere
+    under `datapackage/`, or as a bundled document, is refused (UnsafeFile), never followed — a
+    link planted in a pull request would ship whatever it points at."""
     members = [DESCRIPTOR]
-    for folder in ("datapackage",):
-        members += sorted(str(p.relative_to(package)) for p in (package / folder).rglob("*") if p.is_file())
-    return members + [name for name in BUNDLED_DOCUMENTS if (package / name).is_file()]
+    top = package / "datapackage"
+    if top.is_symlink():
+        raise UnsafeFile("datapackage: a symbolic link — the package's own folder is shipped, never a link")
+    for folder, dirs, files in os.walk(top):  # does not follow links to folders; they are listed in `dirs`
+        for name in sorted(dirs + files):
+            rel = (Path(folder) / name).relative_to(package).as_posix()
+            mode = os.lstat(Path(folder) / name).st_mode
+            if stat.S_ISLNK(mode):
+                raise UnsafeFile(f"{excerpt(rel)}: a symbolic link — the release ships the package's own files; remove the link")
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                raise UnsafeFile(f"{excerpt(rel)}: not a regular file (a pipe or a device) — remove it")
+            if stat.S_ISREG(mode):
+                members.append(rel)
+    for name in BUNDLED_DOCUMENTS:
+        if (package / name).is_symlink():
+            raise UnsafeFile(f"{name}: a symbolic link — the release ships the repository's own {name}; put the file itself there")
+    return [DESCRIPTOR, *sorted(members[1:])] + [name for name in BUNDLED_DOCUMENTS if (package / name).is_file()]
+
+
+def check_shipped(package: Path) -> list[str]:
+    """Every file the release reads, checked before any is exported: the zip's members (no link,
+    no pipe) and each Parquet file readable as Parquet (a damaged footer is one line naming the
+    file, not DuckDB's error from deep inside an export). Returns the zip's members."""
+    import pyarrow.parquet as pq
+
+    members = _zip_members(package)
+    for model in RESOURCES:
+        rel = f"{PARQUET_DIR}/{model.resource_name}.parquet"
+        try:
+            handle, _ = open_file(package, rel)
+            with handle:
+                pq.ParquetFile(handle).metadata  # noqa: B018 (reading the footer is the check)
+        except UnsafeFile:
+            raise
+        except (OSError, ValueError) as error:
+            if isinstance(error, FileNotFoundError):
+                raise UnsafeFile(f"{rel}: missing — build the package, then release") from None
+            raise UnsafeFile(f"{rel}: not a readable Parquet file ({excerpt(error)}) — build the package again, then release") from None
+    return members
 
 
 def write_bundle(package: Path, bundle: Path) -> None:
@@ -177,7 +218,7 @@ def write_bundle(package: Path, bundle: Path) -> None:
     sums = []
     with zipfile.ZipFile(bundle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for member in _zip_members(package):
-            data = (package / member).read_bytes()
+            data = read_file(package, member)
             sums.append(f"{hashlib.sha256(data).hexdigest()}  {member}\n")
             # Parquet is compressed already: stored as it is, it costs no time and no size
             _write_member(archive, top + member, data, zipfile.ZIP_STORED if member.endswith(".parquet") else zipfile.ZIP_DEFLATED)
@@ -210,8 +251,12 @@ def release(package: Path, out: Path | None = None) -> list[Path]:
     from concurrent.futures import ThreadPoolExecutor
 
     out = out or package / DIST
+    check_shipped(package)
+    try:
+        version = json.loads(read_file(package, DESCRIPTOR, limit=MAX_DESCRIPTOR_BYTES))["version"]
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as error:  # UnsafeFile is a ValueError
+        raise UnsafeFile(f"{DESCRIPTOR}: not a readable descriptor with a version ({excerpt(error)}) — build the package, then release") from None
     out.parent.mkdir(parents=True, exist_ok=True)
-    version = json.loads((package / DESCRIPTOR).read_text(encoding="utf-8"))["version"]
     work = work_folder(out.parent)
     try:
         (work / out.name).mkdir()

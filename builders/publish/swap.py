@@ -5,10 +5,18 @@ A build or a release writes into a work folder `.build-*` directly under the roo
 syncs the new files to disk, writes its plan to the journal `.publish-journal.json` (the work
 folder and the names: a temp file, fsync, rename), then for each name moves the root's path into
 `<work>/.previous` and the new one into the root, one rename each, and removes the journal once
-every new path is in place. The renames are the record of the steps done: for a name N,
+every new path is in place. Where the system can (Linux: renameat2 with RENAME_EXCHANGE), a path
+the root has is exchanged with the new one in one step, then moved aside from the work folder: a
+reader that opens a published path by name never finds it missing, during a publish or after a
+kill (it may see the new descriptor with the previous folder for the instant between two names'
+exchanges). Elsewhere it is moved aside, then the new one moved in: two renames, the
+path missing in between. The renames are the record of the steps done: for a name N,
 
     <work>/N exists             <=>  the new N is not in the root (yet, or again)
     <work>/.previous/N exists   <=>  the previous N is moved aside
+
+save for the instant after an exchange, when <work>/N holds the previous N: the journal records
+each new path's inode, so `recover` tells the two apart and first finishes that step.
 
 so the disk says where each path is at any instant. A failed step is undone at once; when the
 process died instead, the journal is left and `recover` (run first by build, release and
@@ -20,6 +28,8 @@ It then removes the journal, the work folder, and any work folder a killed build
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
 import shutil
@@ -65,20 +75,26 @@ def swap_in(root: Path, work: Path, names: Sequence[str] = PUBLISHED_PATHS) -> N
     backup.mkdir()
     for name in names:
         _sync(work / name)
-    _write_journal(root, {"work": work.name, "names": list(names), "pid": os.getpid(), "started": time.time()})
+    new = {name: _identity(work / name) for name in names}
+    _write_journal(root, {"work": work.name, "names": list(names), "new": new, "pid": os.getpid(), "started": time.time()})
     step = 0
     _pause(step)
     try:
         for name in names:
             if os.path.lexists(root / name):
-                os.replace(root / name, backup / name)
+                exchanged = _exchange(work / name, root / name)  # the new one in, the previous in its place: no instant without
+                if exchanged:
+                    _pause(step := step + 1)
+                os.replace(work / name if exchanged else root / name, backup / name)
                 _pause(step := step + 1)
+                if exchanged:
+                    continue
             os.replace(work / name, root / name)
             _pause(step := step + 1)
         _sync_folder(root)
     except BaseException:
         try:
-            _put_back(root, work, names)
+            _put_back(root, work, names, new)
             _remove_journal(root)
         except OSError:
             pass  # the journal stays: the next build, release or validate recovers
@@ -86,8 +102,41 @@ def swap_in(root: Path, work: Path, names: Sequence[str] = PUBLISHED_PATHS) -> N
     _remove_journal(root)
 
 
-def _put_back(root: Path, work: Path, names: Sequence[str]) -> None:
+def _identity(path: Path) -> list[int]:
+    info = os.lstat(path)
+    return [info.st_dev, info.st_ino]
+
+
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+_LIBC = ctypes.CDLL(None, use_errno=True) if os.name == "posix" else None
+
+
+def _exchange(new: Path, published: Path) -> bool:
+    """`new` and `published` exchanged in one step (renameat2 RENAME_EXCHANGE: Linux 3.15+, on
+    ext4, xfs, btrfs, tmpfs…); False, with nothing done, where the system or file system cannot."""
+    renameat2 = getattr(_LIBC, "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(new), _AT_FDCWD, os.fsencode(published), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(published))
+
+
+def _settle(work: Path, names: Sequence[str], new: dict | None) -> None:
+    """A swap stopped right after an exchange: `<work>/N` holds the previous N (not the new one,
+    by its inode): move it aside, so that the rules of the module's docstring hold again."""
+    for name in names:
+        ids = (new or {}).get(name)
+        if isinstance(ids, list) and len(ids) == 2 and all(isinstance(i, int) for i in ids) and os.path.lexists(work / name) and not os.path.lexists(work / BACKUP / name) and _identity(work / name) != list(ids):
+            os.replace(work / name, work / BACKUP / name)
+
+
+def _put_back(root: Path, work: Path, names: Sequence[str], new: dict | None = None) -> None:
     """Every previous path back in the root, every new one back in the work folder."""
+    _settle(work, names, new)
     for name in reversed(names):
         if not os.path.lexists(work / name) and os.path.lexists(root / name):
             os.replace(root / name, work / name)
@@ -106,7 +155,7 @@ def recover(root: Path) -> list[Problem]:
         if not isinstance(plan, dict):
             return [Problem(JOURNAL, None, None, "the journal of an interrupted build cannot be read — compare datapackage.json, "
                             "datapackage/, schema/ and dist/ with git status, then delete the journal and build again")]
-        done.append(_finish(root, root / plan["work"], plan["names"]))
+        done.append(_finish(root, root / plan["work"], plan["names"], plan.get("new")))
         _remove_journal(root)
         shutil.rmtree(root / plan["work"], ignore_errors=True)
     (root / _JOURNAL_TMP).unlink(missing_ok=True)
@@ -119,13 +168,15 @@ def recover(root: Path) -> list[Problem]:
     return [Problem(where, None, None, "; ".join(done), "warning")] if done else []
 
 
-def _finish(root: Path, work: Path, names: list[str]) -> str:
+def _finish(root: Path, work: Path, names: list[str], new: dict | None) -> str:
     listed = ", ".join(names)
+    if work.is_dir():
+        _settle(work, names, new if isinstance(new, dict) else None)
     if all(not os.path.lexists(work / name) and os.path.lexists(root / name) for name in names):
         if not work.is_dir():
             return f"the publishing of {listed} was interrupted and its work folder is gone: they were left as they are — validate them"
         return f"the publishing of {listed} was interrupted after the last step: it was finished (the new ones are in place)"
-    _put_back(root, work, names)
+    _put_back(root, work, names, new if isinstance(new, dict) else None)
     return f"the publishing of {listed} was interrupted: the previous ones were put back"
 
 

@@ -39,7 +39,7 @@ from ..schema.columns import columns, model_by_name
 from ..schema.layout import DESCRIPTOR, csv_path, parquet_path
 from ..schema.models import RESOURCES, Article, Resource
 from .common import connect
-from .descriptor import descriptor_problems, generated_descriptor, read_descriptor
+from .descriptor import described, descriptor_problems, generated_descriptor, read_descriptor
 from .editions import parquet_problems, read_edition, rendering_facts, typed_table
 from .freshness import differences, freshness_problems
 from .rows import (
@@ -62,7 +62,7 @@ def _check_resource(root: Path, model: type[Resource], resource: dict | None, im
     (the patterns of the `implied` columns left to the keys). Returns the columns the cross-resource
     checks read (from either edition: equal when checked), and whether it left patterns to the keys."""
     edition, edition_problems = read_edition(root, model)
-    facts = rendering_facts(root / csv_path(model), model, edition, con) if edition is not None else None
+    facts = rendering_facts(root, model, edition, con) if edition is not None else None
     if facts is not None and typed_values_pass(model, edition, con, implied):  # the CSV is the rendering of values that pass
         return _cross(model, edition), facts, stated_problems(model, facts, resource), bool(implied)
     data, facts, problems = read_file(root, model, resource)
@@ -126,9 +126,9 @@ def _check_resources(root: Path, package: dict | None, pool: ThreadPoolExecutor,
     files; in this thread, the spans of each as soon as it is done. Returns the tables the key
     checks read, each CSV file's size and hash, the resources' problems, the spans' and the
     resources that left foreign-key patterns to the keys."""
-    described = {r.get("name"): r for r in (package or {}).get("resources", []) if isinstance(r, dict)}
+    resources = described(package)
     order = sorted(RESOURCES, key=lambda model: (model is not Article, -_size(root / csv_path(model))))
-    checked = {model: pool.submit(_in_cursor, con.cursor(), _check_resource, root, model, described.get(model.resource_name) if package else None,
+    checked = {model: pool.submit(_in_cursor, con.cursor(), _check_resource, root, model, resources.get(model.resource_name) if package else None,
                                   implied_patterns(model)) for model in order}
     tables, csv_files, found, span_found, spans, relied = {}, {}, {}, {}, None, []
     for model in order:
@@ -148,19 +148,19 @@ def _recheck(root: Path, package: dict | None, con, relied: list[type[Resource]]
     """A resource whose foreign-key patterns were left to the keys (rows.implied_patterns), checked
     again in full when they do not vouch for them: a problem in its file (a key that is not its
     parent's is one) or in a parent's. Only the problems not reported yet are returned."""
-    described = {r.get("name"): r for r in (package or {}).get("resources", []) if isinstance(r, dict)}
+    resources = described(package)
     where = {p.path for p in found}
     again = []
     for model in relied:
         parents = {model_by_name(model.foreign_keys[column]) for column in implied_patterns(model)}
         if where & {csv_path(model), *(csv_path(p) for p in parents), *(parquet_path(p) for p in parents)}:
-            again += [p for p in _check_resource(root, model, described.get(model.resource_name) if package else None, set(), con)[2] if p not in found]
+            again += [p for p in _check_resource(root, model, resources.get(model.resource_name) if package else None, set(), con)[2] if p not in found]
     return again
 
 
 def _size(path: Path) -> int:
     try:
-        return path.stat().st_size
+        return path.lstat().st_size
     except OSError:
         return 0
 

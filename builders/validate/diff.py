@@ -9,17 +9,19 @@ Python loop over rows; listings are capped at `limit` ids (the counts are always
 
 from __future__ import annotations
 
-import csv
 import json
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from ..schema.files import MAX_DESCRIPTOR_BYTES, UnsafeFile, excerpt, open_file, read_file, relative_path
 from ..schema.formats import sql_quote
 from ..schema.layout import DESCRIPTOR
 
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")  # a resource name (the descriptor's are ids)
 _HOW = "give the folder of a published package (the one holding datapackage.json)"
 
 
@@ -53,8 +55,14 @@ class ResourceDiff:
 
 @dataclass(frozen=True)
 class _Resource:
-    path: Path
+    folder: Path  # the package's folder: the path is read inside it only (schema/files.py)
+    rel: str
     key: tuple[str, ...]
+    declared: object = None  # the descriptor's `bytes`
+
+    @property
+    def path(self) -> Path:
+        return self.folder / self.rel
 
 
 def diff(old: Path, new: Path, limit: int | None = 20) -> list[ResourceDiff]:
@@ -67,6 +75,8 @@ def diff(old: Path, new: Path, limit: int | None = 20) -> list[ResourceDiff]:
     con = duckdb.connect()
     try:
         return [_resource_diff(con, name, before.get(name), after.get(name), limit) for name in names]
+    except duckdb.Error as error:  # e.g. columns of one name twice: not a package these commands can compare
+        raise DiffError(f"{new}: cannot be compared with {old} ({excerpt(_first_line(error))}) — check both with python -m builders validate") from None
     finally:
         con.close()
 
@@ -80,10 +90,14 @@ def _package(folder: Path) -> dict[str, _Resource]:
     if not folder.is_dir():
         raise DiffError(f"{folder}: not a folder — {_HOW}")
     descriptor = folder / DESCRIPTOR
-    if not descriptor.is_file():
-        raise DiffError(f"{folder}: not a data package (no {DESCRIPTOR} in it) — {_HOW}")
     try:
-        package = json.loads(descriptor.read_text(encoding="utf-8"))
+        package = json.loads(read_file(folder, DESCRIPTOR, limit=MAX_DESCRIPTOR_BYTES).decode("utf-8"))
+    except FileNotFoundError:
+        raise DiffError(f"{folder}: not a data package (no {DESCRIPTOR} in it) — {_HOW}") from None
+    except UnsafeFile as refused:
+        raise DiffError(f"{folder}/{refused}") from None
+    except RecursionError:
+        raise DiffError(f"{descriptor}: cannot be read as JSON (nested too deeply) — restore it, or build the package again") from None
     except (OSError, UnicodeDecodeError, ValueError) as error:
         raise DiffError(f"{descriptor}: cannot be read as JSON ({_first_line(error)}) — restore it, or build the package again") from None
     resources = package.get("resources") if isinstance(package, dict) else None
@@ -92,37 +106,61 @@ def _package(folder: Path) -> dict[str, _Resource]:
     out = {}
     for resource in resources:
         name, path = (resource.get("name"), resource.get("path")) if isinstance(resource, dict) else (None, None)
-        key = (resource.get("schema") or {}).get("primaryKey") if isinstance(resource, dict) else None
+        key = (_schema(folder, resource.get("schema"), name) or {}).get("primaryKey") if isinstance(resource, dict) else None
         key = [key] if isinstance(key, str) else key
-        if not (isinstance(name, str) and isinstance(path, str) and isinstance(key, list) and key and all(isinstance(k, str) for k in key)):
-            raise DiffError(f"{descriptor}: a resource without a name, a path or a primary key — restore it, or build the package again")
-        out[name] = _Resource(folder / path, tuple(key))
+        if not (isinstance(name, str) and _NAME.match(name) and isinstance(path, str) and isinstance(key, list) and key and all(isinstance(k, str) for k in key)):
+            raise DiffError(f"{descriptor}: a resource without a name (an id: a-z, 0-9, '_', '-'), a path or a primary key — restore it, or build the package again")
+        try:
+            relative_path(path)
+        except UnsafeFile as refused:
+            raise DiffError(f"{descriptor}: resource '{excerpt(name)}': {refused}") from None
+        out[name] = _Resource(folder, path, tuple(key), resource.get("bytes"))
     return out
+
+
+def _schema(folder: Path, schema: object, name: object) -> dict | None:
+    """A resource's Table Schema: inline, or a path inside the package (the Data Package spec allows
+    a path or a URL; a URL is never fetched, a path is read as any package file)."""
+    if not isinstance(schema, str):
+        return schema if isinstance(schema, dict) else None
+    try:
+        found = json.loads(read_file(folder, schema, limit=MAX_DESCRIPTOR_BYTES).decode("utf-8"))
+    except UnsafeFile as refused:
+        raise DiffError(f"{folder / DESCRIPTOR}: the schema of '{excerpt(name)}': {refused}") from None
+    except FileNotFoundError:
+        raise DiffError(f"{folder / DESCRIPTOR}: the schema of '{excerpt(name)}', {excerpt(schema)}, is missing — restore it, or build the package again") from None
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise DiffError(f"{folder / excerpt(schema)}: cannot be read as a Table Schema ({_first_line(error)}) — restore it, or build the package again") from None
+    return found if isinstance(found, dict) else None
 
 
 def _first_line(error: Exception) -> str:
     text = str(error).strip().splitlines()
-    return text[0][:200] if text else type(error).__name__
+    return excerpt(text[0], 200) if text else type(error).__name__
 
 
 def _read(resource: _Resource, name: str) -> pa.Table:
     """A CSV file as text cells by its own header; the empty unquoted cell is null."""
+    parse = pacsv.ParseOptions(newlines_in_values=True)
     try:
-        with open(resource.path, encoding="utf-8", newline="") as file:
-            header = next(csv.reader(file), [])
+        handle, _ = open_file(resource.folder, resource.rel, resource.declared)
+        with handle:
+            data = pa.py_buffer(handle.read())
+        header = pacsv.open_csv(pa.BufferReader(data), parse_options=parse).schema.names
         table = pacsv.read_csv(
-            resource.path,
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            data, parse_options=parse,
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=True,
                                                  quoted_strings_can_be_null=False),
         )
     except FileNotFoundError:
-        raise DiffError(f"{resource.path}: missing (the descriptor lists it for '{name}') — build the package again") from None
+        raise DiffError(f"{resource.path}: missing (the descriptor lists it for '{excerpt(name)}') — build the package again") from None
+    except UnsafeFile as refused:
+        raise DiffError(f"{resource.folder}/{refused}") from None
     except (OSError, UnicodeDecodeError, ValueError, pa.ArrowException) as error:
         raise DiffError(f"{resource.path}: cannot be read as CSV ({_first_line(error)}) — check it with python -m builders validate") from None
     missing = [k for k in resource.key if k not in table.column_names]
     if missing:
-        raise DiffError(f"{resource.path}: no column '{missing[0]}', the primary key of '{name}' — build the package again")
+        raise DiffError(f"{resource.path}: no column '{excerpt(missing[0])}', the primary key of '{excerpt(name)}' — build the package again")
     return table
 
 
@@ -134,8 +172,8 @@ def _resource_diff(con, name: str, old: _Resource | None, new: _Resource | None,
         con.unregister("whole")
         n = table.num_rows
         if old is None:
-            return ResourceDiff(name, "added", 0, n, n, 0, 0, added=ids, columns_added=tuple(table.column_names))
-        return ResourceDiff(name, "removed", n, 0, 0, n, 0, removed=ids, columns_removed=tuple(table.column_names))
+            return ResourceDiff(name, "added", 0, n, n, 0, 0, added=ids, columns_added=tuple(map(excerpt, table.column_names)))
+        return ResourceDiff(name, "removed", n, 0, 0, n, 0, removed=ids, columns_removed=tuple(map(excerpt, table.column_names)))
     before, after = _read(old, name), _read(new, name)
     key = next((k for k in (new.key, old.key) if set(k) <= set(before.column_names) & set(after.column_names)), None)
     if key is None:
@@ -155,8 +193,8 @@ def _resource_diff(con, name: str, old: _Resource | None, new: _Resource | None,
     finally:
         con.unregister("o")
         con.unregister("n")
-    columns_added = tuple(c for c in after.column_names if c not in before.column_names)
-    columns_removed = tuple(c for c in before.column_names if c not in after.column_names)
+    columns_added = tuple(excerpt(c) for c in after.column_names if c not in before.column_names)
+    columns_removed = tuple(excerpt(c) for c in before.column_names if c not in after.column_names)
     differs = n_added or n_removed or n_changed or columns_added or columns_removed
     return ResourceDiff(name, "changed" if differs else "unchanged", before.num_rows, after.num_rows, n_added, n_removed,
                         n_changed, added, removed, changed, columns_added, columns_removed)
@@ -176,7 +214,7 @@ def _unique(con, table: pa.Table, resource: _Resource, key: tuple[str, ...], nam
     finally:
         con.unregister("t")
     if repeated:
-        raise DiffError(f"{resource.path}: the primary key of '{name}' repeats '{repeated[0][0]}' — "
+        raise DiffError(f"{resource.path}: the primary key of '{name}' repeats '{excerpt(repeated[0][0])}' — "
                         "rows cannot be matched; check the package with python -m builders validate")
 
 
@@ -188,7 +226,7 @@ def _anti(table: str, key: tuple[str, ...], other: str) -> str:
 def _ids(con, table: str, key: tuple[str, ...], other: str, limit: int | None) -> tuple[str, ...]:
     cap = f" LIMIT {int(limit)}" if limit is not None else ""
     rows = con.execute(f"SELECT {_key_text(key, table)} AS id {_anti(table, key, other)} ORDER BY id{cap}").fetchall()
-    return tuple(row[0] for row in rows)
+    return tuple(excerpt(row[0]) for row in rows)  # an id of a valid package is at most 64 characters
 
 
 def _count(con, table: str, key: tuple[str, ...], other: str) -> int:
@@ -212,4 +250,4 @@ def _changed(con, key: tuple[str, ...], common: list[str], limit: int | None) ->
     cap = f" LIMIT {int(limit)}" if limit is not None else ""
     rows = con.execute(f"SELECT id, fields FROM changed ORDER BY id{cap}").fetchall()
     con.execute("DROP TABLE changed")
-    return count, tuple((key_, tuple(fields.split(chr(31)))) for key_, fields in rows)
+    return count, tuple((excerpt(key_), tuple(excerpt(f) for f in fields.split(chr(31)))) for key_, fields in rows)

@@ -16,8 +16,9 @@ import pyarrow.parquet as pq
 
 from ..problems import Problem
 from ..schema.columns import Column, columns, enum_array, plain
+from ..schema.files import UnsafeFile, excerpt, open_file
 from ..schema.formats import arrow_schema
-from ..schema.layout import parquet_path
+from ..schema.layout import csv_path, parquet_path
 from ..schema.models import Resource
 from .common import MAX_PER_CHECK, ROW, connect, register, report, sql_name, sql_text, unregister
 from .rows import TRUE_VALUES
@@ -62,15 +63,23 @@ def read_edition(root: Path, model: type[Resource]) -> tuple[pa.Table | None, li
     """The Parquet edition as a typed table, if it is readable and has the models' schema."""
     path = parquet_path(model)
     try:
-        table = pq.ParquetFile(root / path).read()  # pq.read_table would import pandas
+        table = _parquet(root, path).read()  # pq.read_table would import pandas
+    except UnsafeFile as refused:
+        return None, [Problem(path, None, None, str(refused).removeprefix(f"{path}: "))]
     except (OSError, ValueError) as exc:
-        return None, [Problem(path, None, None, f"cannot read: {exc} — run python -m builders build")]
+        return None, [Problem(path, None, None, f"cannot read: {excerpt(exc, 300)} — run python -m builders build")]
     if not table.schema.equals(arrow_schema(model), check_metadata=False):
         return None, [Problem(path, None, None, f"schema is {table.schema.to_string(show_field_metadata=False, show_schema_metadata=False)!r}, expected the model's — run python -m builders build")]
     return table, []
 
 
-def rendering_facts(path: Path, model: type[Resource], table: pa.Table, con) -> tuple[int, str] | None:
+def _parquet(root: Path, path: str) -> pq.ParquetFile:
+    """A package's Parquet file opened safely (schema/files.py: no link, no FIFO, size limited)."""
+    handle, _ = open_file(root, path)
+    return pq.ParquetFile(handle)
+
+
+def rendering_facts(root: Path, model: type[Resource], table: pa.Table, con) -> tuple[int, str] | None:
     """The file's size and hash (as schema.dataset.file_facts states them) when it is byte for byte
     the CSV file the builders write for the typed table (publish.package.csv_bytes, which the tests
     hold this equal to), else None. Enums are written as their strings, arrays as compact JSON (made
@@ -84,12 +93,13 @@ def rendering_facts(path: Path, model: type[Resource], table: pa.Table, con) -> 
         con.unregister("typed")
     cells = [json_cells.column(col.name) if col.type == "array" else plain(table.column(col.name)) for col in columns(model)]
     try:
-        with open(path, "rb") as handle:
+        handle, _ = open_file(root, csv_path(model))
+        with handle:
             sink = _Comparing(handle)
             pacsv.write_csv(pa.Table.from_arrays(cells, names=[c.name for c in columns(model)]), sink,
                             pacsv.WriteOptions(eol="\r\n", quoting_header="none", quoting_style="needed"))
             same = sink.same and not handle.read(1)
-    except OSError:
+    except (OSError, UnsafeFile):
         return None
     return (sink.size, "sha256:" + sink.hash.hexdigest()) if same else None
 
@@ -121,10 +131,12 @@ def parquet_problems(root: Path, model: type[Resource], cells: pa.Table | None, 
     DuckDB pairs the rows by position and returns the rows where a column differs."""
     path = parquet_path(model)
     try:
-        parquet = pq.ParquetFile(root / path)
+        parquet = _parquet(root, path)
         schema, rows = parquet.schema_arrow, parquet.metadata.num_rows
+    except UnsafeFile as refused:
+        return [Problem(path, None, None, str(refused).removeprefix(f"{path}: "))]
     except (OSError, ValueError) as exc:
-        return [Problem(path, None, None, f"cannot read: {exc} — run python -m builders build")]
+        return [Problem(path, None, None, f"cannot read: {excerpt(exc, 300)} — run python -m builders build")]
     if not schema.equals(arrow_schema(model), check_metadata=False):
         return [Problem(path, None, None, f"schema is {schema.to_string(show_field_metadata=False, show_schema_metadata=False)!r}, expected the model's — run python -m builders build")]
     if cells is None:
@@ -135,11 +147,13 @@ def parquet_problems(root: Path, model: type[Resource], cells: pa.Table | None, 
     con = connect() if own else con
     try:
         register(con, "cells", cells)
-        return _differences(con, model, path, sql_text(str(root / path)))
-    except _duckdb_error() as exc:
-        return [Problem(path, None, None, f"cannot read: {str(exc).splitlines()[0]} — run python -m builders build")]
+        con.register("parquet_edition", parquet.read())  # read from the file opened safely, not by its path
+        return _differences(con, model, path, "parquet_edition")
+    except (_duckdb_error(), OSError, ValueError) as exc:
+        return [Problem(path, None, None, f"cannot read: {excerpt(exc, 300)} — run python -m builders build")]
     finally:
         unregister(con, "cells")
+        con.unregister("parquet_edition")
         if own:
             con.close()
 
@@ -147,7 +161,7 @@ def parquet_problems(root: Path, model: type[Resource], cells: pa.Table | None, 
 def _differences(con, model: type[Resource], path: str, source: str) -> list[Problem]:
     cols = columns(model)
     differs = [f"p.{sql_name(col.name)} IS DISTINCT FROM {_csv_value(col, 'c.' + sql_name(col.name))}" for col in cols]
-    found = con.execute(f"SELECT {ROW}, {', '.join(differs)} FROM cells c POSITIONAL JOIN read_parquet({source}) p "
+    found = con.execute(f"SELECT {ROW}, {', '.join(differs)} FROM cells c POSITIONAL JOIN {source} p "
                         f"WHERE {' OR '.join(differs)} ORDER BY {ROW}").fetchall()
     problems = []
     for i, col in enumerate(cols):
@@ -156,7 +170,7 @@ def _differences(con, model: type[Resource], path: str, source: str) -> list[Pro
             continue
         shown = {row: (got, want) for row, got, want in con.execute(
             f"SELECT {ROW}, p.{sql_name(col.name)}, {_csv_value(col, 'c.' + sql_name(col.name))} FROM cells c "
-            f"POSITIONAL JOIN read_parquet({source}) p WHERE {ROW} IN ({', '.join(map(str, rows[:MAX_PER_CHECK]))})").fetchall()}
+            f"POSITIONAL JOIN {source} p WHERE {ROW} IN ({', '.join(map(str, rows[:MAX_PER_CHECK]))})").fetchall()}
         problems += report(path, rows, col.name, lambda r, s=shown: f"Parquet has {s[r][0]!r:.60}, CSV has {s[r][1]!r:.60} — run python -m builders build")
     return problems
 

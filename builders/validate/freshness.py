@@ -10,10 +10,12 @@ import pyarrow.parquet as pq
 
 from ..inputs.editor_schemas import EDITOR_SCHEMAS
 from ..problems import Problem
+from ..schema.files import open_file, read_file
 from ..schema.formats import schema_json
 from ..schema.layout import ACTOR_GRAPH, CARD, DESCRIPTOR, TIMELINE, csv_path, parquet_path, schema_path
 from ..schema.models import RESOURCES
 from .common import STALE
+from .descriptor import described
 
 
 def freshness_problems(root: Path, package: dict, csv_files: dict[str, tuple[int, str]], generated: dict | None, seeds_digest: str) -> list[Problem]:
@@ -25,12 +27,12 @@ def freshness_problems(root: Path, package: dict, csv_files: dict[str, tuple[int
         problems.append(Problem(DESCRIPTOR, None, None, "stale: seeds/ changed since the package was built — run python -m builders build"))
     for model in RESOURCES:
         rel = schema_path(model)
-        if not (root / rel).is_file() or (root / rel).read_text(encoding="utf-8") != schema_json(model):
+        if _text(root, rel) != schema_json(model):
             problems.append(Problem(rel, None, None, STALE))
     for rel, generate in EDITOR_SCHEMAS.items():
-        if not (root / rel).is_file() or (root / rel).read_text(encoding="utf-8") != generate():
+        if _text(root, rel) != generate():
             problems.append(Problem(rel, None, None, STALE))
-    recorded = {r.get("name"): r for r in package.get("resources", []) if isinstance(r, dict)}
+    recorded = described(package)
     for model in RESOURCES:
         facts, resource = csv_files.get(model.resource_name), recorded.get(model.resource_name, {})
         if facts is not None and resource.get("hash") != facts[1]:
@@ -42,7 +44,7 @@ def freshness_problems(root: Path, package: dict, csv_files: dict[str, tuple[int
         if without_file_facts(package) != without_file_facts(generated):
             problems.append(Problem(DESCRIPTOR, None, None, STALE))
     for rel in (CARD, TIMELINE, ACTOR_GRAPH):
-        if not (root / rel).is_file():
+        if not _regular(root, rel):
             problems.append(Problem(rel, None, None, "missing — run python -m builders build"))
     return problems
 
@@ -54,20 +56,47 @@ def differences(root: Path, fresh: Path) -> list[Problem]:
     problems = []
     for model in RESOURCES:
         for rel in (csv_path(model), schema_path(model)):
-            if not _same_bytes(root / rel, fresh / rel):
+            if not _same_bytes(root, rel, fresh):
                 problems.append(Problem(rel, None, None, STALE))
         rel = parquet_path(model)
         try:
-            same = pq.read_table(root / rel).equals(pq.read_table(fresh / rel))
-        except (OSError, ValueError):
+            handle, _ = open_file(root, rel)
+            with handle:
+                same = pq.ParquetFile(handle).read().equals(pq.ParquetFile(fresh / rel).read())
+        except (OSError, ValueError):  # UnsafeFile is a ValueError
             same = False
         if not same:
             problems.append(Problem(rel, None, None, STALE))
     for rel in (DESCRIPTOR, CARD, *EDITOR_SCHEMAS):
-        if not _same_bytes(root / rel, fresh / rel):
+        if not _same_bytes(root, rel, fresh):
             problems.append(Problem(rel, None, None, STALE))
     return problems
 
 
-def _same_bytes(published: Path, fresh: Path) -> bool:
-    return published.is_file() and published.read_bytes() == fresh.read_bytes()
+def _same_bytes(root: Path, rel: str, fresh: Path) -> bool:
+    published = _bytes(root, rel)
+    return published is not None and published == (fresh / rel).read_bytes()
+
+
+def _bytes(root: Path, rel: str) -> bytes | None:
+    """A published file's bytes, read safely (schema/files.py); None when it is missing or refused."""
+    try:
+        return read_file(root, rel)
+    except (OSError, ValueError):
+        return None
+
+
+def _text(root: Path, rel: str) -> str | None:
+    data = _bytes(root, rel)
+    try:
+        return data.decode("utf-8") if data is not None else None
+    except UnicodeDecodeError:
+        return None
+
+
+def _regular(root: Path, rel: str) -> bool:
+    try:
+        open_file(root, rel)[0].close()
+    except (OSError, ValueError):
+        return False
+    return True

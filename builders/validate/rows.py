@@ -16,11 +16,13 @@ import pyarrow.csv as pacsv
 from ..problems import Problem
 from ..schema.columns import Column, columns, model_by_name, plain
 from ..schema.dataset import file_facts
+from ..schema.files import UnsafeFile, excerpt
+from ..schema.files import read_file as read_package_file
 from ..schema.layout import csv_path
 from ..schema.models import RESOURCES, Resource
 from .common import ROW, connect, re2_pattern, register, report, sql_name, sql_text, unregister
 
-FORMULA_STARTS = ["=", "+", "@", "\t", "\r"]
+FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]  # OWASP's list (CSV injection)
 TRUE_VALUES, FALSE_VALUES = ("true", "True", "TRUE", "1"), ("false", "False", "FALSE", "0")  # frictionless defaults
 
 
@@ -40,9 +42,11 @@ def read_file(root: Path, model: type[Resource], resource: dict | None = None) -
     (`resource`) states them."""
     path = csv_path(model)
     try:
-        data = (root / path).read_bytes()
+        data = read_package_file(root, path, declared=(resource or {}).get("bytes"))
+    except UnsafeFile as refused:
+        return None, None, [Problem(path, None, None, str(refused).removeprefix(f"{path}: "))]
     except OSError as exc:
-        return None, None, [Problem(path, None, None, f"cannot read: {exc} — run python -m builders build")]
+        return None, None, [Problem(path, None, None, f"cannot read: {excerpt(exc.strerror or exc)} — run python -m builders build")]
     facts = file_facts(data)
     return data, facts, stated_problems(model, facts, resource)
 
@@ -71,9 +75,9 @@ def parse_cells(model: type[Resource], data: bytes) -> tuple[pa.Table | None, li
         )
     except pa.ArrowInvalid as exc:  # rare: read row by row to say which rows are wrong, and how
         table, shape = _read_rows_exactly(data, names, path)
-        return table, shape or [Problem(path, None, None, f"cannot parse as CSV: {exc} — run python -m builders build")]
+        return table, shape or [Problem(path, None, None, f"cannot parse as CSV: {excerpt(exc, 300)} — run python -m builders build")]
     if table.column_names != names:
-        return None, [Problem(path, 1, None, f"incorrect-label: header is {table.column_names}, expected {names} — run python -m builders build")]
+        return None, [Problem(path, 1, None, f"incorrect-label: header is {excerpt(table.column_names, 400)}, expected {names} — run python -m builders build")]
     return table, []
 
 
@@ -91,7 +95,7 @@ def _read_rows_exactly(data: bytes, names: list[str], path: str) -> tuple[pa.Tab
     csv.field_size_limit(2**31 - 1)
     rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows or rows[0] != names:
-        return None, [Problem(path, 1, None, f"incorrect-label: header is {rows[0] if rows else []}, expected {names} — run python -m builders build")]
+        return None, [Problem(path, 1, None, f"incorrect-label: header is {excerpt(rows[0] if rows else [], 400)}, expected {names} — run python -m builders build")]
     problems, cells = [], []
     for number, row in enumerate(rows[1:], start=2):
         if not any(row):
@@ -173,8 +177,24 @@ def _checks(col: Column, cells: _Cells, shown=None, pattern: bool = True) -> lis
     if col.type == "string":
         out.append((f"ord({cells.text}) IN ({', '.join(str(ord(start)) for start in FORMULA_STARTS)})", lambda r: (
             f"starts with {shown(r)[0]!r}, which a spreadsheet would run as a formula — change the source so "
-            "that this value does not start with =, +, @, tab or CR")))
+            "that this value does not start with =, +, -, @, tab or CR")))
     return [(f"coalesce({sql}, false)" if sql else None, message) for sql, message in out]
+
+
+def _provenance_checks(model: type[Resource], cells_of) -> list[tuple[str, str, str]]:
+    """(column, SQL true where the check fails, message) for the days a row's provenance states: a
+    text is not retrieved in the future (later than tomorrow, for time zones) nor before the day it
+    was published. `cells_of(column)` reads a column as `_csv_cells` or `_typed_cells` do."""
+    cols = {col.name: col for col in columns(model)}
+    if not {"retrieved_date", "published_date"} <= set(cols):
+        return []
+    retrieved = f"TRY_CAST({cells_of(cols['retrieved_date']).text} AS DATE)"
+    published = f"TRY_CAST({cells_of(cols['published_date']).text} AS DATE)"
+    return [("retrieved_date", f"coalesce({retrieved} > current_date + 1, false)",
+             "retrieved_date is in the future — correct retrieved_date in the article's source record (seeds/sources/)"),
+            ("retrieved_date", f"coalesce({retrieved} < {published}, false)",
+             "retrieved_date is before the publication day (published_date) — a text is not taken before it is published: "
+             "correct the source record's retrieved_date or the date the text states")]
 
 
 def implied_patterns(model: type[Resource]) -> set[str]:
@@ -194,6 +214,7 @@ def typed_values_pass(model: type[Resource], table: pa.Table, con, implied: set[
     left to the keys): when the CSV file is exactly the builders' rendering of them, this is the
     whole cell check, without parsing the CSV."""
     failures = [sql for col in columns(model) for sql, _ in _checks(col, _typed_cells(col), pattern=col.name not in implied) if sql]
+    failures += [sql for _, sql, _ in _provenance_checks(model, _typed_cells)]
     con.register("typed", table)
     try:
         return not con.execute(f"SELECT 1 FROM typed WHERE {' OR '.join(failures)} LIMIT 1").fetchall()
@@ -206,6 +227,7 @@ def cell_problems(model: type[Resource], table: pa.Table, con=None) -> list[Prob
     check fails (none, usually), with a flag per check; the JSON arrays are read by Python's json."""
     path = csv_path(model)
     checks = [(col.name, sql, message) for col in columns(model) for sql, message in _checks(col, _csv_cells(col), _shown(table.column(col.name)))]
+    checks += _provenance_checks(model, _csv_cells)
     failing: list[list[int]] = [[] for _ in checks]
     flags = [(i, sql) for i, (_, sql, _) in enumerate(checks) if sql is not None]
     own = con is None
@@ -284,7 +306,7 @@ def _keys_of(con, model: type[Resource], tables: dict[str, pa.Table]) -> list[Pr
         rows = con.execute(f"SELECT {ROW}, {key} FROM (SELECT {ROW}, {key}, row_number() OVER (PARTITION BY {key} ORDER BY {ROW}) AS n "
                            f"FROM {view}) WHERE n > 1 ORDER BY {ROW}").fetchall()
         keys = dict(rows)
-        problems += report(path, [r for r, _ in rows], model.primary_key, lambda r: f"primary-key: {keys[r]!r} is already the key of an earlier row")
+        problems += report(path, [r for r, _ in rows], model.primary_key, lambda r: f"primary-key: {excerpt(repr(keys[r]))} is already the key of an earlier row")
     for column, target in model.foreign_keys.items():
         if target not in tables:
             continue
@@ -292,5 +314,5 @@ def _keys_of(con, model: type[Resource], tables: dict[str, pa.Table]) -> list[Pr
         rows = con.execute(f"SELECT c.{ROW}, c.{sql_name(column)} FROM {view} c ANTI JOIN {sql_name(target)} p "
                            f"ON c.{sql_name(column)} = p.{parent_key} WHERE c.{sql_name(column)} <> '' ORDER BY c.{ROW}").fetchall()
         values = dict(rows)
-        problems += report(path, [r for r, _ in rows], column, lambda r, v=values, t=target: f"foreign-key: {v[r]!r} is not a key of {t}")
+        problems += report(path, [r for r, _ in rows], column, lambda r, v=values, t=target: f"foreign-key: {excerpt(repr(v[r]))} is not a key of {t}")
     return problems
