@@ -22,6 +22,7 @@ from builders.pipeline import build, check, release
 from builders.publish import exports, swap
 from builders.publish.lock import LOCK, Busy, hold
 from builders.schema.layout import PUBLISHED_PATHS
+from builders.engine import Options
 
 ARTICLE = "seeds/articles/003_f7aad1218264870f.txt"
 OLD_WORDING = (b"RFE reports", b"RFE says")  # the old package is built from the seeds with this change
@@ -442,7 +443,7 @@ def test_a_cache_that_cannot_be_written_is_a_warning_and_the_build_goes_on(repo,
         return real(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", full_cache)
-    assert [str(p) for p in build(repo, use_cache=False)] == [  # every article extracted, its cache entry refused
+    assert [str(p) for p in build(repo, Options(use_cache=False))] == [  # every article extracted, its cache entry refused
         ".cache/extract: warning: cannot write: No space left on device — the build went on without caching "
         "(free some space or make .cache/ writable to have it again)"]
     assert len(tried) == len(list((repo / "seeds" / "articles").glob("*.txt")))  # each tried once, where it was made; one warning

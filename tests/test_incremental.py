@@ -14,6 +14,7 @@ from conftest import FIXTURES, make_repo, snapshot, write_source
 
 from builders import incremental, make, pipeline, store
 from builders.pipeline import build
+from builders.engine import Options
 
 EXTRA = sorted((FIXTURES / "articles").glob("*.txt"))
 CHANGED = "seeds/articles/wire-nis-waiver-2025.txt"
@@ -45,7 +46,7 @@ def extracted(monkeypatch) -> list[list[str]]:
 def built(tmp_path_factory):
     """A repository with more articles than the seeds, built once (its store is the last build)."""
     root = make_repo(tmp_path_factory.mktemp("incremental"), EXTRA)
-    assert _errors(build(root, workers=2)) == []
+    assert _errors(build(root, Options(workers=2))) == []
     return root
 
 
@@ -62,19 +63,19 @@ def test_a_changed_added_and_removed_article_give_the_package_of_a_build_from_sc
     shutil.copytree(built, root)
     before = snapshot(root)
     _edit(root)
-    problems = build(root, workers=2)
+    problems = build(root, Options(workers=2))
     assert _errors(problems) == []
     assert extracted == [["added-note-2025", "wire-nis-waiver-2025"]]  # the others come from the last build's tables
     scratch = make_repo(tmp_path / "scratch")
     shutil.rmtree(scratch / "seeds")
     shutil.copytree(root / "seeds", scratch / "seeds")
-    assert [str(p) for p in build(scratch, workers=2, use_cache=False)] == [str(p) for p in problems]  # the warnings too
+    assert [str(p) for p in build(scratch, Options(workers=2, use_cache=False))] == [str(p) for p in problems]  # the warnings too
     assert snapshot(root) == snapshot(scratch)
     assert snapshot(root) != before
 
     shutil.rmtree(root / "seeds")  # and back: the first package again, extracting only what changed back
     shutil.copytree(built / "seeds", root / "seeds")
-    assert _errors(build(root, workers=2)) == []
+    assert _errors(build(root, Options(workers=2))) == []
     assert extracted[2] == ["plain-notes-0001", "wire-nis-waiver-2025"]
     assert snapshot(root) == before
 
@@ -83,14 +84,14 @@ def test_a_changed_source_record_alone_is_extracted_again(built, tmp_path, extra
     root = tmp_path / "repo"
     shutil.copytree(built, root)
     write_source(root, "wire-nis-waiver-2025", b"url: https://example.org/wire\nretrieved_date: 2025-06-02\nlicence_basis: permission\n")
-    assert _errors(build(root, workers=2)) == []
+    assert _errors(build(root, Options(workers=2))) == []
     assert extracted == [["wire-nis-waiver-2025"]]
     articles = (root / "datapackage" / "csv" / "articles.csv").read_text(encoding="utf-8")
     assert '"https://example.org/wire",2025-06-02' in articles
     scratch = make_repo(tmp_path / "scratch")
     shutil.rmtree(scratch / "seeds")
     shutil.copytree(root / "seeds", scratch / "seeds")
-    assert _errors(build(scratch, workers=2, use_cache=False)) == []
+    assert _errors(build(scratch, Options(workers=2, use_cache=False))) == []
     assert snapshot(root) == snapshot(scratch)
 
 
@@ -98,7 +99,7 @@ def test_an_unchanged_build_extracts_nothing_and_reports_the_same_warnings(built
     root = tmp_path / "repo"
     shutil.copytree(built, root)
     before = snapshot(root)
-    problems = build(root, workers=2)
+    problems = build(root, Options(workers=2))
     assert extracted == [[]]
     assert any("CR/CRLF line ends" in str(p) for p in problems)  # a warning of an article from the last build
     assert snapshot(root) == before
@@ -113,7 +114,7 @@ def test_a_damaged_store_is_not_used(built, tmp_path, extracted):
     data[len(data) // 2] ^= 0x01
     table.write_bytes(bytes(data))
     assert store.load(root) is None
-    assert _errors(build(root, workers=2)) == []
+    assert _errors(build(root, Options(workers=2))) == []
     assert len(extracted[0]) == len(list((root / "seeds" / "articles").glob("*.txt")))  # every article, from the cache
     assert snapshot(root) == before
     assert store.load(root) is not None  # written again
@@ -158,7 +159,7 @@ def test_changed_rows_are_checked_and_a_problem_validates_the_whole_package(buil
     monkeypatch.setattr(pipeline, "validate_package", lambda work: calls.append(work) or [])
     root = tmp_path / "repo"
     shutil.copytree(built, root)
-    assert _errors(build(root, workers=1)) == []
+    assert _errors(build(root, Options(workers=1))) == []
     assert len(calls) == 1  # the whole package, validated for the report
 
 

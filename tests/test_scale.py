@@ -13,6 +13,7 @@ from conftest import FIXTURES, make_repo, snapshot
 
 from builders.cli import _on_terminal
 from builders.pipeline import build
+from builders.engine import Options
 
 EXTRA = sorted((FIXTURES / "articles").glob("*.txt"))  # more articles than the seeds, in other shapes
 
@@ -20,7 +21,7 @@ EXTRA = sorted((FIXTURES / "articles").glob("*.txt"))  # more articles than the 
 @pytest.fixture(scope="module")
 def serial_build(tmp_path_factory):
     root = make_repo(tmp_path_factory.mktemp("serial"), EXTRA)
-    assert _errors(build(root, workers=1, use_cache=False)) == []
+    assert _errors(build(root, Options(workers=1, use_cache=False))) == []
     return root
 
 
@@ -30,7 +31,7 @@ def _errors(problems) -> list[str]:
 
 def test_dask_build_on_a_local_cluster_equals_the_serial_build(serial_build, tmp_path):
     root = make_repo(tmp_path / "dask", EXTRA)
-    assert _errors(build(root, workers=2, use_cache=False, engine="dask")) == []
+    assert _errors(build(root, Options(workers=2, use_cache=False, engine="dask"))) == []
     assert snapshot(root) == snapshot(serial_build)
 
 
@@ -39,7 +40,7 @@ def test_dask_build_on_a_scheduler_address_equals_the_serial_build(serial_build,
 
     root = make_repo(tmp_path / "dask-address", EXTRA)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        assert _errors(build(root, use_cache=False, engine="dask", scheduler=cluster.scheduler_address)) == []
+        assert _errors(build(root, Options(use_cache=False, engine="dask", scheduler=cluster.scheduler_address))) == []
     assert snapshot(root) == snapshot(serial_build)
 
 
@@ -93,7 +94,7 @@ def test_benchmark_corpus_is_varied_and_builds(tmp_path):
     benchmark.make_corpus(tmp_path, 30)
     texts = [p.read_bytes() for p in sorted((tmp_path / "seeds" / "articles").glob("*.txt"))]
     assert len(texts) == len(set(texts)) == 30
-    assert _errors(build(tmp_path, workers=2)) == []
+    assert _errors(build(tmp_path, Options(workers=2))) == []
 
 
 def test_scheduler_without_the_dask_engine_is_refused(tmp_path):

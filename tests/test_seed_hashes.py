@@ -17,6 +17,7 @@ from builders.inputs.hashes import FileHashes, load_hashes, save_hashes
 from builders.inputs.seeds import inputs_digest, read_seeds
 from builders.pipeline import build
 from builders.problems import InputError
+from builders.engine import Options
 
 ARTICLE = "seeds/articles/own-note-0001.txt"
 TEXT = "A note written for this test\n\nBy Ann Example\n\nThe ministry said on Monday that the radar had arrived.\n"
@@ -98,13 +99,13 @@ def test_an_article_not_read_is_read_when_extracted_and_must_still_have_its_hash
 
 
 def test_builds_through_the_index_publish_what_a_build_without_it_publishes(root, trusting, reads, tmp_path):
-    assert [p for p in build(root, workers=2) if p.severity == "error"] == []
+    assert [p for p in build(root, Options(workers=2)) if p.severity == "error"] == []
     (root / ARTICLE).write_text(TEXT + "\nThe United States threatened Serbia with sanctions on Friday, the embassy said.\n", encoding="utf-8")
     reads.clear()
-    assert [p for p in build(root, workers=2) if p.severity == "error"] == []
+    assert [p for p in build(root, Options(workers=2)) if p.severity == "error"] == []
     assert reads == ["own-note-0001.txt", "own-note-0001.yaml"]  # the changed article (its bytes kept), then its source record to extract it
     fresh = make_repo(tmp_path / "fresh")
     (fresh / ARTICLE).write_text((root / ARTICLE).read_text(encoding="utf-8"), encoding="utf-8")
     write_source(fresh, Path(ARTICLE).stem)
-    assert [p for p in build(fresh, use_cache=False) if p.severity == "error"] == []
+    assert [p for p in build(fresh, Options(use_cache=False)) if p.severity == "error"] == []
     assert snapshot(root) == snapshot(fresh)
