@@ -27,7 +27,7 @@ from pathlib import Path
 
 MAGIC = b"builders-cache 2\n"
 HOME = ".cache"  # under the root
-TMP = "tmp"  # under HOME: entries being written, named <pid>-<entry>
+TMP = "tmp"  # under HOME: entries being written, named <pid>-<kind>~<entry's path in its kind>
 
 
 @cache
@@ -125,7 +125,7 @@ def write_file(home: Path, path: Path, data: bytes) -> None:
     """Write `data` at `path` (under `home`) whole or not at all: a file in `home/tmp/` renamed into
     place. Raises OSError."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = home / TMP / f"{os.getpid()}-{path.name}"
+    tmp = home / TMP / f"{os.getpid()}-{path.relative_to(home).as_posix().replace('/', '~')}"
     try:
         tmp.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(data)
