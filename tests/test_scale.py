@@ -106,13 +106,14 @@ def test_scheduler_without_the_dask_engine_is_refused(tmp_path):
 
 
 def test_a_dask_worker_builds_its_extractor_once_not_once_per_partition(monkeypatch):
-    from builders import engine
+    from builders.cache import Cache
+    from builders.engine import workers as engine
     from builders.inputs.reference import load_reference
 
     made = []
 
     class Counting:
-        def __init__(self, reference, parse_cache):
+        def __init__(self, reference, parse):
             made.append(reference.digest)
 
         def __call__(self, job):
@@ -121,13 +122,14 @@ def test_a_dask_worker_builds_its_extractor_once_not_once_per_partition(monkeypa
     monkeypatch.setattr(engine, "Extractor", Counting)
     monkeypatch.setattr(engine, "_EXTRACTORS", {})
     reference, _ = load_reference(Path(__file__).resolve().parents[1])
-    assert engine._run_partition(["a", "b"], reference, None) == ["a", "b"]
-    assert engine._run_partition(["c"], reference, None) == ["c"]
+    assert engine._run_partition(["a", "b"], reference, Cache(None, "parse")) == ["a", "b"]
+    assert engine._run_partition(["c"], reference, Cache(None, "parse")) == ["c"]
     assert made == [reference.digest]  # the model and the matcher come with the extractor: once per worker process
 
 
 def test_a_few_articles_go_to_the_warm_worker_and_many_to_a_pool_with_the_same_rows(serial_build, tmp_path):
-    from builders import engine
+    from builders.engine import workers as engine
+    from builders.engine.caches import Caches, cache_key
     from builders.inputs.reference import load_reference
     from builders.inputs.seeds import read_seeds
 
@@ -137,11 +139,12 @@ def test_a_few_articles_go_to_the_warm_worker_and_many_to_a_pool_with_the_same_r
     serial = engine.Extractor(reference)
     expected = [serial(job) for job in jobs]
     for todo in (jobs[:1], jobs):
-        workers = engine.Workers(reference, serial_build, 2)
+        caches = Caches.of(tmp_path / f"{len(todo)}", use_cache=True)
+        workers = engine.Workers(reference, caches, 2)
         try:
-            paths = [tmp_path / f"{len(todo)}" / job.article_id for job in todo]
-            assert [pickle.loads(payload) for payload, error in workers.map(todo, paths)] == expected[: len(todo)]
-            assert all(path.is_file() for path in paths)  # each cache entry written by the worker
+            keys = [cache_key(job, reference) for job in todo]
+            assert [pickle.loads(payload) for payload, error in workers.map(todo, keys)] == expected[: len(todo)]
+            assert all(caches.rows.path(key).is_file() for key in keys)  # each cache entry written by the worker
             assert (workers.pool is workers.warm) == (len(todo) <= engine.FEW_ARTICLES)
         finally:
             workers.close()

@@ -13,7 +13,8 @@ from conftest import make_repo, snapshot, write_source
 
 from builders.inputs import hashes as hashes_module
 from builders.inputs import seeds as seeds_module
-from builders.inputs.hashes import FileHashes, load_hashes, save_hashes
+from builders.cache import Cache
+from builders.inputs.hashes import INDEX, FileHashes, load_hashes, save_hashes
 from builders.inputs.seeds import inputs_digest, read_seeds
 from builders.pipeline import build
 from builders.problems import InputError
@@ -47,10 +48,14 @@ def reads(monkeypatch) -> list[str]:
     return calls
 
 
+def _index(root: Path) -> Cache:
+    return Cache(root / ".cache", INDEX)
+
+
 def _read_again(root: Path) -> tuple[seeds_module.Seeds, FileHashes]:
-    hashes = load_hashes(root)
+    hashes = load_hashes(_index(root))
     seeds = read_seeds(root, hashes=hashes)
-    save_hashes(root, hashes)
+    save_hashes(_index(root), hashes)
     return seeds, hashes
 
 
@@ -63,7 +68,7 @@ def test_files_as_recorded_are_not_read_again_and_give_the_same_digest(root, tru
     assert second.digest == first.digest
     assert [(j.article_id, j.raw_sha, j.source_sha) for j in second.jobs] == [(j.article_id, j.raw_sha, j.source_sha) for j in first.jobs]
     assert all(job.raw is None for job in second.jobs)
-    assert inputs_digest(root, load_hashes(root))[0] == inputs_digest(root)[0]
+    assert inputs_digest(root, load_hashes(_index(root)))[0] == inputs_digest(root)[0]
 
 
 def test_a_write_that_keeps_size_and_modification_time_is_seen(root, trusting, reads):
@@ -77,7 +82,7 @@ def test_a_write_that_keeps_size_and_modification_time_is_seen(root, trusting, r
     second, _ = _read_again(root)
     assert reads == ["own-note-0001.txt"]
     assert second.digest != first.digest
-    assert inputs_digest(root, load_hashes(root))[0] == second.digest
+    assert inputs_digest(root, load_hashes(_index(root)))[0] == second.digest
 
 
 def test_a_file_written_just_before_it_was_hashed_is_not_recorded(root, reads):
