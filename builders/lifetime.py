@@ -17,7 +17,9 @@ WATCH_EVERY = 0.5  # seconds, where the kernel cannot be asked
 
 
 def die_with_parent(parent: int) -> None:
-    """Called first thing in a child of `parent`: end this process when `parent` ends."""
+    """Called first thing in a child of `parent`: end this process when `parent` ends, and at once
+    when told to (SIGTERM: the parent's own handler, inherited through fork, is not the child's)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
