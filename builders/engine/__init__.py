@@ -32,7 +32,7 @@ from .options import Options, Progress
 from .plan import kept_rows, plan, preload, record
 from .workers import extract_all, started_workers
 
-__all__ = ["Columns", "Options", "Progress", "columns", "remove_leftovers_of"]
+__all__ = ["Columns", "Options", "Progress", "columns", "rare_collections", "remove_leftovers_of"]
 
 
 @dataclass
@@ -57,7 +57,7 @@ def columns(root: Path, options: Options, from_last: bool = False, keep: bool = 
     """The tables of `root`'s seeds. `from_last`: from the last build's rows where there are some
     (only the articles whose inputs changed are extracted); `keep`: save them as the last build
     (only a build holding the lock alone does), in `Columns.saving`."""
-    with _rare_collections():
+    with rare_collections():
         return _columns(root, options, Caches.of(root, options.use_cache), from_last and options.use_cache,
                         keep and options.use_cache)
 
@@ -67,19 +67,31 @@ def remove_leftovers_of(root: Path) -> list[str]:
     return remove_leftovers(root / HOME)
 
 
+_RARE = [0]  # how many rare_collections are open in this process: the outermost one sets and restores
+
+
 @contextmanager
-def _rare_collections() -> Iterator[None]:
+def rare_collections() -> Iterator[None]:
     """A build's main process makes hundreds of thousands of objects that live as long as it does
     (the seeds' stats and hashes, the store's manifest, the new rows' values), and Python's
     collector would walk every one of them many times over: 0.4 s of CPU of a one-article build
     in 10,000. Collections are made rarer while it runs, and the objects alive before it are left
-    out of them (gc.freeze); the worker processes collect as usual (workers._init_worker)."""
+    out of them (gc.freeze); the worker processes collect as usual (workers._init_worker). The
+    caller may hold it around more than the engine (make.py: writing the package too)."""
+    _RARE[0] += 1
+    if _RARE[0] > 1:
+        try:
+            yield
+        finally:
+            _RARE[0] -= 1
+        return
     before = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(100_000, 50, 1000)
     try:
         yield
     finally:
+        _RARE[0] -= 1
         gc.set_threshold(*before)
         gc.unfreeze()
 

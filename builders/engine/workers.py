@@ -150,7 +150,7 @@ PYTHON_GC_THRESHOLD = (700, 10, 10)  # Python's own: a worker's rules make short
 def _init_worker(parent: int, reference: Reference, caches: Caches) -> None:
     global _WORKER
     die_with_parent(parent)
-    gc.set_threshold(*PYTHON_GC_THRESHOLD)  # (forked from a build that made its collections rarer: engine._rare_collections)
+    gc.set_threshold(*PYTHON_GC_THRESHOLD)  # (forked from a build that made its collections rarer: engine.rare_collections)
     _WORKER = (_extractor(reference, caches), caches.rows)
 
 
