@@ -1,8 +1,7 @@
 """Builders of the Serbia arms-pressure dataset package: seeds in, validated Frictionless package out.
 
-The pipeline, one folder or module per stage, imports flowing downwards only (declared for
-import-linter in pyproject.toml; ARCHITECTURE.md draws it):
-cli → pipeline → publish | validate | engine → assemble → extract → inputs → schema → problems.
+The pipeline, one folder or module per stage, imports flowing downwards only: the one list of
+layers is import-linter's contract in pyproject.toml; ARCHITECTURE.md draws the flow.
 """
 
 

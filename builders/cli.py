@@ -11,8 +11,10 @@ import argparse
 import json
 import os
 import re
+import signal
 import sys
 import textwrap
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -340,10 +342,24 @@ def _review(root: Path, args) -> int:
     return 0
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the main thread is, so that every `finally` of the command runs: the
+    worker processes are killed, the work folder removed, the lock let go."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     """The command line (`python -m builders` and the `serbia-arms-pressure` console script)."""
+    previous = signal.signal(signal.SIGTERM, _terminate) if threading.current_thread() is threading.main_thread() else None
     try:
         return _main(argv)
+    except Terminated:
+        print("stopped by SIGTERM: the worker processes were ended, the work folder removed and the lock let go; "
+              "the published package is complete (a swap under way was finished or undone)", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except BrokenPipeError:  # a reader such as `head` closed stdout: not an error of ours
         _stdout_gone()
         return 1
@@ -354,6 +370,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"the build tools are not installed (no module named {error.name!r}) — install them as the README's "
               "'Build it yourself' says: pip install --no-deps --require-hashes -r requirements.lock", file=sys.stderr)
         return 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _main(argv: list[str] | None) -> int:
@@ -372,6 +391,7 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "release":
         return _release(root, args.wait, args.draft)
     if args.command == "build":
+        from .engine import Options
         from .pipeline import Busy, build
 
         if args.scheduler and args.engine != "dask":
@@ -386,8 +406,8 @@ def _main(argv: list[str] | None) -> int:
 
         try:
             with _progress_bar("extracting") as progress:
-                problems = build(root, max(1, args.workers), not args.no_cache, args.engine, args.scheduler, progress,
-                                 wait=args.wait)
+                options = Options(max(1, args.workers), not args.no_cache, args.engine, args.scheduler, progress)
+                problems = build(root, options, wait=args.wait)
         except Busy as busy:
             return _busy(busy, "python -m builders build")
         message = f"built and published the package in {time.perf_counter() - started:.2f} s"

@@ -2,7 +2,8 @@
 
 build   = make.py (seeds -> engine (per-article extraction, cached) -> assemble -> publish into a work
           directory) -> validate there -> swap in (a failed build leaves the published package as it was;
-          a killed one is recovered by the next command: publish/swap.py)
+          a killed one is recovered by the next command: publish/swap.py, and the temporary files it
+          left under .cache/ removed)
 check   = validate the published package (+ with `rebuild`, build afresh and compare file by file)
 release = the files of dist/ from the published package, replaced as a whole
 build and release hold the lock of the root (publish/lock.py), validate shares it; faults of the
@@ -30,8 +31,7 @@ from .validate import differences, validate_package
 from .validate.diff import diff  # noqa: F401  (re-exported for the command line)
 
 if TYPE_CHECKING:
-    from .engine import Progress
-    from .make import Made
+    from .engine import Options
     from .quality import Report
 
 # Building (make.py: the extraction code, the engine, publishing), releasing and scoring are
@@ -42,38 +42,44 @@ def _failed(problems: list[Problem]) -> bool:
     return any(p.severity == "error" for p in problems)
 
 
-def build_into(root: Path, out: Path, workers: int = 1, use_cache: bool = True, engine: str = "local",
-               scheduler: str | None = None, progress: Progress | None = None) -> list[Problem]:
+def build_into(root: Path, out: Path, options: Options | None = None) -> list[Problem]:
     """Build the package from `root`'s seeds into the empty directory `out`, every article
     through the cache (none from the last build's tables); problems are collected, not raised, so
     that all are reported."""
+    from .engine import Options
     from .make import make
 
-    return make(root, out, workers, use_cache, engine, scheduler, progress, from_last=False, keep=False).problems
+    return make(root, out, options or Options()).problems
 
 
-def build(root: Path, workers: int = 1, use_cache: bool = True, engine: str = "local", scheduler: str | None = None,
-          progress: Progress | None = None, wait: float = 0.0, release_dist: bool = False) -> list[Problem]:
-    """Build, validate and publish (and with `release_dist`, write dist/ then), one build at a
-    time: while another holds the lock this waits up to `wait` seconds, then raises `Busy`. On any
-    error — and whenever the process dies — the published package is the previous one or the new
-    one, complete (an interrupted build is recovered first). A fault of the machine (full disk,
-    read-only or forbidden folder) is one `MachineFault` line."""
+def build(root: Path, options: Options | None = None, wait: float = 0.0) -> list[Problem]:
+    """Build, validate and publish, one build at a time: while another holds the lock this waits
+    up to `wait` seconds, then raises `Busy`. On any error — and whenever the process dies — the
+    published package is the previous one or the new one, complete (an interrupted build is
+    recovered first, and the temporary files a killed build left are removed). A fault of the
+    machine (full disk, read-only or forbidden folder) is one `MachineFault` line."""
+    from .engine import Options
+
     problems: list[Problem] = []
     try:
         with hold(root, "build", wait=wait):
-            problems += recover(root)
+            problems += recover(root) + _remove_leftovers(root)
             if not _failed(problems):  # (an unreadable journal: nothing is touched)
-                problems += _build_locked(root, workers, use_cache, engine, scheduler, progress)
-            if release_dist and not _failed(problems):
-                problems += _release_locked(root)[1]
+                problems += _build_locked(root, options or Options())
     except OSError as error:  # the lock file, reading seeds, the parse cache, validation, recovery…
         problems.append(machine_fault(error, root, "read or write", "build"))
     return problems
 
 
-def _build_locked(root: Path, workers: int, use_cache: bool, engine: str, scheduler: str | None,
-                  progress: Progress | None) -> list[Problem]:
+def _remove_leftovers(root: Path) -> list[Problem]:
+    """One warning line when a killed build's temporary files were removed from .cache/."""
+    from .engine import remove_leftovers_of
+
+    removed = remove_leftovers_of(root)
+    return [Problem(".cache/tmp", None, None, f"removed {len(removed)} temporary file(s) left by a killed build", "warning")] if removed else []
+
+
+def _build_locked(root: Path, options: Options) -> list[Problem]:
     try:
         work = work_folder(root)
     except OSError as error:
@@ -82,11 +88,11 @@ def _build_locked(root: Path, workers: int, use_cache: bool, engine: str, schedu
 
     made = None
     try:
-        made = make(root, work, workers, use_cache, engine, scheduler, progress, from_last=use_cache, keep=True)
+        made = make(root, work, options, from_last=True, keep=True)
         problems = made.problems
         if _failed(problems):
             return problems
-        problems += _validate_new(work, made)
+        problems += validate_package(work, changed=made.changed)
         if _failed(problems):
             return problems
         try:
@@ -95,18 +101,9 @@ def _build_locked(root: Path, workers: int, use_cache: bool, engine: str, schedu
             return problems + [_swap_fault(error, root, "build")]
         return problems
     finally:
-        if made is not None and made.saving is not None:
+        if made is not None and made.saving is not None and made.saving.ident is not None:
             made.saving.join()
         discard(root, work)
-
-
-def _validate_new(work: Path, made: Made) -> list[Problem]:
-    """The package just built, validated as a whole; when made from the last build's rows, only
-    the changed rows and every key were checked, and the whole package is validated only when
-    that found a problem (for validate's report)."""
-    if made.checked == []:
-        return []
-    return validate_package(work)
 
 
 def _stage_docs(root: Path, work: Path) -> tuple[str, ...]:
@@ -156,10 +153,12 @@ def check(root: Path, workers: int = 1, rebuild: bool = False, wait: float = 0.0
 
 
 def _rebuild_differences(root: Path, workers: int) -> list[Problem]:
+    from .engine import Options
+
     work = Path(tempfile.mkdtemp(prefix=".validate-"))
     try:
         fresh = work / "package"
-        problems = build_into(root, fresh, workers)
+        problems = build_into(root, fresh, Options(workers=workers))
         return problems if _failed(problems) else problems + differences(root, fresh)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -202,6 +201,8 @@ SCORED_TEXT_SOURCE = "url: null\nretrieved_date: null\nlicence_basis: quotation\
 def score(root: Path, texts: list[Path], gold_dirs: list[Path], workers: int = 1) -> tuple[Report | None, list[Problem]]:
     """Build `root`'s seeds with `texts` added as articles (in a temporary root: nothing is copied
     into the repository) and score the package against the gold annotations in `gold_dirs`."""
+    from .engine import Options
+
     work = Path(tempfile.mkdtemp(prefix=".score-"))
     try:
         shutil.copytree(root / "seeds", work / "seeds", ignore=shutil.ignore_patterns("*.txt"))
@@ -212,7 +213,7 @@ def score(root: Path, texts: list[Path], gold_dirs: list[Path], workers: int = 1
                 return None, [Problem(str(text), None, None, "has the name of a seed article — rename it")]
             shutil.copyfile(text, target)
             (work / SOURCES_DIR / f"{text.stem}.yaml").write_text(SCORED_TEXT_SOURCE, encoding="utf-8")
-        problems = build_into(work, work / "package", workers, use_cache=False)
+        problems = build_into(work, work / "package", Options(workers=workers, use_cache=False))
         if _failed(problems):
             return None, problems
         from . import quality

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from builders import engine
+from builders.engine import caches
 from builders.extract.article import extract
 from builders.extract.entities import Matcher
 from builders.inputs.reference import load_reference
@@ -117,11 +117,11 @@ def test_cache_fingerprint_covers_every_extraction_file(tmp_path, monkeypatch):
     list to edit; a change outside the extraction layers does not."""
     copy = tmp_path / "builders"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(engine, "__file__", str(copy / "engine.py"))
+    monkeypatch.setattr(caches, "__file__", str(copy / "engine" / "caches.py"))
 
     def fingerprint() -> str:
-        engine.code_fingerprint.cache_clear()
-        return engine.code_fingerprint()
+        caches.code_fingerprint.cache_clear()
+        return caches.code_fingerprint()
 
     before = fingerprint()
     (copy / "cli.py").write_text((copy / "cli.py").read_text() + "\n# a comment\n")
@@ -131,7 +131,7 @@ def test_cache_fingerprint_covers_every_extraction_file(tmp_path, monkeypatch):
     assert after_new_module != before
     (copy / "extract" / "lexicon.yaml").write_text((copy / "extract" / "lexicon.yaml").read_text() + "\n# more words\n")
     assert fingerprint() != after_new_module
-    engine.code_fingerprint.cache_clear()
+    caches.code_fingerprint.cache_clear()
 
 
 def _renamed_codebook(root: Path, renames: dict[str, str]) -> None:

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from builders.cache import Cache
 from builders.publish.card import (
     HELD_OUT,
     LABEL_GID,
@@ -154,7 +155,7 @@ def test_pictures_of_equal_rows_come_from_the_cache_and_new_rows_are_drawn(tmp_p
     names, events = crowded()
     columns = {f: [getattr(e, f) for e in events] for f in EVENT_FIELDS}
     tables = {"actors": pa.table({"actor_id": list(names), "name": list(names.values())}), "events": pa.table(columns)}
-    cache = tmp_path / "cache" / "pictures"
+    cache = Cache(tmp_path / ".cache", "pictures")
     first, again, changed = (tmp_path / name for name in ("first", "again", "changed"))
     for out in (first, again, changed):
         (out / "datapackage").mkdir(parents=True)
@@ -179,14 +180,15 @@ def test_a_damaged_picture_cache_is_drawn_again(tmp_path, monkeypatch):
     names, events = crowded()
     tables = {"actors": pa.table({"actor_id": list(names), "name": list(names.values())}),
               "events": pa.table({f: [getattr(e, f) for e in events] for f in EVENT_FIELDS})}
-    cache = tmp_path / "pictures"
+    cache = Cache(tmp_path / ".cache", "pictures")
     outs = [tmp_path / "one", tmp_path / "two"]
     for out in outs:
         (out / "datapackage").mkdir(parents=True)
     draw_pictures(tables, outs[0], cache)
-    data = bytearray(cache.read_bytes())
+    entry = cache.path(card.PICTURES, name=card.PICTURES)
+    data = bytearray(entry.read_bytes())
     data[-10] ^= 0xFF  # a flipped byte inside the stored SVG
-    cache.write_bytes(bytes(data))
+    entry.write_bytes(bytes(data))
     drawn = []
     real = card._picture_values  # read from the rows whenever the pictures are drawn (here or in a forked process)
     monkeypatch.setattr(card, "_picture_values", lambda t: drawn.append(1) or real(t))

@@ -12,8 +12,11 @@ import pyarrow.compute as pc
 import pytest
 from conftest import FIXTURES, make_repo, snapshot, write_source
 
-from builders import incremental, make, pipeline, store
+from builders import engine, validate
+from builders.engine import store
+from builders.validate import validate_package
 from builders.pipeline import build
+from builders.engine import Options
 
 EXTRA = sorted((FIXTURES / "articles").glob("*.txt"))
 CHANGED = "seeds/articles/wire-nis-waiver-2025.txt"
@@ -31,13 +34,13 @@ def _errors(problems) -> list[str]:
 def extracted(monkeypatch) -> list[list[str]]:
     """The ids of the articles each build extracts (through the cache or not)."""
     calls: list[list[str]] = []
-    real = make.extract_all
+    real = engine.extract_all
 
     def spy(jobs, *args, **kwargs):
         calls.append([job.article_id for job in jobs])
         return real(jobs, *args, **kwargs)
 
-    monkeypatch.setattr(make, "extract_all", spy)
+    monkeypatch.setattr(engine, "extract_all", spy)
     return calls
 
 
@@ -45,7 +48,7 @@ def extracted(monkeypatch) -> list[list[str]]:
 def built(tmp_path_factory):
     """A repository with more articles than the seeds, built once (its store is the last build)."""
     root = make_repo(tmp_path_factory.mktemp("incremental"), EXTRA)
-    assert _errors(build(root, workers=2)) == []
+    assert _errors(build(root, Options(workers=2))) == []
     return root
 
 
@@ -62,19 +65,19 @@ def test_a_changed_added_and_removed_article_give_the_package_of_a_build_from_sc
     shutil.copytree(built, root)
     before = snapshot(root)
     _edit(root)
-    problems = build(root, workers=2)
+    problems = build(root, Options(workers=2))
     assert _errors(problems) == []
     assert extracted == [["added-note-2025", "wire-nis-waiver-2025"]]  # the others come from the last build's tables
     scratch = make_repo(tmp_path / "scratch")
     shutil.rmtree(scratch / "seeds")
     shutil.copytree(root / "seeds", scratch / "seeds")
-    assert [str(p) for p in build(scratch, workers=2, use_cache=False)] == [str(p) for p in problems]  # the warnings too
+    assert [str(p) for p in build(scratch, Options(workers=2, use_cache=False))] == [str(p) for p in problems]  # the warnings too
     assert snapshot(root) == snapshot(scratch)
     assert snapshot(root) != before
 
     shutil.rmtree(root / "seeds")  # and back: the first package again, extracting only what changed back
     shutil.copytree(built / "seeds", root / "seeds")
-    assert _errors(build(root, workers=2)) == []
+    assert _errors(build(root, Options(workers=2))) == []
     assert extracted[2] == ["plain-notes-0001", "wire-nis-waiver-2025"]
     assert snapshot(root) == before
 
@@ -83,14 +86,14 @@ def test_a_changed_source_record_alone_is_extracted_again(built, tmp_path, extra
     root = tmp_path / "repo"
     shutil.copytree(built, root)
     write_source(root, "wire-nis-waiver-2025", b"url: https://example.org/wire\nretrieved_date: 2025-06-02\nlicence_basis: permission\n")
-    assert _errors(build(root, workers=2)) == []
+    assert _errors(build(root, Options(workers=2))) == []
     assert extracted == [["wire-nis-waiver-2025"]]
     articles = (root / "datapackage" / "csv" / "articles.csv").read_text(encoding="utf-8")
     assert '"https://example.org/wire",2025-06-02' in articles
     scratch = make_repo(tmp_path / "scratch")
     shutil.rmtree(scratch / "seeds")
     shutil.copytree(root / "seeds", scratch / "seeds")
-    assert _errors(build(scratch, workers=2, use_cache=False)) == []
+    assert _errors(build(scratch, Options(workers=2, use_cache=False))) == []
     assert snapshot(root) == snapshot(scratch)
 
 
@@ -98,7 +101,7 @@ def test_an_unchanged_build_extracts_nothing_and_reports_the_same_warnings(built
     root = tmp_path / "repo"
     shutil.copytree(built, root)
     before = snapshot(root)
-    problems = build(root, workers=2)
+    problems = build(root, Options(workers=2))
     assert extracted == [[]]
     assert any("CR/CRLF line ends" in str(p) for p in problems)  # a warning of an article from the last build
     assert snapshot(root) == before
@@ -113,7 +116,7 @@ def test_a_damaged_store_is_not_used(built, tmp_path, extracted):
     data[len(data) // 2] ^= 0x01
     table.write_bytes(bytes(data))
     assert store.load(root) is None
-    assert _errors(build(root, workers=2)) == []
+    assert _errors(build(root, Options(workers=2))) == []
     assert len(extracted[0]) == len(list((root / "seeds" / "articles").glob("*.txt")))  # every article, from the cache
     assert snapshot(root) == before
     assert store.load(root) is not None  # written again
@@ -123,43 +126,97 @@ def test_a_store_made_by_other_code_is_not_used(built, tmp_path, monkeypatch):
     root = tmp_path / "repo"
     shutil.copytree(built, root)
     assert store.load(root) is not None
-    store.fingerprint.cache_clear()
+    store.code_fingerprint.cache_clear()
     monkeypatch.setattr(store, "__file__", str(tmp_path / "elsewhere" / "store.py"))  # other files: another fingerprint
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / "assemble.py").write_text("# other code\n")
     try:
         assert store.load(root) is None
     finally:
-        store.fingerprint.cache_clear()
+        store.code_fingerprint.cache_clear()
+
+
+def _package_copy(root: Path, to: Path) -> Path:
+    to.mkdir()
+    for name in ("datapackage.json", "datapackage", "schema"):
+        (shutil.copytree if (root / name).is_dir() else shutil.copy2)(root / name, to / name)
+    return to
+
+
+def _rewrite_parquet(package: Path, resource: str, change) -> None:
+    import pyarrow.parquet as pq
+
+    path = package / "datapackage" / "parquet" / f"{resource}.parquet"
+    pq.write_table(change(pq.read_table(path)), path)
 
 
 def test_changed_rows_are_checked_and_a_problem_validates_the_whole_package(built, tmp_path, monkeypatch):
-    last = store.load(built)
-    tables = dict(last.tables)
-    events = tables["events"]
-    evidence = events.column("evidence_text").to_pylist()
+    """validate_package(out, changed): the layers run on the changed articles' rows only, and
+    every key on every row; a problem found there validates the whole package (for the report)."""
+    work = _package_copy(built, tmp_path / "work")
+    events = pq_read(work, "events")
     first = events.column("article_id")[0].as_py()
-    evidence[0] = "not the text at these offsets"
-    tables["events"] = events.set_column(events.schema.get_field_index("evidence_text"), events.schema.field("evidence_text"),
-                                         pa.array(evidence, pa.string()))
-    work = tmp_path / "work"
-    work.mkdir()
-    found = incremental.changed_row_problems(tables, {first}, work)
-    assert [(p.path, p.field) for p in found] == [("datapackage/csv/events.csv", "evidence_text")]
-    assert incremental.changed_row_problems(tables, {"some-other-article"}, work) == []  # only changed rows are read
-    mentions = tables["actor_mentions"]  # a key is checked across all rows, changed or not
-    actors = tables["actors"]
-    gone = mentions.column("actor_id")[0].as_py()
-    tables["actors"] = actors.filter(pc.not_equal(actors.column("actor_id"), gone))
-    assert any(p.field == "actor_id" and "foreign-key" in p.message for p in incremental.changed_row_problems(tables, set(), work))
 
-    calls = []
-    monkeypatch.setattr(make, "changed_row_problems", lambda *args: ["a problem"])
-    monkeypatch.setattr(pipeline, "validate_package", lambda work: calls.append(work) or [])
+    def wrong_evidence(table: pa.Table) -> pa.Table:
+        evidence = table.column("evidence_text").to_pylist()
+        evidence[0] = "not the text at these offsets"
+        at = table.schema.get_field_index("evidence_text")
+        return table.set_column(at, table.schema.field("evidence_text"), pa.array(evidence, pa.string()))
+
+    _rewrite_parquet(work, "events", wrong_evidence)
+    assert validate_package(work, changed={"some-other-article"}) == []  # only changed rows are read
+    scoped = validate._changed_rows_problems(work, {first})
+    assert ("datapackage/csv/events.csv", "evidence_text") in [(p.path, p.field) for p in scoped]
+    assert validate_package(work, changed={first}) == validate_package(work)  # then the whole package, for the report
+    assert not (work / validate.CHANGED_ROWS).exists()
+
+    keys = _package_copy(built, tmp_path / "keys")  # a key is checked across all rows, changed or not
+    gone = pq_read(keys, "actor_mentions").column("actor_id")[0].as_py()
+    _rewrite_parquet(keys, "actors", lambda actors: actors.filter(pc.not_equal(actors.column("actor_id"), gone)))
+    assert any(p.field == "actor_id" and "foreign-key" in p.message for p in validate._changed_rows_problems(keys, set()))
+
+    wholes = []
+    real = validate._layers
+    monkeypatch.setattr(validate, "_changed_rows_problems", lambda *args: ["a problem"])
+    monkeypatch.setattr(validate, "_layers", lambda folder, *args, **kwargs: wholes.append(folder) or real(folder, *args, **kwargs))
     root = tmp_path / "repo"
     shutil.copytree(built, root)
-    assert _errors(build(root, workers=1)) == []
-    assert len(calls) == 1  # the whole package, validated for the report
+    (root / CHANGED).write_text((root / CHANGED).read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    assert _errors(build(root, Options(workers=1))) == []
+    assert len(wholes) == 1  # the whole package, validated for the report
+
+
+def pq_read(package: Path, resource: str) -> pa.Table:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(package / "datapackage" / "parquet" / f"{resource}.parquet")
+
+
+def test_every_validation_layer_runs_in_an_incremental_build(built, tmp_path, monkeypatch):
+    """Each function of a validation layer that validating a whole package calls is called by an
+    incremental build too (which validates the changed rows only, when they pass): a layer added to
+    `validate_package` cannot be skipped by `build` (freshness aside: a build makes the package
+    from the seeds it checks)."""
+    import inspect
+
+    layers = {"builders.validate.descriptor", "builders.validate.rows", "builders.validate.spans", "builders.validate.editions"}
+    called: set[str] = set()
+    for name, value in vars(validate).items():
+        if inspect.isfunction(value) and value.__module__ in layers or inspect.isclass(value) and value.__module__ in layers:
+            monkeypatch.setattr(validate, name, lambda *args, _name=name, _real=value, **kwargs: called.add(_name) or _real(*args, **kwargs))
+    root = tmp_path / "repo"
+    shutil.copytree(built, root)
+    assert validate_package(root) == []
+    whole = set(called)
+    assert {"descriptor_problems", "key_problems", "Spans", "rendering_facts", "typed_values_pass"} <= whole
+    called.clear()
+    wholes = []
+    real = validate._layers
+    monkeypatch.setattr(validate, "_layers", lambda folder, *args, **kwargs: wholes.append(folder) or real(folder, *args, **kwargs))
+    (root / CHANGED).write_text((root / CHANGED).read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    assert _errors(build(root, Options(workers=1))) == []
+    assert [folder.name for folder in wholes] == [validate.CHANGED_ROWS]  # the changed rows alone were validated
+    assert whole - called == set()
 
 
 def test_rows_merged_into_the_kept_ones_are_the_rows_sorted_afresh():

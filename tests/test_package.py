@@ -16,6 +16,7 @@ from conftest import FIXTURES, REPO, make_repo, run_cli, snapshot, write_source
 from builders.pipeline import build
 from builders.schema.models import RESOURCES
 from builders.pipeline import check as validate
+from builders.engine import Options
 
 
 def test_committed_package_is_valid_and_fresh():
@@ -289,17 +290,17 @@ def test_join_articles_quotes_and_actors(built_repo):
 
 def test_pool_cache_and_serial_builds_are_identical(tmp_path, built_repo):
     serial = make_repo(tmp_path / "serial")
-    assert build(serial, workers=1, use_cache=False) == []
+    assert build(serial, Options(workers=1, use_cache=False)) == []
     pooled = make_repo(tmp_path / "pooled")
-    assert build(pooled, workers=2) == []
+    assert build(pooled, Options(workers=2)) == []
     assert snapshot(pooled) == snapshot(serial) == snapshot(built_repo)
     cached_files = sorted((pooled / ".cache" / "extract").rglob("*"))
     assert len([p for p in cached_files if p.is_file()]) == 5
-    assert build(pooled, workers=2) == []  # every article from the cache
+    assert build(pooled, Options(workers=2)) == []  # every article from the cache
     assert snapshot(pooled) == snapshot(serial)
     seed = pooled / "seeds" / "articles" / "003_f7aad1218264870f.txt"
     seed.write_bytes(seed.read_bytes().replace(b"RFE reports", b"RFE says"))
-    assert build(pooled, workers=2) == []  # one article changed: one new cache entry
+    assert build(pooled, Options(workers=2)) == []  # one article changed: one new cache entry
     assert len([p for p in (pooled / ".cache" / "extract").rglob("*") if p.is_file()]) == 6
     import pyarrow.parquet as pq
 

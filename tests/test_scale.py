@@ -13,6 +13,7 @@ from conftest import FIXTURES, make_repo, snapshot
 
 from builders.cli import _on_terminal
 from builders.pipeline import build
+from builders.engine import Options
 
 EXTRA = sorted((FIXTURES / "articles").glob("*.txt"))  # more articles than the seeds, in other shapes
 
@@ -20,7 +21,7 @@ EXTRA = sorted((FIXTURES / "articles").glob("*.txt"))  # more articles than the 
 @pytest.fixture(scope="module")
 def serial_build(tmp_path_factory):
     root = make_repo(tmp_path_factory.mktemp("serial"), EXTRA)
-    assert _errors(build(root, workers=1, use_cache=False)) == []
+    assert _errors(build(root, Options(workers=1, use_cache=False))) == []
     return root
 
 
@@ -30,7 +31,7 @@ def _errors(problems) -> list[str]:
 
 def test_dask_build_on_a_local_cluster_equals_the_serial_build(serial_build, tmp_path):
     root = make_repo(tmp_path / "dask", EXTRA)
-    assert _errors(build(root, workers=2, use_cache=False, engine="dask")) == []
+    assert _errors(build(root, Options(workers=2, use_cache=False, engine="dask"))) == []
     assert snapshot(root) == snapshot(serial_build)
 
 
@@ -39,7 +40,7 @@ def test_dask_build_on_a_scheduler_address_equals_the_serial_build(serial_build,
 
     root = make_repo(tmp_path / "dask-address", EXTRA)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        assert _errors(build(root, use_cache=False, engine="dask", scheduler=cluster.scheduler_address)) == []
+        assert _errors(build(root, Options(use_cache=False, engine="dask", scheduler=cluster.scheduler_address))) == []
     assert snapshot(root) == snapshot(serial_build)
 
 
@@ -93,7 +94,7 @@ def test_benchmark_corpus_is_varied_and_builds(tmp_path):
     benchmark.make_corpus(tmp_path, 30)
     texts = [p.read_bytes() for p in sorted((tmp_path / "seeds" / "articles").glob("*.txt"))]
     assert len(texts) == len(set(texts)) == 30
-    assert _errors(build(tmp_path, workers=2)) == []
+    assert _errors(build(tmp_path, Options(workers=2))) == []
 
 
 def test_scheduler_without_the_dask_engine_is_refused(tmp_path):
@@ -105,13 +106,14 @@ def test_scheduler_without_the_dask_engine_is_refused(tmp_path):
 
 
 def test_a_dask_worker_builds_its_extractor_once_not_once_per_partition(monkeypatch):
-    from builders import engine
+    from builders.cache import Cache
+    from builders.engine import workers as engine
     from builders.inputs.reference import load_reference
 
     made = []
 
     class Counting:
-        def __init__(self, reference, parse_cache):
+        def __init__(self, reference, parse):
             made.append(reference.digest)
 
         def __call__(self, job):
@@ -120,13 +122,14 @@ def test_a_dask_worker_builds_its_extractor_once_not_once_per_partition(monkeypa
     monkeypatch.setattr(engine, "Extractor", Counting)
     monkeypatch.setattr(engine, "_EXTRACTORS", {})
     reference, _ = load_reference(Path(__file__).resolve().parents[1])
-    assert engine._run_partition(["a", "b"], reference, None) == ["a", "b"]
-    assert engine._run_partition(["c"], reference, None) == ["c"]
+    assert engine._run_partition(["a", "b"], reference, Cache(None, "parse")) == ["a", "b"]
+    assert engine._run_partition(["c"], reference, Cache(None, "parse")) == ["c"]
     assert made == [reference.digest]  # the model and the matcher come with the extractor: once per worker process
 
 
 def test_a_few_articles_go_to_the_warm_worker_and_many_to_a_pool_with_the_same_rows(serial_build, tmp_path):
-    from builders import engine
+    from builders.engine import workers as engine
+    from builders.engine.caches import Caches, cache_key
     from builders.inputs.reference import load_reference
     from builders.inputs.seeds import read_seeds
 
@@ -136,11 +139,12 @@ def test_a_few_articles_go_to_the_warm_worker_and_many_to_a_pool_with_the_same_r
     serial = engine.Extractor(reference)
     expected = [serial(job) for job in jobs]
     for todo in (jobs[:1], jobs):
-        workers = engine.Workers(reference, serial_build, 2)
+        caches = Caches.of(tmp_path / f"{len(todo)}", use_cache=True)
+        workers = engine.Workers(reference, caches, 2)
         try:
-            paths = [tmp_path / f"{len(todo)}" / job.article_id for job in todo]
-            assert [pickle.loads(payload) for payload, error in workers.map(todo, paths)] == expected[: len(todo)]
-            assert all(path.is_file() for path in paths)  # each cache entry written by the worker
+            keys = [cache_key(job, reference) for job in todo]
+            assert [pickle.loads(payload) for payload, error in workers.map(todo, keys)] == expected[: len(todo)]
+            assert all(caches.rows.path(key).is_file() for key in keys)  # each cache entry written by the worker
             assert (workers.pool is workers.warm) == (len(todo) <= engine.FEW_ARTICLES)
         finally:
             workers.close()

@@ -13,10 +13,12 @@ from conftest import make_repo, snapshot, write_source
 
 from builders.inputs import hashes as hashes_module
 from builders.inputs import seeds as seeds_module
-from builders.inputs.hashes import FileHashes, load_hashes, save_hashes
+from builders.cache import Cache
+from builders.inputs.hashes import INDEX, FileHashes, load_hashes, save_hashes
 from builders.inputs.seeds import inputs_digest, read_seeds
 from builders.pipeline import build
 from builders.problems import InputError
+from builders.engine import Options
 
 ARTICLE = "seeds/articles/own-note-0001.txt"
 TEXT = "A note written for this test\n\nBy Ann Example\n\nThe ministry said on Monday that the radar had arrived.\n"
@@ -46,10 +48,14 @@ def reads(monkeypatch) -> list[str]:
     return calls
 
 
+def _index(root: Path) -> Cache:
+    return Cache(root / ".cache", INDEX)
+
+
 def _read_again(root: Path) -> tuple[seeds_module.Seeds, FileHashes]:
-    hashes = load_hashes(root)
+    hashes = load_hashes(_index(root))
     seeds = read_seeds(root, hashes=hashes)
-    save_hashes(root, hashes)
+    save_hashes(_index(root), hashes)
     return seeds, hashes
 
 
@@ -62,7 +68,7 @@ def test_files_as_recorded_are_not_read_again_and_give_the_same_digest(root, tru
     assert second.digest == first.digest
     assert [(j.article_id, j.raw_sha, j.source_sha) for j in second.jobs] == [(j.article_id, j.raw_sha, j.source_sha) for j in first.jobs]
     assert all(job.raw is None for job in second.jobs)
-    assert inputs_digest(root, load_hashes(root))[0] == inputs_digest(root)[0]
+    assert inputs_digest(root, load_hashes(_index(root)))[0] == inputs_digest(root)[0]
 
 
 def test_a_write_that_keeps_size_and_modification_time_is_seen(root, trusting, reads):
@@ -76,7 +82,7 @@ def test_a_write_that_keeps_size_and_modification_time_is_seen(root, trusting, r
     second, _ = _read_again(root)
     assert reads == ["own-note-0001.txt"]
     assert second.digest != first.digest
-    assert inputs_digest(root, load_hashes(root))[0] == second.digest
+    assert inputs_digest(root, load_hashes(_index(root)))[0] == second.digest
 
 
 def test_a_file_written_just_before_it_was_hashed_is_not_recorded(root, reads):
@@ -98,13 +104,13 @@ def test_an_article_not_read_is_read_when_extracted_and_must_still_have_its_hash
 
 
 def test_builds_through_the_index_publish_what_a_build_without_it_publishes(root, trusting, reads, tmp_path):
-    assert [p for p in build(root, workers=2) if p.severity == "error"] == []
+    assert [p for p in build(root, Options(workers=2)) if p.severity == "error"] == []
     (root / ARTICLE).write_text(TEXT + "\nThe United States threatened Serbia with sanctions on Friday, the embassy said.\n", encoding="utf-8")
     reads.clear()
-    assert [p for p in build(root, workers=2) if p.severity == "error"] == []
+    assert [p for p in build(root, Options(workers=2)) if p.severity == "error"] == []
     assert reads == ["own-note-0001.txt", "own-note-0001.yaml"]  # the changed article (its bytes kept), then its source record to extract it
     fresh = make_repo(tmp_path / "fresh")
     (fresh / ARTICLE).write_text((root / ARTICLE).read_text(encoding="utf-8"), encoding="utf-8")
     write_source(fresh, Path(ARTICLE).stem)
-    assert [p for p in build(fresh, use_cache=False) if p.severity == "error"] == []
+    assert [p for p in build(fresh, Options(use_cache=False)) if p.severity == "error"] == []
     assert snapshot(root) == snapshot(fresh)

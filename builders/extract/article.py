@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..inputs.curation import parse_curation
 from ..inputs.reference import Reference
@@ -27,10 +26,11 @@ from .curated_quotes import curated_quotes
 from .events import curated_events, drop_rejected, make_summary, merge, rejections, rule_drafts
 from .ingest import check_raw, ingest
 from .language import Languages, detect_language, language_identifier
-from .nlp import Parser, load_model, reading_vocab
+from .nlp import EntryCache, Parser, load_model, reading_vocab
 from .quotes import find_quote_spans, find_quotes
 from .reference_index import reference_index
 from .tokens import release
+
 
 Columns = dict[str, list]  # column name -> values, in a model's column order
 PER_ARTICLE = (Article, ActorMention, Quote, Event, WeaponSystemMention)  # resources made article by article
@@ -131,12 +131,14 @@ class Extractor:
     """The per-article function with what it needs built once (the reference's matcher): one per
     worker process, reused for every article the worker gets."""
 
-    def __init__(self, reference: Reference, parse_cache: Path | None = None, identifier_cache: Path | None = None,
-                 language_cache: Path | None = None):
+    def __init__(self, reference: Reference, parse: EntryCache | None = None, language: EntryCache | None = None,
+                 identifier: EntryCache | None = None):
+        """The caches are handed in by the engine (None: none): parses, each text's language, and
+        py3langid's decompressed model."""
         self.matcher = Matcher(reference)
-        self.parser = Parser(parse_cache)
-        self.languages = Languages(language_cache)
-        self.identifier_cache = identifier_cache
+        self.parser = Parser(parse)
+        self.languages = Languages(language)
+        self.identifier_cache = identifier
 
     def warm_up(self) -> None:
         """Load what a process's first article needs: the pinned model, the vocabulary cached parses

@@ -44,21 +44,6 @@ from .reference_index import reference_index
 from .tokens import sentence_of, token_arrays
 
 _WEAPON_NOUN = re.compile(rf"^(?:{alternation(WEAPON_NOUNS)})$", re.IGNORECASE)
-_MODALS = MODAL_VERBS
-_FUTURE = FUTURE_AUXILIARIES
-_CONDITIONS = CONDITION_WORDS
-_INTENTIONS = INTENTION_VERBS
-_SCHEDULED = SCHEDULED_WORDS
-_REQUESTS = REQUEST_VERBS
-_FIRST_PERSON = FIRST_PERSON
-_PERSON_PRONOUNS = PERSON_PRONOUNS
-_THING_PRONOUNS = THING_PRONOUNS
-_RELATIVES = RELATIVE_PRONOUNS
-_REPORT_WORDS = REPORT_WORDS
-_GENERIC_HOLDERS = GENERIC_HOLDERS
-_PLURAL_ANAPHORS = PLURAL_ANAPHORS
-_DESCRIPTIONS = ACTOR_DESCRIPTIONS
-_RELATIONAL = RELATIONAL_NOUNS
 _TARGET_NOUNS = frozenset({"target", "object", "subject", "victim"})  # "was the target of sanctions"
 
 
@@ -350,7 +335,7 @@ def _events_with(article: _Article, token, pivot, event_type: EventTypeEntry, tr
         pairs = [(s, t) for s in (sources or [None]) for t in (targets or [None]) if s is None or s != t]
     modality = _modality(token, event_type, article)
     type_id = event_type.id
-    if event_type.modal_as and any(c.dep_ == "aux" and c.lower_ in _MODALS for c in token.children) and modality == Modality.hypothetical:
+    if event_type.modal_as and any(c.dep_ == "aux" and c.lower_ in MODAL_VERBS for c in token.children) and modality == Modality.hypothetical:
         type_id, modality = event_type.modal_as, Modality.asserted  # "it may purchase the FK-3": an intention
     elif modality == Modality.hypothetical and event_type.hypothetical_as:
         type_id, modality = event_type.hypothetical_as, Modality.asserted  # "could impose sanctions if …": a threat
@@ -705,7 +690,7 @@ def _actors(article: _Article, token) -> list[str]:
 
 
 def _actor(article: _Article, t) -> list[str]:
-    if t.lower_ in _PLURAL_ANAPHORS and t.pos_ == "NOUN" and any(c.lower_ == "the" for c in t.children):
+    if t.lower_ in PLURAL_ANAPHORS and t.pos_ == "NOUN" and any(c.lower_ == "the" for c in t.children):
         previous = _previous_subjects(t)  # "Egypt and Jordan … The nations imposed …": both, like "they"
         if previous and (group := _actors(article, previous[0])):
             return group
@@ -715,30 +700,30 @@ def _actor(article: _Article, t) -> list[str]:
     if t.text in article.places:
         return [article.places[t.text]]
     lower = t.lower_
-    if lower in _FIRST_PERSON:
+    if lower in FIRST_PERSON:
         quote = article.quote_at(t)
         return [quote[2]] if quote and quote[2] else []
-    if lower in _RELATIVES and t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "relcl":
+    if lower in RELATIVE_PRONOUNS and t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "relcl":
         return _actor(article, t.head.head)
     if lower in ("they", "them", "their"):  # a group: the last clause's subject when it names actors
         previous = _previous_subjects(t)
         return _actors(article, previous[0]) if previous else []
-    if lower in _PERSON_PRONOUNS | _THING_PRONOUNS:
-        return _antecedent(article, t, lower in _PERSON_PRONOUNS)
+    if lower in PERSON_PRONOUNS | THING_PRONOUNS:
+        return _antecedent(article, t, lower in PERSON_PRONOUNS)
     if t.pos_ == "NOUN":  # "Russian defence minister, Sergei Shoigu", "US officials", "NIS oil company"
-        if t.dep_ == "appos" and t.lemma_.lower() in _DESCRIPTIONS and (f := article.mention(t.head)) is not None:
+        if t.dep_ == "appos" and t.lemma_.lower() in ACTOR_DESCRIPTIONS and (f := article.mention(t.head)) is not None:
             return [f.form.target]  # "the United States, the Philippines' treaty ally (that imposed …)"
         named = [f.form.target for c in t.subtree if c.i != t.i and c.dep_ in ("appos", "pobj", "compound")
                  and (f := article.mention(c)) and article.types.get(f.form.target) == ActorType.person][:1]
-        relational = t.lemma_.lower() in _RELATIONAL  # "U.S. allies" are others: only "Russian partners" say who
+        relational = t.lemma_.lower() in RELATIONAL_NOUNS  # "U.S. allies" are others: only "Russian partners" say who
         for dep in ("amod",) if relational else ("compound", "amod", "poss"):  # "Russia's officials" are Russia's
             named += [a for c in t.children if c.dep_ == dep for a in _actor(article, c)]
         named += [f.form.target for c in t.children if c.dep_ == "amod" and not relational for d in c.subtree if d.i != c.i
                   and (f := article.mention(d)) is not None]  # "a China-based network"
-        if not named and lower in _PLURAL_ANAPHORS and any(c.lower_ == "the" for c in t.children):
+        if not named and lower in PLURAL_ANAPHORS and any(c.lower_ == "the" for c in t.children):
             previous = _previous_subjects(t)  # "the nations had imposed …": those the last sentence named
             return _actors(article, previous[0]) if previous else []
-        if not named and t.lemma_.lower() in _GENERIC_HOLDERS and t.dep_ in ("nsubj", "nsubjpass"):
+        if not named and t.lemma_.lower() in GENERIC_HOLDERS and t.dep_ in ("nsubj", "nsubjpass"):
             named = [a for prep in t.head.children if prep.dep_ == "prep" and prep.lower_ == "at"
                      for c in prep.children if c.dep_ == "pobj" for a in _actor(article, c)]
         return named[:1]
@@ -758,7 +743,7 @@ def _antecedent(article: _Article, pronoun, person: bool) -> list[str]:
             return addressed
         for previous in _previous_subjects(pronoun):  # a subject that names an actor ("U.S.-Turkish relations" does not)
             actors = [a for a in _actors(article, previous) if article.types.get(a) != ActorType.person]
-            if actors and (article.mention(previous) or previous.pos_ == "PRON" or previous.lower_ in _PLURAL_ANAPHORS):
+            if actors and (article.mention(previous) or previous.pos_ == "PRON" or previous.lower_ in PLURAL_ANAPHORS):
                 return actors[:1]
     # an object pronoun is not its own clause's subject ("it" would be "itself"): "…if it does not revoke
     # the sanctions imposed on it" — the second "it" is someone else
@@ -781,7 +766,7 @@ def _clause_subject_actors(article: _Article, pronoun, person: bool) -> set[str]
             continue
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None:
-            if subject.lower_ in _PERSON_PRONOUNS | _THING_PRONOUNS:
+            if subject.lower_ in PERSON_PRONOUNS | THING_PRONOUNS:
                 return set(_antecedent(article, subject, person)) if subject.i < pronoun.i else set()
             return set(_actors(article, subject))
         if verb.tag_ in ("VBD", "VBZ", "VBP") or any(c.dep_ == "aux" and c.tag_ in ("VBD", "VBZ", "VBP", "MD") for c in verb.children):
@@ -871,7 +856,7 @@ class _ChainFacts:
 
 
 def _is_condition(token) -> bool:
-    return token.dep_ == "advcl" and any(m.lower_ in _CONDITIONS for m in token.children)
+    return token.dep_ == "advcl" and any(m.lower_ in CONDITION_WORDS for m in token.children)
 
 
 def _modality(token, event_type: EventTypeEntry, article: _Article) -> Modality:
@@ -881,22 +866,22 @@ def _modality(token, event_type: EventTypeEntry, article: _Article) -> Modality:
     if chain.negated or "never" in words or chain.no_det:
         return Modality.negated
     others = lemmas - {own}
-    if others & _REQUESTS or article.above("requests", token):  # "urged Belgrade to stop buying": wished for
+    if others & REQUEST_VERBS or article.above("requests", token):  # "urged Belgrade to stop buying": wished for
         return Modality.hypothetical
     if others & ({"refuse"} | STOPPING_VERBS):
         return Modality.negated
     content = event_type.content_modality
     conditional = _is_condition(token) or article.above("conditional", token) or chain.conditional
-    modals = words & _MODALS
+    modals = words & MODAL_VERBS
     own_would = any(c.lower_ == "would" and c.dep_ == "aux" for c in token.children)
     if modals == {"would"} and own_would and not conditional and _speech_ancestor(token, article) is not None:
         modals = set()  # "said it would impose sanctions": the future of a past statement
         words = words | {"will"}
-    if content != Modality.hypothetical and (conditional or modals or lemmas & _REQUESTS - {own}):
+    if content != Modality.hypothetical and (conditional or modals or lemmas & REQUEST_VERBS - {own}):
         return Modality.hypothetical
-    if content != Modality.intended and lemmas & _INTENTIONS - {own}:
+    if content != Modality.intended and lemmas & INTENTION_VERBS - {own}:
         return Modality.intended
-    if words & _FUTURE or lemmas & _SCHEDULED and ("to" in words or own in _SCHEDULED):
+    if words & FUTURE_AUXILIARIES or lemmas & SCHEDULED_WORDS and ("to" in words or own in SCHEDULED_WORDS):
         return Modality.future
     if article.of_sentence("reports", sentence_of(token)):
         return Modality.reported
@@ -925,13 +910,13 @@ _SENTENCE_FACTS = {
     "saying": lambda article, sentence: [t for t in sentence if t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_LEMMAS
                                          and any(c.dep_ == "ccomp" for c in t.children)][:2],
     "reports": lambda article, sentence: any(t.lower_ in ("according", "reportedly") for t in sentence) or any(
-        t.lemma_.lower() in _REPORT_WORDS and t.dep_ in ("nsubj", "pobj") for t in sentence),
+        t.lemma_.lower() in REPORT_WORDS and t.dep_ in ("nsubj", "pobj") for t in sentence),
 }
 _SAID_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "attr", "oprd"})
-_CHAIN_LEMMAS = frozenset(_REQUESTS | {"refuse"} | STOPPING_VERBS | _INTENTIONS | _SCHEDULED)
-_CHAIN_WORDS = frozenset(_MODALS | _FUTURE | {"never", "to", "will"})
+_CHAIN_LEMMAS = frozenset(REQUEST_VERBS | {"refuse"} | STOPPING_VERBS | INTENTION_VERBS | SCHEDULED_WORDS)
+_CHAIN_WORDS = frozenset(MODAL_VERBS | FUTURE_AUXILIARIES | {"never", "to", "will"})
 _ABOVE = {  # fact of a token from its head and the head's own fact
-    "requests": lambda head, above, dep: head.lemma_.lower() in _REQUESTS or above,
+    "requests": lambda head, above, dep: head.lemma_.lower() in REQUEST_VERBS or above,
     "conditional": lambda head, above, dep: _is_condition(head) or above,
     # what a verb of saying says is its clause or its object, not its other phrases ("puts it at risk of …")
     "speech": lambda head, above, dep: head if head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in SPEECH_LEMMAS

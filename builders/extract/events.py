@@ -18,7 +18,7 @@ one that matches no rule row (the rules changed) is a warning, so the build goes
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from ..inputs.curation import CurationFile
@@ -34,7 +34,7 @@ from .reference_index import reference_index
 from .tokens import sentence_of
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EventDraft:
     event_type: str
     modality: Modality
@@ -94,10 +94,8 @@ def rule_drafts(article: Article, doc, found: list[Found], quotes: list, referen
             continue  # the same event told again
         if None in same:  # the same event, its weapon named now
             kept = drafts.pop((event.event_type, event.source, event.target, None))
-            drafts[(event.event_type, event.source, event.target, event.weapon)] = EventDraft(
-                kept.event_type, kept.modality, kept.source, kept.target, event.weapon, kept.evidence_start,
-                kept.evidence_end, summary(kept.event_type, kept.source, kept.target, event.weapon, kept.modality),
-                kept.method, kept.date)
+            drafts[(event.event_type, event.source, event.target, event.weapon)] = replace(
+                kept, weapon=event.weapon, summary=summary(kept.event_type, kept.source, kept.target, event.weapon, kept.modality))
             same[same.index(None)] = event.weapon
             continue
         key = (event.event_type, event.source, event.target, event.weapon)
@@ -109,8 +107,9 @@ def rule_drafts(article: Article, doc, found: list[Found], quotes: list, referen
         elif date.precision != "unknown":
             last_dated[event.event_type] = (sentence.start, date)
         drafts[key] = EventDraft(
-            event.event_type, event.modality, event.source, event.target, event.weapon, start, end,
-            summary(event.event_type, event.source, event.target, event.weapon, event.modality), Method.rule, date,
+            event_type=event.event_type, modality=event.modality, source=event.source, target=event.target, weapon=event.weapon,
+            evidence_start=start, evidence_end=end, method=Method.rule, date=date,
+            summary=summary(event.event_type, event.source, event.target, event.weapon, event.modality),
         )
     return list(drafts.values())
 
@@ -222,8 +221,8 @@ def curated_events(article: Article, curation: CurationFile, lines: Lines, rel: 
             continue
         date = _curated_date(event, article)
         drafts.append(EventDraft(
-            event.event_type, event.modality, event.source, event.target, event.weapon,
-            start, start + len(event.evidence), event.summary, Method.curated, date,
+            event_type=event.event_type, modality=event.modality, source=event.source, target=event.target, weapon=event.weapon,
+            evidence_start=start, evidence_end=start + len(event.evidence), summary=event.summary, method=Method.curated, date=date,
         ))
     return drafts, problems
 

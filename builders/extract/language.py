@@ -15,8 +15,9 @@ from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
-from ..inputs import cachefile
 from .lexicon import SOUTH_SLAVIC_MARKERS, fold
+from .nlp import EntryCache
+
 
 _WORD = re.compile(r"\w+")
 
@@ -30,14 +31,14 @@ _LETTER = re.compile(r"[^\W\d_]")
 _IDENTIFIER: list = []  # the language identifier of this process, once loaded
 
 
-def language_identifier(cache_file: Path | None = None):
+def language_identifier(cache: EntryCache | None = None):
     """py3langid's naive Bayes model, loaded once per process from inside the installed wheel
     (nothing is downloaded; the same text always gets the same answer). Decompressing it takes
-    half a second of a one-article build, so a worker given `cache_file` keeps the decompressed
+    half a second of a one-article build, so a worker given a `cache` keeps the decompressed
     model there (a sealed pickle of the same object, for these versions of py3langid and numpy)
     and reads it back in a tenth of that."""
     if not _IDENTIFIER:
-        _IDENTIFIER.append(_identifier_through(cache_file) if cache_file is not None else _packaged_identifier())
+        _IDENTIFIER.append(_identifier_through(cache) if cache is not None else _packaged_identifier())
     return _IDENTIFIER[0]
 
 
@@ -47,12 +48,12 @@ def _packaged_identifier():
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def _identifier_through(cache_file: Path):
-    path = cache_file.with_name(f"{cache_file.name}-py3langid-{version('py3langid')}-numpy-{version('numpy')}")
-    identifier = cachefile.read_object(path)
+def _identifier_through(cache: Cache):
+    key = f"language-identifier-py3langid-{version('py3langid')}-numpy-{version('numpy')}"
+    identifier = cache.get(key, name=key)
     if identifier is None:
         identifier = _packaged_identifier()
-        cachefile.keep_object(path, identifier)  # (not kept: decompressed again next time)
+        cache.put(key, identifier, name=key)  # (not kept: decompressed again next time)
     return identifier
 
 
@@ -89,25 +90,25 @@ def detect_language(text: str) -> str | None:
 
 
 class Languages:
-    """`detect_language` through a cache of its answers under `cache_dir` (None: no cache), keyed by
-    the text, this module's code, the marker words and py3langid's version."""
+    """`detect_language` through the cache of its answers it is given (None: no cache), keyed by the
+    text, this module's code, the marker words and py3langid's version."""
 
-    def __init__(self, cache_dir: Path | None = None):
-        self.cache_dir = cache_dir
+    def __init__(self, cache: EntryCache | None = None):
+        self.cache = cache
 
     def __call__(self, text: str) -> str | None:
-        if self.cache_dir is None:
+        if self.cache is None:
             return detect_language(text)
         key = hashlib.sha256(f"{_answer_depends_on()}\0{text}".encode()).hexdigest()
-        path = self.cache_dir / key[:2] / key
-        cached = cachefile.read(path)
+        cached = self.cache.read(key)
         if cached is not None:
             return cached.decode("ascii") or None
         found = detect_language(text)
-        try:
-            cachefile.write(path, (found or "").encode("ascii"))
-        except OSError:  # a full disk, a read-only .cache/: identified again next time
-            pass
+        if self.cache.writable:
+            try:
+                self.cache.write(key, (found or "").encode("ascii"))
+            except OSError:  # a full disk, a read-only .cache/: identified again next time
+                self.cache.writable = False
         return found
 
 

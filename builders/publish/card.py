@@ -24,7 +24,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..inputs import cachefile
+from ..cache import Cache
+from ..lifetime import die_with_parent
 from ..schema.columns import plain
 from ..schema.dataset import LIMITATIONS, citation
 from ..schema.formats import data_dictionary_markdown
@@ -303,17 +304,17 @@ def _pyplot():
     return plt
 
 
-PICTURE_CACHE = ".cache/pictures"  # under the root: the last pictures drawn, with the columns they were drawn from
+PICTURES = "last"  # the entry's name and key in the pictures' cache: the last pictures drawn, with the columns they were drawn from
 PICTURE_INPUT = {"actors": ["actor_id", "name"],
                  "events": ["event_id", "event_type", "source_actor_id", "target_actor_id", "modality", "date_start", "date_end", "date_precision"]}
 
 
-def draw_pictures(tables: dict[str, pa.Table], out: Path, cache: Path | None = None) -> None:
+def draw_pictures(tables: dict[str, pa.Table], out: Path, cache: Cache | None = None) -> None:
     """An SVG timeline of dated events and an SVG who-acts-on-whom graph (deterministic files)."""
     start_pictures(tables, out, cache)()
 
 
-def start_pictures(tables: dict[str, pa.Table], out: Path, cache: Path | None = None) -> Callable[[], None]:
+def start_pictures(tables: dict[str, pa.Table], out: Path, cache: Cache | None = None) -> Callable[[], None]:
     """Start writing the pictures into `out`; returns the function that waits for them.
 
     When `cache` holds the pictures drawn by this code and these libraries from equal columns
@@ -324,6 +325,7 @@ def start_pictures(tables: dict[str, pa.Table], out: Path, cache: Path | None = 
     copy); otherwise, and when the forked drawing fails (its error is raised then), in this
     process when waited for."""
     drawn = {name: tables[name].select(cols) if name in tables else None for name, cols in PICTURE_INPUT.items()}
+    cache = cache if cache is not None and cache.enabled else None
     files = _cached_pictures(cache, drawn) if cache is not None else None
     if files is not None:
         _write_pictures(out, files)
@@ -353,10 +355,12 @@ def _fork_drawing(tables: dict[str, pa.Table], out: Path) -> int:
     touches Arrow) and leaving with os._exit: 0 when both files are written."""
     names, events = _picture_values(tables)
     (out / TIMELINE).parent.mkdir(parents=True, exist_ok=True)
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child
         code = 1
         try:
+            die_with_parent(parent)
             _write_pictures(out, _figures(names, events))
             code = 0
         finally:
@@ -398,8 +402,8 @@ def _drawn_by() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest() + "".join(f" {lib}=={version(lib)}" for lib in ("matplotlib", "networkx"))
 
 
-def _cached_pictures(cache: Path, drawn: dict[str, pa.Table | None]) -> dict[str, bytes] | None:
-    entry = cachefile.read_object(cache)
+def _cached_pictures(cache: Cache, drawn: dict[str, pa.Table | None]) -> dict[str, bytes] | None:
+    entry = cache.get(PICTURES, name=PICTURES)
     if not isinstance(entry, dict) or entry.get("drawn_by") != _drawn_by() or entry.get("inputs", {}).keys() != drawn.keys():
         return None
     for name, table in drawn.items():
@@ -409,7 +413,7 @@ def _cached_pictures(cache: Path, drawn: dict[str, pa.Table | None]) -> dict[str
     return entry["files"]
 
 
-def _cache_pictures(cache: Path, drawn: dict[str, pa.Table | None], files: dict[str, bytes]) -> None:
+def _cache_pictures(cache: Cache, drawn: dict[str, pa.Table | None], files: dict[str, bytes]) -> None:
     inputs = {}
     for name, table in drawn.items():
         if table is not None:
@@ -419,7 +423,7 @@ def _cache_pictures(cache: Path, drawn: dict[str, pa.Table | None], files: dict[
             inputs[name] = sink.getvalue().to_pybytes()
         else:
             inputs[name] = None
-    cachefile.keep_object(cache, {"drawn_by": _drawn_by(), "inputs": inputs, "files": files})  # (not kept: drawn again next time)
+    cache.put(PICTURES, {"drawn_by": _drawn_by(), "inputs": inputs, "files": files}, name=PICTURES)  # (not kept: drawn again next time)
 
 
 def dated_interval(event) -> tuple | None:

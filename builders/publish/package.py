@@ -7,7 +7,6 @@ the same rows always give the same bytes.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 from collections.abc import Callable
@@ -15,37 +14,29 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from ..cache import Cache
 from ..extract.nlp import language_layer
 from ..inputs.editor_schemas import EDITOR_SCHEMAS
-from ..schema.columns import columns, text_cells
 from ..schema.dataset import descriptor, file_facts, sources_of
-from ..schema.formats import schema_json
+from ..schema.formats import PARQUET_OPTIONS, csv_bytes, schema_json  # (csv_bytes, PARQUET_OPTIONS: also imported from here)
 from ..schema.layout import CARD, CSV_DIR, DESCRIPTOR, PARQUET_DIR, SCHEMA_DIR
 from ..schema.models import RESOURCES, Resource
 from .card import card_input, card_markdown, start_pictures
 from .evidence import evidence_pages
 
-PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=True, write_statistics=True, row_group_size=50_000)
 
-
-def csv_bytes(model: type[Resource], table: pa.Table) -> bytes:
-    """UTF-8 CSV of a typed table: header row, strings quoted, CRLF record ends, null = empty cell,
-    arrays as JSON, dates as ISO 8601, booleans as true/false."""
-    cells = [text_cells(col, table.column(col.name)) for col in columns(model)]
-    buffer = io.BytesIO()
-    options = pacsv.WriteOptions(eol="\r\n", quoting_header="none", quoting_style="needed")
-    pacsv.write_csv(pa.Table.from_arrays(cells, names=[c.name for c in columns(model)]), buffer, options)
-    return buffer.getvalue()
-
-
-def write_package(tables: dict[str, pa.Table], out: Path, inputs_sha256: str | None = None, picture_cache: Path | None = None,
-                  pictures: Callable[[], None] | None = None) -> None:
+def write_package(tables: dict[str, pa.Table], out: Path, inputs_sha256: str | None = None, picture_cache: Cache | None = None,
+                  meanwhile: Callable[[], None] | None = None) -> None:
     """Write every file of the package under `out` (a fresh directory) from each resource's typed
-    table, sorted by primary key (as `assemble` makes them); the pictures through `picture_cache`
-    (card.start_pictures), or waited for through `pictures` when the caller started them."""
+    table, sorted by primary key (as `assemble` makes them). The pictures are started first (from
+    `picture_cache`, or drawn by a process forked while this process runs one thread:
+    card.start_pictures), then `meanwhile` is run (it may start threads), and the pictures are
+    waited for last."""
+    pictures = start_pictures(tables, out, picture_cache)
+    if meanwhile is not None:
+        meanwhile()
     (out / CSV_DIR).mkdir(parents=True)
     (out / PARQUET_DIR).mkdir(parents=True)
     (out / SCHEMA_DIR).mkdir(parents=True)
@@ -58,7 +49,6 @@ def write_package(tables: dict[str, pa.Table], out: Path, inputs_sha256: str | N
         return file_facts(data)
 
     kept = {model.resource_name: card_input(model.resource_name, tables[model.resource_name]) for model in RESOURCES}  # what the card reads
-    pictures = pictures or start_pictures(kept, out, picture_cache)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         written = {model.resource_name: pool.submit(write_files, model, tables[model.resource_name]) for model in RESOURCES}
         for model in RESOURCES:

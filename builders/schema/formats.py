@@ -5,12 +5,14 @@ Nothing here is written by hand per resource: add a column to a model and every 
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.csv as pacsv
 
-from .columns import columns, model_by_name
+from .columns import columns, model_by_name, text_cells
 from .models import RESOURCES, Resource
 
 
@@ -165,3 +167,16 @@ def data_dictionary_markdown() -> str:
             parts.append(f"| `{col.name}` | {typ} | {'yes' if col.required else 'no'} | {notes_text} | {desc} |")
         parts.append("")
     return "\n".join(parts).rstrip() + "\n"
+
+
+PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=True, write_statistics=True, row_group_size=50_000)  # the Parquet edition's writer settings
+
+
+def csv_bytes(model: type[Resource], table: pa.Table) -> bytes:
+    """UTF-8 CSV of a typed table: header row, strings quoted, CRLF record ends, null = empty cell,
+    arrays as JSON, dates as ISO 8601, booleans as true/false."""
+    cells = [text_cells(col, table.column(col.name)) for col in columns(model)]
+    buffer = io.BytesIO()
+    options = pacsv.WriteOptions(eol="\r\n", quoting_header="none", quoting_style="needed")
+    pacsv.write_csv(pa.Table.from_arrays(cells, names=[c.name for c in columns(model)]), buffer, options)
+    return buffer.getvalue()

@@ -26,16 +26,21 @@ package makes no Python value from its rows but the spans' (pyarrow would import
 from __future__ import annotations
 
 import os
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from ..extract.nlp import LanguageLayerError
-from ..inputs.hashes import load_hashes, save_hashes
+from ..cache import HOME, Cache
+from ..inputs.hashes import INDEX, load_hashes, save_hashes
 from ..inputs.seeds import inputs_digest
 from ..problems import Problem
 from ..schema.columns import columns, model_by_name
+from ..schema.formats import csv_bytes
 from ..schema.layout import DESCRIPTOR, csv_path, parquet_path
 from ..schema.models import RESOURCES, Article, Resource
 from .common import connect
@@ -85,26 +90,24 @@ def _cross(model: type[Resource], table: pa.Table) -> pa.Table:
     return table.select([c.name for c in columns(model) if c.name in keep])
 
 
-def validate_package(root: Path, check_freshness: bool = False) -> list[Problem]:
+CHANGED_ROWS = ".changed-rows"  # in the package folder: the changed rows as a package of their own, checked apart
+
+
+def validate_package(root: Path, check_freshness: bool = False, changed: set[str] | None = None) -> list[Problem]:
     """Layers 1 and 2 (and 3 without the rebuild when `check_freshness`) on a package directory.
     Resources are checked on a thread pool, each with its own DuckDB cursor (Arrow, hashlib and
-    DuckDB release the GIL), the spans in this thread meanwhile."""
+    DuckDB release the GIL), the spans in this thread meanwhile.
+
+    `changed`: the package was made from the last build's rows, and only the rows of these articles
+    (and the small tables made from the whole corpus) are new. The same layers then run on those
+    rows alone, written apart as a package of their own (`_changed_rows`), and on every key and the
+    descriptor; the whole package is validated only when that finds a problem (for the report)."""
+    if changed is not None and not _changed_rows_problems(root, changed):
+        return []
     package, problems = read_descriptor(root)
     with ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as pool:  # one more: hashing seeds/ is mostly Python
         digest = pool.submit(_seeds_digest, root) if check_freshness else None  # the longest task: before importing DuckDB
-        con = connect()
-        try:
-            tables, csv_files, found, span_found, relied = _check_resources(root, package, pool, con)
-            found += key_problems(tables, con) + span_found
-            found += _recheck(root, package, con, relied, found)
-        finally:
-            con.close()
-        try:
-            generated = generated_descriptor(package, csv_files, tables.get(Article.resource_name)) if package is not None else None
-        except LanguageLayerError as missing:  # then frictionless checks the descriptor; freshness cannot
-            generated, found = None, found + ([Problem(DESCRIPTOR, None, None, str(missing))] if check_freshness else [])
-        if package is not None:
-            problems += descriptor_problems(package, generated)
+        generated, found, csv_files = _layers(root, package, pool, check_freshness)
         problems += found
         if digest is not None and package is not None:
             seeds_digest, seeds_problems = digest.result()
@@ -112,12 +115,77 @@ def validate_package(root: Path, check_freshness: bool = False) -> list[Problem]
     return problems
 
 
+def _layers(folder: Path, package: dict | None, pool: ThreadPoolExecutor, check_freshness: bool,
+            keys: dict[str, pa.Table] | None = None) -> tuple[dict | None, list[Problem], dict[str, tuple[int, str]]]:
+    """Every layer but freshness on the files of `folder` (rows, spans, editions; `keys`: the key
+    columns the keys are checked on, else the files'), then the descriptor. Returns the descriptor
+    generated for these files, the problems and each CSV file's size and hash."""
+    described = package if keys is None else None  # the changed rows' files are not the ones it describes
+    con = connect()
+    try:
+        tables, csv_files, found, span_found, relied = _check_resources(folder, described, pool, con)
+        found += key_problems(keys if keys is not None else tables, con) + span_found
+        found += _recheck(folder, described, con, relied, found)
+    finally:
+        con.close()
+    if package is None:
+        return None, found, csv_files
+    try:
+        articles = keys.get(Article.resource_name) if keys is not None else tables.get(Article.resource_name)
+        files = _stated_files(package) if keys is not None else csv_files
+        generated = generated_descriptor(package, files, articles)
+    except LanguageLayerError as missing:  # then frictionless checks the descriptor; freshness cannot
+        generated, found = None, found + ([Problem(DESCRIPTOR, None, None, str(missing))] if check_freshness else [])
+    return generated, descriptor_problems(package, generated) + found, csv_files
+
+
+def _changed_rows_problems(root: Path, changed: set[str]) -> list[Problem]:
+    """What the layers find in the rows of the `changed` articles and of the tables made from the
+    whole corpus (the package's Parquet edition, read back), written apart under CHANGED_ROWS as
+    both editions and checked as a package (row numbers are those of the changed rows), and in every
+    row's keys; the descriptor against the one generated for its own stated files."""
+    package, problems = read_descriptor(root)
+    if package is None or problems:
+        return problems or [Problem(DESCRIPTOR, None, None, "missing")]
+    scratch = root / CHANGED_ROWS
+    ids = pa.array(sorted(changed), pa.string())
+    keys = {}
+    try:
+        for model in RESOURCES:
+            try:
+                table = pq.read_table(root / parquet_path(model))
+            except (OSError, pa.ArrowException) as error:
+                return [Problem(parquet_path(model), None, None, f"cannot be read: {error}")]
+            keys[model.resource_name] = _cross(model, table)  # (typed, as the whole validation's from a Parquet edition)
+            if "article_id" in table.column_names:  # a table made article by article
+                table = table.filter(pc.is_in(table.column("article_id"), value_set=ids))
+            (scratch / csv_path(model)).parent.mkdir(parents=True, exist_ok=True)
+            (scratch / parquet_path(model)).parent.mkdir(parents=True, exist_ok=True)
+            (scratch / csv_path(model)).write_bytes(csv_bytes(model, table))
+            pq.write_table(table, scratch / parquet_path(model))
+        with ThreadPoolExecutor(max_workers=(os.cpu_count() or 1)) as pool:
+            return _layers(scratch, package, pool, False, keys)[1]
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _stated_files(package: dict) -> dict[str, tuple[int, str]]:
+    """Each resource's size and hash as the descriptor states them (the files themselves are
+    checked against them by the whole validation)."""
+    stated = {}
+    for resource in package.get("resources", []):
+        if isinstance(resource, dict) and isinstance(resource.get("hash"), str):
+            stated[resource.get("name")] = (resource.get("bytes"), resource["hash"])
+    return stated
+
+
 def _seeds_digest(root: Path) -> tuple[str, list[Problem]]:
     """The inputs digest of `root`'s seeds, reading only the files changed since they were last
     hashed (and recording what was read for the next command)."""
-    hashes = load_hashes(root)
+    cache = Cache(root / HOME, INDEX)
+    hashes = load_hashes(cache)
     found = inputs_digest(root, hashes)
-    save_hashes(root, hashes)
+    save_hashes(cache, hashes)
     return found
 
 

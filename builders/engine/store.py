@@ -4,15 +4,15 @@ manifest saying which inputs each article's rows come from (the engine's cache k
 article discovered and warned about, and the sha256 of every table file.
 
 A stale or damaged store is never used: the manifest is sealed like every cache entry (its own
-checksum and the versions it was made with), it records a fingerprint of every file of the builders
-(a change to any code, assembling and writing included, retires it), and a table file whose bytes
-do not have the recorded hash retires the whole store (the build then extracts through the cache).
+checksum and the versions it was made with) and stored under a key that is the fingerprint of every
+file of the builders (a change to any code, assembling and writing included, retires it), and a
+table file whose bytes do not have the recorded hash retires the whole store (the build then
+extracts through the cache).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,9 +20,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from .inputs import cachefile
+from ..cache import HOME, Cache, fingerprint, made_with, write_file
+from ..schema.dataset import dataset_version
 
-STORE_DIR = ".cache/last-build"
+STORE = "last-build"
+STORE_DIR = f"{HOME}/{STORE}"
 MANIFEST = "manifest"
 
 
@@ -36,23 +38,19 @@ class LastBuild:
 
 
 @cache
-def fingerprint() -> str:
+def code_fingerprint() -> str:
     """Hash of every source and data file of the builders, and of the versions the tables depend on
     (taken once per process, at the start of a build: a file edited while a build runs does not
     pass the rows of the old code for the new one's)."""
-    package = Path(__file__).parent
-    digest = hashlib.sha256(f"{cachefile.made_with()} pyarrow=={pa.__version__}".encode())
-    for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".yaml")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
+    versions = [made_with(), f"builders=={dataset_version()}", f"pyarrow=={pa.__version__}"]
+    return fingerprint([Path(__file__).parents[1]], versions)
 
 
 def load(root: Path) -> LastBuild | None:
     """The last build's store, or None when there is none, it is damaged, or other code made it."""
     folder = root / STORE_DIR
-    manifest = cachefile.read_object(folder / MANIFEST)
-    if not isinstance(manifest, dict) or manifest.get("fingerprint") != fingerprint():
+    manifest = Cache(root / HOME, STORE).get(code_fingerprint(), name=MANIFEST)  # None: another code's
+    if not isinstance(manifest, dict):
         return None
     last = LastBuild(manifest["articles"], manifest["extras"])
     for name, (file, digest) in manifest["files"].items():
@@ -82,15 +80,9 @@ def save(root: Path, last: LastBuild) -> None:
         digest = hashlib.sha256(data).hexdigest()
         files[name] = (file := f"{name}-{digest[:16]}.arrow", digest)
         if not (folder / file).is_file():
-            tmp = folder / f"{file}.{os.getpid()}.tmp"
-            try:
-                with open(tmp, "wb") as out:
-                    out.write(data)
-                tmp.replace(folder / file)
-            finally:
-                _remove(tmp)
-    manifest = {"fingerprint": fingerprint(), "articles": last.articles, "extras": last.extras, "files": files}
-    cachefile.write(folder / MANIFEST, pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
+            write_file(root / HOME, folder / file, data)
+    manifest = {"articles": last.articles, "extras": last.extras, "files": files}
+    Cache(root / HOME, STORE).write(code_fingerprint(), pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL), name=MANIFEST)
     for path in folder.iterdir():
         if path.name != MANIFEST and path.name not in {file for file, _ in files.values()}:
             _remove(path)
