@@ -389,3 +389,23 @@ def test_curated_rows_win_over_rule_rows(tmp_path):
 
     events = pl.read_parquet(tmp_path / "datapackage/parquet/events.parquet").filter(pl.col("article_id") == "own-delivery")
     assert events.select("event_type", "method").rows() == [("deliver_weapons", "curated"), ("demand", "rule")]
+
+
+def test_bulleted_lines_publish_no_cell_a_spreadsheet_would_run(tmp_path):
+    """A text that opens with a list, and an event on a bulleted line: the bullet mark is layout, not
+    the first character of `articles.text` or of the event's evidence ("- " starts a formula)."""
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    (tmp_path / "seeds" / "articles" / "bullets.txt").write_text(
+        "- Ruritania joined the alliance in 2004 and keeps a small army\n"
+        "- Its defence minister spoke to reporters on Monday\n\n"
+        "The talks went on for two days.\n\n"
+        "- The United States imposed sanctions on Iran in March.\n", encoding="utf-8")
+    write_source(tmp_path, "bullets")
+    result = run_cli(tmp_path, "build")
+    assert result.returncode == 0, result.stderr
+    articles = (tmp_path / "datapackage" / "csv" / "articles.csv").read_text(encoding="utf-8")
+    assert '"- Ruritania' not in articles and ',- Ruritania' not in articles
+    events = [line for line in (tmp_path / "datapackage" / "csv" / "events.csv").read_text(encoding="utf-8").splitlines()
+              if line.startswith('"bullets-') or line.startswith("bullets-")]
+    assert events and all(",\"- " not in line and ",- " not in line for line in events)
+    assert any("The United States imposed sanctions on Iran in March." in line for line in events)

@@ -29,6 +29,7 @@ from ..schema.models import Article, DatePrecision, DateSource, Event, Method, M
 from . import dates
 from .event_rules import rule_events
 from .ids import row_ids
+from .lexicon import BULLET_MARKS
 from .matching import Found
 from .reference_index import reference_index
 from .tokens import sentence_of
@@ -121,13 +122,14 @@ def _previous_sentence_start(doc, sentence) -> int | None:
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _CLOSING = "”’»)]}.,;:!?…"  # at a sentence's start: the end of the sentence before it
 _OPENING = "“‘«([{„‚"  # at its end: the start of the next one
+_BULLETS = frozenset(mark for mark in BULLET_MARKS if len(mark) == 1)
 
 
 def _evidence(text: str, start: int, end: int, at: int) -> tuple[int, int]:
     """The sentence holding character `at` (the trigger), as evidence: within its paragraph (no
     sentence goes on across a blank line, though the parser may run one on), without the white
     space around it, without a closing quotation mark or punctuation of the sentence before at its
-    start (spaCy hangs a paragraph's closing mark on the next sentence) and without an opening
+    start (spaCy hangs a paragraph's closing mark on the next sentence) or a list's bullet mark, and without an opening
     mark of the next at its end. A straight quotation mark is closing at the start when white space
     follows it, opening at the end when white space comes before it."""
     for blank in _BLANK_LINE.finditer(text, start, end):
@@ -137,8 +139,9 @@ def _evidence(text: str, start: int, end: int, at: int) -> tuple[int, int]:
             end = blank.start()
             break
     while start < end and (text[start].isspace() or text[start] in _CLOSING
-                           or (text[start] in "\"'" and (start + 1 == end or text[start + 1].isspace()))):
-        start += 1
+                           or (text[start] in "\"'" and (start + 1 == end or text[start + 1].isspace()))
+                           or (text[start] in _BULLETS and (start + 1 == end or text[start + 1].isspace()))):
+        start += 1  # (a list's bullet mark is no part of its line's sentence, and "- " would start a spreadsheet formula)
     while end > start and (text[end - 1].isspace() or text[end - 1] in _OPENING
                            or (text[end - 1] in "\"'" and (end - 1 == start or text[end - 2].isspace()))):
         end -= 1

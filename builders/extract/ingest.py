@@ -39,6 +39,7 @@ from .language import detect_language
 from .lexicon import (
     AGENCY_DESCRIPTION_WORDS,
     AGENCY_FULL_NAMES,
+    BULLET_MARKS,
     BYLINE_GENERIC_WORDS,
     END_OF_TEXT_MARKERS,
     NAME_PARTICLES,
@@ -971,6 +972,16 @@ def word_count(text: str) -> int:
     return sum(1 for token in text.split() if _ALNUM.search(token))
 
 
+_OPENING_BULLET = re.compile("(?:" + "|".join(re.escape(mark) for mark in BULLET_MARKS) + r")[ \t]+")
+
+
+def _without_opening_bullet(body: str) -> str:
+    """The body without the bullet mark of its first line ("- Serbia was granted …"): the mark is
+    layout, and a text cell that starts with "-" is one a spreadsheet runs as a formula."""
+    mark = _OPENING_BULLET.match(body)
+    return body[mark.end():] if mark else body
+
+
 def ingest(article_id: str, raw: bytes, path: str | None = None, source: SourceRecord = TEXT_ONLY,
            language: Callable[[str], str | None] = detect_language) -> Article:
     """Build the `articles` row of one raw article file and its source record. What the text states
@@ -992,7 +1003,7 @@ def ingest(article_id: str, raw: bytes, path: str | None = None, source: SourceR
     lines = [strip_markup(line) for line in text.split("\n")]
     header = _Header()
     body_from = _read_header(lines, header)
-    body_text = _join_paragraphs(_read_body(lines[body_from:], header))
+    body_text = _without_opening_bullet(_join_paragraphs(_read_body(lines[body_from:], header)))
     if not body_text:
         raise InputError([Problem(path, None, "text", "no body text is left once header and boilerplate lines are removed — add the article's body")])
     _check_parse_size(body_text, path)
