@@ -12,6 +12,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from builders.engine import Options
 from builders.pipeline import build
 from builders.schema.layout import EVIDENCE_INDEX, evidence_page, parquet_file
 
@@ -131,7 +132,7 @@ def test_pages_are_the_same_bytes_at_every_build(hostile_repo, tmp_path):
     again = make_repo(tmp_path / "again")
     (again / "seeds" / "articles" / f"{HOSTILE_ID}.txt").write_text(HOSTILE, encoding="utf-8")
     write_source(again, HOSTILE_ID)
-    assert [str(p) for p in build(again, use_cache=False) if p.severity == "error"] == []
+    assert [str(p) for p in build(again, Options(use_cache=False)) if p.severity == "error"] == []
     first, second = snapshot(hostile_repo), snapshot(again)
     pages = sorted(k for k in first if k.startswith("datapackage/articles/"))
     assert len(pages) == 7
