@@ -17,10 +17,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..cache import Cache
-from ..extract.nlp import language_layer
 from ..inputs.editor_schemas import EDITOR_SCHEMAS
 from ..schema.dataset import descriptor, file_facts, sources_of
 from ..schema.formats import PARQUET_OPTIONS, csv_bytes, schema_json  # (csv_bytes, PARQUET_OPTIONS: also imported from here)
+from ..schema.language_layer import language_layer
 from ..schema.layout import CARD, CSV_DIR, DESCRIPTOR, PARQUET_DIR, SCHEMA_DIR
 from ..schema.models import RESOURCES, Resource
 from .card import card_input, card_markdown, start_pictures
