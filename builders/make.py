@@ -12,6 +12,7 @@ from pathlib import Path
 from .engine import Options, columns, rare_collections
 from .problems import Problem
 from .publish.faults import machine_fault
+from .publish.card import read_measured_quality
 from .publish.package import write_package
 
 
@@ -33,7 +34,7 @@ def make(root: Path, out: Path, options: Options, from_last: bool = False, keep:
         if any(p.severity == "error" for p in made.problems):
             return Made(made.problems)
         try:
-            write_package(made.tables, out, made.digest, made.caches.pictures,
+            write_package(made.tables, out, read_measured_quality(root), made.digest, made.caches.pictures,
                           meanwhile=made.saving.start if made.saving else None)
         except OSError as error:  # pyarrow's errors name no file: the package folder is named
             return Made(made.problems + [machine_fault(error, root, "write", "build", path=out / "datapackage")], made.saving)

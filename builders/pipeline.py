@@ -110,12 +110,13 @@ def _stage_docs(root: Path, work: Path) -> tuple[str, ...]:
     """The documents a build regenerates (the README's dictionary, CITATION's version), made in
     the work folder; those that change are published in the same swap as the package (never
     rewritten in place, where a full disk would leave half a README)."""
+    from .publish.card import read_measured_quality
     from .publish.docs import DOCUMENTS, update_docs
 
     names = [name for name in DOCUMENTS if (root / name).is_file()]
     for name in names:
         shutil.copy2(root / name, work / name)
-    update_docs(work)
+    update_docs(work, read_measured_quality(root))
     changed = tuple(name for name in names if (work / name).read_bytes() != (root / name).read_bytes())
     for name in set(names) - set(changed):
         (work / name).unlink()
