@@ -26,8 +26,9 @@ class Made:
     changed: set[str] | None = None
 
 
-def make(root: Path, out: Path, options: Options, from_last: bool = False, keep: bool = False) -> Made:
-    """Build into `out`; `from_last`: from the last build's rows where there are some; `keep`: save
+def make_package(root: Path, out: Path, options: Options, from_last: bool = False, keep: bool = False) -> Made:
+    """Make the package of `root`'s seeds in `out` (not validated, not published: that is the
+    pipeline's `build`); `from_last`: from the last build's rows where there are some; `keep`: save
     this build's as the last build (only a build holding the lock alone does; join `saving`)."""
     with rare_collections():  # (the rows made stay alive while the package is written)
         made = columns(root, options, from_last, keep)
