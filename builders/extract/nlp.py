@@ -34,9 +34,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Protocol
 
-from ..schema.language_layer import (  # the pins and versions the descriptor records, kept below extract/
-    MODEL_DISTRIBUTION, MODEL_NAME, MODEL_VERSION, MODEL_WHEEL_SHA256, LanguageLayerError, language_layer, versions,
-)
+from ..schema.language_layer import MODEL_DISTRIBUTION, MODEL_NAME, MODEL_VERSION, LanguageLayerError, versions  # the pins (schema/: the descriptor records them)
 
 
 MAX_PARSE_CHARS = 1_000_000  # spaCy's own nlp.max_length, kept: a longer clean text is refused by ingest
