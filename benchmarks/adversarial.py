@@ -8,7 +8,7 @@
 
 Each family of pathological article (a long line of `[`, runs of `**`, a header line of commas,
 combining marks, unbalanced quotation marks, …) is generated at growing sizes and extracted the
-way a build extracts it: `builders.extract.article.Extractor` on a `Job`, the spaCy parse included
+way a build extracts it: `builders.extract.article.Extractor` on a `LoadedJob`, the spaCy parse included
 (no parse cache). Every case runs in a child process forked from a warm parent (model loaded), so
 that a case that hangs is stopped at the time limit without stopping the others. The table gives
 the seconds, the growth of the time when the size grows 10x (linear is ~10; the target is at most
@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO))
 
 from builders.extract.article import Extractor
 from builders.inputs.reference import load_reference
-from builders.inputs.seeds import Job
+from builders.inputs.seeds import LoadedJob
 
 FULL_SIZES = (20_000, 200_000, 2_000_000)
 QUICK_SIZES = (1_000, 10_000, 100_000)
@@ -186,7 +186,7 @@ def _spans_hold(columns) -> bool:
     return True
 
 
-def _case(extractor: Extractor, job: Job, conn) -> None:
+def _case(extractor: Extractor, job: LoadedJob, conn) -> None:
     try:
         started = time.perf_counter()
         columns, problems = extractor(job)
@@ -207,7 +207,7 @@ def _case(extractor: Extractor, job: Job, conn) -> None:
     conn.close()
 
 
-def run_case(extractor: Extractor, job: Job, timeout: float) -> tuple[float | None, str, float | None]:
+def run_case(extractor: Extractor, job: LoadedJob, timeout: float) -> tuple[float | None, str, float | None]:
     """(seconds or None on time-out, outcome, peak RSS in MB) of one article, in a forked child."""
     context = multiprocessing.get_context("fork")
     parent, child = context.Pipe(duplex=False)
@@ -223,10 +223,10 @@ def run_case(extractor: Extractor, job: Job, timeout: float) -> tuple[float | No
     return None, f"stopped after {timeout:.0f} s", None
 
 
-def make_job(family: str, size: int) -> Job:
+def make_job(family: str, size: int) -> LoadedJob:
     raw = FAMILIES[family](size).encode("utf-8")
     article_id = f"adv-{family}-{size}"
-    return Job(article_id, raw, f"seeds/articles/{article_id}.txt", None, hashlib.sha256(raw).hexdigest(), None,
+    return LoadedJob(article_id, raw, f"seeds/articles/{article_id}.txt", None, hashlib.sha256(raw).hexdigest(), None,
                SOURCE, hashlib.sha256(SOURCE).hexdigest())
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from .engine import Options, columns, rare_collections
 from .problems import Problem
 from .publish.faults import machine_fault
+from .publish.card import read_measured_quality
 from .publish.package import write_package
 
 
@@ -25,15 +26,16 @@ class Made:
     changed: set[str] | None = None
 
 
-def make(root: Path, out: Path, options: Options, from_last: bool = False, keep: bool = False) -> Made:
-    """Build into `out`; `from_last`: from the last build's rows where there are some; `keep`: save
+def make_package(root: Path, out: Path, options: Options, from_last: bool = False, keep: bool = False) -> Made:
+    """Make the package of `root`'s seeds in `out` (not validated, not published: that is the
+    pipeline's `build`); `from_last`: from the last build's rows where there are some; `keep`: save
     this build's as the last build (only a build holding the lock alone does; join `saving`)."""
     with rare_collections():  # (the rows made stay alive while the package is written)
         made = columns(root, options, from_last, keep)
         if any(p.severity == "error" for p in made.problems):
             return Made(made.problems)
         try:
-            write_package(made.tables, out, made.digest, made.caches.pictures,
+            write_package(made.tables, out, read_measured_quality(root), made.digest, made.caches.pictures,
                           meanwhile=made.saving.start if made.saving else None)
         except OSError as error:  # pyarrow's errors name no file: the package folder is named
             return Made(made.problems + [machine_fault(error, root, "write", "build", path=out / "datapackage")], made.saving)

@@ -1,6 +1,6 @@
 """The pipeline, composed from the stages: nothing but the command line imports this module.
 
-build   = make.py (seeds -> engine (per-article extraction, cached) -> assemble -> publish into a work
+build   = make.make_package (seeds -> engine (per-article extraction, cached) -> assemble -> publish into a work
           directory) -> validate there -> swap in (a failed build leaves the published package as it was;
           a killed one is recovered by the next command: publish/swap.py, and the temporary files it
           left under .cache/ removed)
@@ -42,14 +42,15 @@ def _failed(problems: list[Problem]) -> bool:
     return any(p.severity == "error" for p in problems)
 
 
-def build_into(root: Path, out: Path, options: Options | None = None) -> list[Problem]:
-    """Build the package from `root`'s seeds into the empty directory `out`, every article
-    through the cache (none from the last build's tables); problems are collected, not raised, so
-    that all are reported."""
+def build_afresh(root: Path, out: Path, options: Options | None = None) -> list[Problem]:
+    """Build the package from `root`'s seeds alone into the empty directory `out`: every article
+    through the cache, none from the last build's tables, no lock, nothing validated or published
+    (what `check --rebuild` compares with and `score` scores); problems are collected, not raised,
+    so that all are reported."""
     from .engine import Options
-    from .make import make
+    from .make import make_package
 
-    return make(root, out, options or Options()).problems
+    return make_package(root, out, options or Options()).problems
 
 
 def build(root: Path, options: Options | None = None, wait: float = 0.0) -> list[Problem]:
@@ -84,11 +85,11 @@ def _build_locked(root: Path, options: Options) -> list[Problem]:
         work = work_folder(root)
     except OSError as error:
         return [machine_fault(error, root, "write", "build")]
-    from .make import make
+    from .make import make_package
 
     made = None
     try:
-        made = make(root, work, options, from_last=True, keep=True)
+        made = make_package(root, work, options, from_last=True, keep=True)
         problems = made.problems
         if _failed(problems):
             return problems
@@ -110,12 +111,13 @@ def _stage_docs(root: Path, work: Path) -> tuple[str, ...]:
     """The documents a build regenerates (the README's dictionary, CITATION's version), made in
     the work folder; those that change are published in the same swap as the package (never
     rewritten in place, where a full disk would leave half a README)."""
+    from .publish.card import read_measured_quality
     from .publish.docs import DOCUMENTS, update_docs
 
     names = [name for name in DOCUMENTS if (root / name).is_file()]
     for name in names:
         shutil.copy2(root / name, work / name)
-    update_docs(work)
+    update_docs(work, read_measured_quality(root))
     changed = tuple(name for name in names if (work / name).read_bytes() != (root / name).read_bytes())
     for name in set(names) - set(changed):
         (work / name).unlink()
@@ -158,7 +160,7 @@ def _rebuild_differences(root: Path, workers: int) -> list[Problem]:
     work = Path(tempfile.mkdtemp(prefix=".validate-"))
     try:
         fresh = work / "package"
-        problems = build_into(root, fresh, Options(workers=workers))
+        problems = build_afresh(root, fresh, Options(workers=workers))
         return problems if _failed(problems) else problems + differences(root, fresh)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -213,7 +215,7 @@ def score(root: Path, texts: list[Path], gold_dirs: list[Path], workers: int = 1
                 return None, [Problem(str(text), None, None, "has the name of a seed article — rename it")]
             shutil.copyfile(text, target)
             (work / SOURCES_DIR / f"{text.stem}.yaml").write_text(SCORED_TEXT_SOURCE, encoding="utf-8")
-        problems = build_into(work, work / "package", Options(workers=workers, use_cache=False))
+        problems = build_afresh(work, work / "package", Options(workers=workers, use_cache=False))
         if _failed(problems):
             return None, problems
         from . import quality

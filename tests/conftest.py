@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from builders.pipeline import build
+from builders.publish.card import HELD_OUT, QUALITY_HISTORY
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -28,8 +29,12 @@ def write_source(root: Path, article_id: str, record: bytes = SOURCE_RECORD) -> 
 
 
 def make_repo(root: Path, extra_articles: list[Path] = ()) -> Path:
-    """A repository root holding a copy of seeds/ (and any extra article files, each with a source record)."""
+    """A repository root holding a copy of seeds/ (and any extra article files, each with a source
+    record) and of the quality figures its card quotes (benchmarks/*.json)."""
     shutil.copytree(REPO / "seeds", root / "seeds")
+    (root / QUALITY_HISTORY.parent).mkdir(parents=True)
+    for figures in (QUALITY_HISTORY, HELD_OUT):
+        shutil.copyfile(REPO / figures, root / figures)
     articles = root / "seeds" / "articles"
     for path in extra_articles:
         shutil.copyfile(path, articles / path.name)

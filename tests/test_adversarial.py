@@ -27,7 +27,7 @@ from builders.extract.lexicon import (
 )
 from builders.extract.matching import _NOUN_PHRASE_GAP, _gap_ends
 from builders.inputs.reference import load_reference
-from builders.inputs.seeds import Job
+from builders.inputs.seeds import LoadedJob
 from builders.inputs.tree import MAX_SHOWN
 from builders.problems import InputError
 
@@ -83,8 +83,8 @@ FAMILIES = {
 }
 
 
-def _job(article_id: str, raw: bytes) -> Job:
-    return Job(article_id, raw, f"seeds/articles/{article_id}.txt", None, hashlib.sha256(raw).hexdigest(), None,
+def _job(article_id: str, raw: bytes) -> LoadedJob:
+    return LoadedJob(article_id, raw, f"seeds/articles/{article_id}.txt", None, hashlib.sha256(raw).hexdigest(), None,
                SOURCE_RECORD, hashlib.sha256(SOURCE_RECORD).hexdigest())
 
 

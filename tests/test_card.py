@@ -14,6 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from builders.cache import Cache
+from builders.engine import Options
+from builders.pipeline import build
 from builders.publish.card import (
     HELD_OUT,
     LABEL_GID,
@@ -27,10 +29,12 @@ from builders.publish.card import (
     dyad_table,
     gaps,
     measured_quality,
+    read_measured_quality,
     timeline_figure,
 )
 from builders.schema.layout import ACTOR_GRAPH, TIMELINE, parquet_path
 from builders.schema.models import Actor, Article, Event
+from conftest import REPO, make_repo
 
 EVENT_FIELDS = ("event_id", "event_type", "source_actor_id", "target_actor_id", "modality", "date_start", "date_end", "date_precision")
 
@@ -253,12 +257,12 @@ def test_the_card_says_first_what_rule_rows_are_worth_on_text_the_rules_were_not
     card = (built_repo / "datapackage" / "README.md").read_text(encoding="utf-8")
     top = card.split("## Coverage")[0]
     assert "## Rule rows are automatic: what they are worth" in top
-    label, run = next((label, run) for label, run in reversed(json.loads(QUALITY_HISTORY.read_text(encoding="utf-8")).items())
+    label, run = next((label, run) for label, run in reversed(json.loads((REPO / QUALITY_HISTORY).read_text(encoding="utf-8")).items())
                       if "untuned" in run)
     untuned, tuned, seeds = run["untuned"], run["tuned"], run["seeds"]
     assert (f"| **not tuned on:** {untuned['articles']} development texts added after the rules were written | {untuned['articles']} | "
             f"{_rp(untuned['events'])} | {untuned['speakers']:.2f} | {_rp(untuned['actors'])} | {untuned['metadata']:.2f} |") in top
-    held = json.loads(HELD_OUT.read_text(encoding="utf-8"))
+    held = json.loads((REPO / HELD_OUT).read_text(encoding="utf-8"))
     assert (f"| **not tuned on:** the project's hidden held-out set, 25 unseen articles about Serbia (scored by the project's "
             f"harness at commit 98e5018) | 25 | 0.29 / 0.59 | 0.80 | 0.89 / n/a | 0.89 |") in top
     assert held["events"] == [0.29, 0.59]
@@ -281,17 +285,18 @@ def test_the_card_says_first_what_rule_rows_are_worth_on_text_the_rules_were_not
 
 def test_measured_quality_quotes_the_latest_run_that_scored_the_samples_apart(tmp_path):
     sample = {"articles": 20, "metadata": 0.9, "actors": [0.8, 0.95], "speakers": 0.7, "events": [0.4, 0.5], "events_dyad": [0.45, 0.55]}
-    history = tmp_path / "history.json"
+    (tmp_path / "benchmarks").mkdir()
+    history = tmp_path / QUALITY_HISTORY
     history.write_text(json.dumps({
         "old": {"articles": 18, "events": [0.88, 0.88]},                       # recorded before samples were apart
         "split": {"tuned": {**sample, "articles": 14, "events": [0.9, 0.9]}, "untuned": sample,
                   "seeds": {"articles": 5, "gold_events": 50, "events": [0.48, 0.55]}},
         "later, seeds only": {"seeds": {"articles": 5, "gold_events": 50, "events": [0.5, 0.6]}},
     }), encoding="utf-8")
-    held_out = tmp_path / "held.json"
+    held_out = tmp_path / HELD_OUT
     held_out.write_text(json.dumps({"name": "a hidden set", "articles": 7, "about": "unseen texts", "scored_by": "someone",
                                     "events": [0.1, 0.2], "speakers": 0.3, "actors": [0.4, None], "metadata": 0.5}), encoding="utf-8")
-    lines = measured_quality(history, held_out)
+    lines = measured_quality(read_measured_quality(tmp_path))
     rows = [line for line in lines if line.startswith("| **") or line.startswith("| *")]
     assert rows == [
         "| **not tuned on:** 20 development texts added after the rules were written | 20 | 0.40 / 0.50 | 0.70 | 0.80 / 0.95 | 0.90 |",
@@ -303,10 +308,29 @@ def test_measured_quality_quotes_the_latest_run_that_scored_the_samples_apart(tm
     ]
     assert any("events R / P on the 20 untuned texts are 0.45 / 0.55" in line for line in lines)
     assert lines[-1] == "Figures from `benchmarks/QUALITY.md` (run `split`) and `benchmarks/held-out-quality.json`."
-    assert measured_quality(tmp_path / "absent.json", tmp_path / "absent too.json") == [
+    assert measured_quality(read_measured_quality(tmp_path / "absent")) == [
         "Not measured in this checkout of the builders (see `benchmarks/quality.py`)."]
-    only_held_out = measured_quality(tmp_path / "absent.json", held_out)
+    history.unlink()
+    only_held_out = measured_quality(read_measured_quality(tmp_path))
     assert len([line for line in only_held_out if line.startswith("| **")]) == 1
+
+
+def test_the_card_quotes_the_figures_of_the_checkout_it_builds(tmp_path):
+    """The build reads benchmarks/ of the repository it builds (not of wherever the builders are
+    installed: a wheel has none), and a repository without them says so."""
+    root = make_repo(tmp_path / "repo")
+    (root / HELD_OUT).unlink()
+    sample = {"articles": 3, "metadata": 0.11, "actors": [0.12, 0.13], "speakers": 0.14, "events": [0.15, 0.16]}
+    (root / "benchmarks" / "quality-history.json").write_text(json.dumps({"this checkout's run": {"untuned": sample}}), encoding="utf-8")
+    assert [str(p) for p in build(root, Options(workers=1, use_cache=False)) if p.severity == "error"] == []
+    card = (root / "datapackage" / "README.md").read_text(encoding="utf-8")
+    assert "| **not tuned on:** 3 development texts added after the rules were written | 3 | 0.15 / 0.16 | 0.14 | 0.12 / 0.13 | 0.11 |" in card
+    assert "run `this checkout's run`" in card and "held-out-quality.json" not in card
+
+    (root / "benchmarks" / "quality-history.json").unlink()
+    assert [str(p) for p in build(root, Options(workers=1, use_cache=False)) if p.severity == "error"] == []
+    card = (root / "datapackage" / "README.md").read_text(encoding="utf-8")
+    assert "Not measured in this checkout of the builders (see `benchmarks/quality.py`)." in card
 
 
 def test_gaps_count_undated_events_by_method_and_articles_without_provenance():

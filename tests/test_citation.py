@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from builders.publish.card import MeasuredQuality
 from builders.publish.docs import CITATION, DOCUMENTS, ZENODO, citation_cff, update_docs, zenodo_json
 from builders.schema import dataset
 
@@ -57,15 +58,18 @@ def test_the_repository_and_maintainers_are_written_in_one_place():
         assert not [f for f in facts if f in text], f"{path.relative_to(REPO)} restates a fact of pyproject.toml"
 
 
+NOT_MEASURED = MeasuredQuality({}, None)
+
+
 def test_a_build_refreshes_stale_citation_files(tmp_path, monkeypatch):
     (tmp_path / CITATION).write_text("cff-version: 1.2.0\nversion: 0.0.0\n", encoding="utf-8")
     (tmp_path / ZENODO).write_text("{}\n", encoding="utf-8")
-    update_docs(tmp_path)
+    update_docs(tmp_path, NOT_MEASURED)
     assert (tmp_path / CITATION).read_text(encoding="utf-8") == citation_cff()
     assert (tmp_path / ZENODO).read_text(encoding="utf-8") == zenodo_json()
     moved = dataset.Citation(dataset.citation().authors, dataset.citation().maintainers, "https://example.org/moved")
     monkeypatch.setattr("builders.publish.docs.citation", lambda: moved)
-    update_docs(tmp_path)
+    update_docs(tmp_path, NOT_MEASURED)
     assert yaml.safe_load((tmp_path / CITATION).read_text(encoding="utf-8"))["repository-code"] == "https://example.org/moved"
     assert "https://example.org/moved" in (tmp_path / ZENODO).read_text(encoding="utf-8")
 

@@ -196,19 +196,26 @@ def test_every_validation_layer_runs_in_an_incremental_build(built, tmp_path, mo
     """Each function of a validation layer that validating a whole package calls is called by an
     incremental build too (which validates the changed rows only, when they pass): a layer added to
     `validate_package` cannot be skipped by `build` (freshness aside: a build makes the package
-    from the seeds it checks)."""
+    from the seeds it checks). The layers are every module of builders/validate/ but its helpers
+    and commands, so a new layer module is checked without editing this test."""
     import inspect
+    import pkgutil
 
-    layers = {"builders.validate.descriptor", "builders.validate.rows", "builders.validate.spans", "builders.validate.editions"}
+    not_layers = {"common", "diff", "freshness"}  # shared helpers, the diff command, up-to-dateness (not a build's concern)
+    layers = {f"{validate.__name__}.{m.name}" for m in pkgutil.iter_modules(validate.__path__) if m.name not in not_layers}
+    assert {"builders.validate.descriptor", "builders.validate.rows", "builders.validate.spans", "builders.validate.editions"} <= layers
+    module_of = {}
     called: set[str] = set()
     for name, value in vars(validate).items():
         if inspect.isfunction(value) and value.__module__ in layers or inspect.isclass(value) and value.__module__ in layers:
+            module_of[name] = value.__module__
             monkeypatch.setattr(validate, name, lambda *args, _name=name, _real=value, **kwargs: called.add(_name) or _real(*args, **kwargs))
     root = tmp_path / "repo"
     shutil.copytree(built, root)
     assert validate_package(root) == []
     whole = set(called)
     assert {"descriptor_problems", "key_problems", "Spans", "rendering_facts", "typed_values_pass"} <= whole
+    assert {module_of[name] for name in whole} == layers, "a layer module the whole validation does not call (import its check into builders/validate/__init__.py)"
     called.clear()
     wholes = []
     real = validate._layers

@@ -12,6 +12,7 @@ from builders.cache import Cache
 from builders.extract import nlp
 from builders.extract.ingest import ingest
 from builders.pipeline import build
+from builders.schema.language_layer import MODEL_WHEEL_SHA256, language_layer
 from builders.engine import Options
 
 SEEDS = sorted((REPO / "seeds" / "articles").glob("*.txt"))
@@ -101,17 +102,17 @@ def test_the_lock_pins_the_model_and_spacy_by_hash():
     lock = (REPO / "requirements.lock").read_text(encoding="utf-8")
     model = re.search(rf"^{nlp.MODEL_DISTRIBUTION}==(\S+) \\\n((?:\s+--hash=sha256:\w+ ?\\?\n?)+)", lock, re.MULTILINE)
     assert model is not None and model.group(1) == nlp.MODEL_VERSION
-    assert f"--hash=sha256:{nlp.MODEL_WHEEL_SHA256}" in model.group(2)
+    assert f"--hash=sha256:{MODEL_WHEEL_SHA256}" in model.group(2)
     spacy = re.search(r"^spacy==(\S+) \\", lock, re.MULTILINE)
     assert spacy is not None and spacy.group(1).startswith("3.8.")
-    assert nlp.language_layer()["spacy"] == spacy.group(1), "the installed spaCy is not the locked one: pip install -r requirements.lock"
+    assert language_layer()["spacy"] == spacy.group(1), "the installed spaCy is not the locked one: pip install -r requirements.lock"
     langid = re.search(r"^py3langid==(\S+) \\", lock, re.MULTILINE)
-    assert langid is not None and nlp.language_layer()["language_identifier"] == f"py3langid=={langid.group(1)}"
+    assert langid is not None and language_layer()["language_identifier"] == f"py3langid=={langid.group(1)}"
 
 
 def test_the_descriptor_records_the_language_layer():
     import json
 
     recorded = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))["x-language-layer"]
-    assert recorded == nlp.language_layer()
-    assert recorded["model_wheel_sha256"] == nlp.MODEL_WHEEL_SHA256
+    assert recorded == language_layer()
+    assert recorded["model_wheel_sha256"] == MODEL_WHEEL_SHA256

@@ -8,6 +8,7 @@ import pytest
 from conftest import REPO
 
 from builders.schema.models import RESOURCES, Article, Event
+from builders.publish.card import read_measured_quality
 from builders.publish.docs import CITATION, README, citation_with_version, readme_with_dictionary
 from builders.schema.dataset import dataset_version
 from builders.schema.formats import arrow_schema, schema_json, table_schema
@@ -27,7 +28,7 @@ def test_committed_descriptor_schemas_match_models():
 
 def test_readme_data_dictionary_matches_models():
     readme = (REPO / README).read_text(encoding="utf-8")
-    assert readme == readme_with_dictionary(readme), "README data dictionary is stale: run python -m builders build"
+    assert readme == readme_with_dictionary(readme, read_measured_quality(REPO)), "README data dictionary is stale: run python -m builders build"
     for model in RESOURCES:
         assert f"### `{model.resource_name}`" in readme
         for col in columns(model):

@@ -67,7 +67,7 @@ def test_files_as_recorded_are_not_read_again_and_give_the_same_digest(root, tru
     assert reads == []  # (the reference files are read by the reference loader, not here)
     assert second.digest == first.digest
     assert [(j.article_id, j.raw_sha, j.source_sha) for j in second.jobs] == [(j.article_id, j.raw_sha, j.source_sha) for j in first.jobs]
-    assert all(job.raw is None for job in second.jobs)
+    assert all(job.prefetched == (None, None, None) for job in second.jobs)
     assert inputs_digest(root, load_hashes(_index(root)))[0] == inputs_digest(root)[0]
 
 
@@ -96,7 +96,8 @@ def test_an_article_not_read_is_read_when_extracted_and_must_still_have_its_hash
     _read_again(root)
     seeds, _ = _read_again(root)
     job = next(j for j in seeds.jobs if j.rel == ARTICLE)
-    assert job.raw is None
+    assert job.prefetched[0] is None
+    assert not hasattr(job, "raw")  # a scanned job has no text to forget to load: only the loaded job has it
     assert job.loaded().raw == TEXT.encode()
     (root / ARTICLE).write_text(TEXT + "Changed after the scan.\n", encoding="utf-8")
     with pytest.raises(InputError, match="own-note-0001.txt changed while the build was reading it — build again"):

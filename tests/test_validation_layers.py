@@ -28,7 +28,7 @@ from frictionless import Package
 from frictionless import validate as frictionless_validate
 
 import builders.validate
-from builders.extract.nlp import language_layer
+from builders.schema.language_layer import language_layer
 from builders.publish.package import PARQUET_OPTIONS, csv_bytes
 from builders.schema.columns import columns, model_by_name
 from builders.schema.dataset import descriptor, file_facts, sources_of

@@ -131,7 +131,7 @@ def _columns(root: Path, options: Options, caches: Caches, from_last: bool, keep
     return Columns(tables, seeds.digest, set(found) if last is not None else None, problems, caches, saving)
 
 
-def _save_store(root: Path, now: store.LastBuild) -> None:
+def _save_store(root: Path, now: store.BuildRecord) -> None:
     try:
         store.save(root, now)
     except OSError:  # a full disk, a read-only .cache/: the next build starts from the cache instead

@@ -14,19 +14,19 @@ from ..inputs.reference import Reference
 from ..inputs.seeds import Job
 from ..problems import Problem
 from .caches import cache_key
-from .store import LastBuild
+from .store import BuildRecord
 
 
-def plan(jobs: list[Job], reference: Reference, last: LastBuild | None) -> tuple[list[Job], LastBuild]:
+def plan(jobs: list[Job], reference: Reference, last: BuildRecord | None) -> tuple[list[Job], BuildRecord]:
     """The jobs to extract (inputs new or changed since `last`), and the store of this build so
     far: every article's key, and the discoveries and warnings of the articles kept from `last`."""
     keys = {job.article_id: cache_key(job, reference) for job in jobs}
     unchanged = {i for i, key in keys.items() if last is not None and last.articles.get(i) == key}
-    now = LastBuild(keys, {i: last.extras[i] for i in unchanged} if last else {})
+    now = BuildRecord(keys, {i: last.extras[i] for i in unchanged} if last else {})
     return [job for job in jobs if job.article_id not in unchanged], now
 
 
-def kept_rows(last: LastBuild | None, now: LastBuild) -> Kept:
+def kept_rows(last: BuildRecord | None, now: BuildRecord) -> Kept:
     """The rows of `last` that this build keeps: those of the articles `now` kept from it."""
     if last is None or not now.extras:
         return Kept()
@@ -62,7 +62,7 @@ def _without(table: pa.Table, article_ids: pa.Array) -> pa.Table:
     return pa.concat_tables([*slices, table.slice(at)])
 
 
-def record(now: LastBuild, extracted: list[ArticleColumns], problems: dict[str, list[Problem]], tables: dict[str, pa.Table]) -> None:
+def record(now: BuildRecord, extracted: list[ArticleColumns], problems: dict[str, list[Problem]], tables: dict[str, pa.Table]) -> None:
     """Complete the store of this build with the articles just extracted and the tables made."""
     for article in extracted:
         now.extras[article.article_id] = (article.discovered_actors, article.discovered_weapons, problems.get(article.article_id, []))

@@ -29,8 +29,9 @@ MANIFEST = "manifest"
 
 
 @dataclass
-class LastBuild:
-    """The rows of a build and where each article's rows came from."""
+class BuildRecord:
+    """A build's rows and, per article, the inputs they came from: the one being made (`plan`'s
+    `now`, saved as the store when the build may keep it) or the last one (`load`)."""
 
     articles: dict[str, str]  # article id -> the cache key of its inputs (engine.cache_key)
     extras: dict[str, tuple]  # article id -> (discovered actors, discovered weapons, warnings)
@@ -46,13 +47,13 @@ def code_fingerprint() -> str:
     return fingerprint([Path(__file__).parents[1]], versions)
 
 
-def load(root: Path) -> LastBuild | None:
+def load(root: Path) -> BuildRecord | None:
     """The last build's store, or None when there is none, it is damaged, or other code made it."""
     folder = root / STORE_DIR
     manifest = Cache(root / HOME, STORE).get(code_fingerprint(), name=MANIFEST)  # None: another code's
     if not isinstance(manifest, dict):
         return None
-    last = LastBuild(manifest["articles"], manifest["extras"])
+    last = BuildRecord(manifest["articles"], manifest["extras"])
     for name, (file, digest) in manifest["files"].items():
         try:  # mapped, not read into memory: the kept rows are read from the page cache, copied once later
             with pa.memory_map(str(folder / file)) as source:
@@ -66,7 +67,7 @@ def load(root: Path) -> LastBuild | None:
     return last
 
 
-def save(root: Path, last: LastBuild) -> None:
+def save(root: Path, last: BuildRecord) -> None:
     """Replace the store by `last`: table files first (named by their hash, so an unchanged table
     is not written again), then the manifest, then the files no manifest names. Raises OSError."""
     folder = root / STORE_DIR

@@ -18,7 +18,7 @@ from ..cache import Cache
 from ..extract.article import Extractor, Result
 from ..extract.nlp import LanguageLayerError
 from ..inputs.reference import Reference
-from ..inputs.seeds import Job
+from ..inputs.seeds import Job, LoadedJob
 from ..lifetime import die_with_parent
 from ..problems import InputError, Problem
 from .caches import CACHE_DIR, Caches, cache_key
@@ -41,7 +41,7 @@ class Workers:
         self.warm.submit(_warm_up)
         self.workers, self.pool = workers, None
 
-    def map(self, jobs: list[Job], keys: list[str]) -> Iterable[tuple[bytes, OSError | None]]:
+    def map(self, jobs: list[LoadedJob], keys: list[str]) -> Iterable[tuple[bytes, OSError | None]]:
         if len(jobs) <= FEW_ARTICLES:
             self.pool = self.warm
         else:
@@ -98,7 +98,7 @@ def extract_all(jobs: list[Job], reference: Reference, caches: Caches, options: 
             results[i] = each(cached)
             continue
         try:
-            todo.append((i, job.loaded(), key))  # the bytes of an article whose files were not read
+            todo.append((i, job.loaded(), key))  # its bytes: read now where hashing did not read them
         except (InputError, OSError) as error:
             results[i] = (None, error.problems if isinstance(error, InputError) else
                           [Problem(job.rel, None, None, f"cannot read: {error.strerror or error} — commit a plain text file")])
@@ -170,12 +170,12 @@ def _warm_up() -> None:
         pass
 
 
-def _run_in_worker(job: Job, key: str) -> tuple[bytes, OSError | None]:
+def _run_in_worker(job: LoadedJob, key: str) -> tuple[bytes, OSError | None]:
     extractor, rows = _WORKER
     return _cached(extractor(job), rows, key)
 
 
-def _locally(todo: list[Job], keys: list[str], reference: Reference, caches: Caches, progress: Progress,
+def _locally(todo: list[LoadedJob], keys: list[str], reference: Reference, caches: Caches, progress: Progress,
              meanwhile: Callable[[], None], pool: Workers | None, arrived: Callable[[int, tuple[bytes, OSError | None]], None]) -> None:
     """On the build's worker processes (`pool`), else serially in this process; `arrived` is told
     of each result in job order as it comes (each written to its cache entry where it was made)."""
@@ -194,7 +194,7 @@ def _locally(todo: list[Job], keys: list[str], reference: Reference, caches: Cac
 _EXTRACTORS: dict[tuple[str, Cache], Extractor] = {}  # in a Dask worker process: the one it uses
 
 
-def _run_partition(jobs: list[Job], reference: Reference, parse: Cache) -> list[Result]:
+def _run_partition(jobs: list[LoadedJob], reference: Reference, parse: Cache) -> list[Result]:
     """One Dask partition, on the worker process's own extractor: the reference's matcher is built
     and the model loaded once per worker, not once per partition (a worker keeps the extractor of
     the last reference it was given: one build at a time)."""
@@ -206,7 +206,7 @@ def _run_partition(jobs: list[Job], reference: Reference, parse: Cache) -> list[
     return [extractor(job) for job in jobs]
 
 
-def _on_dask(todo: list[Job], reference: Reference, workers: int, scheduler: str | None, parse: Cache,
+def _on_dask(todo: list[LoadedJob], reference: Reference, workers: int, scheduler: str | None, parse: Cache,
              progress: Progress, meanwhile: Callable[[], None]) -> list[Result]:
     """Map the per-article function over a Dask bag: on `scheduler` (a dask.distributed address)
     or, without one, on a local cluster of `workers` processes. Results come back in job order."""

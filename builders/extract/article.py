@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..inputs.curation import parse_curation
 from ..inputs.reference import Reference
-from ..inputs.seeds import Job
+from ..inputs.seeds import LoadedJob
 from ..inputs.sources import TEXT_ONLY, parse_source
 from ..inputs.tree import CURATION_DIR, SOURCES_DIR
 from ..problems import InputError, Problem
@@ -148,7 +148,7 @@ class Extractor:
         reading_vocab()
         language_identifier(self.identifier_cache)
 
-    def __call__(self, job: Job) -> Result:
+    def __call__(self, job: LoadedJob) -> Result:
         try:
             rows = extract(job.article_id, job.raw, job.rel, self.matcher, job.curation_raw, self.parser, job.source_raw, self.languages)
             return to_columns(rows), rows.warnings

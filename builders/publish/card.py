@@ -17,6 +17,7 @@ import threading
 from collections import Counter, namedtuple
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -57,9 +58,8 @@ def _records(tables: dict[str, pa.Table], name: str, cols: list[str]) -> list:
     return [row(*values) for values in zip(*(plain(table.column(c)).to_pylist() for c in cols), strict=True)]
 
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-QUALITY_HISTORY = BENCHMARKS / "quality-history.json"  # written by benchmarks/quality.py, one entry per run and sample
-HELD_OUT = BENCHMARKS / "held-out-quality.json"  # the project's hidden held-out figures, as the project gives them
+QUALITY_HISTORY = Path("benchmarks", "quality-history.json")  # in a checkout: written by benchmarks/quality.py, one entry per run and sample
+HELD_OUT = Path("benchmarks", "held-out-quality.json")  # in a checkout: the project's hidden held-out figures, as the project gives them
 UNTUNED, TUNED, SEEDS = "untuned", "tuned", "seeds"  # the history's sample keys the card quotes (benchmarks/samples.yaml)
 
 
@@ -72,13 +72,28 @@ def _rp(pair) -> str:
     return f"{_f(recall)} / {_f(precision)}"
 
 
-def measured_quality(history: Path = QUALITY_HISTORY, held_out: Path = HELD_OUT) -> list[str]:
+@dataclass(frozen=True)
+class MeasuredQuality:
+    """The quality figures of the checkout being built, as its benchmarks/ records them: read by the
+    build from the repository it builds (an installed wheel has no benchmarks/), passed to the card."""
+
+    history: dict  # QUALITY_HISTORY: {run label: {sample: scores}}
+    held_out: dict | None  # HELD_OUT, None when the checkout has none
+
+
+def read_measured_quality(root: Path) -> MeasuredQuality:
+    """The figures under `root` (a checkout); none where its files are missing."""
+    history, held_out = root / QUALITY_HISTORY, root / HELD_OUT
+    return MeasuredQuality(json.loads(history.read_text(encoding="utf-8")) if history.is_file() else {},
+                           json.loads(held_out.read_text(encoding="utf-8")) if held_out.is_file() else None)
+
+
+def measured_quality(quality: MeasuredQuality) -> list[str]:
     """What `rule` rows are worth, measured on text the rules were not tuned on (the latest run of
     benchmarks/quality.py that scored the samples apart, and the project's held-out figures), the
     tuned figures beside them, labelled so; each with its sample size."""
-    runs = json.loads(history.read_text(encoding="utf-8")) if history.is_file() else {}
-    label, run = next(((label, run) for label, run in reversed(runs.items()) if UNTUNED in run), (None, {}))
-    hidden = json.loads(held_out.read_text(encoding="utf-8")) if held_out.is_file() else None
+    label, run = next(((label, run) for label, run in reversed(quality.history.items()) if UNTUNED in run), (None, {}))
+    hidden = quality.held_out
     if label is None and hidden is None:
         return ["Not measured in this checkout of the builders (see `benchmarks/quality.py`)."]
     lines = ["| measured on | articles | events R / P | speakers | actors R / P | metadata |", "|---|---|---|---|---|---|"]
@@ -123,7 +138,7 @@ def gaps(articles: list, events: list) -> list[str]:
     ]
 
 
-def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
+def card_markdown(tables: dict[str, pa.Table], descriptor: dict, quality: MeasuredQuality) -> str:
     articles = _records(tables, "articles", ["article_id", "publisher", "original_publisher", "published_date", "copyright_notice", "source_note",
                                              "url", "retrieved_date", "licence_basis", "licence"])
     dates = sorted(a.published_date for a in articles if a.published_date)
@@ -138,7 +153,7 @@ def card_markdown(tables: dict[str, pa.Table], descriptor: dict) -> str:
         "(how many per table: \"How it was made\" below); rows with `method = curated` were written by a person. "
         "Measured quality of `rule` rows:",
         "",
-        *measured_quality(),
+        *measured_quality(quality),
         "",
         *gaps(articles, _records(tables, "events", ["date_start", "date_end", "method"])),
         "",

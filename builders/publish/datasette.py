@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..extract.lexicon import fold
 from ..schema.columns import columns
 from ..schema.dataset import DESCRIPTION, LICENSES, NAME, TITLE
+from ..schema.folding import fold
 from ..schema.formats import sql_quote
 from ..schema.layout import EVIDENCE_DIR
 from ..schema.models import RESOURCES, Actor, Article, PloverType, Quote

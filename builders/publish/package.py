@@ -17,20 +17,21 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..cache import Cache
-from ..extract.nlp import language_layer
 from ..inputs.editor_schemas import EDITOR_SCHEMAS
 from ..schema.dataset import descriptor, file_facts, sources_of
 from ..schema.formats import PARQUET_OPTIONS, csv_bytes, schema_json  # (csv_bytes, PARQUET_OPTIONS: also imported from here)
+from ..schema.language_layer import language_layer
 from ..schema.layout import CARD, CSV_DIR, DESCRIPTOR, PARQUET_DIR, SCHEMA_DIR
 from ..schema.models import RESOURCES, Resource
-from .card import card_input, card_markdown, start_pictures
+from .card import MeasuredQuality, card_input, card_markdown, start_pictures
 from .evidence import evidence_pages
 
 
-def write_package(tables: dict[str, pa.Table], out: Path, inputs_sha256: str | None = None, picture_cache: Cache | None = None,
-                  meanwhile: Callable[[], None] | None = None) -> None:
+def write_package(tables: dict[str, pa.Table], out: Path, quality: MeasuredQuality, inputs_sha256: str | None = None,
+                  picture_cache: Cache | None = None, meanwhile: Callable[[], None] | None = None) -> None:
     """Write every file of the package under `out` (a fresh directory) from each resource's typed
-    table, sorted by primary key (as `assemble` makes them). The pictures are started first (from
+    table, sorted by primary key (as `assemble` makes them), the card quoting `quality` (the figures
+    of the checkout built: card.read_measured_quality). The pictures are started first (from
     `picture_cache`, or drawn by a process forked while this process runs one thread:
     card.start_pictures), then `meanwhile` is run (it may start threads), and the pictures are
     waited for last."""
@@ -58,7 +59,7 @@ def write_package(tables: dict[str, pa.Table], out: Path, inputs_sha256: str | N
         sources = sources_of(articles)
         package = descriptor(csv_files, sources, inputs_sha256, language_layer())
         (out / DESCRIPTOR).write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        (out / CARD).write_text(card_markdown(kept, package), encoding="utf-8")
+        (out / CARD).write_text(card_markdown(kept, package, quality), encoding="utf-8")
         write_evidence_pages(tables, out)
     pictures()
 

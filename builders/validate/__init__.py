@@ -34,13 +34,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..extract.nlp import LanguageLayerError
 from ..cache import HOME, Cache
 from ..inputs.hashes import INDEX, load_hashes, save_hashes
 from ..inputs.seeds import inputs_digest
 from ..problems import Problem
 from ..schema.columns import columns, model_by_name
 from ..schema.formats import csv_bytes
+from ..schema.language_layer import LanguageLayerError
 from ..schema.layout import DESCRIPTOR, csv_path, parquet_path
 from ..schema.models import RESOURCES, Article, Resource
 from .common import connect

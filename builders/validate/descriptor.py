@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ..extract.nlp import language_layer
 from ..problems import Problem
 from ..schema.dataset import descriptor, sources_of
 from ..schema.files import MAX_DESCRIPTOR_BYTES, UnsafeFile, excerpt, read_file
 from ..schema.formats import table_schema
+from ..schema.language_layer import language_layer
 from ..schema.layout import DESCRIPTOR, csv_path
 from ..schema.models import RESOURCES
 
