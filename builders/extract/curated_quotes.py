@@ -14,7 +14,7 @@ from ..inputs.curation import CurationFile
 from ..inputs.yamlfile import Lines
 from ..problems import Problem
 from ..schema.models import Article, Method, Quote
-from .events import nth_occurrence, unknown_actor
+from .events import located_entries, unknown_actor
 
 
 def curated_quotes(article: Article, quotes: list[Quote], curation: CurationFile, lines: Lines, rel: str,
@@ -22,17 +22,14 @@ def curated_quotes(article: Article, quotes: list[Quote], curation: CurationFile
     """The article's quotes with the file's corrections applied, the problems (errors) and the
     warnings, each at the line of the entry or value at fault."""
     by_span = {(q.start_char, q.end_char): i for i, q in enumerate(quotes)}
-    out, problems, warnings = list(quotes), [], []
-    for i, entry in enumerate(curation.quotes):
-        bad = [(field, unknown_actor(value, known_actors)) for field in ("speaker", "via")
-               if (value := getattr(entry, field)) is not None and value not in known_actors]
-        start = nth_occurrence(article.text, entry.text, entry.occurrence)
-        if start < 0:
-            bad.append(("text", "the quotation does not occur in the article's clean text — copy it exactly from articles.text "
-                                "(what stands between the quotation marks)"))
-        if bad:
-            problems += [Problem(rel, lines(("quotes", i, field)), f"quotes.{i}.{field}", message) for field, message in bad]
-            continue
+    out, warnings = list(quotes), []
+    found, problems = located_entries(
+        "quotes", curation.quotes, article.text, lines, rel,
+        lambda entry: [(field, unknown_actor(value, known_actors)) for field in ("speaker", "via")
+                       if (value := getattr(entry, field)) is not None and value not in known_actors],
+        quoted="text", missing="the quotation does not occur in the article's clean text — copy it exactly from articles.text "
+                               "(what stands between the quotation marks)")
+    for i, entry, start in found:
         at = by_span.get((start, start + len(entry.text)))
         if at is None:
             warnings.append(Problem(rel, lines(("quotes", i)), f"quotes.{i}", "no quotation stands exactly on this text (the rules no "

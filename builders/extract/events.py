@@ -208,25 +208,36 @@ def _bad_names(entry, types: set[str], known_actors: set[str], known_weapons: se
 NOT_IN_TEXT = "the evidence text does not occur in the article's clean text — copy it exactly from articles.text"
 
 
+def located_entries(section: str, entries, text: str, lines: Lines, rel: str, bad_names: Callable,
+                    quoted: str = "evidence", missing: str = NOT_IN_TEXT) -> tuple[list[tuple[int, object, int]], list[Problem]]:
+    """The entries of a curation file's `section` that pass their checks, each with where its quoted
+    text (`quoted`, at its `occurrence`) starts in the article; and a problem for each value at fault,
+    at its line: an unknown name (`bad_names(entry)`), or quoted text the article does not hold."""
+    found, problems = [], []
+    for i, entry in enumerate(entries):
+        bad = bad_names(entry)
+        start = nth_occurrence(text, getattr(entry, quoted), entry.occurrence)
+        if start < 0:
+            bad.append((quoted, missing))
+        if bad:
+            problems += [Problem(rel, lines((section, i, field)), f"{section}.{i}.{field}", message) for field, message in bad]
+        else:
+            found.append((i, entry, start))
+    return found, problems
+
+
 def curated_events(article: Article, curation: CurationFile, lines: Lines, rel: str, known_actors: set[str],
                    known_weapons: set[str], reference: Reference, summary: _Summary) -> tuple[list[EventDraft], list[Problem]]:
     """Curated events, each checked against the article and the reference; a problem is reported
     at the line of the value at fault (`lines`: where the curation file's keys are)."""
     types = {t.id for t in reference.event_types}
-    drafts, problems = [], []
-    for i, event in enumerate(curation.events):
-        bad = _bad_names(event, types, known_actors, known_weapons)
-        start = nth_occurrence(article.text, event.evidence, event.occurrence)
-        if start < 0:
-            bad.append(("evidence", NOT_IN_TEXT))
-        if bad:
-            problems += [Problem(rel, lines(("events", i, field)), f"events.{i}.{field}", message) for field, message in bad]
-            continue
-        date = _curated_date(event, article)
-        drafts.append(EventDraft(
-            event_type=event.event_type, modality=event.modality, source=event.source, target=event.target, weapon=event.weapon,
-            evidence_start=start, evidence_end=start + len(event.evidence), summary=event.summary, method=Method.curated, date=date,
-        ))
+    found, problems = located_entries("events", curation.events, article.text, lines, rel,
+                                      lambda event: _bad_names(event, types, known_actors, known_weapons))
+    drafts = [EventDraft(
+        event_type=event.event_type, modality=event.modality, source=event.source, target=event.target, weapon=event.weapon,
+        evidence_start=start, evidence_end=start + len(event.evidence), summary=event.summary, method=Method.curated,
+        date=_curated_date(event, article),
+    ) for _, event, start in found]
     return drafts, problems
 
 
@@ -248,17 +259,10 @@ def rejections(article: Article, curation: CurationFile, lines: Lines, rel: str,
     """The file's rejections, checked like its events (an unknown name or evidence not in the
     text is an error at its line)."""
     types = {t.id for t in reference.event_types}
-    found, problems = [], []
-    for i, entry in enumerate(curation.rejected):
-        bad = _bad_names(entry, types, known_actors, set())
-        start = nth_occurrence(article.text, entry.evidence, entry.occurrence)
-        if start < 0:
-            bad.append(("evidence", NOT_IN_TEXT))
-        if bad:
-            problems += [Problem(rel, lines(("rejected", i, field)), f"rejected.{i}.{field}", message) for field, message in bad]
-            continue
-        found.append(Rejection(entry.event_type, entry.source, entry.target, start, start + len(entry.evidence), lines(("rejected", i)), i))
-    return found, problems
+    found, problems = located_entries("rejected", curation.rejected, article.text, lines, rel,
+                                      lambda entry: _bad_names(entry, types, known_actors, set()))
+    return [Rejection(entry.event_type, entry.source, entry.target, start, start + len(entry.evidence), lines(("rejected", i)), i)
+            for i, entry, start in found], problems
 
 
 def drop_rejected(rules: list[EventDraft], rejected: list[Rejection], rel: str) -> tuple[list[EventDraft], list[Problem]]:
