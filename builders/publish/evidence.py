@@ -125,39 +125,31 @@ def _date(row: dict) -> str:
     return f"{interval} ({precision})"
 
 
-def _event_rows(events: list[dict], names: _Names) -> list[str]:
-    out = ["<h2>Events</h2>", "<table><tr><th>row</th><th>type</th><th>source → target</th><th>weapon</th>"
-           "<th>modality</th><th>date</th><th>method</th><th>summary</th></tr>"]
-    for r in events:
-        weapon = "" if r["weapon_system_id"] is None else f"{names.weapons.get(r['weapon_system_id'], r['weapon_system_id'])}"
-        out.append(
-            f'<tr id="{_e(r["event_id"])}"><td><a href="#at-{_e(r["event_id"])}">{_e(r["event_id"])}</a></td>'
-            f'<td>{_e(r["event_type"])}</td><td>{_e(names.actor(r["source_actor_id"]))} → {_e(names.actor(r["target_actor_id"]))}</td>'
-            f'<td>{_e(weapon)}</td><td>{_e(r["modality"])}</td><td>{_e(_date(r))}</td>'
-            f'<td>{_e(r["method"])}</td><td>{_e(r["summary"])}</td></tr>')
+def _row_table(title: str, id_column: str, headers: tuple[str, ...], records: list[dict], cells) -> list[str]:
+    """A table of rows, each linked to (and from) its highlight in the text: its id, then `cells(row)`."""
+    out = [f"<h2>{title}</h2>", "<table><tr>" + "".join(f"<th>{h}</th>" for h in ("row", *headers)) + "</tr>"]
+    for r in records:
+        row_id = _e(r[id_column])
+        out.append(f'<tr id="{row_id}"><td><a href="#at-{row_id}">{row_id}</a></td>' + "".join(f"<td>{_e(c)}</td>" for c in cells(r)) + "</tr>")
     return [*out, "</table>"]
+
+
+def _event_rows(events: list[dict], names: _Names) -> list[str]:
+    return _row_table("Events", "event_id", ("type", "source → target", "weapon", "modality", "date", "method", "summary"), events,
+                      lambda r: (r["event_type"], f"{names.actor(r['source_actor_id'])} → {names.actor(r['target_actor_id'])}",
+                                 names.weapons.get(r["weapon_system_id"], r["weapon_system_id"]), r["modality"], _date(r),
+                                 r["method"], r["summary"]))
 
 
 def _quote_rows(quotes: list[dict], names: _Names) -> list[str]:
-    out = ["<h2>Quotes</h2>", "<table><tr><th>row</th><th>speaker</th><th>as written</th><th>via</th>"
-           "<th>cue</th><th>kind</th><th>method</th></tr>"]
-    for r in quotes:
-        out.append(
-            f'<tr id="{_e(r["quote_id"])}"><td><a href="#at-{_e(r["quote_id"])}">{_e(r["quote_id"])}</a></td>'
-            f'<td>{_e(names.actor(r["speaker_actor_id"]))}</td><td>{_e(r["speaker_surface"])}</td>'
-            f'<td>{_e(names.actor(r["via_actor_id"]))}</td><td>{_e(r["cue"])}</td><td>{_e(r["kind"])}</td>'
-            f'<td>{_e(r["method"])}</td></tr>')
-    return [*out, "</table>"]
+    return _row_table("Quotes", "quote_id", ("speaker", "as written", "via", "cue", "kind", "method"), quotes,
+                      lambda r: (names.actor(r["speaker_actor_id"]), r["speaker_surface"], names.actor(r["via_actor_id"]), r["cue"],
+                                 r["kind"], r["method"]))
 
 
 def _mention_rows(mentions: list[dict], names: _Names) -> list[str]:
-    out = ["<h2>Actor mentions</h2>", "<table><tr><th>row</th><th>as written</th><th>actor</th><th>kind</th><th>method</th></tr>"]
-    for r in mentions:
-        out.append(
-            f'<tr id="{_e(r["mention_id"])}"><td><a href="#at-{_e(r["mention_id"])}">{_e(r["mention_id"])}</a></td>'
-            f'<td>{_e(r["surface"])}</td><td>{_e(names.actor(r["actor_id"]))}</td><td>{_e(r["mention_kind"])}</td>'
-            f'<td>{_e(r["method"])}</td></tr>')
-    return [*out, "</table>"]
+    return _row_table("Actor mentions", "mention_id", ("as written", "actor", "kind", "method"), mentions,
+                      lambda r: (r["surface"], names.actor(r["actor_id"]), r["mention_kind"], r["method"]))
 
 
 def _labels(mentions: list[dict], quotes: list[dict], events: list[dict], names: _Names) -> dict[str, str]:
