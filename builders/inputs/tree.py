@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..problems import Problem
+from ..schema.files import MAX_SHOWN, excerpt
 
 SEEDS = "seeds"
 ARTICLES_DIR = "seeds/articles"
@@ -27,16 +28,13 @@ MAX_ARTICLE_ID = 56  # so that every row id ("<article_id>-m123456") stays withi
 WINDOWS_RESERVED = re.compile(r"(?i:con|prn|aux|nul|com[1-9]|lpt[1-9])")
 ARTICLE_ID = re.compile(rf"(?!{WINDOWS_RESERVED.pattern}$)[a-z0-9][a-z0-9_-]{{0,{MAX_ARTICLE_ID - 1}}}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-MAX_SHOWN = 120
 MAX_YAML_BYTES = 1024 * 1024  # a curation or reference file is kilobytes; reading stops past this
 
 
 def shown(text: str) -> str:
-    """A name or value as a person can read it in one line: control characters and bytes that are
-    not UTF-8 escaped, at most MAX_SHOWN characters."""
-    safe = text.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
-    safe = _CONTROL.sub(lambda m: repr(m.group())[1:-1], safe)
-    return safe if len(safe) <= MAX_SHOWN else safe[: MAX_SHOWN - 1] + "…"
+    """A name or value of the seeds as a person can read it in one line (schema/files.excerpt, with
+    every non-ASCII byte escaped: a file name's look-alike letters show)."""
+    return excerpt(text, MAX_SHOWN, ascii_only=True)
 
 
 @dataclass

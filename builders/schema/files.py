@@ -32,13 +32,13 @@ class UnsafeFile(ValueError):
     """A package file that is not read: one line saying what and how to fix it."""
 
 
-def excerpt(text: object, limit: int = MAX_SHOWN) -> str:
+def excerpt(text: object, limit: int = MAX_SHOWN, ascii_only: bool = False) -> str:
     """A name or value as a person can read it in one line: control characters (a line break, an
-    escape code for the terminal) and what is not UTF-8 escaped, at most `limit` characters (a
-    100 MB cell prints as 120)."""
+    escape code for the terminal) and what is not UTF-8 escaped (with `ascii_only`, every non-ASCII
+    byte too: a file name's look-alike letters), at most `limit` characters (a 100 MB cell prints as 120)."""
     text = str(text)
     head = text[: limit * 4]  # escaping at most quadruples a character: never escape the whole value
-    safe = head.encode("utf-8", "backslashreplace").decode("utf-8")
+    safe = head.encode("utf-8", "backslashreplace").decode("ascii" if ascii_only else "utf-8", "backslashreplace")
     safe = _CONTROL.sub(lambda m: repr(m.group())[1:-1], safe)
     return safe if len(safe) <= limit and len(head) == len(text) else safe[: limit - 1] + "…"
 
