@@ -13,7 +13,7 @@ from .engine import Options, columns, rare_collections
 from .problems import Problem
 from .publish.faults import machine_fault
 from .publish.card import read_measured_quality
-from .publish.package import write_package
+from .publish.package import Previous, write_package
 
 
 @dataclass
@@ -34,9 +34,9 @@ def make_package(root: Path, out: Path, options: Options, from_last: bool = Fals
         made = columns(root, options, from_last, keep)
         if any(p.severity == "error" for p in made.problems):
             return Made(made.problems)
+        previous = Previous(root, made.last_files, made.same_tables, made.same_articles) if made.last_files else None
         try:
-            write_package(made.tables, out, read_measured_quality(root), made.digest, made.caches.pictures,
-                          meanwhile=made.saving.start if made.saving else None)
+            written = write_package(made.tables, out, read_measured_quality(root), made.digest, made.caches.pictures, previous)
         except OSError as error:  # pyarrow's errors name no file: the package folder is named
-            return Made(made.problems + [machine_fault(error, root, "write", "build", path=out / "datapackage")], made.saving)
-        return Made(made.problems, made.saving, made.changed)
+            return Made(made.problems + [machine_fault(error, root, "write", "build", path=out / "datapackage")])
+        return Made(made.problems, made.keep(root, written), made.changed)

@@ -107,6 +107,55 @@ def test_an_unchanged_build_extracts_nothing_and_reports_the_same_warnings(built
     assert snapshot(root) == before
 
 
+# a sentence written for these tests: no actor, quotation, weapon or event in it
+QUIET_SENTENCE = "\nThe weather in the valley stayed mild for the rest of that week.\n"
+PAGES = "datapackage/articles"
+
+
+def _scratch_snapshot(root: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The package a build from scratch makes of `root`'s seeds."""
+    scratch = make_repo(tmp_path / "scratch")
+    shutil.rmtree(scratch / "seeds")
+    shutil.copytree(root / "seeds", scratch / "seeds")
+    assert _errors(build(scratch, Options(workers=2, use_cache=False))) == []
+    return snapshot(scratch)
+
+
+def test_files_whose_inputs_are_unchanged_are_the_published_ones_linked_not_written_again(built, tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(built, root)
+    before = snapshot(root)
+    inode = {rel: (root / rel).stat().st_ino for rel in before}
+    (root / CHANGED).write_text((root / CHANGED).read_text(encoding="utf-8") + QUIET_SENTENCE, encoding="utf-8")
+    assert _errors(build(root, Options(workers=2))) == []
+    after = snapshot(root)
+    assert after == _scratch_snapshot(root, tmp_path)
+    page = f"{PAGES}/{Path(CHANGED).stem}.html"
+    assert after[page] != before[page] and after["datapackage/csv/articles.csv"] != before["datapackage/csv/articles.csv"]
+    linked = {rel for rel in after if (root / rel).stat().st_ino == inode.get(rel)}
+    assert page not in linked and "datapackage/csv/articles.csv" not in linked and "datapackage/parquet/articles.parquet" not in linked
+    unchanged_tables = [rel for rel in after if rel.startswith(("datapackage/csv/", "datapackage/parquet/")) and after[rel] == before[rel]]
+    other_pages = [rel for rel in after if rel.startswith(PAGES) and rel not in (page, f"{PAGES}/index.html")]
+    assert "datapackage/csv/events.csv" in unchanged_tables and len(other_pages) > 5
+    assert set(unchanged_tables) | set(other_pages) <= linked
+
+
+def test_a_published_file_changed_since_the_last_build_is_written_again_never_carried_forward(built, tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(built, root)
+    before = snapshot(root)
+    damaged = ["datapackage/csv/events.csv", "datapackage/parquet/quotes.parquet", f"{PAGES}/{Path(REMOVED).stem}.html"]
+    for rel in damaged:
+        data = bytearray((root / rel).read_bytes())
+        data[len(data) // 2] ^= 0x01
+        (root / rel).write_bytes(bytes(data))
+    (root / CHANGED).write_text((root / CHANGED).read_text(encoding="utf-8") + QUIET_SENTENCE, encoding="utf-8")
+    assert _errors(build(root, Options(workers=2))) == []
+    after = snapshot(root)
+    assert {rel: after[rel] for rel in damaged} == {rel: before[rel] for rel in damaged}  # made again from the rows
+    assert after == _scratch_snapshot(root, tmp_path)
+
+
 def test_a_damaged_store_is_not_used(built, tmp_path, extracted):
     root = tmp_path / "repo"
     shutil.copytree(built, root)

@@ -39,14 +39,30 @@ __all__ = ["Columns", "Options", "Progress", "columns", "rare_collections", "rem
 class Columns:
     """What the engine made of the seeds: the tables (empty when `problems` hold an error), the
     inputs' digest, the articles extracted anew when the build started from the last one's rows
-    (None: every article was), the problems, and the caches the rest of the build may use."""
+    (None: every article was), the problems, and the caches the rest of the build may use. When
+    it started from the last build: the sha256 of each file that build wrote (`last_files`), the
+    resources whose table is equal to that build's and the articles whose rows were kept from it
+    (what publishing may link instead of writing again)."""
 
     tables: dict[str, pa.Table]
     digest: str
     changed: set[str] | None
     problems: list[Problem]
     caches: Caches
-    saving: threading.Thread | None = field(default=None, repr=False)  # saving the store (join it)
+    last_files: dict[str, str] = field(default_factory=dict)
+    same_tables: frozenset[str] = frozenset()
+    same_articles: frozenset[str] = frozenset()
+    record: store.BuildRecord | None = field(default=None, repr=False)  # this build's, when it may keep it
+
+    def keep(self, root: Path, written: dict[str, str]) -> threading.Thread | None:
+        """Save this build's tables, and the sha256 of the files `written` from them, as the last
+        build, in a thread started here (join it); None when this build may not keep them."""
+        if self.record is None:
+            return None
+        self.record.published = written
+        saving = threading.Thread(target=_save_store, args=(root, self.record))
+        saving.start()
+        return saving
 
 
 def _failed(problems: list[Problem]) -> bool:
@@ -55,8 +71,8 @@ def _failed(problems: list[Problem]) -> bool:
 
 def columns(root: Path, options: Options, from_last: bool = False, keep: bool = False) -> Columns:
     """The tables of `root`'s seeds. `from_last`: from the last build's rows where there are some
-    (only the articles whose inputs changed are extracted); `keep`: save them as the last build
-    (only a build holding the lock alone does), in `Columns.saving`."""
+    (only the articles whose inputs changed are extracted); `keep`: they may be saved as the last
+    build (only a build holding the lock alone does: `Columns.keep`)."""
     with rare_collections():
         return _columns(root, options, Caches.of(root, options.use_cache), from_last and options.use_cache,
                         keep and options.use_cache)
@@ -126,9 +142,11 @@ def _columns(root: Path, options: Options, caches: Caches, from_last: bool, keep
         return Columns({}, seeds.digest, None, problems, caches)
     extracted = [article for article, _ in results if article is not None]  # (their discoveries: the rows are in `assembly`)
     tables = assembly.tables(seeds.reference, kept_rows(last, now))
-    record(now, extracted, found, tables)
-    saving = threading.Thread(target=_save_store, args=(root, now)) if keep else None
-    return Columns(tables, seeds.digest, set(found) if last is not None else None, problems, caches, saving)
+    same_tables = record(now, extracted, found, tables, last)
+    if last is None:
+        return Columns(tables, seeds.digest, None, problems, caches, record=now if keep else None)
+    return Columns(tables, seeds.digest, set(found), problems, caches, last.published, same_tables,
+                   frozenset(now.articles.keys() - found.keys()), now if keep else None)
 
 
 def _save_store(root: Path, now: store.BuildRecord) -> None:

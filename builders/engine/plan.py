@@ -62,8 +62,14 @@ def _without(table: pa.Table, article_ids: pa.Array) -> pa.Table:
     return pa.concat_tables([*slices, table.slice(at)])
 
 
-def record(now: BuildRecord, extracted: list[ArticleColumns], problems: dict[str, list[Problem]], tables: dict[str, pa.Table]) -> None:
-    """Complete the store of this build with the articles just extracted and the tables made."""
+def record(now: BuildRecord, extracted: list[ArticleColumns], problems: dict[str, list[Problem]], tables: dict[str, pa.Table],
+           last: BuildRecord | None) -> frozenset[str]:
+    """Complete the store of this build with the articles just extracted and the tables made;
+    returns the resources whose table equals the last build's (their store files are kept)."""
     for article in extracted:
         now.extras[article.article_id] = (article.discovered_actors, article.discovered_weapons, problems.get(article.article_id, []))
     now.tables = tables
+    same = frozenset(name for name, table in tables.items()
+                     if last is not None and name in last.tables and name in last.files and table.equals(last.tables[name]))
+    now.files = {name: last.files[name] for name in same}
+    return same

@@ -1,7 +1,9 @@
 """The last build, kept under `.cache/last-build/` so that the next build touches only what changed:
 each table as Arrow IPC (typed, sorted by key, read back without a copy), and a
 manifest saying which inputs each article's rows come from (the engine's cache key), what each
-article discovered and warned about, and the sha256 of every table file.
+article discovered and warned about, the sha256 of every table file, and the sha256 of every file
+of the package written from these tables (so that the next build links, not writes, the files
+whose tables are unchanged: publish.package.Previous).
 
 A stale or damaged store is never used: the manifest is sealed like every cache entry (its own
 checksum and the versions it was made with) and stored under a key that is the fingerprint of every
@@ -36,6 +38,8 @@ class BuildRecord:
     articles: dict[str, str]  # article id -> the cache key of its inputs (engine.cache_key)
     extras: dict[str, tuple]  # article id -> (discovered actors, discovered weapons, warnings)
     tables: dict[str, pa.Table] = field(default_factory=dict)  # every resource, typed, sorted by key
+    files: dict[str, tuple[str, str]] = field(default_factory=dict)  # resource -> (its file in the store, sha256): saved already
+    published: dict[str, str] = field(default_factory=dict)  # package file -> sha256 of the bytes written from these tables
 
 
 @cache
@@ -53,7 +57,7 @@ def load(root: Path) -> BuildRecord | None:
     manifest = Cache(root / HOME, STORE).get(code_fingerprint(), name=MANIFEST)  # None: another code's
     if not isinstance(manifest, dict):
         return None
-    last = BuildRecord(manifest["articles"], manifest["extras"])
+    last = BuildRecord(manifest["articles"], manifest["extras"], files=manifest["files"], published=manifest["published"])
     for name, (file, digest) in manifest["files"].items():
         try:  # mapped, not read into memory: the kept rows are read from the page cache, copied once later
             with pa.memory_map(str(folder / file)) as source:
@@ -68,12 +72,15 @@ def load(root: Path) -> BuildRecord | None:
 
 
 def save(root: Path, last: BuildRecord) -> None:
-    """Replace the store by `last`: table files first (named by their hash, so an unchanged table
-    is not written again), then the manifest, then the files no manifest names. Raises OSError."""
+    """Replace the store by `last`: table files first (named by their hash; a table `last.files`
+    names, equal to the last build's, is neither serialised nor written again), then the manifest,
+    then the files no manifest names. Raises OSError."""
     folder = root / STORE_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    files = {}
+    files = {name: entry for name, entry in last.files.items() if name in last.tables and (folder / entry[0]).is_file()}
     for name, table in last.tables.items():
+        if name in files:
+            continue
         sink = pa.BufferOutputStream()
         with pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
@@ -82,7 +89,7 @@ def save(root: Path, last: BuildRecord) -> None:
         files[name] = (file := f"{name}-{digest[:16]}.arrow", digest)
         if not (folder / file).is_file():
             write_file(root / HOME, folder / file, data)
-    manifest = {"articles": last.articles, "extras": last.extras, "files": files}
+    manifest = {"articles": last.articles, "extras": last.extras, "files": files, "published": last.published}
     Cache(root / HOME, STORE).write(code_fingerprint(), pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL), name=MANIFEST)
     for path in folder.iterdir():
         if path.name != MANIFEST and path.name not in {file for file, _ in files.values()}:

@@ -10,10 +10,11 @@ the same bytes.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from html import escape
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..schema.columns import plain
 from ..schema.layout import EVIDENCE_INDEX, evidence_page
@@ -177,28 +178,61 @@ def article_page(article: dict, mentions: list[dict], quotes: list[dict], events
     return _page(f"{title} — evidence", body)
 
 
-def index_page(articles: list[dict], events: dict[str, list[dict]], quotes: dict, mentions: dict) -> str:
+def index_page(articles: list[dict], counts: dict[str, dict[str, int]]) -> str:
+    """The list of articles; `counts`: per article id, its rows by kind (`_counts`)."""
     rows = ["<h1>Articles: every row on its text</h1>",
             "<table><tr><th>article</th><th>title</th><th>publisher</th><th>published</th>"
             "<th>events (curated / rule)</th><th>quotes</th><th>mentions</th></tr>"]
     for a in articles:
-        methods = Counter(e["method"] for e in events.get(a["article_id"], []))
+        n = counts.get(a["article_id"], {})
         rows.append(
             f'<tr><td><a href="{_e(a["article_id"])}.html">{_e(a["article_id"])}</a></td><td>{_e(a["title"])}</td>'
             f'<td>{_e(a["publisher"])}</td><td>{_e(a["published_date"])}</td>'
-            f'<td>{methods["curated"]} / {methods["rule"]}</td><td>{len(quotes.get(a["article_id"], []))}</td>'
-            f'<td>{len(mentions.get(a["article_id"], []))}</td></tr>')
+            f'<td>{n.get("curated", 0)} / {n.get("rule", 0)}</td><td>{n.get("quotes", 0)}</td>'
+            f'<td>{n.get("actor_mentions", 0)}</td></tr>')
     return _page("Articles — evidence pages", [*rows, "</table>"])
 
 
-def evidence_pages(tables: dict[str, pa.Table]) -> dict[str, str]:
-    """Every evidence page and the index, by path relative to the package root."""
+def _counts(tables: dict[str, pa.Table]) -> dict[str, dict[str, int]]:
+    """Per article id: its events by method ("curated", "rule"), its quotes and its mentions —
+    counted by Arrow over the whole corpus, so that the index costs no Python row per row."""
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    events = tables.get("events")
+    if events is not None and events.num_rows:
+        grouped = pa.table({"a": events.column("article_id"), "m": plain(events.column("method"))}).group_by(["a", "m"]).aggregate([([], "count_all")])
+        for aid, method, n in zip(*(grouped.column(c).to_pylist() for c in ("a", "m", "count_all")), strict=True):
+            counts[aid][method] = n
+    for name in ("quotes", "actor_mentions"):
+        table = tables.get(name)
+        if table is not None and table.num_rows:
+            grouped = table.select(["article_id"]).group_by("article_id").aggregate([([], "count_all")])
+            for aid, n in zip(grouped.column("article_id").to_pylist(), grouped.column("count_all").to_pylist(), strict=True):
+                counts[aid][name] = n
+    return counts
+
+
+# Besides an article's own rows, a page reads the names of the actors and weapon systems it shows.
+CORPUS_TABLES_READ = ("actors", "weapon_systems")
+
+
+def evidence_pages(tables: dict[str, pa.Table], only: set[str] | None = None) -> dict[str, str]:
+    """The index and the evidence page of every article (`only`: of these articles alone, the
+    others' rows never made Python values), by path relative to the package root."""
     names = _Names(tables)
-    articles = sorted(_rows(tables.get("articles")), key=lambda a: a["article_id"])
-    grouped = {name: _by_article(sorted(_rows(tables.get(name)), key=lambda r: r[list(r)[0]])) for name in KINDS}
-    pages = {EVIDENCE_INDEX: index_page(articles, grouped["events"], grouped["quotes"], grouped["actor_mentions"])}
+    index_columns = ["article_id", "title", "publisher", "published_date"]
+    listed = sorted(_rows(tables["articles"].select(index_columns)) if "articles" in tables else [], key=lambda a: a["article_id"])
+    pages = {EVIDENCE_INDEX: index_page(listed, _counts(tables))}
+    wanted = {name: _of_articles(tables.get(name), only) for name in ("articles", *KINDS)}
+    articles = sorted(_rows(wanted["articles"]), key=lambda a: a["article_id"])
+    grouped = {name: _by_article(sorted(_rows(wanted[name]), key=lambda r: r[list(r)[0]])) for name in KINDS}
     for a in articles:
         aid = a["article_id"]
         pages[evidence_page(aid)] = article_page(
             a, grouped["actor_mentions"].get(aid, []), grouped["quotes"].get(aid, []), grouped["events"].get(aid, []), names)
     return pages
+
+
+def _of_articles(table: pa.Table | None, only: set[str] | None) -> pa.Table | None:
+    if table is None or only is None:
+        return table
+    return table.filter(pc.is_in(table.column("article_id"), value_set=pa.array(sorted(only), pa.string())))

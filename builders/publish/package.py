@@ -7,10 +7,12 @@ the same rows always give the same bytes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from collections.abc import Callable
+import stat
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,32 +23,80 @@ from ..inputs.editor_schemas import EDITOR_SCHEMAS
 from ..schema.dataset import descriptor, file_facts, sources_of
 from ..schema.formats import PARQUET_OPTIONS, csv_bytes, schema_json  # (csv_bytes, PARQUET_OPTIONS: also imported from here)
 from ..schema.language_layer import language_layer
-from ..schema.layout import CARD, CSV_DIR, DESCRIPTOR, PARQUET_DIR, SCHEMA_DIR
+from ..schema.layout import CARD, CSV_DIR, DESCRIPTOR, EVIDENCE_INDEX, PARQUET_DIR, SCHEMA_DIR, csv_path, evidence_page, parquet_path
 from ..schema.models import RESOURCES, Resource
 from .card import MeasuredQuality, card_input, card_markdown, start_pictures
-from .evidence import evidence_pages
+from .evidence import CORPUS_TABLES_READ, evidence_pages
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The last build's package as this build may reuse it: `files` are the sha256 of the files it
+    wrote (path relative to the package root -> hex digest), `same_tables` the resources whose
+    table equals this build's, `same_articles` the articles whose rows are the last build's (the
+    engine knows both). A file whose inputs are all unchanged is taken from `folder` (the published
+    package) instead of written again, when it still has the digest recorded for it: a published
+    file someone changed, or one of a build that was never published, is written anew."""
+
+    folder: Path
+    files: dict[str, str]
+    same_tables: frozenset[str]
+    same_articles: frozenset[str]
+
+    def take(self, rel: str, out: Path) -> tuple[int, str] | None:
+        """(size, sha256 hex) of the published `rel`, linked (else copied) to `out/rel`, or None
+        when it is not there with its recorded digest (not a regular file, changed, unreadable)."""
+        wanted = self.files.get(rel)
+        source = self.folder / rel
+        try:
+            if wanted is None or not stat.S_ISREG(source.lstat().st_mode):
+                return None
+            data = source.read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != wanted:
+            return None
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target, follow_symlinks=False)  # no copy: the same bytes, already on disk
+        except OSError:  # a file system without hard links
+            target.write_bytes(data)
+        return len(data), wanted
 
 
 def write_package(tables: dict[str, pa.Table], out: Path, quality: MeasuredQuality, inputs_sha256: str | None = None,
-                  picture_cache: Cache | None = None, meanwhile: Callable[[], None] | None = None) -> None:
+                  picture_cache: Cache | None = None, previous: Previous | None = None) -> dict[str, str]:
     """Write every file of the package under `out` (a fresh directory) from each resource's typed
     table, sorted by primary key (as `assemble` makes them), the card quoting `quality` (the figures
-    of the checkout built: card.read_measured_quality). The pictures are started first (from
+    of the checkout built: card.read_measured_quality). Files whose inputs are unchanged since
+    `previous` are taken from it (`Previous.take`). The pictures are started first (from
     `picture_cache`, or drawn by a process forked while this process runs one thread:
-    card.start_pictures), then `meanwhile` is run (it may start threads), and the pictures are
-    waited for last."""
+    card.start_pictures) and waited for last. Returns the sha256 of each resource file and evidence
+    page (what the next build's `Previous.files` holds)."""
     pictures = start_pictures(tables, out, picture_cache)
-    if meanwhile is not None:
-        meanwhile()
     (out / CSV_DIR).mkdir(parents=True)
     (out / PARQUET_DIR).mkdir(parents=True)
     (out / SCHEMA_DIR).mkdir(parents=True)
     for rel, generate in EDITOR_SCHEMAS.items():
         (out / rel).write_text(generate(), encoding="utf-8")
+    files: dict[str, str] = {}
+
     def write_files(model: type[Resource], table: pa.Table) -> tuple[int, str]:
+        csv, parquet = csv_path(model), parquet_path(model)
+        if previous is not None and model.resource_name in previous.same_tables:
+            taken = previous.take(csv, out)
+            if taken is not None and previous.take(parquet, out) is not None:
+                files[csv], files[parquet] = taken[1], previous.files[parquet]
+                return taken[0], "sha256:" + taken[1]
         data = csv_bytes(model, table)
-        (out / CSV_DIR / f"{model.resource_name}.csv").write_bytes(data)
-        pq.write_table(table, out / PARQUET_DIR / f"{model.resource_name}.parquet", **PARQUET_OPTIONS)
+        (out / csv).unlink(missing_ok=True)  # (a file taken above is the published one's inode: never written into)
+        (out / csv).write_bytes(data)
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink, **PARQUET_OPTIONS)
+        written = sink.getvalue()
+        (out / parquet).write_bytes(written)
+        files[csv], files[parquet] = hashlib.sha256(data).hexdigest(), hashlib.sha256(written).hexdigest()
         return file_facts(data)
 
     kept = {model.resource_name: card_input(model.resource_name, tables[model.resource_name]) for model in RESOURCES}  # what the card reads
@@ -60,12 +110,27 @@ def write_package(tables: dict[str, pa.Table], out: Path, quality: MeasuredQuali
         package = descriptor(csv_files, sources, inputs_sha256, language_layer())
         (out / DESCRIPTOR).write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         (out / CARD).write_text(card_markdown(kept, package, quality), encoding="utf-8")
-        write_evidence_pages(tables, out)
+        files |= write_evidence_pages(tables, out, previous)
     pictures()
+    return dict(sorted(files.items()))
 
 
-def write_evidence_pages(tables: dict[str, pa.Table], out: Path) -> None:
-    """The evidence pages (publish/evidence.py) under `out`."""
-    for rel, page in evidence_pages(tables).items():
+def write_evidence_pages(tables: dict[str, pa.Table], out: Path, previous: Previous | None = None) -> dict[str, str]:
+    """The evidence pages (publish/evidence.py) under `out`: the index, and each article's page
+    taken from `previous` when its rows and the names it shows are unchanged, else made. Returns
+    the sha256 of each article's page."""
+    files, taken = {}, set()
+    if previous is not None and previous.same_tables.issuperset(CORPUS_TABLES_READ):
+        for article_id in sorted(previous.same_articles):
+            found = previous.take(rel := evidence_page(article_id), out)
+            if found is not None:
+                files[rel] = found[1]
+                taken.add(article_id)
+    ids = tables["articles"].column("article_id").to_pylist() if "articles" in tables else []
+    for rel, page in evidence_pages(tables, only=set(ids) - taken if taken else None).items():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
-        (out / rel).write_text(page, encoding="utf-8", newline="\n")
+        data = page.encode("utf-8")
+        (out / rel).write_bytes(data)
+        if rel != EVIDENCE_INDEX:
+            files[rel] = hashlib.sha256(data).hexdigest()
+    return files
