@@ -42,9 +42,9 @@ def _alive(pid: int) -> bool:
     return state != "Z"  # a zombie has ended: only its parent's wait is missing
 
 
-def _started_build(root: Path) -> tuple[subprocess.Popen, set[int]]:
+def _started_build(root: Path, *options: str) -> tuple[subprocess.Popen, set[int]]:
     """A cold build with two workers, once both pool workers extract (as many children as that)."""
-    build = subprocess.Popen([sys.executable, "-m", "builders", "--root", str(root), "build", "--workers", "2"], cwd=REPO,
+    build = subprocess.Popen([sys.executable, "-m", "builders", "--root", str(root), "build", "--workers", "2", *options], cwd=REPO,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     workers: set[int] = set()
@@ -111,3 +111,19 @@ def test_sigterm_ends_the_workers_cleans_up_and_says_so(root):
     assert not (root / "datapackage.json").exists()  # nothing published
     assert subprocess.run([sys.executable, "-m", "builders", "--root", str(root), "build", "--workers", "2"], cwd=REPO,
                           capture_output=True, text=True).returncode == 0
+
+
+def test_the_processes_of_a_local_dask_cluster_die_with_a_killed_build(root):
+    """Dask's local cluster spawns its workers (and multiprocessing's resource tracker) as children
+    of the build; they end when it is killed, without being told."""
+    build, workers = _started_build(root, "--engine", "dask")
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    try:
+        assert _gone_within(workers, WAIT) == set()
+    finally:
+        for pid in workers:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass

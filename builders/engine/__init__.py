@@ -40,7 +40,7 @@ class Columns:
     """What the engine made of the seeds: the tables (empty when `problems` hold an error), the
     inputs' digest, the articles extracted anew when the build started from the last one's rows
     (None: every article was), the problems, and the caches the rest of the build may use. When
-    it started from the last build: the sha256 of each file that build wrote (`last_files`), the
+    it started from the last build: the mark of each file that build wrote (`last_files`), the
     resources whose table is equal to that build's and the articles whose rows were kept from it
     (what publishing may link instead of writing again)."""
 
@@ -49,13 +49,13 @@ class Columns:
     changed: set[str] | None
     problems: list[Problem]
     caches: Caches
-    last_files: dict[str, str] = field(default_factory=dict)
+    last_files: dict[str, tuple] = field(default_factory=dict)
     same_tables: frozenset[str] = frozenset()
     same_articles: frozenset[str] = frozenset()
     record: store.BuildRecord | None = field(default=None, repr=False)  # this build's, when it may keep it
 
-    def keep(self, root: Path, written: dict[str, str]) -> threading.Thread | None:
-        """Save this build's tables, and the sha256 of the files `written` from them, as the last
+    def keep(self, root: Path, written: dict[str, tuple]) -> threading.Thread | None:
+        """Save this build's tables, and the marks of the files `written` from them, as the last
         build, in a thread started here (join it); None when this build may not keep them."""
         if self.record is None:
             return None

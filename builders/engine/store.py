@@ -1,8 +1,8 @@
 """The last build, kept under `.cache/last-build/` so that the next build touches only what changed:
 each table as Arrow IPC (typed, sorted by key, read back without a copy), and a
 manifest saying which inputs each article's rows come from (the engine's cache key), what each
-article discovered and warned about, the sha256 of every table file, and the sha256 of every file
-of the package written from these tables (so that the next build links, not writes, the files
+article discovered and warned about, the sha256 of every table file, and the mark (sha256, size,
+inode, modification time) of every file of the package written from these tables (so that the next build links, not writes, the files
 whose tables are unchanged: publish.package.Previous).
 
 A stale or damaged store is never used: the manifest is sealed like every cache entry (its own
@@ -39,7 +39,7 @@ class BuildRecord:
     extras: dict[str, tuple]  # article id -> (discovered actors, discovered weapons, warnings)
     tables: dict[str, pa.Table] = field(default_factory=dict)  # every resource, typed, sorted by key
     files: dict[str, tuple[str, str]] = field(default_factory=dict)  # resource -> (its file in the store, sha256): saved already
-    published: dict[str, str] = field(default_factory=dict)  # package file -> sha256 of the bytes written from these tables
+    published: dict[str, tuple] = field(default_factory=dict)  # package file -> its mark as written from these tables (publish.package.Mark)
 
 
 @cache

@@ -11,6 +11,7 @@ the same bytes.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from html import escape
 
 import pyarrow as pa
@@ -215,24 +216,27 @@ def _counts(tables: dict[str, pa.Table]) -> dict[str, dict[str, int]]:
 CORPUS_TABLES_READ = ("actors", "weapon_systems")
 
 
-def evidence_pages(tables: dict[str, pa.Table], only: set[str] | None = None) -> dict[str, str]:
-    """The index and the evidence page of every article (`only`: of these articles alone, the
-    others' rows never made Python values), by path relative to the package root."""
+PAGES_AT_ONCE = 500  # articles whose rows are made Python values together (a whole corpus's would hold every row at once)
+
+
+def evidence_pages(tables: dict[str, pa.Table], only: set[str] | None = None) -> Iterator[tuple[str, str]]:
+    """The index, then the evidence page of every article (`only`: of these articles alone, the
+    others' rows never made Python values), each with its path relative to the package root."""
     names = _Names(tables)
-    index_columns = ["article_id", "title", "publisher", "published_date"]
-    listed = sorted(_rows(tables["articles"].select(index_columns)) if "articles" in tables else [], key=lambda a: a["article_id"])
-    pages = {EVIDENCE_INDEX: index_page(listed, _counts(tables))}
-    wanted = {name: _of_articles(tables.get(name), only) for name in ("articles", *KINDS)}
-    articles = sorted(_rows(wanted["articles"]), key=lambda a: a["article_id"])
-    grouped = {name: _by_article(sorted(_rows(wanted[name]), key=lambda r: r[list(r)[0]])) for name in KINDS}
-    for a in articles:
-        aid = a["article_id"]
-        pages[evidence_page(aid)] = article_page(
-            a, grouped["actor_mentions"].get(aid, []), grouped["quotes"].get(aid, []), grouped["events"].get(aid, []), names)
-    return pages
+    articles = tables.get("articles")
+    listed = sorted(_rows(articles.select(["article_id", "title", "publisher", "published_date"])) if articles is not None else [],
+                    key=lambda a: a["article_id"])
+    yield EVIDENCE_INDEX, index_page(listed, _counts(tables))
+    ids = sorted(a["article_id"] for a in listed if only is None or a["article_id"] in only)
+    for at in range(0, len(ids), PAGES_AT_ONCE):
+        batch = pa.array(ids[at:at + PAGES_AT_ONCE], pa.string())
+        wanted = {name: _of_articles(tables.get(name), batch) for name in ("articles", *KINDS)}
+        grouped = {name: _by_article(sorted(_rows(wanted[name]), key=lambda r: r[list(r)[0]])) for name in KINDS}
+        for a in sorted(_rows(wanted["articles"]), key=lambda a: a["article_id"]):
+            aid = a["article_id"]
+            yield evidence_page(aid), article_page(
+                a, grouped["actor_mentions"].get(aid, []), grouped["quotes"].get(aid, []), grouped["events"].get(aid, []), names)
 
 
-def _of_articles(table: pa.Table | None, only: set[str] | None) -> pa.Table | None:
-    if table is None or only is None:
-        return table
-    return table.filter(pc.is_in(table.column("article_id"), value_set=pa.array(sorted(only), pa.string())))
+def _of_articles(table: pa.Table | None, ids: pa.Array) -> pa.Table | None:
+    return None if table is None else table.filter(pc.is_in(table.column("article_id"), value_set=ids))

@@ -33,6 +33,7 @@ import errno
 import json
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Sequence
@@ -213,22 +214,26 @@ def _remove_journal(root: Path) -> None:
 
 def _sync(path: Path) -> None:
     """Every file and folder under `path` on disk (so that a power cut after the swap does not
-    leave published names pointing at unwritten data)."""
+    leave published names pointing at unwritten data). A file with another link is one a build
+    took from the published package (publish.package.Previous): its data was synced when it was
+    first published, and the new link is synced with its folder."""
     if path.is_dir() and not path.is_symlink():
-        for child in path.rglob("*"):
-            if child.is_file() and not child.is_symlink():
-                _fsync(child, os.O_RDONLY)
-        for folder in [path, *(p for p in path.rglob("*") if p.is_dir())]:
+        for folder, _, names in os.walk(path):
+            for name in names:
+                child = os.path.join(folder, name)
+                st = os.lstat(child)
+                if stat.S_ISREG(st.st_mode) and st.st_nlink == 1:
+                    _fsync(child, os.O_RDONLY)
             _sync_folder(folder)
     elif path.is_file():
         _fsync(path, os.O_RDONLY)
 
 
-def _sync_folder(folder: Path) -> None:
+def _sync_folder(folder: Path | str) -> None:
     _fsync(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
 
 
-def _fsync(path: Path, flags: int) -> None:
+def _fsync(path: Path | str, flags: int) -> None:
     fd = os.open(path, flags)
     try:
         os.fsync(fd)
