@@ -74,8 +74,9 @@ def swap_in(root: Path, work: Path, names: Sequence[str] = PUBLISHED_PATHS) -> N
         raise ValueError(f"{work} is not a work folder of {root}")
     backup = work / BACKUP
     backup.mkdir()
-    for name in names:
-        _sync(work / name)
+    if not _synced_file_system(work):
+        for name in names:
+            _sync(work / name)
     new = {name: _identity(work / name) for name in names}
     _write_journal(root, {"work": work.name, "names": list(names), "new": new, "pid": os.getpid(), "started": time.time()})
     step = 0
@@ -210,6 +211,23 @@ def _read_journal(root: Path) -> dict | None:
 def _remove_journal(root: Path) -> None:
     (root / JOURNAL).unlink(missing_ok=True)
     _sync_folder(root)
+
+
+def _synced_file_system(work: Path) -> bool:
+    """Everything written to the work folder's file system on disk, in one call (Linux: syncfs),
+    instead of a sync per file: a build from scratch of 10,000 articles writes 10,000 evidence pages,
+    and a sync each is a journal commit each. False, with nothing done, where the system has none."""
+    syncfs = getattr(_LIBC, "syncfs", None)
+    if syncfs is None:
+        return False
+    fd = os.open(work, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        if syncfs(fd) != 0:
+            code = ctypes.get_errno()
+            raise OSError(code, os.strerror(code), str(work))
+    finally:
+        os.close(fd)
+    return True
 
 
 def _sync(path: Path) -> None:
