@@ -2,8 +2,8 @@
 each table as Arrow IPC (typed, sorted by key, read back without a copy), and a
 manifest saying which inputs each article's rows come from (the engine's cache key), what each
 article discovered and warned about, the sha256 of every table file, and the mark (sha256, size,
-inode, modification time) of every file of the package written from these tables (so that the next build links, not writes, the files
-whose tables are unchanged: publish.package.Previous).
+inode, modification time) of every file of the package written from these tables (so that the next
+build links, not writes, the files whose tables are unchanged: publish.package.Previous).
 
 A stale or damaged store is never used: the manifest is sealed like every cache entry (its own
 checksum and the versions it was made with) and stored under a key that is the fingerprint of every
