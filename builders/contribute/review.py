@@ -312,6 +312,17 @@ def _scalar(value) -> str:
     return yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
 
 
+def _found_at(key: str, entry: dict, first: bool = False) -> list[str]:
+    """An entry's quoted text under `key` and, past its first occurrence in the article, which
+    occurrence it is (as events.located_entries reads them)."""
+    lines = [f"{'  - ' if first else '    '}{key}: {_scalar(entry[key])}"]
+    return lines + ([f"    occurrence: {entry['occurrence']}"] if entry["occurrence"] > 1 else [])
+
+
+def _note(entry: dict) -> list[str]:
+    return [f"    note: {_scalar(entry['note'])}"] if "note" in entry else []
+
+
 def curation_yaml(article_id: str, complete: bool, events: list[dict], rejected: list[dict] = (), quotes: list[dict] = ()) -> str:
     """The curation file as a person writes it (keys in the seeds' order, evidence quoted)."""
     lines = ["# yaml-language-server: $schema=../../schema/curation-file.schema.json",
@@ -319,35 +330,20 @@ def curation_yaml(article_id: str, complete: bool, events: list[dict], rejected:
              f"complete: {'true' if complete else 'false'}", "events:" if events else "events: []"]
     for e in events:
         lines.append(f"  - event_type: {e['event_type']}" if e["event_type"] else "  - event_type: null")
-        for key in ("source", "target", "weapon"):
-            if e.get(key):
-                lines.append(f"    {key}: {e[key]}")
-        lines += [f"    modality: {e['modality']}", f"    evidence: {_scalar(e['evidence'])}"]
-        if e["occurrence"] > 1:
-            lines.append(f"    occurrence: {e['occurrence']}")
+        lines += [f"    {key}: {e[key]}" for key in ("source", "target", "weapon") if e.get(key)]
+        lines += [f"    modality: {e['modality']}", *_found_at("evidence", e)]
         if "date" in e:
             d = e["date"]
             lines += ["    date:"] + [f"      {k}: {d[k]}" for k in ("start", "end") if d[k]] + [f"      precision: {d['precision']}", f"      source: {d['source']}"]
-        lines.append(f"    summary: {_scalar(e['summary'])}")
-        if "note" in e:
-            lines.append(f"    note: {_scalar(e['note'])}")
-    if rejected:
-        lines.append("rejected:")
+        lines += [f"    summary: {_scalar(e['summary'])}", *_note(e)]
+    lines += ["rejected:"] if rejected else []
     for r in rejected:
         lines.append(f"  - event_type: {r['event_type']}")
         lines += [f"    {key}: {r[key]}" for key in ("source", "target") if r.get(key)]
-        lines.append(f"    evidence: {_scalar(r['evidence'])}")
-        if r["occurrence"] > 1:
-            lines.append(f"    occurrence: {r['occurrence']}")
-        if "note" in r:
-            lines.append(f"    note: {_scalar(r['note'])}")
-    if quotes:
-        lines.append("quotes:")
+        lines += [*_found_at("evidence", r), *_note(r)]
+    lines += ["quotes:"] if quotes else []
     for q in quotes:
-        lines.append(f"  - text: {_scalar(q['text'])}")
-        if q["occurrence"] > 1:
-            lines.append(f"    occurrence: {q['occurrence']}")
-        lines += [f"    {key}: {q[key] or 'null'}" for key in ("speaker", "via")]
+        lines += [*_found_at("text", q, first=True), *(f"    {key}: {q[key] or 'null'}" for key in ("speaker", "via"))]
     return "\n".join(lines) + "\n"
 
 
