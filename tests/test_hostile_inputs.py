@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -48,20 +49,30 @@ def test_the_card_escapes_html_and_markdown_from_source_records(hostile_card):
     assert len(re.findall(r"(?<!\\)\|", row)) == 9, row  # the table's own 9 bars: the url and publisher split no cell
 
 
-def test_a_leading_minus_is_a_spreadsheet_formula(built_repo, tmp_path):
+def _package_with_edited_rows(built_repo: Path, tmp_path: Path, resource: str, edit) -> Path:
+    """A copy of the built package whose `resource` CSV has its rows (header first) changed by
+    `edit(rows)`, the descriptor's `bytes` following the file (its hash is left: the cells are checked)."""
     package = tmp_path / "pkg"
     package.mkdir()
     shutil.copy(built_repo / "datapackage.json", package)
     shutil.copytree(built_repo / "datapackage", package / "datapackage")
-    quotes = package / "datapackage" / "csv" / "quotes.csv"
-    with open(quotes, encoding="utf-8", newline="") as handle:
+    path = package / "datapackage" / "csv" / f"{resource}.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    rows[1][rows[0].index("speaker_surface")] = "-2+3+cmd|' /C calc'!A0"
-    with open(quotes, "w", encoding="utf-8", newline="") as handle:
+    edit(rows)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\r\n").writerows(rows)
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
-    next(r for r in descriptor["resources"] if r["name"] == "quotes")["bytes"] = quotes.stat().st_size
+    next(r for r in descriptor["resources"] if r["name"] == resource)["bytes"] = path.stat().st_size
     (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    return package
+
+
+def test_a_leading_minus_is_a_spreadsheet_formula(built_repo, tmp_path):
+    def edit(rows):
+        rows[1][rows[0].index("speaker_surface")] = "-2+3+cmd|' /C calc'!A0"
+
+    package = _package_with_edited_rows(built_repo, tmp_path, "quotes", edit)
     problems = [str(p) for p in validate_package(package)]
     assert any(p.startswith("datapackage/csv/quotes.csv:2: speaker_surface: starts with '-'") for p in problems), problems
 
@@ -93,19 +104,17 @@ def test_impossible_retrieval_days_are_refused(tmp_path, retrieved, says):
 
 @pytest.mark.parametrize("when, says", [("future", "in the future"), ("before", "before the publication day")])
 def test_validate_refuses_impossible_retrieval_days_in_a_package(built_repo, tmp_path, when, says):
-    package = tmp_path / "pkg"
-    package.mkdir()
-    shutil.copy(built_repo / "datapackage.json", package)
-    shutil.copytree(built_repo / "datapackage", package / "datapackage")
-    articles = package / "datapackage" / "csv" / "articles.csv"
-    with open(articles, encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    published, retrieved = rows[0].index("published_date"), rows[0].index("retrieved_date")
-    number, row = next((n, r) for n, r in enumerate(rows) if n and r[published])
-    day = dt.date.fromisoformat(row[published])
-    row[retrieved] = (dt.date.today() + dt.timedelta(days=400) if when == "future" else day - dt.timedelta(days=1)).isoformat()
-    with open(articles, "w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\r\n").writerows(rows)
+    edited = []
+
+    def edit(rows):
+        published, retrieved = rows[0].index("published_date"), rows[0].index("retrieved_date")
+        number, row = next((n, r) for n, r in enumerate(rows) if n and r[published])
+        day = dt.date.fromisoformat(row[published])
+        row[retrieved] = (dt.date.today() + dt.timedelta(days=400) if when == "future" else day - dt.timedelta(days=1)).isoformat()
+        edited.append(number)
+
+    package = _package_with_edited_rows(built_repo, tmp_path, "articles", edit)
+    number = edited[0]
     problems = [str(p) for p in validate_package(package)]
     assert any(p.startswith(f"datapackage/csv/articles.csv:{number + 1}: retrieved_date") and says in p for p in problems), problems
 
