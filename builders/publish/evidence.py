@@ -11,7 +11,7 @@ the same bytes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from html import escape
 
 import pyarrow as pa
@@ -219,15 +219,15 @@ CORPUS_TABLES_READ = ("actors", "weapon_systems")
 PAGES_AT_ONCE = 500  # articles whose rows are made Python values together (a whole corpus's would hold every row at once)
 
 
-def evidence_pages(tables: dict[str, pa.Table], only: set[str] | None = None) -> Iterator[tuple[str, str]]:
-    """The index, then the evidence page of every article (`only`: of these articles alone, the
-    others' rows never made Python values), each with its path relative to the package root."""
+def evidence_pages(tables: dict[str, pa.Table], skip: Set[str] = frozenset()) -> Iterator[tuple[str, str]]:
+    """The index, then the evidence page of every article but those in `skip` (whose rows never
+    become Python values), each with its path relative to the package root."""
     names = _Names(tables)
     articles = tables.get("articles")
     listed = sorted(_rows(articles.select(["article_id", "title", "publisher", "published_date"])) if articles is not None else [],
                     key=lambda a: a["article_id"])
     yield EVIDENCE_INDEX, index_page(listed, _counts(tables))
-    ids = sorted(a["article_id"] for a in listed if only is None or a["article_id"] in only)
+    ids = [a["article_id"] for a in listed if a["article_id"] not in skip]
     for at in range(0, len(ids), PAGES_AT_ONCE):
         batch = pa.array(ids[at:at + PAGES_AT_ONCE], pa.string())
         wanted = {name: _of_articles(tables.get(name), batch) for name in ("articles", *KINDS)}

@@ -30,7 +30,9 @@ from .card import MeasuredQuality, card_input, card_markdown, start_pictures
 from .evidence import CORPUS_TABLES_READ, evidence_pages
 
 
-Mark = tuple[str, int, int, int]  # a file as written: (sha256 hex, size, inode, modification time in ns)
+# A file as written: (sha256 hex, size, inode, modification time in ns). inputs/hashes.stamp without
+# the change time: linking a file into the next package, and removing the last one, move it.
+Mark = tuple[str, int, int, int]
 
 
 def _mark(path: Path, sha256: str) -> Mark:
@@ -135,8 +137,7 @@ def write_evidence_pages(tables: dict[str, pa.Table], out: Path, previous: Previ
             if found is not None:
                 files[rel] = found
                 taken.add(article_id)
-    ids = tables["articles"].column("article_id").to_pylist() if "articles" in tables else []
-    for rel, page in evidence_pages(tables, only=set(ids) - taken if taken else None):
+    for rel, page in evidence_pages(tables, skip=taken):
         data = page.encode("utf-8")
         (out / rel).write_bytes(data)
         if rel != EVIDENCE_INDEX:
